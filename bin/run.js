@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The installed `botctl`: runs the compiled commands in dist/ through the oclif manifest.
+import { execute } from '@oclif/core';
+
+await execute({ dir: import.meta.url });

@@ -1,0 +1,201 @@
+/**
+ * Every configuration option, defined once. The config file keys, the BOTCTL_* environment
+ * variables (and their *_FILE variants), `botctl config get|set` and the setup wizard all
+ * read this table, so they validate alike. Defaults are documented here and in README.
+ */
+import { z } from 'zod';
+
+/** How an environment string becomes a config value. */
+export type EnvKind = 'string' | 'int' | 'bool' | 'list' | 'intList' | 'json';
+
+export interface OptionSpec {
+  env: string;
+  kind: EnvKind;
+  schema: z.ZodType;
+  description: string;
+  /** Never logged or printed unmasked. */
+  secret?: boolean;
+}
+
+const telegramToken = z
+  .string()
+  .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA... (from @BotFather)');
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const port = z.number().int().min(0).max(65535);
+const count = z.number().int().min(0);
+
+const quota = z.object({
+  messagesPerDay: count.default(100),
+  tokensPerDay: count.default(200_000),
+  imagesPerDay: count.default(10),
+  audioSecondsPerDay: count.default(1800),
+});
+const quotas = z
+  .object({
+    user: quota.default(quota.parse({})),
+    premium: quota.default({ messagesPerDay: 1000, tokensPerDay: 2_000_000, imagesPerDay: 50, audioSecondsPerDay: 7200 }),
+    admin: quota.default({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
+  })
+  .describe('0 means unlimited');
+
+export const OPTIONS = {
+  telegramToken: {
+    env: 'BOTCTL_TELEGRAM_TOKEN',
+    kind: 'string',
+    schema: telegramToken.optional(),
+    description: 'Bot token from @BotFather',
+    secret: true,
+  },
+  telegramApiRoot: {
+    env: 'BOTCTL_TELEGRAM_API_ROOT',
+    kind: 'string',
+    schema: url.default('https://api.telegram.org'),
+    description: 'Bot API server (a self-hosted one lifts the 20 MB download limit)',
+  },
+  geminiApiKey: {
+    env: 'BOTCTL_GEMINI_API_KEY',
+    kind: 'string',
+    schema: z.string().min(10, 'is too short to be a Gemini API key').optional(),
+    description: 'Google Gemini API key',
+    secret: true,
+  },
+  geminiBaseUrl: {
+    env: 'BOTCTL_GEMINI_BASE_URL',
+    kind: 'string',
+    schema: url.optional(),
+    description: 'Gemini API base URL (a proxy or gateway); default: Google',
+  },
+  model: {
+    env: 'BOTCTL_MODEL',
+    kind: 'string',
+    schema: z.string().min(1).default('gemini-flash-latest'),
+    description: 'Default chat model; an alias that follows the current generation',
+  },
+  models: {
+    env: 'BOTCTL_MODELS',
+    kind: 'list',
+    schema: z.array(z.string().min(1)).default([]),
+    description: 'Models users may pick in /settings (comma-separated); empty: only the default',
+  },
+  databaseUrl: {
+    env: 'BOTCTL_DATABASE_URL',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'postgres://... or a SQLite file path; default: <data dir>/botctl.sqlite',
+    secret: true,
+  },
+  redisUrl: {
+    env: 'BOTCTL_REDIS_URL',
+    kind: 'string',
+    schema: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+    description: 'Redis for shared cache and rate limits; default: in-memory',
+    secret: true,
+  },
+  httpHost: {
+    env: 'BOTCTL_HTTP_HOST',
+    kind: 'string',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address the HTTP server (webhook, health, metrics) binds to',
+  },
+  httpPort: {
+    env: 'BOTCTL_HTTP_PORT',
+    kind: 'int',
+    schema: port.default(8080),
+    description: 'Port of the HTTP server',
+  },
+  mode: {
+    env: 'BOTCTL_MODE',
+    kind: 'string',
+    schema: z.enum(['polling', 'webhook']).default('polling'),
+    description: 'How updates arrive: polling or webhook',
+  },
+  webhookUrl: {
+    env: 'BOTCTL_WEBHOOK_URL',
+    kind: 'string',
+    schema: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+    description: 'Public HTTPS URL Telegram posts updates to (webhook mode)',
+  },
+  webhookSecret: {
+    env: 'BOTCTL_WEBHOOK_SECRET',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -')
+      .optional(),
+    description: 'Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token',
+    secret: true,
+  },
+  encryptionKeys: {
+    env: 'BOTCTL_ENCRYPTION_KEYS',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'id:base64key[,id:base64key] (32-byte keys; the first encrypts, all decrypt)',
+    secret: true,
+  },
+  admins: {
+    env: 'BOTCTL_ADMINS',
+    kind: 'intList',
+    schema: z.array(z.number().int().positive()).default([]),
+    description: 'Telegram user ids with the admin role (comma-separated)',
+  },
+  access: {
+    env: 'BOTCTL_ACCESS',
+    kind: 'string',
+    schema: z.enum(['open', 'allowlist']).default('open'),
+    description: 'open: anyone may chat; allowlist: only ids in allowlist and admins',
+  },
+  allowlist: {
+    env: 'BOTCTL_ALLOWLIST',
+    kind: 'intList',
+    schema: z.array(z.number().int().positive()).default([]),
+    description: 'Telegram user ids allowed in allowlist mode (comma-separated)',
+  },
+  quotas: {
+    env: 'BOTCTL_QUOTAS',
+    kind: 'json',
+    schema: quotas.default(quotas.parse({})),
+    description: 'Daily quotas per role (JSON); 0 means unlimited',
+  },
+  rateLimit: {
+    env: 'BOTCTL_RATE_LIMIT',
+    kind: 'json',
+    schema: z
+      .object({ burst: z.number().int().min(1).default(5), perMinute: z.number().int().min(1).default(20) })
+      .default({ burst: 5, perMinute: 20 }),
+    description: 'Per-user message rate limit: burst and sustained per minute (JSON)',
+  },
+  contextTokens: {
+    env: 'BOTCTL_CONTEXT_TOKENS',
+    kind: 'int',
+    schema: z.number().int().min(500).default(8000),
+    description: 'Token budget for conversation history sent to the model',
+  },
+  geminiTimeoutMs: {
+    env: 'BOTCTL_GEMINI_TIMEOUT_MS',
+    kind: 'int',
+    schema: z.number().int().min(1000).default(60_000),
+    description: 'Per-request timeout for Gemini calls, in milliseconds',
+  },
+  logLevel: {
+    env: 'BOTCTL_LOG_LEVEL',
+    kind: 'string',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'Log level',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionKey = keyof typeof OPTIONS;
+
+export const configSchema = z
+  .object(
+    Object.fromEntries(Object.entries(OPTIONS).map(([key, spec]) => [key, spec.schema])) as {
+      [K in OptionKey]: (typeof OPTIONS)[K]['schema'];
+    },
+  )
+  .strict();
+
+export type ConfigValues = z.output<typeof configSchema>;
+
+export const SECRET_KEYS: readonly OptionKey[] = (Object.keys(OPTIONS) as OptionKey[]).filter(
+  (key) => (OPTIONS[key] as OptionSpec).secret === true,
+);

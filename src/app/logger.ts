@@ -1,0 +1,79 @@
+/**
+ * pino logger factory. JSON lines by default (what log shippers read); human-readable
+ * through pino-pretty only when the destination is a terminal. Secrets are removed twice:
+ * by key path (`redact`) and by value, because SDK errors can carry a token inside a URL.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+const REDACT_PATHS = [
+  'telegramToken',
+  'geminiApiKey',
+  'webhookSecret',
+  'encryptionKeys',
+  'passphrase',
+  'token',
+  'apiKey',
+  'password',
+  '*.telegramToken',
+  '*.geminiApiKey',
+  '*.webhookSecret',
+  '*.encryptionKeys',
+  '*.passphrase',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-api-key"]',
+];
+
+export interface LoggerOptions {
+  level: string;
+  /** Secret values to scrub from messages and error text wherever they appear. */
+  secrets?: readonly string[];
+  /** Defaults to stdout; tests pass a stream to read the lines. */
+  destination?: DestinationStream;
+  pretty?: boolean;
+  base?: Record<string, unknown>;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const scrub = makeScrubber(options.secrets ?? []);
+  const pinoOptions: pino.LoggerOptions = {
+    level: options.level,
+    base: { app: 'botctl', ...options.base },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    serializers: {
+      err: (error: unknown) => {
+        const serialized = pino.stdSerializers.err(error as Error);
+        return { ...serialized, message: scrub(serialized.message), stack: scrub(serialized.stack) };
+      },
+    },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<typeof method>,
+        );
+      },
+    },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (options.pretty && !options.destination) {
+    return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  }
+  return pino(pinoOptions, options.destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** Replaces every known secret value with [REDACTED]. */
+export function makeScrubber(secrets: readonly string[]): (text: string) => string {
+  const values = secrets.filter((s) => s.length >= 4);
+  if (values.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const value of values) out = out.split(value).join('[REDACTED]');
+    return out;
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * What every botctl command shares: the --data-dir, --json, --verbose and --no-color flags,
+ * config loading, the app (opened lazily, closed in finally), the `--json` envelope
+ * `{ status, result, warnings }`, and the mapping of coded errors to one line, a hint and
+ * an exit code. Stack traces only with --verbose or DEBUG.
+ */
+import fs from 'node:fs';
+import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
+import { BotctlError, toBotctlError } from '../domain/errors.js';
+import { loadConfig, resolveDataDir, secretValues, type Config } from '../app/config.js';
+import { readConfigFile } from '../app/config-file.js';
+import { makeScrubber } from '../app/logger.js';
+import type { App } from '../app/container.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    'data-dir': Flags.string({
+      description: 'data directory (config, SQLite database, backups) [env: BOTCTL_DATA_DIR] (default: ./data)',
+      helpGroup: 'GLOBAL',
+    }),
+    verbose: Flags.boolean({ description: 'show stack traces on errors', helpGroup: 'GLOBAL' }),
+    color: Flags.boolean({
+      description: 'colored output (also off with NO_COLOR)',
+      allowNo: true,
+      default: true,
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected readonly warnings: string[] = [];
+  private config_?: Readonly<Config>;
+  private app_?: App;
+  private scrub: (text: string) => string = (text) => text;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+    if (!this.flags.color || process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
+  }
+
+  protected get dataDir(): string {
+    return resolveDataDir(this.flags['data-dir'], process.env);
+  }
+
+  /** Loads and validates config once; throws CONFIG_INVALID with one line naming the key. */
+  protected loadConfig(): Readonly<Config> {
+    if (!this.config_) {
+      this.config_ = loadConfig({
+        dataDir: this.dataDir,
+        env: process.env,
+        file: readConfigFile(this.dataDir),
+        readFile: (p) => fs.readFileSync(p, 'utf8'),
+      });
+      this.scrub = makeScrubber(secretValues(this.config_));
+    }
+    return this.config_;
+  }
+
+  /** Opens the app (database, cache, clients) on first use; closed in finally(). */
+  protected async app(): Promise<App> {
+    if (!this.app_) {
+      const { createApp } = await import('../app/container.js');
+      this.app_ = await createApp(this.loadConfig(), { logLevel: this.flags.verbose ? 'debug' : 'warn' });
+    }
+    return this.app_;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    const app = this.app_;
+    this.app_ = undefined;
+    if (app) await app.close();
+    await super.finally(error);
+  }
+
+  /** Prints human output unless --json; the returned value becomes the --json result. */
+  protected say(line: string): void {
+    if (!this.jsonEnabled()) this.log(this.scrub(line));
+  }
+
+  protected note(warning: string): void {
+    this.warnings.push(warning);
+    if (!this.jsonEnabled()) this.logToStderr(`Warning: ${this.scrub(warning)}`);
+  }
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${this.scrub(JSON.stringify(json))}\n`);
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return { status: 'ok', result: result ?? null, warnings: this.warnings };
+  }
+
+  protected override toErrorJson(err: unknown): unknown {
+    const coded = codedFrom(err);
+    return {
+      status: 'error',
+      error: { code: coded.code, message: this.scrub(coded.message), hint: coded.hint ?? null },
+      warnings: this.warnings,
+    };
+  }
+
+  protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
+    const coded = codedFrom(err);
+    process.exitCode = coded.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(err));
+      return undefined;
+    }
+    if (err instanceof Errors.ExitError) throw err;
+    const verbose = this.flags?.verbose === true || Boolean(process.env.DEBUG);
+    const cli = new Errors.CLIError(this.scrub(coded.message), {
+      exit: coded.exitCode,
+      code: coded.code,
+      suggestions: coded.hint ? [this.scrub(coded.hint)] : undefined,
+    });
+    if (verbose) cli.stack = this.scrub((err as Error).stack ?? '');
+    throw cli;
+  }
+}
+
+/** oclif's own usage errors (unknown flag, missing arg) keep exit 2; everything else is coded. */
+function codedFrom(err: unknown): BotctlError {
+  if (err instanceof BotctlError) return err;
+  const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
+  if (err instanceof Errors.CLIError && oclifExit !== undefined) {
+    const usage = oclifExit === 2 || (err as Error).name.includes('Parse') || (err as Error).message.includes('flag');
+    return new BotctlError(usage ? 'USAGE' : 'INTERNAL', (err as Error).message.split('\n')[0] ?? '', {
+      hint: usage ? 'see --help' : undefined,
+    });
+  }
+  return toBotctlError(err);
+}

@@ -1,0 +1,199 @@
+/** Entities: the plain data the services work on. No I/O here. */
+
+export const ROLES = ['user', 'premium', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const USER_STATUSES = ['active', 'blocked', 'banned'] as const;
+/** blocked: the user blocked the bot (Telegram 403); banned: an operator banned the user. */
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const DETAIL_LEVELS = ['brief', 'normal', 'detailed'] as const;
+export type DetailLevel = (typeof DETAIL_LEVELS)[number];
+
+export const VOICE_REPLY_MODES = ['off', 'voice', 'always'] as const;
+/** off: text only; voice: speak answers to voice questions; always: speak every answer. */
+export type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
+
+export interface UserSettings {
+  persona: string;
+  /** The user's own system prompt; encrypted at rest when a key is configured. */
+  customPrompt: string | null;
+  detailLevel: DetailLevel;
+  /** IANA zone name. */
+  timezone: string;
+  voiceReplies: VoiceReplyMode;
+  /** Null: the operator's default model. */
+  model: string | null;
+  showTranscript: boolean;
+  suggestions: boolean;
+}
+
+export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({
+  persona: 'assistant',
+  customPrompt: null,
+  detailLevel: 'normal',
+  timezone: 'UTC',
+  voiceReplies: 'off',
+  model: null,
+  showTranscript: false,
+  suggestions: false,
+});
+
+export interface TelegramProfile {
+  telegramId: number;
+  username: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  /** Telegram's language_code, used for the default interface language. */
+  languageCode: string | null;
+}
+
+export interface User extends TelegramProfile {
+  id: number;
+  /** Interface language (en, ru). */
+  language: string;
+  role: Role;
+  status: UserStatus;
+  settings: UserSettings;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface Conversation {
+  id: number;
+  userId: number;
+  chatId: number;
+  threadId: number | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  title: string | null;
+  /** Summary of the turns before `summaryUpToMessageId`; encrypted at rest when a key is configured. */
+  summary: string | null;
+  summaryUpToMessageId: number | null;
+}
+
+export const MESSAGE_ROLES = ['user', 'model'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+export interface NewMessage {
+  conversationId: number;
+  role: MessageRole;
+  /** Encrypted at rest when a key is configured. */
+  content: string;
+  tokensIn?: number;
+  tokensOut?: number;
+  model?: string | null;
+  latencyMs?: number | null;
+  /** The Telegram message this row came from or was sent as. */
+  telegramMessageId?: number | null;
+  createdAt?: Date;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  role: MessageRole;
+  content: string;
+  tokensIn: number;
+  tokensOut: number;
+  model: string | null;
+  latencyMs: number | null;
+  telegramMessageId: number | null;
+  createdAt: Date;
+}
+
+export interface AudioFile {
+  id: number;
+  messageId: number;
+  fileId: string;
+  fileUniqueId: string;
+  durationSec: number;
+  mime: string | null;
+  size: number | null;
+  storedPath: string | null;
+  createdAt: Date;
+}
+
+export interface UsageDelta {
+  messages?: number;
+  tokensIn?: number;
+  tokensOut?: number;
+  audioSeconds?: number;
+  images?: number;
+}
+
+export interface DailyUsage {
+  userId: number;
+  /** YYYY-MM-DD in UTC. */
+  day: string;
+  messages: number;
+  tokensIn: number;
+  tokensOut: number;
+  audioSeconds: number;
+  images: number;
+}
+
+export interface BroadcastAudience {
+  /** Seen within this many days; absent: everyone. */
+  activeWithinDays?: number;
+  language?: string;
+  role?: Role;
+}
+
+export const BROADCAST_STATUSES = ['pending', 'running', 'done', 'cancelled'] as const;
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+
+export interface Broadcast {
+  id: string;
+  text: string;
+  parseMode: 'HTML' | 'Markdown' | null;
+  photo: string | null;
+  audience: BroadcastAudience;
+  ratePerSecond: number;
+  status: BroadcastStatus;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'blocked'] as const;
+/** sending is written before the Telegram call and sent after it, so a crash leaves evidence. */
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  broadcastId: string;
+  userId: number;
+  telegramId: number;
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+  sentAt: Date | null;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  hash: string;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  /** Who: "cli", "api:<key id>", "user:<telegram id>". */
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface StoredUpdate {
+  updateId: number;
+  /** Chat (and topic) the update belongs to, for per-chat ordering on replay. */
+  chatKey: string;
+  payload: string;
+  receivedAt: Date;
+}

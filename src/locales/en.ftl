@@ -1,0 +1,23 @@
+# Errors a user or operator can see. One key per code in src/domain/errors.ts.
+error-config-invalid = The configuration is invalid.
+error-config-missing = The configuration is incomplete.
+error-usage = That command was not used correctly.
+error-database-unreachable = The database is not reachable right now. Please try again in a minute.
+error-database-error = Something went wrong while saving. Please try again.
+error-schema-newer = The database was upgraded by a newer botctl.
+error-migrations-pending = The database needs an upgrade before the bot can start.
+error-migration-tampered = A database migration changed after it was applied.
+error-migration-failed = A database migration failed.
+error-decryption-failed = Stored data could not be decrypted.
+error-telegram-unauthorized = Telegram rejected the bot token.
+error-telegram-error = Telegram did not accept the request. Please try again.
+error-gemini-unauthorized = The AI service rejected the API key.
+error-gemini-unavailable = The AI service is temporarily unavailable. Your message is kept: send /retry in a little while.
+error-gemini-blocked = I can't answer that: the request was blocked by the AI service's safety filters.
+error-quota-exceeded = You have reached today's limit. It resets at { $resetAt }.
+error-rate-limited = You're sending messages too fast. Please wait { $seconds } s.
+error-input-too-large = That file is too large for me to read.
+error-backup-corrupt = The backup is damaged and cannot be used.
+error-locked = Another botctl process is already doing this.
+error-not-found = Not found.
+error-internal = Sorry, something went wrong on my side. Please try again.

@@ -1,0 +1,23 @@
+# Ошибки, которые видит пользователь или оператор. Один ключ на код из src/domain/errors.ts.
+error-config-invalid = Конфигурация неверна.
+error-config-missing = Конфигурация неполна.
+error-usage = Команда использована неправильно.
+error-database-unreachable = База данных сейчас недоступна. Попробуйте через минуту.
+error-database-error = Не удалось сохранить данные. Попробуйте ещё раз.
+error-schema-newer = База данных обновлена более новой версией botctl.
+error-migrations-pending = Перед запуском бота базу данных нужно обновить.
+error-migration-tampered = Миграция базы данных изменилась после применения.
+error-migration-failed = Миграция базы данных не удалась.
+error-decryption-failed = Не удалось расшифровать сохранённые данные.
+error-telegram-unauthorized = Telegram не принял токен бота.
+error-telegram-error = Telegram не принял запрос. Попробуйте ещё раз.
+error-gemini-unauthorized = ИИ-сервис не принял API-ключ.
+error-gemini-unavailable = ИИ-сервис временно недоступен. Ваше сообщение сохранено: отправьте /retry чуть позже.
+error-gemini-blocked = Я не могу ответить: запрос заблокирован фильтрами безопасности ИИ-сервиса.
+error-quota-exceeded = Вы исчерпали дневной лимит. Он обновится в { $resetAt }.
+error-rate-limited = Вы отправляете сообщения слишком часто. Подождите { $seconds } с.
+error-input-too-large = Этот файл слишком большой, я не могу его прочитать.
+error-backup-corrupt = Резервная копия повреждена и не может быть использована.
+error-locked = Другой процесс botctl уже выполняет эту операцию.
+error-not-found = Не найдено.
+error-internal = Извините, у меня что-то пошло не так. Попробуйте ещё раз.
