@@ -22,6 +22,7 @@ import type {
   UserSettings,
   UserStatus,
 } from './entities.js';
+import type { BotctlError } from './errors.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -184,4 +185,203 @@ export interface Migrator {
   up(to?: number): Promise<string[]>;
   /** Rolls back to `to` (the id that stays applied; -1 for an empty schema; default one step). */
   down(to?: number): Promise<string[]>;
+}
+
+/* ---- Outbound services beyond storage ---- */
+
+export type ChatPart =
+  | { text: string }
+  /** Bytes sent inline (base64), e.g. a voice note or a photo. */
+  | { inlineData: { mimeType: string; data: string } }
+  /** A file uploaded to the model provider's file store. */
+  | { fileData: { mimeType: string; fileUri: string } };
+
+export interface ChatTurn {
+  role: 'user' | 'model';
+  parts: ChatPart[];
+}
+
+export interface ChatRequest {
+  model: string;
+  systemInstruction?: string;
+  turns: ChatTurn[];
+  maxOutputTokens?: number;
+  /** Aborts the call (/stop, shutdown, timeout). */
+  signal?: AbortSignal;
+}
+
+export interface ChatResult {
+  text: string;
+  tokensIn: number;
+  tokensOut: number;
+  /** The provider's finish reason (STOP, MAX_TOKENS, ...), null when absent. */
+  finishReason: string | null;
+  model: string;
+}
+
+export interface ModelInfo {
+  /** Id without the `models/` prefix, as used in config. */
+  id: string;
+  displayName: string | null;
+  methods: string[];
+}
+
+/**
+ * The language model. Implementations translate provider errors into BotctlErrors:
+ * GEMINI_UNAUTHORIZED (bad key), GEMINI_UNAVAILABLE (429/5xx/timeout/network; retryable,
+ * with params.retryAfterSeconds when the provider said so; 400s are not retryable),
+ * GEMINI_BLOCKED (prompt or answer blocked for safety), GEMINI_EMPTY (no answer at all).
+ */
+export interface ChatModel {
+  /** Streams the answer; onText gets each new piece and the text so far. */
+  stream(request: ChatRequest, onText: (delta: string, soFar: string) => void): Promise<ChatResult>;
+  generate(request: ChatRequest): Promise<ChatResult>;
+  listModels(): Promise<ModelInfo[]>;
+}
+
+/**
+ * A key-value cache (memory, or Redis shared by several instances). A cache outage
+ * degrades to "no cache": reads return undefined and writes are dropped, never thrown.
+ */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** True when the backing store answers (readiness). */
+  ping(): Promise<boolean>;
+  readonly kind: 'memory' | 'redis';
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * What one Telegram send came to. Only `sent` means the user got it; `rate-limited` and a
+ * `failed` with delivered 'no' mean Telegram did not deliver, so resending is safe.
+ */
+export type SendOutcome =
+  | { kind: 'sent'; messageId: number }
+  /** 403: the user blocked the bot, deleted the account, or never started it. */
+  | { kind: 'blocked'; description: string }
+  /** 429: Telegram wants every send from this token paused this long. */
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
+  /** 400 about the message itself (markup, length, photo): every recipient would fail alike. */
+  | { kind: 'rejected'; error: BotctlError }
+  /** Anything else; `delivered: 'unknown'` when the request may have reached Telegram (timeout, reset). */
+  | { kind: 'failed'; error: BotctlError; delivered: 'no' | 'unknown' };
+
+export interface OutgoingMessage {
+  /** Already Telegram HTML when parseMode is 'HTML'. */
+  text: string;
+  parseMode: 'HTML' | null;
+}
+
+/**
+ * Outbound Telegram messages outside an update (broadcasts, notices). Never throws for a
+ * Telegram answer: every outcome is a SendOutcome, so callers can record it.
+ */
+export interface Messenger {
+  sendText(chatId: number, message: OutgoingMessage): Promise<SendOutcome>;
+  /** photo: an absolute file path (uploaded once, then reused by file_id), a file_id or an http(s) URL. */
+  sendPhoto(chatId: number, photo: string, caption: OutgoingMessage): Promise<SendOutcome>;
+}
+
+/* ---- Backups ---- */
+
+/** A point in the migration history: the last applied migration's id and tag. */
+export interface SchemaVersion {
+  id: number;
+  tag: string;
+}
+
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-restore';
+
+/** manifest.json beside the payload; everything `backup list` shows comes from here. */
+export interface BackupManifest {
+  /** Archive layout version (1: a directory holding manifest.json and one payload file). */
+  format: 1;
+  id: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  botctlVersion: string;
+  dialect: Dialect;
+  /** Last applied migration in the copy (read from the copy's own ledger). */
+  schema: SchemaVersion;
+  reason: BackupReason;
+  encrypted: boolean;
+  /** gzip: a SQLite file gzipped; pg-custom: pg_dump --format=custom (compressed by pg_dump). */
+  compression: 'gzip' | 'pg-custom';
+  /** Size of the database copy before compression and encryption. */
+  databaseBytes: number;
+  /** The one payload file: its name in the backup directory, size and sha256 (hex) as stored. */
+  payload: { file: string; bytes: number; sha256: string };
+  durationMs: number;
+}
+
+export interface StoredBackup {
+  /** The backup directory. */
+  readonly path: string;
+  readonly manifest: BackupManifest;
+}
+
+export interface DatabaseCopyInfo {
+  schema: SchemaVersion;
+  bytes: number;
+}
+
+/**
+ * The configured live database as a whole: consistent copies out (while the daemon writes),
+ * all-or-nothing replacement in. SQLite copies are database files, Postgres copies are
+ * pg_dump custom-format archives.
+ */
+export interface DatabaseSnapshotter {
+  readonly dialect: Dialect;
+  /** Where the database lives, password redacted (for messages). */
+  readonly target: string;
+  /** exists: the database holds at least one table; schema: its last applied migration, if any. */
+  inspect(): Promise<{ exists: boolean; schema: SchemaVersion | null }>;
+  /** Writes a consistent copy to `file`; NOT_FOUND when the database has no botctl schema. */
+  snapshot(file: string): Promise<DatabaseCopyInfo>;
+  /** A temp file to unpack a copy into before replace() (beside a SQLite file, so the rename is atomic). */
+  scratchFile(): Promise<{ file: string; cleanup(): Promise<void> }>;
+  /** Replaces the live database with the checked copy at `file`, all or nothing. */
+  replace(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens a copy of either dialect and checks it (integrity, ledger present); throws BACKUP_CORRUPT. */
+export interface SnapshotChecker {
+  check(dialect: Dialect, file: string): Promise<DatabaseCopyInfo>;
+}
+
+/** A backup being written in a hidden staging directory: invisible until commit(). */
+export interface BackupStaging {
+  /** Where the snapshotter writes the raw copy. */
+  readonly rawFile: string;
+  /** Compresses and/or encrypts rawFile into the payload file, then deletes rawFile. */
+  pack(options: { dialect: Dialect; passphrase?: string }): Promise<BackupManifest['payload']>;
+  /** Writes the manifest and moves the directory into place atomically. */
+  commit(manifest: BackupManifest): Promise<StoredBackup>;
+  abort(): Promise<void>;
+}
+
+/** The backup directory. Failures to write it are BACKUP_FAILED, damage is BACKUP_CORRUPT. */
+export interface BackupStore {
+  readonly dir: string;
+  /** Cron-safe: LOCKED (exit 75) while another live process holds it; a crashed holder's lock is taken over. */
+  lock(what: string): Promise<{ release(): void }>;
+  /** Backups, newest first; directories without a readable manifest are named in `unreadable`. */
+  list(): Promise<{ backups: StoredBackup[]; unreadable: string[] }>;
+  /** An id in the store, or a path to a backup directory or its manifest.json; NOT_FOUND otherwise. */
+  resolve(ref: string): Promise<StoredBackup>;
+  stage(id: string): Promise<BackupStaging>;
+  /** Checks size and checksum, decrypts and decompresses the payload into `file`. */
+  unpack(backup: StoredBackup, file: string, passphrase?: string): Promise<void>;
+  /** A private temp file for verifying a copy. */
+  scratchFile(): Promise<{ file: string; cleanup(): Promise<void> }>;
+  remove(backup: StoredBackup): Promise<void>;
+  /** Removes staging directories left by a crashed run (call while holding the lock). */
+  sweep(): Promise<void>;
 }

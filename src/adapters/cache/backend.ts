@@ -1,0 +1,10 @@
+import type { Keyv } from 'keyv';
+
+/** What the memory and Redis variants share; index.ts adds the deadlines and error reporting. */
+export interface Backend {
+  readonly kind: 'memory' | 'redis';
+  readonly keyv: Keyv;
+  /** May throw; the caller turns a failure into `false`. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+/**
+ * Cache port over keyv: in-memory without a URL, Redis with a redis:// or rediss:// URL.
+ * Whatever happens to Redis, no operation throws or takes longer than `timeoutMs`:
+ * get -> undefined, set/delete -> dropped, ping -> false, each failure reported via onError.
+ */
+import { BotctlError } from '../../domain/errors.js';
+import type { Cache } from '../../domain/ports.js';
+import type { Backend } from './backend.js';
+import { rateLimitedReporter, withDeadline } from './guard.js';
+import { createMemoryBackend } from './memory.js';
+import { createRedisBackend } from './redis.js';
+
+export interface CacheOptions {
+  /** redis:// or rediss:// URL; undefined keeps the cache in this process. */
+  url?: string;
+  /**
+   * Prefix that isolates this cache's keys (`<namespace>::<key>` in Redis). Required: keyv's
+   * clear() without one would delete every un-namespaced key in the database.
+   */
+  namespace: string;
+  /** Called for cache failures (at most once per 10 s, with a count of the ones swallowed). */
+  onError?: (error: Error) => void;
+  /** Deadline for each operation, and for the first connection at startup. Default: 250 ms. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_CACHE_TIMEOUT_MS = 250;
+
+export async function createCache(options: CacheOptions): Promise<Cache> {
+  const { url, namespace } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CACHE_TIMEOUT_MS;
+  if (namespace.trim() === '') {
+    throw new BotctlError('INTERNAL', 'createCache needs a non-empty namespace');
+  }
+  const report = rateLimitedReporter(options.onError);
+  let backend: Backend;
+  if (url === undefined) {
+    backend = createMemoryBackend(namespace, report);
+  } else if (/^rediss?:\/\//i.test(url)) {
+    backend = await createRedisBackend(url, namespace, report, timeoutMs);
+  } else {
+    // The URL may carry a password: name the scheme only.
+    const scheme = url.split(':', 1)[0] ?? '';
+    throw new BotctlError(
+      'CONFIG_INVALID',
+      `redisUrl must be a redis:// or rediss:// URL, got "${scheme}:"`,
+      {
+        hint: 'Set BOTCTL_REDIS_URL to redis://host:6379, or unset it for an in-memory cache.',
+      },
+    );
+  }
+  const { keyv } = backend;
+  let closed = false;
+  // After close() a call must not touch the store: @keyv/redis would quietly reconnect.
+  const guard = <T>(what: string, fallback: T, work: () => Promise<T>): Promise<T> =>
+    closed ? Promise.resolve(fallback) : withDeadline(work, fallback, timeoutMs, what, report);
+
+  return {
+    kind: backend.kind,
+    get<T>(key: string) {
+      return guard<T | undefined>('get', undefined, () => keyv.get<T>(key));
+    },
+    async set<T>(key: string, value: T, ttlMs?: number) {
+      // keyv reads a ttl <= 0 as "forever"; here it means "already expired".
+      if (ttlMs !== undefined && !(ttlMs > 0)) {
+        await guard('delete', undefined, async () => void (await keyv.delete(key)));
+        return;
+      }
+      // Redis PXAT wants whole milliseconds.
+      const ttl = ttlMs === undefined ? undefined : Math.ceil(ttlMs);
+      // keyv reports a failed write through its 'error' event (already wired to onError).
+      await guard('set', undefined, async () => void (await keyv.set(key, value, ttl)));
+    },
+    async delete(key: string) {
+      await guard('delete', undefined, async () => void (await keyv.delete(key)));
+    },
+    ping() {
+      return guard('ping', false, () => backend.ping());
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await backend.close();
+    },
+  };
+}

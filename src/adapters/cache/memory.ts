@@ -1,0 +1,43 @@
+/**
+ * In-process backend: keyv over a Map. Used when no Redis URL is configured (one instance).
+ * keyv expires entries only when they are read, so keys that are written once and never read
+ * again (rate-limit windows, per-update markers) would pile up in a long-running daemon: a slow,
+ * unref'd sweep drops expired entries.
+ */
+import { Keyv } from 'keyv';
+import type { Backend } from './backend.js';
+
+/** How often expired entries are swept out of the Map. */
+const SWEEP_MS = 60_000;
+
+export function createMemoryBackend(namespace: string, report: (error: unknown) => void): Backend {
+  const map = new Map<string, unknown>();
+  const keyv = new Keyv({ store: map, namespace });
+  // keyv throws from emit('error') when nobody listens (e.g. a value JSON cannot serialize).
+  keyv.on('error', report);
+  const sweep = setInterval(() => sweepExpired(map, Date.now()), SWEEP_MS);
+  // The sweep is housekeeping: it must never keep a finished process (a CLI command) alive.
+  sweep.unref();
+  return {
+    kind: 'memory',
+    keyv,
+    ping: async () => true,
+    async close() {
+      clearInterval(sweep);
+      map.clear();
+    },
+  };
+}
+
+/** Entries are keyv's `{ value, expires }` envelopes; anything else is left alone. */
+export function sweepExpired(map: Map<string, unknown>, now: number): number {
+  let removed = 0;
+  for (const [key, entry] of map) {
+    const expires = (entry as { expires?: unknown } | null)?.expires;
+    if (typeof expires === 'number' && expires < now) {
+      map.delete(key);
+      removed += 1;
+    }
+  }
+  return removed;
+}

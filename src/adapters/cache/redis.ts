@@ -1,0 +1,78 @@
+/**
+ * Redis backend: keyv over @keyv/redis, with the client configured so an outage can never hang:
+ * - we connect the client ourselves and keep it "open" through outages (a reconnect strategy that
+ *   never gives up), so @keyv/redis never runs its own connect, whose un-cleared race timer and
+ *   connect-forever behaviour are what make a cache without Redis hang;
+ * - `disableOfflineQueue`: while disconnected, commands fail at once instead of queueing until
+ *   Redis returns (the default would park every get() forever);
+ * - `connectTimeout` bounds each TCP attempt (a black-holed host otherwise waits for the OS).
+ */
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import type { Backend } from './backend.js';
+
+/** Bound on one TCP connect attempt, and on a graceful close before we force it. */
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/** Backoff between reconnect attempts: 100 ms doubling up to 5 s, forever (Redis may come back). */
+export const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 5_000);
+
+/**
+ * Connects (waiting up to `readyWithinMs` so the first operations do not fail just because the
+ * handshake is still running) and returns the backend. Never throws because Redis is down.
+ */
+export async function createRedisBackend(
+  url: string,
+  namespace: string,
+  report: (error: unknown) => void,
+  readyWithinMs: number,
+): Promise<Backend> {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
+  });
+  const store = new KeyvRedis(client, {
+    namespace,
+    throwOnConnectError: false,
+    throwOnErrors: false,
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+  });
+  // keyv throws from emit('error') when nobody listens: this listener is what keeps an outage quiet.
+  const keyv = new Keyv(store, { namespace });
+  keyv.on('error', report);
+
+  // Resolves once ready; rejects only when close() destroys a client still retrying. Connection
+  // errors themselves arrive through the 'error' event (one per attempt), hence the empty catch.
+  const connecting = client.connect().then(
+    () => undefined,
+    () => undefined,
+  );
+  await settleWithin(connecting, readyWithinMs);
+
+  return {
+    kind: 'redis',
+    keyv,
+    async ping() {
+      return (await client.ping()) === 'PONG';
+    },
+    async close() {
+      if (client.isReady) {
+        // QUIT lets in-flight writes finish; a Redis that stopped answering gets destroyed below.
+        await settleWithin(
+          client.close().catch(() => undefined),
+          CONNECT_TIMEOUT_MS,
+        );
+      }
+      if (client.isOpen) client.destroy();
+      await connecting;
+    },
+  };
+}
+
+/** Waits for `promise` or `ms`, whichever comes first, leaving no timer behind. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

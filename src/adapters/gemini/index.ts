@@ -1,0 +1,2 @@
+export { createGeminiChatModel, type GeminiChatModelOptions } from './chat-model.js';
+export type { GeminiCallInfo } from './runner.js';

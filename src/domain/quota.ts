@@ -1,0 +1,102 @@
+/**
+ * Daily fair-use quotas per role, and the UTC calendar they reset on. Usage rows are keyed
+ * by UTC day so every instance and the database agree on "today" whatever their zone;
+ * users see times in their own zone through formatInZone.
+ */
+import type { DailyUsage, Role, UsageDelta } from './entities.js';
+
+/** Per-day limits; 0 means unlimited. */
+export interface QuotaLimits {
+  messagesPerDay: number;
+  /** Input plus output tokens. */
+  tokensPerDay: number;
+  imagesPerDay: number;
+  audioSecondsPerDay: number;
+}
+
+export type QuotaKind = 'messages' | 'tokens' | 'images' | 'audioSeconds';
+
+export type QuotaCheck = { ok: true } | { ok: false; exceeded: QuotaKind; limit: number; used: number };
+
+/** Defaults an operator can override per role in config. */
+export const DEFAULT_QUOTAS: Readonly<Record<Role, Readonly<QuotaLimits>>> = Object.freeze({
+  user: Object.freeze({
+    messagesPerDay: 100,
+    tokensPerDay: 200_000,
+    imagesPerDay: 10,
+    audioSecondsPerDay: 600,
+  }),
+  premium: Object.freeze({
+    messagesPerDay: 1000,
+    tokensPerDay: 2_000_000,
+    imagesPerDay: 100,
+    audioSecondsPerDay: 3600,
+  }),
+  admin: Object.freeze({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
+});
+
+/**
+ * Whether a request costing `incoming` still fits today's limits. Messages, images and audio
+ * are checked only when the request uses them (a user out of images can still chat); tokens
+ * are checked always, since every request spends some and its cost is known only afterwards.
+ */
+export function checkQuota(
+  usage: DailyUsage,
+  limits: QuotaLimits,
+  incoming: Pick<UsageDelta, 'messages' | 'images' | 'audioSeconds'> = { messages: 1 },
+): QuotaCheck {
+  const checks: [QuotaKind, number, number, number][] = [
+    ['messages', usage.messages, incoming.messages ?? 0, limits.messagesPerDay],
+    ['images', usage.images, incoming.images ?? 0, limits.imagesPerDay],
+    ['audioSeconds', usage.audioSeconds, incoming.audioSeconds ?? 0, limits.audioSecondsPerDay],
+  ];
+  for (const [exceeded, used, wanted, limit] of checks) {
+    if (limit > 0 && wanted > 0 && used + wanted > limit) return { ok: false, exceeded, limit, used };
+  }
+  const tokens = usage.tokensIn + usage.tokensOut;
+  if (limits.tokensPerDay > 0 && tokens >= limits.tokensPerDay) {
+    return { ok: false, exceeded: 'tokens', limit: limits.tokensPerDay, used: tokens };
+  }
+  return { ok: true };
+}
+
+/** The usage row key for `now`: YYYY-MM-DD in UTC. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** When today's quota resets: the next UTC midnight, strictly after `now`. */
+export function nextResetAt(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `date` as a user in `timeZone` would read it. A zone or locale Intl does not know (a stale
+ * setting, a typo in config) falls back to UTC or English instead of failing the reply.
+ */
+export function formatInZone(
+  date: Date,
+  timeZone: string,
+  locale: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' },
+): string {
+  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  return new Intl.DateTimeFormat(knownLocale(locale), { ...options, timeZone: zone }).format(date);
+}
+
+function knownLocale(locale: string): string {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(locale).length > 0 ? locale : 'en';
+  } catch {
+    return 'en';
+  }
+}

@@ -1,0 +1,154 @@
+// Failure injection: scripted failures, flood control, latency and blocked users. Checked before a method
+// runs, so a refused call has no effect (nothing is stored), as with Telegram.
+import { sleep } from '../shared/http.js';
+import { BotApiError, defaultDescription, tooManyRequests } from './errors.js';
+import { chatKey, type ChatId } from './store.js';
+import type { Params } from './body.js';
+
+export interface FailureSpec {
+  errorCode: number;
+  /** Defaults to Telegram's text for the code (429 gets "Too Many Requests: retry after N"). */
+  description?: string;
+  retryAfter?: number;
+  /** How many consecutive calls fail (default 1). */
+  times?: number;
+}
+
+export interface RateLimit {
+  /** Sends per rolling second across all chats (Telegram: about 30). */
+  perSecond?: number;
+  /** Sends per rolling second to one chat (Telegram: about 1). */
+  perChatPerSecond?: number;
+  /** Sends per rolling minute to one group or supergroup (Telegram: about 20). */
+  perGroupPerMinute?: number;
+  /** Fixed retry_after to report; by default the seconds until the window has room again (at least 1). */
+  retryAfter?: number;
+  /** Methods that count as sends; default SENDING_METHODS. */
+  methods?: readonly string[];
+}
+
+/** Methods Telegram flood-controls. Chat actions and drafts are left out: they are cheap typing signals. */
+export const SENDING_METHODS: readonly string[] = [
+  'sendMessage',
+  'sendVoice',
+  'sendAudio',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAnimation',
+  'sendSticker',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+  'editMessageText',
+  'editMessageCaption',
+  'editMessageReplyMarkup',
+];
+
+/** Methods that reach a user's chat and so fail once the user blocked the bot. */
+const REACHES_USER = new Set([...SENDING_METHODS, 'sendChatAction', 'sendMessageDraft']);
+
+interface ScriptedFailure extends FailureSpec {
+  remaining: number;
+}
+
+interface SendRecord {
+  at: number;
+  chat: string;
+  group: boolean;
+}
+
+export class Faults {
+  private failures = new Map<string, ScriptedFailure[]>();
+  private rateLimit: RateLimit | undefined;
+  private sends: SendRecord[] = [];
+  private latencyAll = 0;
+  private latencyByMethod = new Map<string, number>();
+  readonly blocked = new Set<string>();
+  tooManyRequestsCount = 0;
+
+  failNext(method: string, spec: FailureSpec): void {
+    const queue = this.failures.get(method) ?? [];
+    queue.push({ ...spec, remaining: spec.times ?? 1 });
+    this.failures.set(method, queue);
+  }
+
+  setRateLimit(limit: RateLimit | null): void {
+    this.rateLimit = limit ?? undefined;
+    this.sends = [];
+  }
+
+  setLatency(ms: number, method?: string): void {
+    if (method === undefined) this.latencyAll = ms;
+    else this.latencyByMethod.set(method, ms);
+  }
+
+  async delay(method: string): Promise<void> {
+    await sleep(this.latencyByMethod.get(method) ?? this.latencyAll);
+  }
+
+  /** Throws the failure this call should get, if any. `isGroup` tells the per-group limit which chats count. */
+  check(method: string, params: Params, isGroup: (chatId: ChatId) => boolean): void {
+    const scripted = this.failures.get(method) ?? this.failures.get('*');
+    const failure = scripted?.[0];
+    if (scripted !== undefined && failure !== undefined) {
+      failure.remaining--;
+      if (failure.remaining <= 0) scripted.shift();
+      const retryAfter = failure.retryAfter ?? (failure.errorCode === 429 ? 1 : undefined);
+      const description =
+        failure.description ??
+        (failure.errorCode === 429
+          ? `Too Many Requests: retry after ${retryAfter}`
+          : defaultDescription(failure.errorCode));
+      if (failure.errorCode === 429) this.tooManyRequestsCount++;
+      throw new BotApiError(failure.errorCode, description, retryAfter);
+    }
+    const chatId = params.chat_id;
+    const chat = typeof chatId === 'number' || typeof chatId === 'string' ? chatKey(chatId) : undefined;
+    if (chat !== undefined && REACHES_USER.has(method) && this.blocked.has(chat)) {
+      throw new BotApiError(403, 'Forbidden: bot was blocked by the user');
+    }
+    const limit = this.rateLimit;
+    if (limit === undefined || !(limit.methods ?? SENDING_METHODS).includes(method)) return;
+    const now = Date.now();
+    this.sends = this.sends.filter((s) => now - s.at < 60_000);
+    const lastSecond = this.sends.filter((s) => now - s.at < 1000);
+    const waits: number[] = [];
+    if (limit.perSecond !== undefined && lastSecond.length >= limit.perSecond) {
+      waits.push(windowWait(lastSecond, limit.perSecond, 1000, now));
+    }
+    if (chat !== undefined && limit.perChatPerSecond !== undefined) {
+      const forChat = lastSecond.filter((s) => s.chat === chat);
+      if (forChat.length >= limit.perChatPerSecond)
+        waits.push(windowWait(forChat, limit.perChatPerSecond, 1000, now));
+    }
+    const group = chat !== undefined && typeof chatId !== 'undefined' && isGroup(chatId as ChatId);
+    if (group && limit.perGroupPerMinute !== undefined) {
+      const forGroup = this.sends.filter((s) => s.chat === chat);
+      if (forGroup.length >= limit.perGroupPerMinute) {
+        waits.push(windowWait(forGroup, limit.perGroupPerMinute, 60_000, now));
+      }
+    }
+    if (waits.length > 0) {
+      this.tooManyRequestsCount++;
+      throw tooManyRequests(limit.retryAfter ?? Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
+    }
+    this.sends.push({ at: now, chat: chat ?? '', group });
+  }
+
+  reset(): void {
+    this.failures.clear();
+    this.rateLimit = undefined;
+    this.sends = [];
+    this.latencyAll = 0;
+    this.latencyByMethod.clear();
+    this.blocked.clear();
+    this.tooManyRequestsCount = 0;
+  }
+}
+
+/** Milliseconds until the window (sorted by time) holds fewer than `max` entries. */
+function windowWait(entries: SendRecord[], max: number, windowMs: number, now: number): number {
+  const oldestThatMustExpire = entries[entries.length - max];
+  return oldestThatMustExpire === undefined ? 0 : oldestThatMustExpire.at + windowMs - now;
+}
