@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // better-sqlite3 is a native addon: child processes isolate it more predictably than threads.
     pool: 'forks',
     testTimeout: 30_000,

@@ -1,0 +1,89 @@
+/**
+ * Update intake: "at least once, answered once". Every update is stored in the inbox
+ * BEFORE Telegram is told we have it (the next getUpdates offset, or the webhook's 200),
+ * handed to the bot, and marked done when its handler finishes. On start, updates left
+ * pending by a crash are replayed first, in order. Duplicate update_ids are dropped.
+ * In-flight work is bounded: polling slows down, webhooks get 503 (Telegram retries).
+ */
+import type { Update } from 'grammy/types';
+import type { UpdateInboxRepository } from '../domain/ports.js';
+import type { Log } from '../domain/telemetry.js';
+
+export interface IntakeOptions {
+  inbox: UpdateInboxRepository;
+  handle: (update: Update) => Promise<void>;
+  log: Log;
+  maxInFlight: number;
+  now?: () => Date;
+}
+
+export function createIntake(options: IntakeOptions) {
+  const { inbox, log } = options;
+  const now = options.now ?? (() => new Date());
+  const running = new Set<Promise<void>>();
+
+  /** Records a batch; returns only the updates not seen before, in order. */
+  async function record(updates: readonly Update[]): Promise<Update[]> {
+    const fresh: Update[] = [];
+    for (const update of updates) {
+      if (await inbox.record(update.update_id, chatKeyOfUpdate(update), JSON.stringify(update), now())) fresh.push(update);
+      else log.info({ updateId: update.update_id }, 'duplicate update dropped');
+    }
+    return fresh;
+  }
+
+  /** Runs the handler and marks the update done; failures were already answered by the error boundary. */
+  function dispatch(update: Update): Promise<void> {
+    const task = options
+      .handle(update)
+      .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
+      .then(() => inbox.markDone(update.update_id, now()))
+      .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'could not mark update done'))
+      .finally(() => running.delete(task));
+    running.add(task);
+    return task;
+  }
+
+  return {
+    record,
+    dispatch,
+    /** Webhook path: refuse when full, record, then run outside the request. */
+    async accept(update: Update): Promise<'accepted' | 'duplicate' | 'busy'> {
+      if (running.size >= options.maxInFlight) return 'busy';
+      const [fresh] = await record([update]);
+      if (!fresh) return 'duplicate';
+      void dispatch(fresh);
+      return 'accepted';
+    },
+    /** Re-runs updates a crash left pending, oldest first; per-chat order is kept by the bot. */
+    async replayPending(): Promise<number> {
+      const pending = await inbox.pending(10_000);
+      for (const stored of pending) void dispatch(JSON.parse(stored.payload) as Update);
+      if (pending.length) log.info({ count: pending.length }, 'replaying updates left pending by the last run');
+      return pending.length;
+    },
+    inFlight: () => running.size,
+    /** Waits for running handlers, at most `timeoutMs`; returns how many were still running. */
+    async drain(timeoutMs: number): Promise<number> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.allSettled([...running]), timeout]);
+      clearTimeout(timer);
+      return running.size;
+    },
+  };
+}
+
+export type Intake = ReturnType<typeof createIntake>;
+
+/** The chat (and topic) an update belongs to, for ordering on replay and for logs. */
+export function chatKeyOfUpdate(update: Update): string {
+  const message =
+    update.message ?? update.edited_message ?? update.channel_post ?? update.callback_query?.message ?? undefined;
+  if (message) {
+    const thread = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
+    return thread === undefined ? String(message.chat.id) : `${message.chat.id}:${thread}`;
+  }
+  const from = update.inline_query?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
+  return from ? `user:${from.id}` : 'none';
+}

@@ -1,0 +1,69 @@
+/**
+ * Long polling through @grammyjs/runner with our own update supplier: the getUpdates offset
+ * only moves past a batch after the batch is stored in the inbox, so Telegram never drops
+ * an update we have not recorded. The concurrent sink runs handlers (ordered per chat by
+ * the bot's sequentialize) and applies backpressure at `concurrency`.
+ */
+import type { Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
+import type { Log } from '../domain/telemetry.js';
+import type { Intake } from './intake.js';
+
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'inline_query', 'my_chat_member'] as const;
+
+export function startPolling(options: {
+  bot: { api: Api };
+  intake: Intake;
+  log: Log;
+  concurrency: number;
+  pollTimeoutSeconds?: number;
+}): RunnerHandle {
+  const { bot, intake, log } = options;
+  let offset = 0;
+  let failures = 0;
+  const source = createSource<Update>({
+    // The runner types its signal with an old shim; at run time it is Node's AbortSignal.
+    async supply(batchSize, shimSignal) {
+      const signal = shimSignal as unknown as AbortSignal;
+      try {
+        const updates = await bot.api.getUpdates(
+          {
+            offset,
+            limit: Math.max(1, Math.min(batchSize, 100)),
+            timeout: options.pollTimeoutSeconds ?? 30,
+            allowed_updates: [...ALLOWED_UPDATES],
+          },
+          shimSignal,
+        );
+        const fresh = await intake.record(updates);
+        const last = updates.at(-1);
+        if (last) offset = last.update_id + 1;
+        failures = 0;
+        return fresh;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        failures += 1;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+        log.error({ err: error, retryInMs: delay }, 'fetching updates failed');
+        await sleep(delay, signal);
+        return [];
+      }
+    },
+  });
+  const sink = createConcurrentSink<Update>(
+    { consume: (update) => intake.dispatch(update) },
+    async (error) => log.error({ err: error }, 'update sink error'),
+    { concurrency: options.concurrency },
+  );
+  const runner = createRunner(source, sink);
+  runner.start();
+  return runner;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the daemon's services from the app: cache, Gemini model with breaker and retry
+ * policy, access and chat services, metrics and the readiness report. Part of the
+ * composition root, so it may import adapters.
+ */
+import { createCache } from '../adapters/cache/index.js';
+import { createGeminiChatModel } from '../adapters/gemini/index.js';
+import { createCircuitBreaker } from '../domain/circuit-breaker.js';
+import { createRetryPolicy } from '../domain/retry-policy.js';
+import { createAccessService } from '../services/access.js';
+import { createChatService } from '../services/chat.js';
+import { createModelCaller } from '../services/model-caller.js';
+import type { ReadinessReport } from '../http/routes/health.js';
+import type { App } from './container.js';
+import { createMetrics } from './metrics.js';
+
+const DAY_MS = 86_400_000;
+
+export async function createServices(app: App) {
+  const { config, repos, logger } = app;
+  const now = () => new Date();
+  const metrics = createMetrics({
+    activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
+  });
+  let lastCacheWarning = 0;
+  const cache = await createCache({
+    url: config.redisUrl,
+    namespace: 'botctl',
+    onError: (error) => {
+      if (Date.now() - lastCacheWarning < 60_000) return;
+      lastCacheWarning = Date.now();
+      logger.warn({ err: error }, 'cache unavailable, continuing without it');
+    },
+  });
+  const model = createGeminiChatModel({
+    apiKey: config.geminiApiKey!,
+    baseUrl: config.geminiBaseUrl,
+    timeoutMs: config.geminiTimeoutMs,
+  });
+  const breaker = createCircuitBreaker({ failureThreshold: 5, windowMs: 60_000, openMs: 30_000, now: () => Date.now() });
+  const policy = createRetryPolicy({ maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000, random: Math.random });
+  const caller = createModelCaller({
+    model,
+    breaker,
+    policy,
+    metrics,
+    log: logger,
+    sleep: (ms, signal) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      }),
+  });
+  const access = createAccessService({ users: repos.users, usage: repos.usage, cache, config, now });
+  const chat = createChatService({ repos, caller, config, now });
+
+  /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
+  async function readiness(lastTelegramContact: number, maxContactAgeSeconds: number | null): Promise<ReadinessReport> {
+    const database = await repos.ping().then(
+      () => ({ ok: true }),
+      (error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
+    );
+    // A cache outage degrades, it does not make the bot unready.
+    const cacheOk = await cache.ping();
+    const telegramAge = lastTelegramContact ? Math.round((Date.now() - lastTelegramContact) / 1000) : null;
+    const fresh = telegramAge !== null && (maxContactAgeSeconds === null || telegramAge <= maxContactAgeSeconds);
+    const telegram = { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
+    return {
+      ready: database.ok && telegram.ok,
+      checks: {
+        database,
+        cache: { ok: cacheOk, detail: cache.kind },
+        telegram,
+        gemini: { ok: caller.breakerState() !== 'open', detail: `circuit ${caller.breakerState()}` },
+      },
+    };
+  }
+
+  return {
+    access,
+    chat,
+    metrics,
+    readiness,
+    cacheKind: cache.kind,
+    close: () => cache.close(),
+  };
+}

@@ -1,0 +1,34 @@
+/** The grammY context the bot's features see: i18n, plus the sender resolved by the access middleware. */
+import type { Context } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { User } from '../domain/entities.js';
+import type { ConversationKey } from '../domain/ports.js';
+
+export interface BotState {
+  /** The botctl user behind ctx.from, set by middleware/access.ts. */
+  user?: User;
+}
+
+export type BotContext = Context & I18nFlavor & { state: BotState };
+
+/** Chat and forum topic: the unit of ordering and of conversation context. */
+export function chatKeyOf(ctx: Context): string | undefined {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return ctx.from ? `user:${ctx.from.id}` : undefined;
+  const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+  return thread === undefined ? String(chatId) : `${chatId}:${thread}`;
+}
+
+export function conversationKeyOf(ctx: BotContext): ConversationKey {
+  const user = ctx.state.user;
+  if (!user || !ctx.chat) throw new Error('conversationKeyOf needs a chat and an identified user');
+  const threadId = ctx.msg?.is_topic_message ? (ctx.msg.message_thread_id ?? null) : null;
+  return { userId: user.id, chatId: ctx.chat.id, threadId };
+}
+
+/** Reply options that keep the answer in the same forum topic (LESSONS: wrong-topic answers). */
+export function threadOptions(ctx: Context): { message_thread_id?: number } {
+  return ctx.msg?.is_topic_message && ctx.msg.message_thread_id !== undefined
+    ? { message_thread_id: ctx.msg.message_thread_id }
+    : {};
+}

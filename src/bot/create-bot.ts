@@ -1,0 +1,113 @@
+/**
+ * Builds the grammY bot: API transformers (429 accounting, auto-retry, optional throttler),
+ * then middleware in order: error boundary, metrics, per-chat ordering, i18n, identify,
+ * features, and `unhandled` last. Nothing here talks to storage or the model directly:
+ * features call services.
+ */
+import { fileURLToPath } from 'node:url';
+import { Bot, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { I18n } from '@grammyjs/i18n';
+import { sequentialize } from '@grammyjs/runner';
+import type { Log, Metrics } from '../domain/telemetry.js';
+import type { AccessService } from '../services/access.js';
+import type { ChatService } from '../services/chat.js';
+import { createInFlight, type InFlight } from './cancellation.js';
+import { chatKeyOf, type BotContext } from './context.js';
+import { chatFeature } from './features/chat.js';
+import { commandsFeature } from './features/commands.js';
+import { admitted, identify } from './middleware/access.js';
+import { errorBoundary } from './middleware/error-boundary.js';
+
+export interface BotServices {
+  access: AccessService;
+  chat: ChatService;
+}
+
+export interface CreateBotOptions {
+  token: string;
+  apiRoot: string;
+  services: BotServices;
+  log: Log;
+  metrics: Metrics;
+  /** Telegram's rate limits are enforced by the server anyway; the throttler avoids hitting them. */
+  throttle: boolean;
+  timing?: Partial<{ draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number }>;
+  botInfo?: UserFromGetMe;
+  /** Called after every successful Bot API call (readiness: "last Telegram contact"). */
+  onTelegramContact?: () => void;
+}
+
+export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+
+export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; inFlight: InFlight; i18n: I18n<BotContext> } {
+  const bot = new Bot<BotContext>(options.token, {
+    client: { apiRoot: options.apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  if (options.throttle) bot.api.config.use(apiThrottler());
+
+  const i18n = new I18n<BotContext>({
+    defaultLocale: 'en',
+    directory: LOCALES_DIR,
+    useSession: false,
+    fluentBundleOptions: { useIsolating: false },
+    localeNegotiator: (ctx) => ctx.state?.user?.language ?? (ctx.from?.language_code?.startsWith('ru') ? 'ru' : 'en'),
+  });
+  const inFlight = createInFlight();
+  const { access, chat } = options.services;
+  const timing = { draftIntervalMs: 600, editIntervalMs: 1100, typingIntervalMs: 4500, ...options.timing };
+  const answerDeps = {
+    chat,
+    inFlight,
+    timing,
+    admitted: admitted(access),
+    onError: (error: unknown) => options.log.warn({ err: error }, 'answer delivery problem'),
+  };
+
+  bot.use((ctx, next) => {
+    ctx.state = {};
+    return next();
+  });
+  bot.use(errorBoundary({ log: options.log, metrics: options.metrics }));
+  bot.use(measure(options.metrics));
+  // Ordered within a chat/topic, concurrent across chats; /stop must overtake the answer it stops.
+  bot.use(sequentialize((ctx: BotContext) => (isStop(ctx) ? undefined : chatKeyOf(ctx))));
+  bot.use(i18n);
+  bot.use(identify(access));
+  bot.use(commandsFeature(answerDeps));
+  bot.use(chatFeature(answerDeps));
+  return { bot, inFlight, i18n };
+}
+
+function isStop(ctx: BotContext): boolean {
+  return /^\/stop(@\w+)?(\s|$)/.test(ctx.msg?.text ?? '');
+}
+
+function measure(metrics: Metrics) {
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    const type = Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
+    metrics.updateReceived(type);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      metrics.updateHandled(type, (performance.now() - started) / 1000);
+    }
+  };
+}
+
+/** Innermost transformer: sees every raw attempt, so each 429 is counted even when retried. */
+function accounting(metrics: Metrics, onContact?: () => void): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (!result.ok && result.error_code === 429) metrics.telegramRateLimited();
+    if (result.ok) onContact?.();
+    return result;
+  };
+}
+

@@ -1,0 +1,71 @@
+/**
+ * Sends a model answer: Markdown -> Telegram HTML -> chunks of at most 4096 characters,
+ * split at paragraph or code-block boundaries. If Telegram still rejects the markup
+ * ("can't parse entities"), the chunk is sent again as plain text: a send never fails on markup.
+ */
+import { GrammyError, type Api } from 'grammy';
+import { markdownToTelegramHtml } from '../../domain/telegram-html.js';
+import { splitTelegramHtml } from '../../domain/split-message.js';
+
+export interface SendTarget {
+  chatId: number;
+  threadId?: number | undefined;
+  replyTo?: number | undefined;
+}
+
+export function renderAnswer(markdown: string): string[] {
+  const html = markdownToTelegramHtml(markdown);
+  return splitTelegramHtml(html, 4096);
+}
+
+/** Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead. */
+export async function sendAnswer(api: Api, target: SendTarget, markdown: string, editFirst?: number): Promise<number[]> {
+  const chunks = renderAnswer(markdown);
+  const ids: number[] = [];
+  for (const [index, html] of chunks.entries()) {
+    if (index === 0 && editFirst !== undefined) {
+      await withPlainFallback(html, (text, parse_mode) =>
+        api.editMessageText(target.chatId, editFirst, text, { parse_mode, link_preview_options: { is_disabled: true } }),
+      ).catch(ignoreNotModified);
+      ids.push(editFirst);
+      continue;
+    }
+    const sent = await withPlainFallback(html, (text, parse_mode) =>
+      api.sendMessage(target.chatId, text, {
+        parse_mode,
+        message_thread_id: target.threadId,
+        link_preview_options: { is_disabled: true },
+        reply_parameters:
+          index === 0 && target.replyTo !== undefined
+            ? { message_id: target.replyTo, allow_sending_without_reply: true }
+            : undefined,
+      }),
+    );
+    ids.push(sent.message_id);
+  }
+  return ids;
+}
+
+async function withPlainFallback<T>(html: string, send: (text: string, parseMode: 'HTML' | undefined) => Promise<T>) {
+  try {
+    return await send(html, 'HTML');
+  } catch (error) {
+    if (!(error instanceof GrammyError) || !/can't parse entities/i.test(error.description)) throw error;
+    return send(htmlToText(html), undefined);
+  }
+}
+
+export function ignoreNotModified(error: unknown): void {
+  if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+  throw error;
+}
+
+/** Turns our rendered HTML back into the text a user would see. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,100 @@
+/**
+ * Shows an answer while the model writes it. Something is visible at once: the typing
+ * action (refreshed every few seconds while the model thinks). Private chats then get
+ * `sendMessageDraft` updates; groups get one message edited at most once per interval
+ * (Telegram allows ~1 edit/s per chat, 20 messages/min per group). The finished answer is
+ * sent as HTML chunks (see send-html.ts); drafts vanish once the real message arrives.
+ */
+import type { Api } from 'grammy';
+import { stripToPlainText } from '../../domain/telegram-html.js';
+import { ignoreNotModified, sendAnswer, type SendTarget } from './send-html.js';
+
+export interface StreamOptions {
+  privateChat: boolean;
+  /** Non-zero id for sendMessageDraft, unique per answer. */
+  draftId: number;
+  draftIntervalMs: number;
+  editIntervalMs: number;
+  typingIntervalMs: number;
+  onError: (error: unknown) => void;
+}
+
+const PREVIEW_LIMIT = 4000;
+
+export function createStreamReply(api: Api, target: SendTarget, options: StreamOptions) {
+  let latest = '';
+  let shown = '';
+  let lastPush = 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let groupMessageId: number | undefined;
+  let closed = false;
+
+  const typing = () =>
+    api.sendChatAction(target.chatId, 'typing', { message_thread_id: target.threadId }).catch(options.onError);
+  void typing();
+  const typingTimer = setInterval(() => void typing(), options.typingIntervalMs);
+
+  const interval = options.privateChat ? options.draftIntervalMs : options.editIntervalMs;
+
+  function push(): void {
+    pending = undefined;
+    if (closed || latest === shown) return;
+    const text = preview(latest);
+    if (!text) return;
+    shown = latest;
+    lastPush = Date.now();
+    clearInterval(typingTimer); // the preview itself now shows progress
+    inFlight = inFlight.then(() => show(text)).catch(options.onError);
+  }
+
+  async function show(text: string): Promise<void> {
+    if (closed) return;
+    if (options.privateChat) {
+      await api.sendMessageDraft(target.chatId, options.draftId, text, { message_thread_id: target.threadId });
+      return;
+    }
+    if (groupMessageId === undefined) {
+      const sent = await api.sendMessage(target.chatId, text, {
+        message_thread_id: target.threadId,
+        reply_parameters: target.replyTo ? { message_id: target.replyTo, allow_sending_without_reply: true } : undefined,
+      });
+      groupMessageId = sent.message_id;
+    } else {
+      await api.editMessageText(target.chatId, groupMessageId, text).catch(ignoreNotModified);
+    }
+  }
+
+  return {
+    /** Feed with the whole text so far; pushes are throttled to the interval. */
+    update(soFar: string): void {
+      latest = soFar;
+      if (pending || closed) return;
+      const wait = Math.max(0, lastPush + interval - Date.now());
+      pending = setTimeout(push, wait);
+    },
+    /** Sends the final answer (replacing the group preview) and stops typing. */
+    async finish(markdown: string): Promise<number[]> {
+      stop();
+      await inFlight;
+      return sendAnswer(api, target, markdown, groupMessageId);
+    },
+    /** Stops without an answer (error or /stop); the group preview is left as it is. */
+    async abort(): Promise<number | undefined> {
+      stop();
+      await inFlight;
+      return groupMessageId;
+    },
+  };
+
+  function stop(): void {
+    closed = true;
+    clearInterval(typingTimer);
+    if (pending) clearTimeout(pending);
+  }
+}
+
+function preview(markdown: string): string {
+  const plain = stripToPlainText(markdown).trim();
+  return plain.length > PREVIEW_LIMIT ? `${plain.slice(0, PREVIEW_LIMIT)}…` : plain;
+}

@@ -1,0 +1,36 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+
+export default class Start extends BaseCommand<typeof Start> {
+  static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
+  static override description =
+    'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate.';
+  static override examples = ['<%= config.bin %> start', '<%= config.bin %> start --mode webhook --auto-migrate'];
+  static override enableJsonFlag = false;
+  static override flags = {
+    mode: Flags.string({ options: ['polling', 'webhook'], description: 'how updates arrive [default: config `mode`]' }),
+    'auto-migrate': Flags.boolean({ description: 'apply pending migrations before starting' }),
+  };
+
+  async run(): Promise<void> {
+    const config = this.loadConfig();
+    const { startDaemon } = await import('../app/daemon.js');
+    const daemon = await startDaemon({
+      config,
+      mode: this.flags.mode as 'polling' | 'webhook' | undefined,
+      autoMigrate: this.flags['auto-migrate'],
+      throttle: config.telegramThrottle,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    });
+    await new Promise<void>((resolve) => {
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals += 1;
+        if (signals > 1) process.exit(130); // a second signal forces exit
+        void daemon.stop(signal).then(resolve, resolve);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+  }
+}

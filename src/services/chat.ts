@@ -1,0 +1,122 @@
+/**
+ * The chat use case: store the user's turn, build the context (running summary plus the
+ * newest turns that fit the token budget, summarising what no longer fits), ask the model
+ * with retries and a circuit breaker, store the answer and count usage.
+ *
+ * The user's message is stored before the model is called, so when Gemini is down the
+ * message is kept and /retry answers it later; a replayed update (after a crash) that was
+ * already answered is recognised by its Telegram message id and not answered twice.
+ */
+import type { Message, User } from '../domain/entities.js';
+import type { ChatResult, ConversationKey, Repositories } from '../domain/ports.js';
+import { utcDay } from '../domain/quota.js';
+import { estimateTokens } from '../domain/context-window.js';
+import { buildContext } from './context.js';
+import type { ModelCaller } from './model-caller.js';
+
+export interface ChatConfig {
+  model: string;
+  contextTokens: number;
+}
+
+export interface AnswerInput {
+  user: User;
+  key: ConversationKey;
+  text: string;
+  telegramMessageId: number | null;
+  signal?: AbortSignal;
+  onText?: (delta: string, soFar: string) => void;
+}
+
+export type AnswerOutcome =
+  | { kind: 'answered'; text: string; result: ChatResult }
+  /** A replay of an update whose answer is already stored. */
+  | { kind: 'already-answered'; text: string }
+  | { kind: 'nothing-to-retry' };
+
+export function createChatService(deps: {
+  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  caller: ModelCaller;
+  config: ChatConfig;
+  now: () => Date;
+}) {
+  const { repos, caller, config, now } = deps;
+  const conversations = repos.conversations;
+
+  async function answer(input: AnswerInput): Promise<AnswerOutcome> {
+    const conversation = await conversations.getOrStart(input.key, now());
+    const recent = await conversations.getContext(conversation.id, 20);
+    const replayed = findReplay(recent, input.telegramMessageId);
+    if (replayed?.answer) return { kind: 'already-answered', text: replayed.answer.content };
+    if (!replayed) {
+      await conversations.appendMessage({
+        conversationId: conversation.id,
+        role: 'user',
+        content: input.text,
+        tokensIn: estimateTokens(input.text),
+        telegramMessageId: input.telegramMessageId,
+        createdAt: now(),
+      });
+      await repos.usage.increment(input.user.id, utcDay(now()), { messages: 1 });
+    }
+    return generate(input.user, conversation.id, input);
+  }
+
+  /** Regenerates the last answer, or answers a message left unanswered while Gemini was down. */
+  async function retry(input: Omit<AnswerInput, 'text' | 'telegramMessageId'>): Promise<AnswerOutcome> {
+    const conversation = await conversations.getActive(input.key);
+    if (!conversation) return { kind: 'nothing-to-retry' };
+    const [last] = (await conversations.getContext(conversation.id, 1)).slice(-1);
+    if (!last) return { kind: 'nothing-to-retry' };
+    if (last.role === 'model') await conversations.deleteMessage(last.id);
+    return generate(input.user, conversation.id, input);
+  }
+
+  async function generate(
+    user: User,
+    conversationId: number,
+    input: Pick<AnswerInput, 'signal' | 'onText'>,
+  ): Promise<AnswerOutcome> {
+    const model = user.settings.model ?? config.model;
+    const request = await buildContext({
+      conversations,
+      caller,
+      conversationId,
+      user,
+      model,
+      budgetTokens: config.contextTokens,
+      now: now(),
+    });
+    const started = Date.now();
+    const result = await caller.stream({ ...request, signal: input.signal }, input.onText ?? (() => undefined));
+    await conversations.appendMessage({
+      conversationId,
+      role: 'model',
+      content: result.text,
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+      model: result.model,
+      latencyMs: Date.now() - started,
+      createdAt: now(),
+    });
+    await repos.usage.increment(user.id, utcDay(now()), { tokensIn: result.tokensIn, tokensOut: result.tokensOut });
+    return { kind: 'answered', text: result.text, result };
+  }
+
+  async function startNew(key: ConversationKey): Promise<void> {
+    await conversations.start(key, now());
+  }
+
+  return { answer, retry, startNew };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+/** The stored user turn for this Telegram message and the answer that followed it, if any. */
+function findReplay(recent: Message[], telegramMessageId: number | null) {
+  if (telegramMessageId === null) return undefined;
+  const index = recent.findIndex((m) => m.role === 'user' && m.telegramMessageId === telegramMessageId);
+  if (index < 0) return undefined;
+  const next = recent[index + 1];
+  return { user: recent[index]!, answer: next?.role === 'model' ? next : undefined };
+}

@@ -1,0 +1,170 @@
+/**
+ * Chatter journeys through the real daemon (long polling, SQLite) against the fake
+ * Telegram and Gemini servers.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { waitFor } from '../helpers/ports.js';
+
+let h: Harness;
+let nextChat = 5000;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { BOTCTL_RATE_LIMIT: '{"burst":50,"perMinute":600}' } });
+});
+afterAll(async () => h?.close());
+beforeEach(() => {
+  h.gemini.respond = undefined;
+});
+
+const send = (chatId: number, text: string, extra: Record<string, unknown> = {}) =>
+  h.telegram.pushUpdate(h.telegram.updates.text({ chatId, text, ...extra }));
+
+async function answersIn(chatId: number, count: number, timeoutMs = 8000): Promise<string[]> {
+  return waitFor(() => {
+    const texts = h.telegram.sentMessages(chatId);
+    if (texts.length < count) throw new Error(`chat ${chatId}: ${texts.length}/${count} answers: ${JSON.stringify(texts)}`);
+    return texts;
+  }, timeoutMs);
+}
+
+describe('chat with memory', () => {
+  it('answers a private message, streaming drafts first, and remembers earlier turns', async () => {
+    const chat = nextChat++;
+    h.gemini.respond = (req) => ({ chunks: ['Hello ', 'there, ', `you said: ${req.lastUserText}`], chunkDelayMs: 60 });
+    send(chat, 'My name is Ann');
+    const [first] = await answersIn(chat, 1);
+    expect(first).toBe('Hello there, you said: My name is Ann');
+    expect(h.telegram.drafts(chat).length).toBeGreaterThan(0);
+    expect(h.telegram.callsOf('sendChatAction').some((c) => c.params.chat_id === chat)).toBe(true);
+
+    send(chat, 'What is my name?');
+    await answersIn(chat, 2);
+    const last = h.gemini.requests.at(-1)!;
+    const texts = JSON.stringify(last.contents);
+    expect(texts).toContain('My name is Ann');
+    expect(texts).toContain('Hello there, you said: My name is Ann');
+    expect(texts).toContain('What is my name?');
+    expect(JSON.stringify(last.systemInstruction)).toMatch(/Current date and time for the user/);
+  });
+
+  it('answers three quick messages in order, each with the previous ones in context', async () => {
+    const chat = nextChat++;
+    h.gemini.respond = (req) => ({ text: `answer to ${req.lastUserText}`, firstTokenDelayMs: 120 });
+    send(chat, 'one');
+    send(chat, 'two');
+    send(chat, 'three');
+    const answers = await answersIn(chat, 3);
+    expect(answers).toEqual(['answer to one', 'answer to two', 'answer to three']);
+    const forChat = h.gemini.requests.filter((r) => JSON.stringify(r.contents).includes('one'));
+    const third = forChat.find((r) => r.lastUserText === 'three')!;
+    expect(JSON.stringify(third.contents)).toMatch(/one[\s\S]*answer to one[\s\S]*two[\s\S]*answer to two[\s\S]*three/);
+  });
+
+  it('splits a long answer into well-formed messages of at most 4096 characters', async () => {
+    const chat = nextChat++;
+    const paragraph = `**Bold start** ${'word '.repeat(180)}\n\n`;
+    h.gemini.respond = () => ({ text: paragraph.repeat(12) });
+    send(chat, 'write a lot');
+    const answers = await waitFor(() => {
+      const texts = h.telegram.sentMessages(chat);
+      if (texts.join('').replace(/\s+/g, '').length < paragraph.replace(/\*\*/g, '').replace(/\s+/g, '').length * 12) {
+        throw new Error('not all parts yet');
+      }
+      return texts;
+    });
+    expect(answers.length).toBeGreaterThan(1);
+    for (const text of answers) expect(text.length).toBeLessThanOrEqual(4096);
+    const sends = h.telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chat);
+    expect(sends.every((c) => c.response?.ok)).toBe(true);
+  });
+
+  it('delivers unbalanced Markdown without a failed send', async () => {
+    const chat = nextChat++;
+    h.gemini.respond = () => ({ text: 'Use **bold and `code with <tags> & stuff\n```js\nconst x = 1 < 2;' });
+    send(chat, 'markdown please');
+    const [answer] = await answersIn(chat, 1);
+    expect(answer).toContain('const x = 1 < 2;');
+    expect(answer).toContain('<tags>');
+    const sends = h.telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chat);
+    expect(sends.every((c) => c.response?.ok)).toBe(true);
+  });
+
+  it('/new starts a fresh conversation and keeps the old one', async () => {
+    const chat = nextChat++;
+    send(chat, 'remember: blue');
+    await answersIn(chat, 1);
+    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'new' }));
+    await answersIn(chat, 2);
+    send(chat, 'what colour?');
+    await answersIn(chat, 3);
+    expect(JSON.stringify(h.gemini.requests.at(-1)!.contents)).not.toContain('remember: blue');
+    const user = await h.db.repos.users.getByTelegramId(chat);
+    const conversations = await h.db.repos.conversations.listByUser(user!.id);
+    expect(conversations).toHaveLength(2);
+    expect(conversations.filter((c) => c.endedAt !== null)).toHaveLength(1);
+  });
+
+  it('/start and /help answer in the user language', async () => {
+    const chat = nextChat++;
+    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'start', languageCode: 'ru', firstName: 'Иван' }));
+    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'help', languageCode: 'ru' }));
+    const [welcome, help] = await answersIn(chat, 2);
+    expect(welcome).toContain('Привет, Иван');
+    expect(help).toContain('Что я умею');
+  });
+});
+
+describe('Gemini failures', () => {
+  it('retries a 429 honouring its retry delay and then answers', async () => {
+    const chat = nextChat++;
+    h.gemini.queue({ error: { status: 429, retryDelaySeconds: 1 } });
+    send(chat, 'are you there?');
+    const [answer] = await answersIn(chat, 1);
+    expect(answer).toContain('are you there?');
+    const attempts = h.gemini.requests.filter((r) => r.lastUserText === 'are you there?');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('keeps the message when Gemini is down, says so, and /retry answers it later', async () => {
+    const chat = nextChat++;
+    h.gemini.respond = () => ({ error: { status: 503 } });
+    send(chat, 'important question');
+    const [notice] = await answersIn(chat, 1, 15_000);
+    expect(notice).toMatch(/temporarily unavailable/);
+    h.gemini.respond = (req) => ({ text: `finally: ${req.lastUserText}` });
+    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'retry' }));
+    const answers = await answersIn(chat, 2, 15_000);
+    expect(answers[1]).toBe('finally: important question');
+  });
+
+  it('explains a safety block and an empty answer instead of staying silent', async () => {
+    const chat = nextChat++;
+    h.gemini.queue({ blockReason: 'SAFETY' }, { empty: true });
+    send(chat, 'something bad');
+    send(chat, 'something odd');
+    const [blocked, empty] = await answersIn(chat, 2);
+    expect(blocked).toMatch(/safety/i);
+    expect(empty).toMatch(/empty answer/i);
+  });
+});
+
+describe('groups and topics', () => {
+  it('stays quiet unless mentioned or replied to, and answers in the same topic', async () => {
+    const chat = -100_000 - nextChat++;
+    const bot = h.telegram.botInfo.username;
+    send(chat, 'just chatting among humans', { chatType: 'supergroup', userId: 42 });
+    send(chat, `@${bot} what is 2+2?`, {
+      chatType: 'supergroup',
+      userId: 42,
+      threadId: 7,
+      entities: [{ type: 'mention', offset: 0, length: bot.length + 1 }],
+    });
+    const [answer] = await answersIn(chat, 1);
+    expect(answer).toContain('what is 2+2?');
+    const reply = h.telegram.callsOf('sendMessage').find((c) => c.params.chat_id === chat)!;
+    expect(reply.params.message_thread_id).toBe(7);
+    expect(h.gemini.requests.some((r) => r.lastUserText === 'just chatting among humans')).toBe(false);
+  });
+});

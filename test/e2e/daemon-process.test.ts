@@ -1,0 +1,101 @@
+/**
+ * `botctl start` as a real process: clear refusals at start-up, SIGTERM lets an answer in
+ * flight finish, and kill -9 mid-answer followed by a restart answers that update once.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
+import { freePort, waitFor } from '../helpers/ports.js';
+
+let telegram: FakeTelegram;
+let gemini: FakeGemini;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram({ token: TEST_TOKEN });
+  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
+});
+afterAll(async () => {
+  await telegram?.close();
+  await gemini?.close();
+});
+
+async function envFor(dataDir: string, extra: Record<string, string> = {}) {
+  return {
+    BOTCTL_DATA_DIR: dataDir,
+    BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
+    BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
+    BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
+    BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
+    BOTCTL_HTTP_PORT: String(await freePort()),
+    BOTCTL_TELEGRAM_THROTTLE: 'false',
+    BOTCTL_LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-proc-'));
+
+describe('botctl start (process)', () => {
+  it('refuses to start without a token, naming the missing keys (exit 2)', async () => {
+    const result = await runCli(['start'], { BOTCTL_DATA_DIR: tempDir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('telegramToken (BOTCTL_TELEGRAM_TOKEN)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses pending migrations unless --auto-migrate (exit 1)', async () => {
+    const result = await runCli(['start'], await envFor(tempDir()));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/migration\(s\) pending/);
+    expect(result.stderr).toContain('botctl migrate up');
+  });
+
+  it('says clearly when Telegram rejects the token, without printing it', async () => {
+    const wrong = '999999:WRONGtokenWRONGtokenWRONG_xyz';
+    const result = await runCli(['start', '--auto-migrate'], await envFor(tempDir(), { BOTCTL_TELEGRAM_TOKEN: wrong }));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Telegram rejected the bot token/);
+    expect(result.stderr + result.stdout).not.toContain(wrong);
+  });
+
+  it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
+    const dataDir = tempDir();
+    gemini.respond = () => ({ chunks: ['part one, ', 'part two, ', 'part three.'], chunkDelayMs: 700 });
+    const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
+    await telegram.waitForCall('getUpdates', undefined, 15_000);
+    telegram.pushUpdate(telegram.updates.text({ chatId: 7001, text: 'long one' }));
+    await telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 10_000);
+    daemon.kill('SIGTERM');
+    const result = await daemon;
+    expect(result.exitCode).toBe(0);
+    expect(telegram.sentMessages(7001)).toEqual(['part one, part two, part three.']);
+    expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
+    expect(String(result.stdout)).not.toContain(TEST_TOKEN);
+  });
+
+  it('answers an update exactly once after kill -9 mid-answer and a restart', async () => {
+    const dataDir = tempDir();
+    gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
+    const first = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
+    await telegram.waitForCall('getUpdates', undefined, 15_000);
+    telegram.pushUpdate(telegram.updates.text({ chatId: 7002, text: 'crash test' }));
+    await waitFor(() => {
+      if (!gemini.requests.some((r) => r.lastUserText === 'crash test')) throw new Error('not asked yet');
+    }, 10_000);
+    first.kill('SIGKILL');
+    await first;
+    expect(telegram.sentMessages(7002)).toEqual([]);
+
+    gemini.respond = (req) => ({ text: `recovered: ${req.lastUserText}` });
+    const second = spawnCli(['start'], await envFor(dataDir));
+    await waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 15_000);
+    second.kill('SIGTERM');
+    expect((await second).exitCode).toBe(0);
+    expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']);
+  });
+});

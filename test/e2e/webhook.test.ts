@@ -1,0 +1,94 @@
+/**
+ * Webhook mode through the real daemon on Postgres: setWebhook with the secret, the secret
+ * header checked, updates acknowledged at once and answered outside the request, duplicate
+ * update_ids answered once; plus health, readiness and metrics.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/bot-harness.js';
+import { waitFor } from '../helpers/ports.js';
+
+let h: Harness;
+const base = () => `http://127.0.0.1:${h.daemon.port}`;
+
+beforeAll(async () => {
+  h = await startHarness({ dialect: 'postgres', mode: 'webhook' });
+});
+afterAll(async () => h?.close());
+
+describe('webhook mode', () => {
+  it('registers the webhook with its secret and allowed updates', async () => {
+    const call = h.telegram.callsOf('setWebhook').at(-1)!;
+    expect(call.params.url).toBe(`${base()}/tg/webhook`);
+    expect(call.params.secret_token).toBe(WEBHOOK_SECRET);
+    expect(call.params.allowed_updates).toEqual(expect.arrayContaining(['message', 'callback_query', 'inline_query']));
+  });
+
+  it('answers an update delivered by webhook, acknowledging before the model answers', async () => {
+    h.gemini.respond = (req) => ({ text: `slow answer to ${req.lastUserText}`, firstTokenDelayMs: 1500 });
+    h.telegram.pushUpdate(h.telegram.updates.text({ chatId: 9001, text: 'hello hook' }));
+    const delivery = await waitFor(() => {
+      const d = h.telegram.webhookDeliveries.find((x) => x.status !== undefined);
+      if (!d) throw new Error('no delivery yet');
+      return d;
+    });
+    expect(delivery.status).toBe(200);
+    expect(delivery.durationMs).toBeLessThan(1000);
+    await waitFor(() => expect(h.telegram.sentMessages(9001)).toEqual(['slow answer to hello hook']), 8000);
+    h.gemini.respond = undefined;
+  });
+
+  it('rejects a request without the secret header, and a body that is not an update', async () => {
+    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: 'x' } };
+    const noSecret = await fetch(`${base()}/tg/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(update),
+    });
+    expect(noSecret.status).toBe(401);
+    const wrongSecret = await fetch(`${base()}/tg/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' },
+      body: JSON.stringify(update),
+    });
+    expect(wrongSecret.status).toBe(401);
+    const notUpdate = await fetch(`${base()}/tg/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+      body: JSON.stringify({ hello: 'world' }),
+    });
+    expect(notUpdate.status).toBe(400);
+    expect(await h.db.repos.updates.pending(10)).toEqual([]);
+  });
+
+  it('answers a duplicate update_id once', async () => {
+    const update = { update_id: 777_001, ...h.telegram.updates.text({ chatId: 9002, text: 'only once' }) };
+    const post = () =>
+      fetch(`${base()}/tg/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+        body: JSON.stringify(update),
+      }).then((r) => r.json() as Promise<{ result: string }>);
+    const results = await Promise.all([post(), post(), post()]);
+    expect(results.map((r) => r.result).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
+    await waitFor(() => expect(h.telegram.sentMessages(9002)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.telegram.sentMessages(9002)).toHaveLength(1);
+    expect(h.gemini.requests.filter((r) => r.lastUserText === 'only once')).toHaveLength(1);
+  });
+
+  it('serves liveness, readiness with its checks, and Prometheus metrics', async () => {
+    const health = await fetch(`${base()}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${base()}/readyz`);
+    const report = (await ready.json()) as { ready: boolean; checks: Record<string, { ok: boolean }> };
+    expect(ready.status).toBe(200);
+    expect(report.checks.database!.ok).toBe(true);
+    expect(report.checks.telegram!.ok).toBe(true);
+    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    expect(metrics).toMatch(/botctl_updates_total\{type="message"\} \d+/);
+    expect(metrics).toMatch(/botctl_gemini_request_duration_seconds_count\{model="gemini-flash-latest",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(/botctl_gemini_tokens_total\{model="gemini-flash-latest",direction="out"\} \d+/);
+    expect(metrics).toContain('botctl_active_users{window="1d"}');
+    expect(metrics).toContain('botctl_process_cpu_user_seconds_total');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Runs the real daemon in-process (so coverage sees it) against the fake Telegram and fake
+ * Gemini servers, on a fresh SQLite or Postgres database.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/app/config.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/app/daemon.js';
+import type { Dialect } from '../../src/domain/ports.js';
+import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { openTestDatabase, type TestDatabase } from './db.js';
+import { captureLogs, type CapturedLogs } from './logs.js';
+import { freePort } from './ports.js';
+
+export const TEST_TOKEN = '123456:TESTtokenTESTtokenTESTtoken_abc';
+export const TEST_GEMINI_KEY = 'test-gemini-key';
+export const WEBHOOK_SECRET = 'webhook_secret_for_tests_123';
+
+export interface Harness {
+  telegram: FakeTelegram;
+  gemini: FakeGemini;
+  db: TestDatabase;
+  config: Readonly<Config>;
+  daemon: Daemon;
+  logs: CapturedLogs;
+  dataDir: string;
+  /** Stops the daemon (graceful) and starts a new one on the same database and fakes. */
+  restart(overrides?: Partial<DaemonOptions>): Promise<Daemon>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  dialect?: Dialect;
+  mode?: 'polling' | 'webhook';
+  env?: Record<string, string>;
+  daemon?: Partial<DaemonOptions>;
+  /** Reuse servers and database from an earlier harness (restart tests). */
+  telegram?: FakeTelegram;
+  gemini?: FakeGemini;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const telegram = options.telegram ?? (await startFakeTelegram({ token: TEST_TOKEN }));
+  const gemini = options.gemini ?? (await startFakeGemini({ apiKey: TEST_GEMINI_KEY }));
+  const db = await openTestDatabase(options.dialect ?? 'sqlite');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-e2e-'));
+  const port = await freePort();
+  const mode = options.mode ?? 'polling';
+  const config = loadConfig({
+    dataDir,
+    env: {
+      BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
+      BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
+      BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
+      BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
+      BOTCTL_DATABASE_URL: db.url,
+      BOTCTL_HTTP_PORT: String(port),
+      BOTCTL_MODE: mode,
+      ...(mode === 'webhook'
+        ? { BOTCTL_WEBHOOK_URL: `http://127.0.0.1:${port}/tg/webhook`, BOTCTL_WEBHOOK_SECRET: WEBHOOK_SECRET }
+        : {}),
+      BOTCTL_GEMINI_TIMEOUT_MS: '3000',
+      ...options.env,
+    },
+  });
+  const logs = captureLogs({ secrets: [TEST_TOKEN, TEST_GEMINI_KEY] });
+  const daemonOptions: DaemonOptions = {
+    config,
+    logger: logs.logger,
+    throttle: false,
+    timing: { draftIntervalMs: 40, editIntervalMs: 80, typingIntervalMs: 2000 },
+    pollTimeoutSeconds: 1,
+    shutdownTimeoutMs: 5000,
+    ...options.daemon,
+  };
+  let daemon = await startDaemon(daemonOptions);
+  const harness: Harness = {
+    telegram,
+    gemini,
+    db,
+    config,
+    logs,
+    dataDir,
+    get daemon() {
+      return daemon;
+    },
+    async restart(overrides = {}) {
+      await daemon.stop('restart');
+      daemon = await startDaemon({ ...daemonOptions, ...overrides });
+      return daemon;
+    },
+    async close() {
+      await daemon.stop('test end');
+      if (!options.telegram) await telegram.close();
+      if (!options.gemini) await gemini.close();
+      await db.cleanup();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
