@@ -3,18 +3,33 @@
  * policy, access and chat services, metrics and the readiness report. Part of the
  * composition root, so it may import adapters.
  */
+import { createHash } from 'node:crypto';
 import { createCache } from '../adapters/cache/index.js';
 import { createGeminiChatModel } from '../adapters/gemini/index.js';
 import { createCircuitBreaker } from '../domain/circuit-breaker.js';
 import { createRetryPolicy } from '../domain/retry-policy.js';
 import { createAccessService } from '../services/access.js';
 import { createChatService } from '../services/chat.js';
+import { createHistoryService } from '../services/history.js';
+import { createPrivacyService } from '../services/privacy.js';
+import { createSettingsService } from '../services/settings.js';
+import { createUsageService } from '../services/usage.js';
 import { createModelCaller } from '../services/model-caller.js';
 import type { ReadinessReport } from '../http/routes/health.js';
 import type { App } from './container.js';
 import { createMetrics } from './metrics.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Cached users carry database row ids, so a cache shared by two bots, or surviving a switch
+ * to another database, must not serve one database's rows to another: the namespace names
+ * both the bot (its numeric id, not the secret) and the database (a hash of its URL).
+ */
+export function cacheNamespace(token: string, databaseUrl: string): string {
+  const botId = /^(\d+):/.exec(token)?.[1] ?? 'bot';
+  return `botctl:${botId}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 10)}`;
+}
 
 export async function createServices(app: App) {
   const { config, repos, logger } = app;
@@ -25,7 +40,7 @@ export async function createServices(app: App) {
   let lastCacheWarning = 0;
   const cache = await createCache({
     url: config.redisUrl,
-    namespace: 'botctl',
+    namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
     onError: (error) => {
       if (Date.now() - lastCacheWarning < 60_000) return;
       lastCacheWarning = Date.now();
@@ -52,7 +67,18 @@ export async function createServices(app: App) {
       }),
   });
   const access = createAccessService({ users: repos.users, usage: repos.usage, cache, config, now });
-  const chat = createChatService({ repos, caller, config, now });
+  const history = createHistoryService({
+    conversations: repos.conversations,
+    caller,
+    cache,
+    log: logger,
+    defaultModel: config.model,
+    now,
+  });
+  const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
+  const settings = createSettingsService({ users: repos.users, access, cache, config });
+  const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
+  const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
 
   /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
   async function readiness(lastTelegramContact: number, maxContactAgeSeconds: number | null): Promise<ReadinessReport> {
@@ -79,6 +105,10 @@ export async function createServices(app: App) {
   return {
     access,
     chat,
+    settings,
+    history,
+    privacy,
+    usage,
     metrics,
     readiness,
     cacheKind: cache.kind,

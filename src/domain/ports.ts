@@ -5,6 +5,7 @@
  */
 import type {
   ApiKey,
+  AudioFile,
   AuditEntry,
   Broadcast,
   BroadcastAudience,
@@ -67,6 +68,11 @@ export interface ConversationRepository {
   getOrStart(key: ConversationKey, now?: Date): Promise<Conversation>;
   getById(id: number): Promise<Conversation | null>;
   listByUser(userId: number, page?: { limit: number; offset: number }): Promise<Conversation[]>;
+  /**
+   * Makes the user's conversation `id` the open one for `key` (moving it to that chat/topic) and
+   * ends the one open there before; null when `id` is not a conversation of `key.userId`.
+   */
+  activate(id: number, key: ConversationKey, now?: Date): Promise<Conversation | null>;
   setTitle(id: number, title: string): Promise<void>;
   /** Stores the running summary and the id of the last message it covers. */
   setSummary(id: number, summary: string, coversUpToMessageId: number): Promise<void>;
@@ -78,6 +84,8 @@ export interface ConversationRepository {
   messagesAfter(conversationId: number, afterId: number, limit: number): Promise<Message[]>;
   countMessages(conversationId: number): Promise<number>;
   deleteMessage(id: number): Promise<void>;
+  /** One message by id (e.g. the answer a "speak" button points at); null when it is gone. */
+  getMessage(id: number): Promise<Message | null>;
 }
 
 export interface UsageRepository {
@@ -126,6 +134,13 @@ export interface AuditRepository {
   list(limit?: number): Promise<AuditEntry[]>;
 }
 
+/** The audio a user turn came from (voice notes, audio files, video notes); cascades with its message. */
+export interface AudioFileRepository {
+  add(file: Omit<AudioFile, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<AudioFile>;
+  /** The audio rows of one message, oldest first. */
+  listByMessage(messageId: number): Promise<AudioFile[]>;
+}
+
 /** The inbox behind "at least once, answered once": updates are stored before acknowledging them. */
 export interface UpdateInboxRepository {
   /** Stores the update; false when this update_id is already known (a duplicate). */
@@ -146,6 +161,7 @@ export interface Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
   readonly updates: UpdateInboxRepository;
+  readonly audioFiles: AudioFileRepository;
   /** Throws DATABASE_UNREACHABLE when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -208,6 +224,8 @@ export interface ChatRequest {
   maxOutputTokens?: number;
   /** Aborts the call (/stop, shutdown, timeout). */
   signal?: AbortSignal;
+  /** Non-text output: speech in the named voice (TTS models) or an image (image models). Default: text. */
+  output?: { kind: 'speech'; voice: string } | { kind: 'image' };
 }
 
 export interface ChatResult {
@@ -217,6 +235,8 @@ export interface ChatResult {
   /** The provider's finish reason (STOP, MAX_TOKENS, ...), null when absent. */
   finishReason: string | null;
   model: string;
+  /** Audio or image parts of the answer (base64), for requests with `output`. */
+  media?: { mimeType: string; data: string }[];
 }
 
 export interface ModelInfo {
@@ -286,6 +306,42 @@ export interface Messenger {
   sendText(chatId: number, message: OutgoingMessage): Promise<SendOutcome>;
   /** photo: an absolute file path (uploaded once, then reused by file_id), a file_id or an http(s) URL. */
   sendPhoto(chatId: number, photo: string, caption: OutgoingMessage): Promise<SendOutcome>;
+}
+
+/* ---- Media: files in, speech and pictures out ---- */
+
+/** Telegram's files (getFile, then the download). */
+export interface FileDownloader {
+  /**
+   * The file's bytes. INPUT_TOO_LARGE when Telegram or the bytes exceed maxBytes (checked as they
+   * arrive, whatever size was declared); TELEGRAM_ERROR otherwise. Errors never carry the URL.
+   */
+  download(fileId: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
+}
+
+/** The model provider's file store, for media too large to send inline. */
+export interface FileUploader {
+  /** Uploads and waits until the file is usable; the uri goes into a `fileData` part. */
+  uploadFile(input: {
+    bytes: Uint8Array;
+    mimeType: string;
+    displayName?: string;
+    signal?: AbortSignal;
+  }): Promise<{ uri: string; mimeType: string }>;
+}
+
+/** Encodes speech for Telegram voice notes. */
+export interface AudioEncoder {
+  /** Whether the encoder can run here (ffmpeg installed); probed once. */
+  available(): Promise<boolean>;
+  /** 16-bit little-endian mono PCM -> OGG/Opus; throws INTERNAL when the encoder fails. */
+  pcmToOggOpus(pcm: Uint8Array, sampleRate: number): Promise<Uint8Array>;
+}
+
+/** Keeps copies of users' audio when the operator asked for it (keepAudio). */
+export interface MediaArchive {
+  /** Stores the bytes under `name` and returns the stored path. */
+  save(name: string, bytes: Uint8Array): Promise<string>;
 }
 
 /* ---- Backups ---- */

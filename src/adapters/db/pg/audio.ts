@@ -1,0 +1,21 @@
+import { asc, eq } from 'drizzle-orm';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { AudioFile } from '../../../domain/entities.js';
+import type { AudioFileRepository } from '../../../domain/ports.js';
+import { audioFiles } from './schema.js';
+
+export function pgAudioFiles(db: PostgresJsDatabase): AudioFileRepository {
+  const a = audioFiles;
+  return {
+    async add(file) {
+      const [row] = await db
+        .insert(a)
+        .values({ ...file, createdAt: file.createdAt ?? new Date() })
+        .returning();
+      return row as AudioFile;
+    },
+    async listByMessage(messageId) {
+      return db.select().from(a).where(eq(a.messageId, messageId)).orderBy(asc(a.id));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import { messageValues, toMessage } from '../shared/mapping.js';
+import { messages } from './schema.js';
+
+type MessageMethods = Pick<
+  ConversationRepository,
+  'appendMessage' | 'getContext' | 'messagesAfter' | 'countMessages' | 'deleteMessage' | 'getMessage'
+>;
+
+export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): MessageMethods {
+  const m = messages;
+  const placeholders = {
+    conversationId: sql.placeholder('conversationId'),
+    role: sql.placeholder('role'),
+    content: sql.placeholder('content'),
+    tokensIn: sql.placeholder('tokensIn'),
+    tokensOut: sql.placeholder('tokensOut'),
+    model: sql.placeholder('model'),
+    latencyMs: sql.placeholder('latencyMs'),
+    telegramMessageId: sql.placeholder('telegramMessageId'),
+    createdAt: sql.placeholder('createdAt'),
+  };
+  const insert = db.insert(m).values(placeholders).returning().prepare('message_insert');
+  // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
+  const lastN = db
+    .select()
+    .from(m)
+    .where(eq(m.conversationId, sql.placeholder('conversationId')))
+    .orderBy(desc(m.id))
+    .limit(sql.placeholder('limit'))
+    .prepare('message_last_n');
+  const after = db
+    .select()
+    .from(m)
+    .where(and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))))
+    .orderBy(asc(m.id))
+    .limit(sql.placeholder('limit'))
+    .prepare('message_after');
+  const counter = db
+    .select({ n: count() })
+    .from(m)
+    .where(eq(m.conversationId, sql.placeholder('conversationId')))
+    .prepare('message_count');
+
+  return {
+    async appendMessage(message) {
+      const [row] = await insert.execute(messageValues(message, cipher, new Date()));
+      return toMessage(row as (typeof m)['$inferSelect'], cipher);
+    },
+    async getContext(conversationId, limit) {
+      const rows = await lastN.execute({ conversationId, limit });
+      return rows.reverse().map((row) => toMessage(row, cipher));
+    },
+    async messagesAfter(conversationId, afterId, limit) {
+      const rows = await after.execute({ conversationId, afterId, limit });
+      return rows.map((row) => toMessage(row, cipher));
+    },
+    async countMessages(conversationId) {
+      const [row] = await counter.execute({ conversationId });
+      return row?.n ?? 0;
+    },
+    async deleteMessage(id) {
+      await db.delete(m).where(eq(m.id, id));
+    },
+    async getMessage(id) {
+      const [row] = await db.select().from(m).where(eq(m.id, id));
+      return row ? toMessage(row, cipher) : null;
+    },
+  };
+}

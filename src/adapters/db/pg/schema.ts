@@ -1,0 +1,195 @@
+/**
+ * PostgreSQL schema. Timestamps are timestamptz, Telegram ids bigint (as JS numbers:
+ * Telegram keeps them under 2^52). The generated SQL is in migrations/pg/.
+ * Longer than most files: it is the whole table list, kept in one place for drizzle-kit.
+ */
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type {
+  BroadcastAudience,
+  BroadcastStatus,
+  DeliveryStatus,
+  MessageRole,
+  Role,
+  UserStatus,
+} from '../../../domain/entities.js';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const big = (name: string) => bigint(name, { mode: 'number' });
+// "by default" rather than "always": a restore or a bulk load may supply ids.
+const serial = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+
+export const users = pgTable(
+  'users',
+  {
+    id: serial(),
+    telegramId: big('telegram_id').notNull(),
+    username: text('username'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    languageCode: text('language_code'),
+    language: text('language').notNull(),
+    role: text('role').$type<Role>().notNull().default('user'),
+    status: text('status').$type<UserStatus>().notNull().default('active'),
+    /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
+    settings: text('settings').notNull().default('{}'),
+    createdAt: tz('created_at').notNull(),
+    lastSeenAt: tz('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_telegram_id_uq').on(t.telegramId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: serial(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    chatId: big('chat_id').notNull(),
+    threadId: integer('thread_id'),
+    startedAt: tz('started_at').notNull(),
+    endedAt: tz('ended_at'),
+    title: text('title'),
+    summary: text('summary'),
+    summaryUpToMessageId: big('summary_up_to_message_id'),
+  },
+  (t) => [index('conversations_active_idx').on(t.userId, t.chatId, t.threadId, t.endedAt)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: big('id').primaryKey().generatedByDefaultAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    role: text('role').$type<MessageRole>().notNull(),
+    content: text('content').notNull(),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    model: text('model'),
+    latencyMs: integer('latency_ms'),
+    telegramMessageId: integer('telegram_message_id'),
+    createdAt: tz('created_at').notNull(),
+  },
+  (t) => [index('messages_conversation_id_idx').on(t.conversationId, t.id)],
+);
+
+export const audioFiles = pgTable(
+  'audio_files',
+  {
+    id: serial(),
+    messageId: big('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    fileId: text('file_id').notNull(),
+    fileUniqueId: text('file_unique_id').notNull(),
+    durationSec: integer('duration_sec').notNull(),
+    mime: text('mime'),
+    size: integer('size'),
+    storedPath: text('stored_path'),
+    createdAt: tz('created_at').notNull(),
+  },
+  (t) => [index('audio_files_message_id_idx').on(t.messageId)],
+);
+
+export const dailyUsage = pgTable(
+  'daily_usage',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    messages: integer('messages').notNull().default(0),
+    tokensIn: big('tokens_in').notNull().default(0),
+    tokensOut: big('tokens_out').notNull().default(0),
+    audioSeconds: integer('audio_seconds').notNull().default(0),
+    images: integer('images').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
+export const broadcasts = pgTable('broadcasts', {
+  id: text('id').primaryKey(),
+  text: text('text').notNull(),
+  parseMode: text('parse_mode').$type<'HTML' | 'Markdown'>(),
+  photo: text('photo'),
+  audience: jsonb('audience').$type<BroadcastAudience>().notNull(),
+  ratePerSecond: integer('rate_per_second').notNull(),
+  status: text('status').$type<BroadcastStatus>().notNull(),
+  createdAt: tz('created_at').notNull(),
+  startedAt: tz('started_at'),
+  finishedAt: tz('finished_at'),
+});
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    broadcastId: text('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    sentAt: tz('sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.userId] }),
+    index('deliveries_broadcast_status_idx').on(t.broadcastId, t.status),
+    // deleteCascade from users scans deliveries by user_id.
+    index('deliveries_user_id_idx').on(t.userId),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: serial(),
+    name: text('name').notNull(),
+    hash: text('hash').notNull(),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    createdAt: tz('created_at').notNull(),
+    lastUsedAt: tz('last_used_at'),
+    revokedAt: tz('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: serial(),
+    at: tz('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+export const updateInbox = pgTable(
+  'update_inbox',
+  {
+    updateId: big('update_id').primaryKey(),
+    chatKey: text('chat_key').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').$type<'pending' | 'done'>().notNull().default('pending'),
+    receivedAt: tz('received_at').notNull(),
+    doneAt: tz('done_at'),
+  },
+  (t) => [index('update_inbox_status_idx').on(t.status, t.updateId)],
+);

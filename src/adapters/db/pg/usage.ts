@@ -1,0 +1,49 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { DailyUsage } from '../../../domain/entities.js';
+import type { UsageRepository } from '../../../domain/ports.js';
+import { zeroUsage } from '../shared/mapping.js';
+import { plusExcluded } from '../shared/sql.js';
+import { dailyUsage } from './schema.js';
+
+export function pgUsage(db: PostgresJsDatabase): UsageRepository {
+  const u = dailyUsage;
+  return {
+    async increment(userId, day, delta) {
+      // One upsert: concurrent increments add up instead of overwriting each other.
+      const [row] = await db
+        .insert(u)
+        .values({
+          userId,
+          day,
+          messages: delta.messages ?? 0,
+          tokensIn: delta.tokensIn ?? 0,
+          tokensOut: delta.tokensOut ?? 0,
+          audioSeconds: delta.audioSeconds ?? 0,
+          images: delta.images ?? 0,
+        })
+        .onConflictDoUpdate({
+          target: [u.userId, u.day],
+          set: {
+            messages: plusExcluded(u.messages),
+            tokensIn: plusExcluded(u.tokensIn),
+            tokensOut: plusExcluded(u.tokensOut),
+            audioSeconds: plusExcluded(u.audioSeconds),
+            images: plusExcluded(u.images),
+          },
+        })
+        .returning();
+      return row as DailyUsage;
+    },
+    async get(userId, day) {
+      const [row] = await db
+        .select()
+        .from(u)
+        .where(and(eq(u.userId, userId), eq(u.day, day)));
+      return row ?? zeroUsage(userId, day);
+    },
+    async listByUser(userId) {
+      return db.select().from(u).where(eq(u.userId, userId)).orderBy(asc(u.day));
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { Role, User, UserStatus } from '../../../domain/entities.js';
+import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
+import { userFilterWhere } from '../shared/filters.js';
+import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
+import { patchSettings } from '../shared/settings.js';
+import { updateInbox, users } from './schema.js';
+
+export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserRepository {
+  const byId = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare('users_by_id');
+  const byTelegramId = db
+    .select()
+    .from(users)
+    .where(eq(users.telegramId, sql.placeholder('telegramId')))
+    .prepare('users_by_telegram_id');
+
+  const map = (row: UserRow): User => toUser(row, cipher);
+  const update = async (id: number, set: Partial<typeof users.$inferInsert>): Promise<User> => {
+    const [row] = await db.update(users).set(set).where(eq(users.id, id)).returning();
+    return row === undefined ? notFound('User', id) : map(row);
+  };
+
+  return {
+    async upsertFromTelegram(profile, now = new Date()) {
+      const names = {
+        username: profile.username,
+        firstName: profile.firstName,
+        lastName: profile.lastName,
+        languageCode: profile.languageCode,
+      };
+      const [row] = await db
+        .insert(users)
+        .values({
+          telegramId: profile.telegramId,
+          ...names,
+          language: initialLanguage(profile.languageCode),
+          createdAt: now,
+          lastSeenAt: now,
+        })
+        .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
+        .returning();
+      return map(row as UserRow);
+    },
+    async getByTelegramId(telegramId) {
+      const [row] = await byTelegramId.execute({ telegramId });
+      return row === undefined ? null : map(row);
+    },
+    async getById(id) {
+      const [row] = await byId.execute({ id });
+      return row === undefined ? null : map(row);
+    },
+    async updateSettings(id, patch) {
+      // Read-modify-write of the JSON under a row lock, so concurrent patches both land.
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({ settings: users.settings })
+          .from(users)
+          .where(eq(users.id, id))
+          .for('update');
+        if (row === undefined) notFound('User', id);
+        const settings = patchSettings(row.settings, patch, cipher);
+        const [updated] = await tx.update(users).set({ settings }).where(eq(users.id, id)).returning();
+        return map(updated as UserRow);
+      });
+    },
+    async setLanguage(id, language: string) {
+      return update(id, { language });
+    },
+    async setRole(id, role: Role) {
+      return update(id, { role });
+    },
+    async setStatus(id, status: UserStatus) {
+      return update(id, { status });
+    },
+    async list(filter = {}) {
+      const query = db
+        .select()
+        .from(users)
+        .where(userFilterWhere(users, filter))
+        .orderBy(asc(users.id))
+        .$dynamic();
+      if (filter.limit !== undefined) query.limit(filter.limit);
+      const rows = await query.offset(filter.offset ?? 0);
+      return rows.map(map);
+    },
+    async count(filter = {}) {
+      const [row] = await db.select({ n: count() }).from(users).where(userFilterWhere(users, filter));
+      return row?.n ?? 0;
+    },
+    async deleteCascade(id) {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .delete(users)
+          .where(eq(users.id, id))
+          .returning({ telegramId: users.telegramId });
+        if (row === undefined) return;
+        // The inbox has no user column: a private chat's key is the user's Telegram id
+        // (a topic adds ":<thread>"; chatless updates such as inline queries use
+        // "user:<id>"). Everything else goes through ON DELETE CASCADE.
+        const key = String(row.telegramId);
+        await tx
+          .delete(updateInbox)
+          .where(
+            or(
+              eq(updateInbox.chatKey, key),
+              like(updateInbox.chatKey, `${key}:%`),
+              eq(updateInbox.chatKey, `user:${key}`),
+            ),
+          );
+      });
+    },
+  };
+}

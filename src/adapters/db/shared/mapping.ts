@@ -1,0 +1,107 @@
+/**
+ * Row -> entity mapping shared by both dialects. Drizzle already turns timestamps into Date
+ * and JSON columns into values on both, so the row shapes below fit either schema; the
+ * field cipher is applied here and nowhere else on the read path.
+ */
+import {
+  DELIVERY_STATUSES,
+  type ApiKey,
+  type AuditEntry,
+  type Broadcast,
+  type Conversation,
+  type DailyUsage,
+  type Delivery,
+  type DeliveryStatus,
+  type Message,
+  type NewMessage,
+  type StoredUpdate,
+  type User,
+} from '../../../domain/entities.js';
+import { BotctlError } from '../../../domain/errors.js';
+import type { FieldCipher } from '../../../domain/ports.js';
+import { readSettings } from './settings.js';
+
+export type UserRow = Omit<User, 'settings'> & { settings: string };
+export type ConversationRow = Conversation;
+export type MessageRow = Message;
+export type BroadcastRow = Broadcast;
+export type DeliveryRow = Omit<Delivery, 'telegramId'>;
+export type ApiKeyRow = ApiKey;
+export type AuditRow = AuditEntry;
+export interface InboxRow extends StoredUpdate {
+  status: 'pending' | 'done';
+  doneAt: Date | null;
+}
+
+export function toUser(row: UserRow, cipher: FieldCipher): User {
+  return { ...row, settings: readSettings(row.settings, cipher) };
+}
+
+export function toConversation(row: ConversationRow, cipher: FieldCipher): Conversation {
+  return { ...row, summary: row.summary === null ? null : cipher.open(row.summary) };
+}
+
+export function toMessage(row: MessageRow, cipher: FieldCipher): Message {
+  return { ...row, content: cipher.open(row.content) };
+}
+
+/** The values to insert for a new message, content sealed. */
+export function messageValues(message: NewMessage, cipher: FieldCipher, now: Date) {
+  return {
+    conversationId: message.conversationId,
+    role: message.role,
+    content: cipher.seal(message.content),
+    tokensIn: message.tokensIn ?? 0,
+    tokensOut: message.tokensOut ?? 0,
+    model: message.model ?? null,
+    latencyMs: message.latencyMs ?? null,
+    telegramMessageId: message.telegramMessageId ?? null,
+    createdAt: message.createdAt ?? now,
+  };
+}
+
+export function toDelivery(row: DeliveryRow & { telegramId: number }): Delivery {
+  return { ...row };
+}
+
+export function toStoredUpdate(row: InboxRow, cipher: FieldCipher): StoredUpdate {
+  return {
+    updateId: row.updateId,
+    chatKey: row.chatKey,
+    payload: cipher.open(row.payload),
+    receivedAt: row.receivedAt,
+  };
+}
+
+export function zeroUsage(userId: number, day: string): DailyUsage {
+  return { userId, day, messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0 };
+}
+
+export function deliveryCounts(rows: Array<{ status: string; n: number }>): Record<DeliveryStatus, number> {
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+  for (const { status, n } of rows) {
+    if (status in counts) counts[status as DeliveryStatus] = Number(n);
+  }
+  return counts;
+}
+
+/**
+ * First-contact interface language: the primary subtag of Telegram's language_code
+ * ("pt-br" -> "pt"), "en" when Telegram sends none. The i18n layer falls back for
+ * languages it has no locale for; the user can change it with setLanguage.
+ */
+export function initialLanguage(languageCode: string | null): string {
+  const primary = languageCode?.toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : 'en';
+}
+
+/** Splits a list into chunks so one statement stays under the driver's parameter limit. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function notFound(what: string, id: number | string): never {
+  throw new BotctlError('NOT_FOUND', `${what} ${id} does not exist`, { params: { id } });
+}

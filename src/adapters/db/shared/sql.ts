@@ -1,0 +1,47 @@
+/** SQL fragments that read the same on both dialects. */
+import { sql, type Column, type SQL } from 'drizzle-orm';
+import type { BroadcastStatus, DeliveryStatus } from '../../../domain/entities.js';
+
+/** `col + excluded.col`, for upserts that add to a counter instead of replacing it. */
+export function plusExcluded(column: Column): SQL {
+  return sql`${column} + excluded.${sql.identifier(column.name)}`;
+}
+
+/**
+ * A delivery counts an attempt when it is marked `sending` (before the Telegram call) or,
+ * for callers that skip `sending`, when it leaves `pending` for an outcome. So
+ * pending -> sending -> sent counts one attempt, and a retry after a crash counts two.
+ */
+export function attemptsAfter(cols: { attempts: Column; status: Column }, next: DeliveryStatus): SQL {
+  if (next === 'sending') return sql`${cols.attempts} + 1`;
+  if (next === 'pending') return sql`${cols.attempts}`;
+  return sql`${cols.attempts} + case when ${cols.status} = 'pending' then 1 else 0 end`;
+}
+
+/** started_at is stamped once (a resumed broadcast keeps its first start); finished_at on an end state. */
+export function broadcastStatusChange(
+  cols: { startedAt: Column },
+  status: BroadcastStatus,
+  now: Date,
+): { status: BroadcastStatus; startedAt?: SQL; finishedAt?: Date } {
+  if (status === 'running') {
+    return { status, startedAt: sql`coalesce(${cols.startedAt}, ${sql.param(now, cols.startedAt)})` };
+  }
+  if (status === 'done' || status === 'cancelled') return { status, finishedAt: now };
+  return { status };
+}
+
+/**
+ * The select list for INSERT INTO deliveries SELECT ... FROM users: drizzle wants every
+ * column of deliveries, in table order.
+ */
+export function recipientFields<C extends Column>(userId: C, broadcastId: string) {
+  return {
+    broadcastId: sql<string>`${broadcastId}`.as('broadcast_id'),
+    userId,
+    status: sql<DeliveryStatus>`'pending'`.as('status'),
+    attempts: sql<number>`0`.as('attempts'),
+    error: sql<string | null>`null`.as('error'),
+    sentAt: sql<null>`null`.as('sent_at'),
+  };
+}

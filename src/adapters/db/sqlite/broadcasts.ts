@@ -1,0 +1,88 @@
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { BroadcastRepository } from '../../../domain/ports.js';
+import { chunks, deliveryCounts } from '../shared/mapping.js';
+import { attemptsAfter, broadcastStatusChange, recipientFields } from '../shared/sql.js';
+import { broadcasts, deliveries, users } from './schema.js';
+
+export function sqliteBroadcasts(db: BetterSQLite3Database): BroadcastRepository {
+  const b = broadcasts;
+  const d = deliveries;
+  return {
+    async create(input) {
+      const { now = new Date(), ...fields } = input;
+      return db
+        .insert(b)
+        .values({ ...fields, status: 'pending', createdAt: now })
+        .returning()
+        .get();
+    },
+    async get(id) {
+      return db.select().from(b).where(eq(b.id, id)).get() ?? null;
+    },
+    async list() {
+      return db.select().from(b).orderBy(desc(b.createdAt), desc(b.id)).all();
+    },
+    async setStatus(id, status, now = new Date()) {
+      db.update(b)
+        .set(broadcastStatusChange(b, status, now))
+        .where(eq(b.id, id))
+        .run();
+    },
+    async enqueueRecipients(broadcastId, userIds) {
+      // INSERT ... SELECT FROM users: ids of users deleted meanwhile are skipped, not an FK error.
+      return db.transaction((tx) => {
+        let added = 0;
+        for (const part of chunks([...new Set(userIds)], 500)) {
+          const result = tx
+            .insert(d)
+            .select(
+              tx.select(recipientFields(users.id, broadcastId)).from(users).where(inArray(users.id, part)),
+            )
+            .onConflictDoNothing()
+            .run();
+          added += result.changes;
+        }
+        return added;
+      });
+    },
+    async pendingDeliveries(broadcastId, limit) {
+      return db
+        .select({
+          broadcastId: d.broadcastId,
+          userId: d.userId,
+          telegramId: users.telegramId,
+          status: d.status,
+          attempts: d.attempts,
+          error: d.error,
+          sentAt: d.sentAt,
+        })
+        .from(d)
+        .innerJoin(users, eq(users.id, d.userId))
+        .where(and(eq(d.broadcastId, broadcastId), inArray(d.status, ['pending', 'sending'])))
+        .orderBy(asc(d.userId))
+        .limit(limit)
+        .all();
+    },
+    async markDelivery(broadcastId, userId, status, detail = {}) {
+      db.update(d)
+        .set({
+          status,
+          attempts: attemptsAfter(d, status),
+          error: detail.error ?? null,
+          ...(status === 'sent' ? { sentAt: detail.now ?? new Date() } : {}),
+        })
+        .where(and(eq(d.broadcastId, broadcastId), eq(d.userId, userId)))
+        .run();
+    },
+    async deliveryCounts(broadcastId) {
+      const rows = db
+        .select({ status: d.status, n: count() })
+        .from(d)
+        .where(eq(d.broadcastId, broadcastId))
+        .groupBy(d.status)
+        .all();
+      return deliveryCounts(rows);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { lazy } from '../shared/lazy.js';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports.js';
+import { toStoredUpdate } from '../shared/mapping.js';
+import { updateInbox } from './schema.js';
+
+export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): UpdateInboxRepository {
+  const i = updateInbox;
+  const insert = lazy(() =>
+    db
+      .insert(i)
+      .values({
+        updateId: sql.placeholder('updateId'),
+        chatKey: sql.placeholder('chatKey'),
+        payload: sql.placeholder('payload'),
+        status: 'pending',
+        receivedAt: sql.placeholder('receivedAt'),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  return {
+    async record(updateId, chatKey, payload, now = new Date()) {
+      // The primary key decides, so two processes recording one update get exactly one true.
+      const result = insert().run({ updateId, chatKey, payload: cipher.seal(payload), receivedAt: now });
+      return result.changes === 1;
+    },
+    async markDone(updateId, now = new Date()) {
+      db.update(i).set({ status: 'done', doneAt: now }).where(eq(i.updateId, updateId)).run();
+    },
+    async pending(limit) {
+      const rows = db
+        .select()
+        .from(i)
+        .where(eq(i.status, 'pending'))
+        .orderBy(asc(i.updateId))
+        .limit(limit)
+        .all();
+      return rows.map((row) => toStoredUpdate(row, cipher));
+    },
+    async pruneDone(olderThan) {
+      return db
+        .delete(i)
+        .where(and(eq(i.status, 'done'), lt(i.doneAt, olderThan)))
+        .run().changes;
+    },
+  };
+}

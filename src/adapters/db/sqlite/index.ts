@@ -1,0 +1,45 @@
+/** The SQLite repositories over one better-sqlite3 connection (synchronous, so calls never interleave). */
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { FieldCipher, Repositories } from '../../../domain/ports.js';
+import { guard, unreachable } from '../shared/errors.js';
+import { sqliteApiKeys, sqliteAudit } from './admin.js';
+import { sqliteAudioFiles } from './audio.js';
+import { sqliteBroadcasts } from './broadcasts.js';
+import type { SqliteClient } from './client.js';
+import { sqliteConversations } from './conversations.js';
+import { sqliteInbox } from './inbox.js';
+import { sqliteMessages } from './messages.js';
+import { sqliteUsage } from './usage.js';
+import { sqliteUsers } from './users.js';
+
+export function createSqliteRepositories(
+  client: SqliteClient,
+  cipher: FieldCipher,
+  where: string,
+): Repositories {
+  const db = drizzle({ client });
+  let closed = false;
+  return Object.freeze({
+    dialect: 'sqlite' as const,
+    users: guard(sqliteUsers(db, cipher), where),
+    conversations: guard({ ...sqliteConversations(db, cipher), ...sqliteMessages(db, cipher) }, where),
+    usage: guard(sqliteUsage(db), where),
+    broadcasts: guard(sqliteBroadcasts(db), where),
+    apiKeys: guard(sqliteApiKeys(db), where),
+    audit: guard(sqliteAudit(db), where),
+    updates: guard(sqliteInbox(db, cipher), where),
+    audioFiles: guard(sqliteAudioFiles(db), where),
+    async ping() {
+      try {
+        client.prepare('select 1').get();
+      } catch (error) {
+        throw unreachable(error, where);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      client.close();
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import { lazy } from '../shared/lazy.js';
+import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import { messageValues, toMessage } from '../shared/mapping.js';
+import { messages } from './schema.js';
+
+type MessageMethods = Pick<
+  ConversationRepository,
+  'appendMessage' | 'getContext' | 'messagesAfter' | 'countMessages' | 'deleteMessage' | 'getMessage'
+>;
+
+export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): MessageMethods {
+  const m = messages;
+  const placeholders = {
+    conversationId: sql.placeholder('conversationId'),
+    role: sql.placeholder('role'),
+    content: sql.placeholder('content'),
+    tokensIn: sql.placeholder('tokensIn'),
+    tokensOut: sql.placeholder('tokensOut'),
+    model: sql.placeholder('model'),
+    latencyMs: sql.placeholder('latencyMs'),
+    telegramMessageId: sql.placeholder('telegramMessageId'),
+    createdAt: sql.placeholder('createdAt'),
+  };
+  const insert = lazy(() => db.insert(m).values(placeholders).returning().prepare());
+  // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
+  const lastN = lazy(() =>
+    db
+      .select()
+      .from(m)
+      .where(eq(m.conversationId, sql.placeholder('conversationId')))
+      .orderBy(desc(m.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  const after = lazy(() =>
+    db
+      .select()
+      .from(m)
+      .where(
+        and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))),
+      )
+      .orderBy(asc(m.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  const counter = lazy(() =>
+    db
+      .select({ n: count() })
+      .from(m)
+      .where(eq(m.conversationId, sql.placeholder('conversationId')))
+      .prepare(),
+  );
+
+  return {
+    async appendMessage(message) {
+      const row = insert().get(messageValues(message, cipher, new Date()));
+      return toMessage(row, cipher);
+    },
+    async getContext(conversationId, limit) {
+      return lastN()
+        .all({ conversationId, limit })
+        .reverse()
+        .map((row) => toMessage(row, cipher));
+    },
+    async messagesAfter(conversationId, afterId, limit) {
+      return after()
+        .all({ conversationId, afterId, limit })
+        .map((row) => toMessage(row, cipher));
+    },
+    async countMessages(conversationId) {
+      return counter().get({ conversationId })?.n ?? 0;
+    },
+    async deleteMessage(id) {
+      db.delete(m).where(eq(m.id, id)).run();
+    },
+    async getMessage(id) {
+      const row = db.select().from(m).where(eq(m.id, id)).get();
+      return row ? toMessage(row, cipher) : null;
+    },
+  };
+}

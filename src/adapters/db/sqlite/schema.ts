@@ -1,0 +1,183 @@
+/**
+ * SQLite schema. Timestamps are integer milliseconds (drizzle maps them to Date);
+ * JSON lives in text columns. The generated SQL is in migrations/sqlite/.
+ * Longer than most files: it is the whole table list, kept in one place for drizzle-kit.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type {
+  BroadcastAudience,
+  BroadcastStatus,
+  DeliveryStatus,
+  MessageRole,
+  Role,
+  UserStatus,
+} from '../../../domain/entities.js';
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    telegramId: integer('telegram_id').notNull(),
+    username: text('username'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    languageCode: text('language_code'),
+    language: text('language').notNull(),
+    role: text('role').$type<Role>().notNull().default('user'),
+    status: text('status').$type<UserStatus>().notNull().default('active'),
+    /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
+    settings: text('settings').notNull().default('{}'),
+    createdAt: ms('created_at').notNull(),
+    lastSeenAt: ms('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_telegram_id_uq').on(t.telegramId)],
+);
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    chatId: integer('chat_id').notNull(),
+    threadId: integer('thread_id'),
+    startedAt: ms('started_at').notNull(),
+    endedAt: ms('ended_at'),
+    title: text('title'),
+    summary: text('summary'),
+    summaryUpToMessageId: integer('summary_up_to_message_id'),
+  },
+  (t) => [index('conversations_active_idx').on(t.userId, t.chatId, t.threadId, t.endedAt)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    // AUTOINCREMENT: ids never come back after a delete, so "messages after id N" stays true.
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    role: text('role').$type<MessageRole>().notNull(),
+    content: text('content').notNull(),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    model: text('model'),
+    latencyMs: integer('latency_ms'),
+    telegramMessageId: integer('telegram_message_id'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('messages_conversation_id_idx').on(t.conversationId, t.id)],
+);
+
+export const audioFiles = sqliteTable(
+  'audio_files',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    fileId: text('file_id').notNull(),
+    fileUniqueId: text('file_unique_id').notNull(),
+    durationSec: integer('duration_sec').notNull(),
+    mime: text('mime'),
+    size: integer('size'),
+    storedPath: text('stored_path'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('audio_files_message_id_idx').on(t.messageId)],
+);
+
+export const dailyUsage = sqliteTable(
+  'daily_usage',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    messages: integer('messages').notNull().default(0),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    audioSeconds: integer('audio_seconds').notNull().default(0),
+    images: integer('images').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
+export const broadcasts = sqliteTable('broadcasts', {
+  id: text('id').primaryKey(),
+  text: text('text').notNull(),
+  parseMode: text('parse_mode').$type<'HTML' | 'Markdown'>(),
+  photo: text('photo'),
+  audience: text('audience', { mode: 'json' }).$type<BroadcastAudience>().notNull(),
+  ratePerSecond: integer('rate_per_second').notNull(),
+  status: text('status').$type<BroadcastStatus>().notNull(),
+  createdAt: ms('created_at').notNull(),
+  startedAt: ms('started_at'),
+  finishedAt: ms('finished_at'),
+});
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    broadcastId: text('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    sentAt: ms('sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.userId] }),
+    index('deliveries_broadcast_status_idx').on(t.broadcastId, t.status),
+    // deleteCascade from users scans deliveries by user_id.
+    index('deliveries_user_id_idx').on(t.userId),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    hash: text('hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: ms('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+export const updateInbox = sqliteTable(
+  'update_inbox',
+  {
+    updateId: integer('update_id').primaryKey(),
+    chatKey: text('chat_key').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').$type<'pending' | 'done'>().notNull().default('pending'),
+    receivedAt: ms('received_at').notNull(),
+    doneAt: ms('done_at'),
+  },
+  (t) => [index('update_inbox_status_idx').on(t.status, t.updateId)],
+);

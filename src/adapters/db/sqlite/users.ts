@@ -1,0 +1,123 @@
+import { lazy } from '../shared/lazy.js';
+import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Role, User, UserStatus } from '../../../domain/entities.js';
+import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
+import { userFilterWhere } from '../shared/filters.js';
+import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
+import { patchSettings } from '../shared/settings.js';
+import { updateInbox, users } from './schema.js';
+
+export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): UserRepository {
+  const byId = lazy(() =>
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  );
+  const byTelegramId = lazy(() =>
+    db
+      .select()
+      .from(users)
+      .where(eq(users.telegramId, sql.placeholder('telegramId')))
+      .prepare(),
+  );
+
+  const map = (row: UserRow): User => toUser(row, cipher);
+  const update = (id: number, set: Partial<typeof users.$inferInsert>): User => {
+    const row = db.update(users).set(set).where(eq(users.id, id)).returning().get();
+    return row === undefined ? notFound('User', id) : map(row);
+  };
+
+  return {
+    async upsertFromTelegram(profile, now = new Date()) {
+      const names = {
+        username: profile.username,
+        firstName: profile.firstName,
+        lastName: profile.lastName,
+        languageCode: profile.languageCode,
+      };
+      const row = db
+        .insert(users)
+        .values({
+          telegramId: profile.telegramId,
+          ...names,
+          language: initialLanguage(profile.languageCode),
+          createdAt: now,
+          lastSeenAt: now,
+        })
+        .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
+        .returning()
+        .get();
+      return map(row);
+    },
+    async getByTelegramId(telegramId) {
+      const row = byTelegramId().get({ telegramId });
+      return row === undefined ? null : map(row);
+    },
+    async getById(id) {
+      const row = byId().get({ id });
+      return row === undefined ? null : map(row);
+    },
+    async updateSettings(id, patch) {
+      // Read-modify-write of the JSON: one immediate transaction so no other writer interleaves.
+      return db.transaction(
+        (tx) => {
+          const row = tx.select({ settings: users.settings }).from(users).where(eq(users.id, id)).get();
+          if (row === undefined) notFound('User', id);
+          const settings = patchSettings(row.settings, patch, cipher);
+          return map(tx.update(users).set({ settings }).where(eq(users.id, id)).returning().get() as UserRow);
+        },
+        { behavior: 'immediate' },
+      );
+    },
+    async setLanguage(id, language: string) {
+      return update(id, { language });
+    },
+    async setRole(id, role: Role) {
+      return update(id, { role });
+    },
+    async setStatus(id, status: UserStatus) {
+      return update(id, { status });
+    },
+    async list(filter = {}) {
+      const rows = db
+        .select()
+        .from(users)
+        .where(userFilterWhere(users, filter))
+        .orderBy(asc(users.id))
+        .limit(filter.limit ?? -1)
+        .offset(filter.offset ?? 0)
+        .all();
+      return rows.map(map);
+    },
+    async count(filter = {}) {
+      const row = db.select({ n: count() }).from(users).where(userFilterWhere(users, filter)).get();
+      return row?.n ?? 0;
+    },
+    async deleteCascade(id) {
+      db.transaction(
+        (tx) => {
+          const row = tx.select({ telegramId: users.telegramId }).from(users).where(eq(users.id, id)).get();
+          if (row === undefined) return;
+          // The inbox has no user column: a private chat's key is the user's Telegram id
+          // (a topic adds ":<thread>"; chatless updates such as inline queries use
+          // "user:<id>"). Everything else goes through ON DELETE CASCADE.
+          const key = String(row.telegramId);
+          tx.delete(updateInbox)
+            .where(
+              or(
+                eq(updateInbox.chatKey, key),
+                like(updateInbox.chatKey, `${key}:%`),
+                eq(updateInbox.chatKey, `user:${key}`),
+              ),
+            )
+            .run();
+          tx.delete(users).where(eq(users.id, id)).run();
+        },
+        { behavior: 'immediate' },
+      );
+    },
+  };
+}

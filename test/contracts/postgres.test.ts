@@ -1,0 +1,3 @@
+import { describeRepositoryContract } from './repositories.contract.js';
+
+describeRepositoryContract('postgres');

@@ -1,0 +1,133 @@
+/**
+ * A fresh, migrated database per call: a SQLite file in a temp dir, or a new PostgreSQL
+ * database (CREATE DATABASE botctl_t_<random>) beside the admin URL
+ * (BOTCTL_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ * PostgreSQL being down fails the test with a clear message; it is never skipped.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
+import { openDatabase, type Database as Db } from '../../src/adapters/db/open.js';
+import { createFieldCipher } from '../../src/adapters/system/cipher.js';
+import type { Dialect, FieldCipher, Migrator, Repositories } from '../../src/domain/ports.js';
+
+export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
+
+export type Row = Record<string, unknown>;
+
+export interface TestDatabase {
+  url: string;
+  dialect: Dialect;
+  repos: Repositories;
+  migrator: Migrator;
+  /** Raw SQL beside the repositories, with `?` placeholders on both dialects. */
+  raw(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Another handle on the same database, e.g. with different encryption keys. */
+  reopen(cipher?: FieldCipher): Promise<Db>;
+  cleanup(): Promise<void>;
+}
+
+export interface TestDatabaseOptions {
+  cipher?: FieldCipher;
+  /** Apply all migrations (default true). */
+  migrate?: boolean;
+}
+
+export function adminUrl(): string {
+  return process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export async function openTestDatabase(
+  dialect: Dialect,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const cipher = options.cipher ?? createFieldCipher([]);
+  const target = dialect === 'sqlite' ? await createSqliteTarget() : await createPgTarget();
+  const handles: Db[] = [];
+  const open = async (c: FieldCipher) => {
+    const db = await openDatabase({ url: target.url, cipher: c });
+    handles.push(db);
+    return db;
+  };
+  const main = await open(cipher);
+  if (options.migrate !== false) await main.migrator.up();
+  return {
+    url: target.url,
+    dialect,
+    repos: main.repos,
+    migrator: main.migrator,
+    raw: target.raw,
+    reopen: (c = cipher) => open(c),
+    async cleanup() {
+      await Promise.all(handles.map((h) => h.close()));
+      await target.drop();
+    },
+  };
+}
+
+interface Target {
+  url: string;
+  raw(sql: string, params?: unknown[]): Promise<Row[]>;
+  drop(): Promise<void>;
+}
+
+async function createSqliteTarget(): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'botctl-test-'));
+  const url = join(dir, 'data', 'botctl.db');
+  let client: Database.Database | undefined;
+  return {
+    url,
+    async raw(sql, params = []) {
+      client ??= new Database(url);
+      const statement = client.prepare(sql);
+      if (statement.reader) return statement.all(...params) as Row[];
+      statement.run(...params);
+      return [];
+    },
+    async drop() {
+      client?.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function withAdmin<T>(work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const admin = postgres(adminUrl(), { max: 1, connect_timeout: 5, onnotice: () => undefined });
+  try {
+    return await work(admin);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `PostgreSQL test server unavailable at ${adminUrl().replace(/:[^:@/]*@/, ':***@')}: ${message}. ` +
+        'Start PostgreSQL (CI does) or point BOTCTL_TEST_PG_URL at one.',
+      { cause: error },
+    );
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+}
+
+async function createPgTarget(): Promise<Target> {
+  const name = `botctl_t_${randomBytes(6).toString('hex')}`;
+  await withAdmin((sql) => sql.unsafe(`create database ${name}`));
+  const parsed = new URL(adminUrl());
+  parsed.pathname = `/${name}`;
+  const url = parsed.toString();
+  let client: postgres.Sql | undefined;
+  return {
+    url,
+    async raw(sql, params = []) {
+      client ??= postgres(url, { max: 2, onnotice: () => undefined });
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${(n += 1)}`);
+      return [...(await client.unsafe(text, params as never[]))] as Row[];
+    },
+    async drop() {
+      await client?.end({ timeout: 1 });
+      await withAdmin((sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
