@@ -7,7 +7,9 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
+import type { Migrator } from '../domain/ports.js';
 import { createBot } from '../bot/create-bot.js';
+import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
 import type { Config } from './config.js';
 import { createApp } from './container.js';
@@ -47,7 +49,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await ensureMigrated(app.migrator, options.autoMigrate === true, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
-    const { bot, inFlight } = createBot({
+    const { bot, inFlight, i18n } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
       services,
@@ -58,6 +60,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       onTelegramContact: () => (lastTelegramContact = Date.now()),
     });
     await bot.init().catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+    // The "/" menu in each interface language; a failure costs the menu, not the daemon.
+    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
+      log.warn({ err: error }, 'command menus not set'),
+    );
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: app.repos.updates,
@@ -127,7 +133,7 @@ function requireSecrets(config: Readonly<Config>, mode: string): void {
   }
 }
 
-async function ensureMigrated(migrator: import('../domain/ports.js').Migrator, auto: boolean, log: Logger) {
+async function ensureMigrated(migrator: Migrator, auto: boolean, log: Logger) {
   const status = await migrator.status();
   if (status.current > status.latest) {
     throw new BotctlError('SCHEMA_NEWER', `The database is at migration ${status.current}, newer than this botctl knows (${status.latest})`, {
