@@ -38,9 +38,20 @@ async function envFor(dataDir: string, extra: Record<string, string> = {}) {
   };
 }
 
+/** Awaits `step`; if it fails, kills the daemon and puts its output into the error. */
+async function step<T>(daemon: ReturnType<typeof spawnCli>, promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    daemon.kill('SIGKILL');
+    const result = await daemon;
+    throw new Error(`${(error as Error).message}\n--- daemon stdout:\n${String(result.stdout).slice(-2000)}\n--- stderr:\n${String(result.stderr).slice(-2000)}`);
+  }
+}
+
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-proc-'));
 
-describe('botctl start (process)', () => {
+describe('botctl start (process)', { timeout: 120_000 }, () => {
   it('refuses to start without a token, naming the missing keys (exit 2)', async () => {
     const result = await runCli(['start'], { BOTCTL_DATA_DIR: tempDir() });
     expect(result.exitCode).toBe(2);
@@ -66,10 +77,11 @@ describe('botctl start (process)', () => {
   it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
     const dataDir = tempDir();
     gemini.respond = () => ({ chunks: ['part one, ', 'part two, ', 'part three.'], chunkDelayMs: 700 });
+    const since = Date.now();
     const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
-    await telegram.waitForCall('getUpdates', undefined, 15_000);
+    await step(daemon, telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000));
     telegram.pushUpdate(telegram.updates.text({ chatId: 7001, text: 'long one' }));
-    await telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 10_000);
+    await telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 30_000);
     daemon.kill('SIGTERM');
     const result = await daemon;
     expect(result.exitCode).toBe(0);
@@ -81,19 +93,20 @@ describe('botctl start (process)', () => {
   it('answers an update exactly once after kill -9 mid-answer and a restart', async () => {
     const dataDir = tempDir();
     gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
+    const since = Date.now();
     const first = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
-    await telegram.waitForCall('getUpdates', undefined, 15_000);
+    await step(first, telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000));
     telegram.pushUpdate(telegram.updates.text({ chatId: 7002, text: 'crash test' }));
     await waitFor(() => {
       if (!gemini.requests.some((r) => r.lastUserText === 'crash test')) throw new Error('not asked yet');
-    }, 10_000);
+    }, 30_000);
     first.kill('SIGKILL');
     await first;
     expect(telegram.sentMessages(7002)).toEqual([]);
 
     gemini.respond = (req) => ({ text: `recovered: ${req.lastUserText}` });
     const second = spawnCli(['start'], await envFor(dataDir));
-    await waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 15_000);
+    await step(second, waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 60_000));
     second.kill('SIGTERM');
     expect((await second).exitCode).toBe(0);
     expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']);

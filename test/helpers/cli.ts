@@ -40,6 +40,8 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     reject: false,
     stdin: 'ignore',
     buffer: true,
+    // Graceful shutdown may take seconds; execa would otherwise SIGKILL 5 s after kill().
+    forceKillAfterDelay: false,
   });
 }
 
