@@ -10,7 +10,7 @@ const layer = (files, groups, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'migrations/**', 'oclif.manifest.json'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'migrations/**', 'oclif.manifest.json', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

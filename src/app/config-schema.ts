@@ -38,6 +38,26 @@ const quotas = z
   })
   .describe('0 means unlimited');
 
+const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict();
+const prices = z.record(z.string().min(1), price);
+
+/**
+ * Gemini API paid-tier list prices (USD per 1M tokens, text input, prompts up to 200k tokens)
+ * as published by Google in late 2025. Audio input and long prompts cost more: these are
+ * estimates. Keys match a model id exactly or as a prefix (gemini-3-pro matches -preview).
+ */
+export const DEFAULT_PRICES: Readonly<Record<string, z.input<typeof price>>> = {
+  'gemini-3-pro': { inputPerMillion: 2, outputPerMillion: 12 },
+  'gemini-3-flash': { inputPerMillion: 0.5, outputPerMillion: 3 },
+  'gemini-2.5-pro': { inputPerMillion: 1.25, outputPerMillion: 10 },
+  'gemini-2.5-flash': { inputPerMillion: 0.3, outputPerMillion: 2.5 },
+  'gemini-2.5-flash-lite': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+  'gemini-2.5-flash-image': { inputPerMillion: 0.3, outputPerMillion: 30 },
+  'gemini-2.5-flash-preview-tts': { inputPerMillion: 0.5, outputPerMillion: 10 },
+  'gemini-2.0-flash': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+  'gemini-2.0-flash-lite': { inputPerMillion: 0.075, outputPerMillion: 0.3 },
+};
+
 export const OPTIONS = {
   telegramToken: {
     env: 'BOTCTL_TELEGRAM_TOKEN',
@@ -77,12 +97,29 @@ export const OPTIONS = {
     schema: z.array(z.string().min(1)).default([]),
     description: 'Models users may pick in /settings (comma-separated); empty: only the default',
   },
+  personas: {
+    env: 'BOTCTL_PERSONAS',
+    kind: 'json',
+    schema: z
+      .record(
+        z.string().regex(/^[a-z0-9_-]{1,32}$/, 'persona ids are 1-32 characters of a-z 0-9 _ -'),
+        z.string().trim().min(1).max(4000),
+      )
+      .default({}),
+    description: 'Extra personas users may pick in /settings (JSON object: id -> system prompt); they can replace built-in ones',
+  },
   databaseUrl: {
     env: 'BOTCTL_DATABASE_URL',
     kind: 'string',
     schema: z.string().min(1).optional(),
     description: 'postgres://... or a SQLite file path; default: <data dir>/botctl.sqlite',
     secret: true,
+  },
+  backupDir: {
+    env: 'BOTCTL_BACKUP_DIR',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'Where `botctl backup` stores backups; default: <data dir>/backups',
   },
   redisUrl: {
     env: 'BOTCTL_REDIS_URL',
@@ -112,7 +149,7 @@ export const OPTIONS = {
   webhookUrl: {
     env: 'BOTCTL_WEBHOOK_URL',
     kind: 'string',
-    schema: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+    schema: url.optional(),
     description: 'Public HTTPS URL Telegram posts updates to (webhook mode)',
   },
   webhookSecret: {
@@ -175,6 +212,74 @@ export const OPTIONS = {
     kind: 'int',
     schema: z.number().int().min(1000).default(60_000),
     description: 'Per-request timeout for Gemini calls, in milliseconds',
+  },
+  telegramThrottle: {
+    env: 'BOTCTL_TELEGRAM_THROTTLE',
+    kind: 'bool',
+    schema: z.boolean().default(true),
+    description: 'Pace outgoing Telegram calls below its limits (grammY throttler); 429s are retried either way',
+  },
+  broadcastRate: {
+    env: 'BOTCTL_BROADCAST_RATE',
+    kind: 'int',
+    schema: z.number().int().min(1).max(1000).default(25),
+    description: 'Broadcast messages per second (Telegram allows about 30 per bot; more only with paid broadcasts)',
+  },
+  shutdownTimeoutMs: {
+    env: 'BOTCTL_SHUTDOWN_TIMEOUT_MS',
+    kind: 'int',
+    schema: z.number().int().min(0).default(25_000),
+    description: 'How long a stop waits for answers in flight before exiting',
+  },
+  maxFileBytes: {
+    env: 'BOTCTL_MAX_FILE_BYTES',
+    kind: 'int',
+    schema: z.number().int().min(1024).default(20 * 1024 * 1024),
+    description: 'Largest file (voice, photo, document) the bot downloads; the cloud Bot API caps it at 20 MB',
+  },
+  maxVoiceSeconds: {
+    env: 'BOTCTL_MAX_VOICE_SECONDS',
+    kind: 'int',
+    schema: z.number().int().min(1).default(300),
+    description: 'Longest voice note, audio file or video note the bot listens to, in seconds',
+  },
+  keepAudio: {
+    env: 'BOTCTL_KEEP_AUDIO',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: "Keep copies of users' voice notes under <data dir>/audio (default: not kept)",
+  },
+  ttsModel: {
+    env: 'BOTCTL_TTS_MODEL',
+    kind: 'string',
+    schema: z.string().min(1).default('gemini-2.5-flash-preview-tts'),
+    description: 'Gemini model for spoken answers',
+  },
+  ttsVoice: {
+    env: 'BOTCTL_TTS_VOICE',
+    kind: 'string',
+    schema: z.string().min(1).default('Kore'),
+    description: 'Prebuilt Gemini voice for spoken answers (Kore, Puck, Charon, ...)',
+  },
+  imageModel: {
+    env: 'BOTCTL_IMAGE_MODEL',
+    kind: 'string',
+    schema: z.string().min(1).default('gemini-2.5-flash-image'),
+    description: 'Gemini model for /image (pictures and edits)',
+  },
+  ffmpegPath: {
+    env: 'BOTCTL_FFMPEG_PATH',
+    kind: 'string',
+    schema: z.string().min(1).default('ffmpeg'),
+    description: 'ffmpeg binary for spoken answers (PCM -> OGG/Opus); without it answers stay text',
+  },
+  prices: {
+    env: 'BOTCTL_PRICES',
+    kind: 'json',
+    schema: prices.default(DEFAULT_PRICES),
+    description:
+      'USD per million tokens by model id or id prefix (longest prefix wins) for `botctl stats` cost estimates; ' +
+      'models not listed cost "unknown"',
   },
   logLevel: {
     env: 'BOTCTL_LOG_LEVEL',

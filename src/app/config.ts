@@ -71,7 +71,8 @@ function checkCrossFieldRules(values: ConfigValues): void {
   }
 }
 
-function readEnv(
+/** The raw string for an option from BOTCTL_X, else from the file BOTCTL_X_FILE names; undefined when neither is set. */
+export function readEnv(
   key: OptionKey,
   env: Record<string, string | undefined>,
   readFile: ((p: string) => string) | undefined,
@@ -92,7 +93,8 @@ function readEnv(
   }
 }
 
-function fromEnvString(key: OptionKey, raw: string): unknown {
+/** Turns an environment-style string into the value the option's schema validates (ints, lists, JSON). */
+export function fromEnvString(key: OptionKey, raw: string): unknown {
   const kind: EnvKind = OPTIONS[key].kind;
   const list = () =>
     raw

@@ -3,11 +3,15 @@
  * the database, cipher and logger into the services; close() releases them in reverse order.
  * Heavy SDKs are imported lazily by the parts that need them.
  */
+import path from 'node:path';
 import { openDatabase } from '../adapters/db/open.js';
 import { createFieldCipher, parseEncryptionKeys } from '../adapters/system/cipher.js';
-import type { Dialect, Migrator, Repositories } from '../domain/ports.js';
+import type { Cache, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
+import { BotctlError } from '../domain/errors.js';
+import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { secretValues, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import type { BackupService } from '../services/backup.js';
 
 export interface App {
   readonly config: Readonly<Config>;
@@ -15,6 +19,14 @@ export interface App {
   readonly dialect: Dialect;
   readonly repos: Repositories;
   readonly migrator: Migrator;
+  /** Outbound Telegram sends (broadcasts); created on first use. Throws CONFIG_MISSING without a token. */
+  messenger(): Promise<Messenger>;
+  /** A cron-safe process lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
+  lock(name: string, what?: string): ProcessLock;
+  /** Backups of this database (`botctl backup`, the backup `migrate up` takes first); built on first use. */
+  backups(): Promise<BackupService>;
+  /** The shared cache (Redis when configured, else this process's memory), opened on first use. */
+  cache(): Promise<Cache>;
   close(): Promise<void>;
 }
 
@@ -32,6 +44,9 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       pretty: process.stdout.isTTY === true,
     });
   const cipher = createFieldCipher(config.encryptionKeys ? parseEncryptionKeys(config.encryptionKeys) : []);
+  let messenger: Messenger | undefined;
+  let backups: Promise<BackupService> | undefined;
+  let cache: Promise<Cache> | undefined;
   const db = await openDatabase({
     url: config.databaseUrl,
     cipher,
@@ -43,9 +58,70 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     dialect: db.dialect,
     repos: db.repos,
     migrator: db.migrator,
+    async messenger() {
+      if (!config.telegramToken) {
+        throw new BotctlError('CONFIG_MISSING', 'telegramToken (BOTCTL_TELEGRAM_TOKEN) is not set', {
+          hint: 'set BOTCTL_TELEGRAM_TOKEN to the token from @BotFather',
+        });
+      }
+      // grammY loads only for commands that send.
+      const { createTelegramMessenger } = await import('../adapters/telegram/messenger.js');
+      messenger ??= createTelegramMessenger({ token: config.telegramToken, apiRoot: config.telegramApiRoot });
+      return messenger;
+    },
+    lock(name, what) {
+      return acquireLock(path.join(config.dataDir, 'locks'), name, what);
+    },
+    backups() {
+      return (backups ??= createBackups(config));
+    },
+    cache() {
+      return (cache ??= import('../adapters/cache/index.js').then(({ createCache }) =>
+        createCache({
+          url: config.redisUrl,
+          namespace: 'botctl',
+          onError: (error) => logger.warn({ err: error }, 'cache unavailable, continuing without it'),
+        }),
+      ));
+    },
     async close() {
+      await cache?.then((c) => c.close()).catch(() => undefined);
+      if (backups) await (await backups).close();
       await db.close();
       logger.flush();
     },
   };
+}
+
+/**
+ * The backup service alone, opening no database until an operation needs one: `backup
+ * restore` must work when the database file is damaged or missing, `list` and `verify` need
+ * no database at all. Adapters load on first use (better-sqlite3, execa).
+ */
+export async function createBackups(config: Readonly<Config>): Promise<BackupService> {
+  const [{ randomBytes }, { readFileSync }, archive, snapshot, pgTools, migrations, { createBackupService }] =
+    await Promise.all([
+      import('node:crypto'),
+      import('node:fs'),
+      import('../adapters/system/archive.js'),
+      import('../adapters/db/snapshot.js'),
+      import('../adapters/system/pg-tools.js'),
+      import('../adapters/db/migration-files.js'),
+      import('../services/backup.js'),
+    ]);
+  const tools = pgTools.createPgTools();
+  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const pkg = JSON.parse(packageJson) as { version: string };
+  return createBackupService({
+    store: archive.createBackupStore(config.backupDir ?? path.join(config.dataDir, 'backups')),
+    snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
+    checker: snapshot.createSnapshotChecker(tools),
+    codeSchema: (dialect) => {
+      const last = migrations.loadMigrations(migrations.locateMigrations(dialect)).at(-1);
+      return last ? { id: last.id, tag: last.tag } : null;
+    },
+    botctlVersion: pkg.version,
+    now: () => new Date(),
+    randomSuffix: () => randomBytes(2).toString('hex'),
+  });
 }

@@ -15,6 +15,7 @@ import { createPrivacyService } from '../services/privacy.js';
 import { createSettingsService } from '../services/settings.js';
 import { createUsageService } from '../services/usage.js';
 import { createModelCaller } from '../services/model-caller.js';
+import { createMediaServices } from './media-services.js';
 import type { ReadinessReport } from '../http/routes/health.js';
 import type { App } from './container.js';
 import { createMetrics } from './metrics.js';
@@ -79,6 +80,7 @@ export async function createServices(app: App) {
   const settings = createSettingsService({ users: repos.users, access, cache, config });
   const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
+  const media = createMediaServices({ app, model, caller, cache, chat, access, now });
 
   /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
   async function readiness(lastTelegramContact: number, maxContactAgeSeconds: number | null): Promise<ReadinessReport> {
@@ -109,6 +111,7 @@ export async function createServices(app: App) {
     history,
     privacy,
     usage,
+    ...media,
     metrics,
     readiness,
     cacheKind: cache.kind,

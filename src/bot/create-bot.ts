@@ -16,12 +16,19 @@ import type { AccessService } from '../services/access.js';
 import type { ChatService } from '../services/chat.js';
 import { createInFlight, type InFlight } from './cancellation.js';
 import { chatKeyOf, type BotContext } from './context.js';
+import { accountFeatures, type AccountServices } from './features/account.js';
+import { unhandledCallbacks } from './features/callbacks.js';
 import { chatFeature } from './features/chat.js';
 import { commandsFeature } from './features/commands.js';
+import { inlineFeature } from './features/inline.js';
+import { createInlineTracker } from './middleware/inline-tracker.js';
+import { mediaFeatures, type MediaServices } from './features/media.js';
+import { createCallbackSigner } from './callback-data.js';
+import { createAnswerExtras } from './reply/answer-extras.js';
 import { admitted, identify } from './middleware/access.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 
-export interface BotServices {
+export interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
 }
@@ -36,6 +43,8 @@ export interface CreateBotOptions {
   throttle: boolean;
   timing?: Partial<{ draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number }>;
   botInfo?: UserFromGetMe;
+  /** Inline queries are answered once unchanged this long (ms); default 600. */
+  inlineDebounceMs?: number;
   /** Called after every successful Bot API call (readiness: "last Telegram contact"). */
   onTelegramContact?: () => void;
 }
@@ -61,13 +70,20 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; in
   const inFlight = createInFlight();
   const { access, chat } = options.services;
   const timing = { draftIntervalMs: 600, editIntervalMs: 1100, typingIntervalMs: 4500, ...options.timing };
+  const signer = createCallbackSigner(options.token);
   const answerDeps = {
     chat,
     inFlight,
     timing,
     admitted: admitted(access),
     onError: (error: unknown) => options.log.warn({ err: error }, 'answer delivery problem'),
+    extras: createAnswerExtras({
+      ...options.services,
+      signer,
+      onError: (error: unknown) => options.log.warn({ err: error }, 'spoken answer or answer buttons failed'),
+    }),
   };
+  const inline = createInlineTracker();
 
   bot.use((ctx, next) => {
     ctx.state = {};
@@ -75,12 +91,17 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; in
   });
   bot.use(errorBoundary({ log: options.log, metrics: options.metrics }));
   bot.use(measure(options.metrics));
+  bot.use(inline.track);
   // Ordered within a chat/topic, concurrent across chats; /stop must overtake the answer it stops.
   bot.use(sequentialize((ctx: BotContext) => (isStop(ctx) ? undefined : chatKeyOf(ctx))));
   bot.use(i18n);
   bot.use(identify(access));
+  bot.use(accountFeatures(options.services));
+  bot.use(mediaFeatures({ ...answerDeps, services: options.services, signer }));
+  bot.use(inlineFeature({ inline: options.services.inline, tracker: inline, debounceMs: options.inlineDebounceMs ?? 600 }));
   bot.use(commandsFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
+  bot.use(unhandledCallbacks());
   return { bot, inFlight, i18n };
 }
 

@@ -125,7 +125,7 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
       code: coded.code,
       suggestions: coded.hint ? [this.scrub(coded.hint)] : undefined,
     });
-    if (verbose) cli.stack = this.scrub((err as Error).stack ?? '');
+    if (verbose) Object.defineProperty(cli, 'stack', { value: this.scrub((err as Error).stack ?? '') });
     throw cli;
   }
 }

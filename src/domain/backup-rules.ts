@@ -12,7 +12,11 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as co
  * random suffix: `20260131-120000-a1b2`. Safe as a directory name everywhere.
  */
 export function backupId(now: Date, suffix: string): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replaceAll('-', '').replaceAll(':', '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replaceAll('-', '')
+    .replaceAll(':', '');
   return `${stamp.replace('T', '-')}-${suffix}`;
 }
 
@@ -38,19 +42,32 @@ export interface RetentionPolicy {
  * Which backups a prune removes. With both rules, a backup goes only when it is outside the
  * newest `keep` AND older than the age, so a stalled cron never deletes the last good copies.
  */
-export function selectForPrune<T extends { createdAt: string }>(
+export function selectForPrune<T>(
   backups: readonly T[],
+  createdAt: (backup: T) => string,
   policy: RetentionPolicy,
   now: Date,
 ): T[] {
   if (policy.keep === undefined && policy.olderThanMs === undefined) {
-    throw new BotctlError('USAGE', 'prune needs --keep or --older-than', { hint: 'e.g. --keep 7 or --older-than 30d' });
+    throw new BotctlError('USAGE', 'prune needs --keep or --older-than', {
+      hint: 'e.g. --keep 7 or --older-than 30d',
+    });
   }
-  const newestFirst = [...backups].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const time = (backup: T) => Date.parse(createdAt(backup));
+  const newestFirst = [...backups].sort((a, b) => time(b) - time(a));
   const beyondKeep = newestFirst.slice(policy.keep ?? 0);
   if (policy.olderThanMs === undefined) return beyondKeep;
   const cutoff = now.getTime() - policy.olderThanMs;
-  return beyondKeep.filter((backup) => Date.parse(backup.createdAt) < cutoff);
+  return beyondKeep.filter((backup) => time(backup) < cutoff);
+}
+
+/** A new backup's passphrase: short ones make scrypt's cost pointless. */
+export function checkNewPassphrase(passphrase: string | undefined): void {
+  if (passphrase !== undefined && passphrase.length < 8) {
+    throw new BotctlError('USAGE', 'The backup passphrase is too short (at least 8 characters)', {
+      hint: 'use a long random passphrase, e.g. `openssl rand -base64 24`, kept outside the data dir',
+    });
+  }
 }
 
 export type SchemaCompatibility = 'same' | 'older' | 'newer';

@@ -14,10 +14,236 @@ error-telegram-error = Telegram did not accept the request. Please try again.
 error-gemini-unauthorized = The AI service rejected the API key.
 error-gemini-unavailable = The AI service is temporarily unavailable. Your message is kept: send /retry in a little while.
 error-gemini-blocked = I can't answer that: the request was blocked by the AI service's safety filters.
+error-gemini-empty = The AI service returned an empty answer. Try rephrasing, or send /retry.
 error-quota-exceeded = You have reached today's limit. It resets at { $resetAt }.
 error-rate-limited = You're sending messages too fast. Please wait { $seconds } s.
 error-input-too-large = That file is too large for me to read.
 error-backup-corrupt = The backup is damaged and cannot be used.
+error-backup-passphrase = The backup is encrypted and the passphrase is missing or wrong.
+error-backup-failed = The backup could not be written or restored.
 error-locked = Another botctl process is already doing this.
 error-not-found = Not found.
 error-internal = Sorry, something went wrong on my side. Please try again.
+
+# Commands and chat
+start-welcome =
+    Hi{ $name ->
+        [none] {""}
+       *[other] , { $name }
+    }! I'm an AI assistant powered by Google Gemini.
+    Just write to me: I remember our conversation. /help lists what I can do.
+help =
+    <b>What I can do</b>
+    Write a message and I'll answer, remembering the conversation.
+    In groups, mention me, reply to my message, or use /ask.
+
+    /new: start a fresh conversation (the old one is kept)
+    /retry: answer your last message again
+    /stop: stop the answer being written
+    /ask question: ask in a group
+    /image description: draw a picture (reply to a photo to change it)
+    Voice messages, photos and documents (PDF, text, code) work too.
+    /history: your past conversations: continue, rename or delete one
+    /settings: language, persona, detail, time zone, spoken answers, model
+    /prompt set text: your own instructions for every answer (/prompt show, /prompt clear)
+    /language: interface language
+    /timezone Area/City: your time zone
+    /usage: what you used today and when the limits reset
+    /privacy: what is stored about you
+    /export: download everything stored about you
+    /forget: delete everything stored about you
+    /help: this help
+new-started = Started a new conversation. The previous one is saved.
+retry-nothing = There is nothing to answer again yet: send me a message first.
+stop-done = Stopped.
+stop-nothing = There is no answer being written right now.
+ask-usage = Write your question after the command, for example: /ask what is a black hole?
+access-banned = You can no longer use this bot. If you think this is a mistake, contact its owner.
+access-not-allowed = This bot is private. Ask its owner to add your id { $id }.
+
+# The "/" command menu (setMyCommands)
+cmd-new = Start a fresh conversation
+cmd-retry = Answer the last message again
+cmd-stop = Stop the answer being written
+cmd-ask = Ask a question (in groups)
+cmd-image = Draw or change a picture
+cmd-history = Past conversations
+cmd-settings = Settings
+cmd-prompt = Your own instructions
+cmd-language = Interface language
+cmd-timezone = Your time zone
+cmd-usage = Today's usage and limits
+cmd-export = Download your data
+cmd-forget = Delete all your data
+cmd-privacy = What is stored about you
+cmd-help = What I can do
+cmd-start = Welcome
+
+# Settings
+settings-summary =
+    ⚙️ Settings
+    Language: { $language }
+    Persona: { $persona }
+    Detail: { $detail }
+    Time zone: { $timezone }
+    Spoken answers: { $voice }
+    Model: { $model }
+    Show transcripts: { $transcript }
+    Follow-up suggestions: { $suggestions }
+    Own instructions: { $prompt }
+
+    Type /timezone Area/City for any time zone, /prompt to write your own instructions.
+settings-prompt-set = set ({ $length } characters)
+settings-prompt-unset = not set
+settings-model-default = default ({ $model })
+settings-saved = Saved.
+settings-back = « Back
+settings-btn-language = 🌐 Language: { $value }
+settings-btn-persona = 🎭 Persona: { $value }
+settings-btn-detail = 📏 Detail: { $value }
+settings-btn-timezone = 🕒 { $value }
+settings-btn-voice = 🔊 Spoken: { $value }
+settings-btn-model = 🤖 { $value }
+settings-btn-transcript = 📝 Transcripts: { $value }
+settings-btn-suggestions = 💡 Suggestions: { $value }
+settings-btn-prompt = ✍️ Own instructions
+settings-btn-close = ✖️ Close
+settings-prompt-help = Send /prompt set followed by your instructions (up to { $max } characters). /prompt show shows them, /prompt clear removes them.
+toggle-on = on
+toggle-off = off
+menu-outdated = This menu was out of date; it is current now. Please try again.
+menu-invalid = That choice is not available.
+button-stale = This button is no longer valid. Send the command again.
+language-en = English
+language-ru = Русский
+persona-assistant = Assistant
+persona-translator = Translator
+persona-coder = Programmer
+persona-tutor = Tutor
+persona-editor = Editor
+detail-brief = Brief
+detail-normal = Normal
+detail-detailed = Detailed
+spoken-off = Off
+spoken-voice = To voice messages
+spoken-always = Always
+
+# Language and time zone
+language-choose = Choose the interface language:
+language-set = Interface language: { $language }.
+language-unknown = I don't know that language. Available: { $languages }.
+timezone-choose =
+    Your time zone is { $timezone }. Pick one below, share your location, or type it, for example /timezone Europe/Berlin.
+timezone-set = Time zone set to { $timezone }.
+timezone-invalid = "{ $input }" is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.
+timezone-location-button = 📍 Use my location
+timezone-location-ask = Tap the button below to share your location. I only use it to pick the nearest major time zone and do not store it.
+timezone-from-location = Time zone set to { $timezone } from your location. If it is not right, type /timezone Area/City.
+
+# Own instructions
+prompt-usage =
+    Your own instructions are added to every question you ask.
+    /prompt set text: save them (up to { $max } characters)
+    /prompt show: show them
+    /prompt clear: remove them
+prompt-saved = Saved your instructions ({ $length } characters). They apply from your next message.
+prompt-too-long = That is { $length } characters; the limit is { $max }. Please shorten it and send it again.
+prompt-show = Your instructions:
+    { $prompt }
+prompt-none = You have no instructions of your own. Set them with /prompt set text.
+prompt-cleared = Your instructions are removed.
+
+# Usage
+usage-report =
+    Your usage today:
+    Messages: { $messages }
+    Tokens: { $tokens }
+    Images: { $images }
+    Audio seconds: { $audio }
+    The limits reset at { $resetAt } ({ $timezone }).
+usage-of = { $used } of { $limit }
+usage-unlimited = { $used } (no limit)
+
+# History
+history-heading = Your conversations, page { $page }:
+history-empty = You have no conversations yet. Just write to me to start one.
+history-page-empty = There are no more conversations.
+history-untitled = Untitled
+history-current = (current)
+history-prev = « Newer
+history-next = Older »
+history-conversation =
+    { $title }
+    Started: { $started }
+    Messages: { $messages }
+history-continue = ▶️ Continue
+history-rename = ✏️ Rename
+history-delete = 🗑 Delete
+history-back = « List
+history-delete-confirm = Delete "{ $title }" and all its messages? This cannot be undone.
+history-delete-yes = Yes, delete
+history-delete-no = Cancel
+history-deleted = Deleted.
+history-continued = Continuing "{ $title }". Your next message goes on from there.
+history-continued-short = Continued.
+history-rename-ask = Send the new title for "{ $title }" as your next message.
+history-renamed = Renamed to "{ $title }".
+history-gone = That conversation no longer exists.
+
+# Data rights
+privacy-info =
+    What I store about you
+    Your Telegram profile (id, name, username, language), your settings including your own instructions, your conversations (your messages and my answers, titles and summaries of long conversations) and daily usage counts. Incoming messages are also logged briefly so none is lost if the bot restarts.
+    Your messages are sent to Google Gemini to write the answers.
+    Everything is kept until you delete it: /history deletes one conversation, /forget deletes everything about you. The bot's owner can also delete your data.
+    { $encrypted ->
+        [yes] Messages, summaries and your own instructions are stored encrypted (AES-256-GCM).
+       *[no] This bot's owner has not configured encryption: your data is stored unencrypted.
+    }
+    /export sends you a copy of everything.
+export-json-caption = Everything stored about you (JSON).
+export-markdown-caption = Your conversations as a readable transcript (Markdown).
+export-label-heading = Your data
+export-label-profile = Profile
+export-label-settings = Settings
+export-label-usage = Usage per day (UTC)
+export-label-conversations = Conversations
+export-label-user = You
+export-label-model = Assistant
+export-label-summary = Summary of earlier messages
+export-label-none = none
+forget-confirm = Delete everything stored about you: profile, settings, all conversations and usage? This cannot be undone. Use /export first if you want a copy.
+forget-yes = Delete everything
+forget-no = Cancel
+forget-cancelled = Nothing was deleted.
+forget-expired = This confirmation has expired. Send /forget again.
+forget-done =
+    Done: your data is deleted ({ $conversations ->
+        [one] 1 conversation
+       *[other] { $conversations } conversations
+    }, { $messages ->
+        [one] 1 message
+       *[other] { $messages } messages
+    }). If you write again, I will start afresh.
+
+# Voice, photos, documents, pictures, inline mode, answer buttons
+media-too-large = That file is { $size }; I can read files up to { $limit }.
+voice-too-long = That recording is { $duration } long; I listen to at most { $limit }.
+media-download-failed = I couldn't download that file from Telegram. Please send it again.
+media-unreadable = I couldn't make sense of that file: the AI service could not read it. Nothing was saved; try another file.
+media-unavailable = The AI service is temporarily unavailable. Nothing was saved: please send the file again in a little while.
+document-unsupported = I can't read { $type } files. I can read PDF, plain text, Markdown, CSV, JSON and source code files, and images (JPEG, PNG, WebP).
+image-usage = Describe the picture after the command, for example: /image a lighthouse at dawn. To change a photo, reply to it with /image and what to change.
+image-none = The image model answered without a picture: { $reason }
+image-unavailable = The image service is temporarily unavailable. Please try again in a little while.
+tts-button = 🔊 Listen
+tts-unavailable = Spoken answers are not available on this server.
+tts-not-found = That answer is no longer available.
+tts-quota = You have used up today's audio limit.
+tts-failed = I couldn't make a voice version of that answer. Please try again later.
+callback-invalid = This button is not valid.
+suggestion-expired = This suggestion has expired: just ask it in a message.
+suggestion-not-yours = These suggestions are for the person who asked.
+inline-hint = Type a question after my name
+inline-quota = Today's limit is used up
+inline-refused = Not available right now: open the bot

@@ -25,29 +25,62 @@ export type AccessDecision =
 
 const USER_TTL_MS = 5 * 60_000;
 
+/**
+ * How long a cached user is trusted before its row is read again. `botctl users ban|unban|role`
+ * runs in another process and cannot reach this process's memory cache, so a change it makes
+ * reaches the bot within this time, with or without Redis. One indexed read per active user.
+ */
+export const USER_RECHECK_MS = 30_000;
+
+/** savedAt: when the row was last upserted (refreshing last-seen); checkedAt: when last read. */
+interface CachedUser {
+  user: User;
+  savedAt: number;
+  checkedAt: number;
+}
+
 export function createAccessService(deps: {
   users: UserRepository;
   usage: UsageRepository;
   cache: Cache;
   config: AccessConfig;
   now: () => Date;
+  /** Default USER_RECHECK_MS. */
+  recheckMs?: number;
 }) {
   const { users, usage, cache, config, now } = deps;
+  const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
+
+  const withAdminRole = async (user: User) =>
+    config.admins.includes(user.telegramId) && user.role !== 'admin' ? users.setRole(user.id, 'admin') : user;
 
   /** Creates or refreshes the user; admins from config get the admin role. */
   async function identify(profile: TelegramProfile): Promise<User> {
-    const cached = await cache.get<User>(userKey(profile.telegramId));
-    if (cached && sameProfile(cached, profile)) return revive(cached);
-    let user = await users.upsertFromTelegram(profile, now());
-    if (config.admins.includes(profile.telegramId) && user.role !== 'admin') user = await users.setRole(user.id, 'admin');
-    await cache.set(userKey(profile.telegramId), user, USER_TTL_MS);
+    const key = userKey(profile.telegramId);
+    const at = now().getTime();
+    const cached = await cache.get<CachedUser>(key);
+    if (cached?.user && sameProfile(cached.user, profile) && at - cached.savedAt < USER_TTL_MS) {
+      if (at - cached.checkedAt < recheckMs) return revive(cached.user);
+      const fresh = await users.getByTelegramId(profile.telegramId);
+      if (fresh) {
+        // An unbanned user banned again later gets a fresh notice.
+        const unbanned = cached.user.status === 'banned' && fresh.status !== 'banned';
+        if (unbanned) await cache.delete(banNoticeKey(fresh.telegramId));
+        const user = await withAdminRole(fresh);
+        const entry: CachedUser = { user, savedAt: cached.savedAt, checkedAt: at };
+        await cache.set(key, entry, USER_TTL_MS - (at - cached.savedAt));
+        return user;
+      }
+    }
+    const user = await withAdminRole(await users.upsertFromTelegram(profile, now()));
+    await cache.set<CachedUser>(key, { user, savedAt: at, checkedAt: at }, USER_TTL_MS);
     return user;
   }
 
   /** Decides whether this user may send one more message now. */
   async function admit(user: User): Promise<AccessDecision> {
     if (user.status === 'banned') {
-      const noticeKey = `ban-notice:${user.telegramId}`;
+      const noticeKey = banNoticeKey(user.telegramId);
       const firstNotice = (await cache.get<boolean>(noticeKey)) !== true;
       if (firstNotice) await cache.set(noticeKey, true);
       return { allowed: false, user, reason: 'banned', firstNotice };
@@ -80,6 +113,14 @@ export function createAccessService(deps: {
 export type AccessService = ReturnType<typeof createAccessService>;
 
 const userKey = (telegramId: number) => `user:${telegramId}`;
+const banNoticeKey = (telegramId: number) => `ban-notice:${telegramId}`;
+
+/** Every cache key this service keeps about a user (the data-rights "forget" removes them). */
+export const accessCacheKeys = (telegramId: number) => [
+  userKey(telegramId),
+  `rate:${telegramId}`,
+  banNoticeKey(telegramId),
+];
 
 function sameProfile(user: User, profile: TelegramProfile): boolean {
   return (

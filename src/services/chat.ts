@@ -6,17 +6,23 @@
  * The user's message is stored before the model is called, so when Gemini is down the
  * message is kept and /retry answers it later; a replayed update (after a crash) that was
  * already answered is recognised by its Telegram message id and not answered twice.
+ * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
+ * by /retry, so they are stored only together with their answer (see chat-turn.ts).
  */
 import type { Message, User } from '../domain/entities.js';
-import type { ChatResult, ConversationKey, Repositories } from '../domain/ports.js';
+import type { ConversationKey, Repositories } from '../domain/ports.js';
 import { utcDay } from '../domain/quota.js';
 import { estimateTokens } from '../domain/context-window.js';
-import { buildContext } from './context.js';
+import { runTurn, type Answered, type MediaTurn } from './chat-turn.js';
 import type { ModelCaller } from './model-caller.js';
+
+export type { Answered, MediaTurn } from './chat-turn.js';
 
 export interface ChatConfig {
   model: string;
   contextTokens: number;
+  /** Operator-defined personas (config `personas`): id -> prompt. */
+  personas?: Readonly<Record<string, string>>;
 }
 
 export interface AnswerInput {
@@ -26,10 +32,12 @@ export interface AnswerInput {
   telegramMessageId: number | null;
   signal?: AbortSignal;
   onText?: (delta: string, soFar: string) => void;
+  /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
+  media?: MediaTurn;
 }
 
 export type AnswerOutcome =
-  | { kind: 'answered'; text: string; result: ChatResult }
+  | Answered
   /** A replay of an update whose answer is already stored. */
   | { kind: 'already-answered'; text: string }
   | { kind: 'nothing-to-retry' };
@@ -39,15 +47,29 @@ export function createChatService(deps: {
   caller: ModelCaller;
   config: ChatConfig;
   now: () => Date;
+  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
+  onAnswered?: (event: { user: User; conversationId: number }) => void;
 }) {
-  const { repos, caller, config, now } = deps;
+  const { repos, now } = deps;
   const conversations = repos.conversations;
+  const turnDeps = deps;
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
     const conversation = await conversations.getOrStart(input.key, now());
     const recent = await conversations.getContext(conversation.id, 20);
     const replayed = findReplay(recent, input.telegramMessageId);
     if (replayed?.answer) return { kind: 'already-answered', text: replayed.answer.content };
+    if (input.media) {
+      const pending = { ...input.media, telegramMessageId: input.telegramMessageId, store: !replayed };
+      const { signal, onText } = input;
+      return runTurn(turnDeps, {
+        user: input.user,
+        conversationId: conversation.id,
+        signal,
+        onText,
+        pending,
+      });
+    }
     if (!replayed) {
       await conversations.appendMessage({
         conversationId: conversation.id,
@@ -72,35 +94,13 @@ export function createChatService(deps: {
     return generate(input.user, conversation.id, input);
   }
 
-  async function generate(
+  /** Builds the context, asks the model, stores the answer and counts usage (see chat-turn.ts). */
+  function generate(
     user: User,
     conversationId: number,
     input: Pick<AnswerInput, 'signal' | 'onText'>,
   ): Promise<AnswerOutcome> {
-    const model = user.settings.model ?? config.model;
-    const request = await buildContext({
-      conversations,
-      caller,
-      conversationId,
-      user,
-      model,
-      budgetTokens: config.contextTokens,
-      now: now(),
-    });
-    const started = Date.now();
-    const result = await caller.stream({ ...request, signal: input.signal }, input.onText ?? (() => undefined));
-    await conversations.appendMessage({
-      conversationId,
-      role: 'model',
-      content: result.text,
-      tokensIn: result.tokensIn,
-      tokensOut: result.tokensOut,
-      model: result.model,
-      latencyMs: Date.now() - started,
-      createdAt: now(),
-    });
-    await repos.usage.increment(user.id, utcDay(now()), { tokensIn: result.tokensIn, tokensOut: result.tokensOut });
-    return { kind: 'answered', text: result.text, result };
+    return runTurn(turnDeps, { user, conversationId, signal: input.signal, onText: input.onText });
   }
 
   async function startNew(key: ConversationKey): Promise<void> {

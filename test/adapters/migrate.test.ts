@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,20 +67,34 @@ async function tables(db: TestDatabase): Promise<string[]> {
   return rows.map((row) => String(row.name));
 }
 
-/** A copy of this dialect's migrations plus a hand-made 0001 (for failure paths). */
+/** The committed migration tags of a dialect, oldest first (the tests follow them as migrations are added). */
+function tagsOf(dialect: 'sqlite' | 'postgres'): string[] {
+  const journal = JSON.parse(
+    readFileSync(join(locateMigrations(dialect), 'meta', '_journal.json'), 'utf8'),
+  ) as {
+    entries: { tag: string }[];
+  };
+  return journal.entries.map((entry) => entry.tag);
+}
+
+/** A copy of this dialect's migrations plus a hand-made last one (for failure paths); returns its tag too. */
 async function migrationsWithExtra(dialect: 'sqlite' | 'postgres', sql: string, down: string | null) {
   const dir = await mkdtemp(join(tmpdir(), 'botctl-migrations-'));
   await cp(locateMigrations(dialect), dir, { recursive: true });
   const journalPath = join(dir, 'meta', '_journal.json');
   const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: object[] };
-  journal.entries.push({ idx: 1, version: '7', when: Date.now(), tag: '0001_extra', breakpoints: true });
+  const idx = journal.entries.length;
+  const tag = `${String(idx).padStart(4, '0')}_extra`;
+  journal.entries.push({ idx, version: '7', when: Date.now(), tag, breakpoints: true });
   await writeFile(journalPath, JSON.stringify(journal));
-  await writeFile(join(dir, '0001_extra.sql'), sql);
-  if (down !== null) await writeFile(join(dir, '0001_extra.down.sql'), down);
-  return dir;
+  await writeFile(join(dir, `${tag}.sql`), sql);
+  if (down !== null) await writeFile(join(dir, `${tag}.down.sql`), down);
+  return { dir, tag };
 }
 
 describe.each(DIALECTS)('migrator (%s)', (dialect) => {
+  const TAGS = tagsOf(dialect);
+  const latest = TAGS.length - 1;
   let db: TestDatabase;
   const cleanups: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
@@ -90,24 +105,31 @@ describe.each(DIALECTS)('migrator (%s)', (dialect) => {
   it('goes up, reports status, goes down to an empty schema and up again', async () => {
     db = await openTestDatabase(dialect, { migrate: false });
     const before = await db.migrator.status();
-    expect(before).toMatchObject({ dialect, current: -1, latest: 0, pending: 1 });
-    expect(before.migrations).toEqual([{ id: 0, tag: '0000_init', applied: false, appliedAt: null }]);
+    expect(before).toMatchObject({ dialect, current: -1, latest, pending: TAGS.length });
+    expect(before.migrations).toEqual(TAGS.map((tag, id) => ({ id, tag, applied: false, appliedAt: null })));
 
-    expect(await db.migrator.up()).toEqual(['0000_init']);
+    expect(await db.migrator.up()).toEqual(TAGS);
     expect(await db.migrator.up()).toEqual([]);
     const after = await db.migrator.status();
-    expect(after).toMatchObject({ current: 0, latest: 0, pending: 0 });
+    expect(after).toMatchObject({ current: latest, latest, pending: 0 });
     expect(after.migrations[0]?.appliedAt).toBeInstanceOf(Date);
     expect(await tables(db)).toEqual([...TABLES, 'botctl_migrations'].sort());
     const schema = await schemaOf(db);
 
-    expect(await db.migrator.down(-1)).toEqual(['0000_init']);
+    expect(await db.migrator.down(-1)).toEqual([...TAGS].reverse());
     expect(await tables(db), 'only the ledger is left').toEqual(['botctl_migrations']);
     expect(await db.raw('select * from botctl_migrations')).toEqual([]);
-    expect(await db.migrator.status()).toMatchObject({ current: -1, pending: 1 });
+    expect(await db.migrator.status()).toMatchObject({ current: -1, pending: TAGS.length });
 
-    expect(await db.migrator.up()).toEqual(['0000_init']);
+    expect(await db.migrator.up()).toEqual(TAGS);
     expect(await schemaOf(db), 'down reversed up exactly').toEqual(schema);
+    // Each step's down script alone: one step down and up again leaves the same schema.
+    for (let id = latest; id > 0; id -= 1) {
+      expect(await db.migrator.down(id - 1)).toEqual([TAGS[id]]);
+      expect(await db.migrator.up()).toEqual(TAGS.slice(id));
+      expect(await schemaOf(db), `${TAGS[id]} down reversed its up`).toEqual(schema);
+    }
+    expect(await db.migrator.down(0)).toEqual([...TAGS.slice(1)].reverse());
     expect(await db.migrator.down()).toEqual(['0000_init']);
     expect(await db.migrator.down()).toEqual([]);
   });
@@ -121,24 +143,24 @@ describe.each(DIALECTS)('migrator (%s)', (dialect) => {
             `select id, tag, hash from public.botctl_migrations
              where exists (select 1 from information_schema.tables where table_schema = 'public' and table_name = 'botctl_migrations')`,
           );
-    expect(rows).toEqual([{ id: 0, tag: '0000_init', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(rows).toEqual(TAGS.map((tag, id) => ({ id, tag, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })));
   });
 
   it('refuses with SCHEMA_NEWER when the database has a migration the code does not know', async () => {
     db = await openTestDatabase(dialect);
     await db.raw(`insert into botctl_migrations (id, tag, hash, applied_at) values (?, ?, ?, ?)`, [
-      7,
-      '0007_future',
+      99,
+      '0099_future',
       'f'.repeat(64),
       dialect === 'sqlite' ? Date.now() : new Date(),
     ]);
     const error = await rejection(db.migrator.up());
     expect(error.code).toBe('SCHEMA_NEWER');
-    expect(error.message).toContain('0007_future');
+    expect(error.message).toContain('0099_future');
     expect((await rejection(db.migrator.down(-1))).code).toBe('SCHEMA_NEWER');
     const status = await db.migrator.status();
-    expect(status).toMatchObject({ current: 7, latest: 0, pending: 0 });
-    expect(status.migrations.map((m) => m.tag)).toEqual(['0000_init', '0007_future']);
+    expect(status).toMatchObject({ current: 99, latest, pending: 0 });
+    expect(status.migrations.map((m) => m.tag)).toEqual([...TAGS, '0099_future']);
   });
 
   it('refuses with MIGRATION_TAMPERED when an applied migration changed', async () => {
@@ -153,7 +175,7 @@ describe.each(DIALECTS)('migrator (%s)', (dialect) => {
   it('rolls a failing migration back as a whole and names it', async () => {
     const statement =
       dialect === 'sqlite' ? 'CREATE TABLE `extra` (`id` integer);' : 'CREATE TABLE "extra" ("id" integer);';
-    const dir = await migrationsWithExtra(
+    const { dir, tag } = await migrationsWithExtra(
       dialect,
       `${statement}\n--> statement-breakpoint\nSELECT * FROM missing_table;`,
       null,
@@ -164,25 +186,25 @@ describe.each(DIALECTS)('migrator (%s)', (dialect) => {
     cleanups.push(() => handle.close());
     const error = await rejection(handle.migrator.up());
     expect(error.code).toBe('MIGRATION_FAILED');
-    expect(error.message).toMatch(/0001_extra.*(missing_table|42P01)/);
+    expect(error.message).toMatch(new RegExp(`${tag}.*(missing_table|42P01)`));
     expect(await tables(db)).not.toContain('extra');
     expect((await handle.migrator.status()).migrations.map((m) => [m.tag, m.applied])).toEqual([
-      ['0000_init', true],
-      ['0001_extra', false],
+      ...TAGS.map((t) => [t, true]),
+      [tag, false],
     ]);
-    expect(await handle.migrator.up(0)).toEqual([]);
+    expect(await handle.migrator.up(latest)).toEqual([]);
   });
 
   it('applies a migration added below the latest one and refuses to roll back one without a down script', async () => {
     const create =
       dialect === 'sqlite' ? 'CREATE TABLE `extra` (`id` integer);' : 'CREATE TABLE "extra" ("id" integer);';
-    const dir = await migrationsWithExtra(dialect, create, null);
+    const { dir, tag } = await migrationsWithExtra(dialect, create, null);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     db = await openTestDatabase(dialect, { migrate: false });
     const handle = await openDatabase({ url: db.url, cipher, migrationsDir: dir });
     cleanups.push(() => handle.close());
     expect(await handle.migrator.up(0)).toEqual(['0000_init']);
-    expect(await handle.migrator.up()).toEqual(['0001_extra']);
+    expect(await handle.migrator.up()).toEqual([...TAGS.slice(1), tag]);
     const error = await rejection(handle.migrator.down(0));
     expect(error.code).toBe('MIGRATION_FAILED');
     expect(error.message).toContain('no down script');
@@ -192,8 +214,10 @@ describe.each(DIALECTS)('migrator (%s)', (dialect) => {
     db = await openTestDatabase(dialect, { migrate: false });
     const other = await db.reopen();
     const results = await Promise.all([db.migrator.up(), other.migrator.up()]);
-    expect(results.flat()).toEqual(['0000_init']);
-    expect(await db.raw('select id from botctl_migrations')).toEqual([{ id: 0 }]);
+    expect(results.flat().sort()).toEqual(TAGS);
+    expect(await db.raw('select id from botctl_migrations order by id')).toEqual(
+      TAGS.map((_, id) => ({ id })),
+    );
   });
 });
 

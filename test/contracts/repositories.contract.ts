@@ -10,8 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import { DEFAULT_USER_SETTINGS, type TelegramProfile, type User } from '../../src/domain/entities.js';
 import type { BotctlError } from '../../src/domain/errors.js';
-import type { ConversationKey, Dialect, Repositories } from '../../src/domain/ports.js';
+import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { EXPECTED_DAYS, EXPECTED_SUMMARY, SINCE, UNTIL, seedStatsFixture } from '../helpers/stats-fixture.js';
 
 const keyA = { id: 'a', key: randomBytes(32) };
 const keyB = { id: 'b', key: randomBytes(32) };
@@ -797,6 +798,87 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await count('update_inbox')).toBe(2);
         expect(await repos.updates.pruneDone(new Date('2025-01-05T00:00:00Z'))).toBe(1);
         expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([9_000_000_000]);
+      });
+    });
+
+    describe('stats', () => {
+      it('summarises a period with exact counts, sums, per-model tokens and latency percentiles', async () => {
+        await seedStatsFixture(repos);
+        expect(await repos.stats.summary(SINCE, UNTIL)).toEqual(EXPECTED_SUMMARY);
+        expect(await repos.stats.daily(SINCE, UNTIL)).toEqual(EXPECTED_DAYS);
+      });
+
+      it('reports an empty period as zeros and null percentiles', async () => {
+        await seedStatsFixture(repos);
+        const since = new Date('2030-01-01T00:00:00Z');
+        const until = new Date('2030-01-02T00:00:00Z');
+        expect(await repos.stats.summary(since, until)).toEqual({
+          users: { total: 6, new: 0, banned: 1, blocked: 1 },
+          active: { day1: 0, day7: 0, day30: 0 },
+          messages: { user: 0, model: 0 },
+          usage: { messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0 },
+          models: [],
+          latency: { samples: 0, p50Ms: null, p95Ms: null },
+        });
+        expect(await repos.stats.daily(since, until)).toEqual([]);
+      });
+
+      it('interpolates percentiles like percentile_cont for one and for many samples', async () => {
+        const user = await newUser();
+        const conversation = await repos.conversations.start(keyOf(user), SINCE);
+        const answer = (latencyMs: number) =>
+          repos.conversations.appendMessage({
+            conversationId: conversation.id,
+            role: 'model',
+            content: 'a',
+            model: 'm',
+            latencyMs,
+            createdAt: SINCE,
+          });
+        await answer(42);
+        expect((await repos.stats.summary(SINCE, UNTIL)).latency).toEqual({
+          samples: 1,
+          p50Ms: 42,
+          p95Ms: 42,
+        });
+        for (let ms = 1; ms <= 100; ms += 1) await answer(ms * 10);
+        // 101 samples: 10..1000 and 42; positions 50 and 95 of the sorted list.
+        expect((await repos.stats.summary(SINCE, UNTIL)).latency).toEqual({
+          samples: 101,
+          p50Ms: 500,
+          p95Ms: 950,
+        });
+      });
+
+      it("counts one user's conversations and messages", async () => {
+        const people = await seedStatsFixture(repos);
+        expect(await repos.stats.userActivity(people.ann.id)).toEqual({
+          conversations: 2,
+          messages: 5,
+          lastMessageAt: new Date('2025-06-07T12:00:00.000Z'),
+        });
+        const quiet = await newUser();
+        expect(await repos.stats.userActivity(quiet.id)).toEqual({
+          conversations: 0,
+          messages: 0,
+          lastMessageAt: null,
+        });
+      });
+    });
+
+    describe('user search', () => {
+      it('finds users by exact username and by a name substring, ignoring case and wildcards', async () => {
+        await seedStatsFixture(repos);
+        const ids = async (filter: UserFilter) => (await repos.users.list(filter)).map((u) => u.telegramId);
+        expect(await ids({ username: 'bobby' })).toEqual([7002]);
+        expect(await ids({ username: 'bob' })).toEqual([]);
+        expect(await ids({ search: 'BOB' })).toEqual([7002]);
+        expect(await ids({ search: 'a' })).toEqual([7001, 7003, 7004, 7006]);
+        expect(await ids({ search: '100%' })).toEqual([7003]);
+        expect(await ids({ search: '%' })).toEqual([7003]);
+        expect(await ids({ search: '_' })).toEqual([7001]);
+        expect(await ids({ search: 'a', role: 'premium' })).toEqual([]);
+        expect(await repos.users.count({ search: 'a', status: 'active' })).toBe(3);
       });
     });
 

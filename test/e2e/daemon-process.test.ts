@@ -45,7 +45,10 @@ async function step<T>(daemon: ReturnType<typeof spawnCli>, promise: Promise<T>)
   } catch (error) {
     daemon.kill('SIGKILL');
     const result = await daemon;
-    throw new Error(`${(error as Error).message}\n--- daemon stdout:\n${String(result.stdout).slice(-2000)}\n--- stderr:\n${String(result.stderr).slice(-2000)}`);
+    throw new Error(
+      `${(error as Error).message}\n--- daemon stdout:\n${String(result.stdout).slice(-2000)}\n--- stderr:\n${String(result.stderr).slice(-2000)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -95,6 +95,29 @@ describe('fake Telegram: basic methods', () => {
     await expect(bot.api.sendMessageDraft(5, 1, 'Thinking about it')).resolves.toBe(true);
     expect(tg.drafts(5)).toMatchObject([{ draftId: 1, text: 'Thinking about it' }]);
   });
+
+  it('tells onCall listeners about each completed call once, until unsubscribed', async () => {
+    const seen: string[] = [];
+    const unsubscribe = tg.onCall((call) => seen.push(`${call.method} ${String(call.response?.ok)}`));
+    await bot.api.sendMessage(7, 'one');
+    await apiError(bot.api.sendMessage(7, ' '));
+    unsubscribe();
+    await bot.api.sendMessage(7, 'after');
+    expect(seen).toEqual(['sendMessage true', 'sendMessage false']);
+  });
+
+  it('announces its keep-alive timeout: 1 s by default, keepAliveTimeoutMs when given', async () => {
+    const long = await startFakeTelegram({ keepAliveTimeoutMs: 5000 });
+    try {
+      const short = await fetch(`${tg.apiRoot}/bot${tg.token}/getMe`);
+      const longer = await fetch(`${long.apiRoot}/bot${long.token}/getMe`);
+      expect(short.headers.get('keep-alive')).toBe('timeout=1');
+      expect(longer.headers.get('keep-alive')).toBe('timeout=5');
+      await Promise.all([short.text(), longer.text()]);
+    } finally {
+      await long.close();
+    }
+  });
 });
 
 describe('fake Telegram: updates', () => {

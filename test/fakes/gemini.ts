@@ -45,6 +45,12 @@ export interface FakeGeminiOptions {
   respond?: GeminiHandler;
   /** Uploaded files stay PROCESSING this long before turning ACTIVE; default 0. */
   fileProcessingMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open; default 1000 ms. Node's http.Agent and undici
+   * (fetch) reuse no connection when the server announces under ~2 s, so every call then pays a new TCP
+   * connection; benchmarks set a minute, as real servers keep idle connections that long or longer.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface FakeGemini {
@@ -124,7 +130,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       return typeof reply === 'string' ? { text: reply } : reply;
     },
   });
-  const server = await listen((req, res) => handle(req, res, origin));
+  const server = await listen((req, res) => handle(req, res, origin), options);
   origin = server.origin;
   (fake as { baseUrl: string }).baseUrl = server.origin;
   return fake;

@@ -42,6 +42,12 @@ export interface FakeTelegramOptions {
   strictChats?: boolean;
   /** getFile refuses bigger files with "file is too big"; default 20 MB like the cloud Bot API. */
   maxDownloadBytes?: number;
+  /**
+   * How long an idle keep-alive connection stays open; default 1000 ms. Node's http.Agent and undici
+   * (fetch) reuse no connection when the server announces under ~2 s, so every call then pays a new TCP
+   * connection; benchmarks set a minute, as real servers keep idle connections that long or longer.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface AddFileInput {
@@ -116,6 +122,11 @@ export interface FakeTelegram {
     predicate?: (call: TelegramCall) => boolean,
     timeoutMs?: number,
   ): Promise<TelegramCall>;
+  /**
+   * Calls `listener` once per call as it completes (its response set), in completion order; returns the
+   * unsubscribe function. Unlike waitFor it never scans the log, so a benchmark can count millions of calls.
+   */
+  onCall(listener: (call: TelegramCall) => void): () => void;
   /** Forgets calls, messages, files, queued updates, webhook, faults. Update ids keep growing. */
   reset(): void;
 }
@@ -178,9 +189,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     describeCall,
     (call) => call.response !== undefined || call.method.toLowerCase() === 'getupdates',
   );
-  const dispatcher = createDispatcher(state, log);
+  const listeners = new Set<(call: TelegramCall) => void>();
+  const dispatcher = createDispatcher(state, {
+    add: (call) => log.add(call),
+    notify(call) {
+      log.notify(call);
+      for (const listener of listeners) listener(call);
+    },
+  });
   const { handle } = dispatcher;
-  const server = await listen((req, res) => handle(req, res, server.origin));
+  const server = await listen((req, res) => handle(req, res, server.origin), options);
   const updates = createBuilders(state.store, () => state.bot);
 
   const keyMatches = (chatId: ChatId | undefined, other: ChatId): boolean =>
@@ -253,6 +271,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       log.waitFor(predicate, timeoutMs, 'a matching Telegram call'),
     waitForCall: (method, predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
       log.waitFor((call) => call.method === method && predicate(call), timeoutMs, `a ${method} call`),
+    onCall(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     reset() {
       log.clear();
       state.reset();

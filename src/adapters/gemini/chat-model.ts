@@ -11,7 +11,8 @@
  */
 import type { GoogleGenAI } from '@google/genai';
 import { BotctlError } from '../../domain/errors.js';
-import type { ChatModel, ChatResult, ModelInfo } from '../../domain/ports.js';
+import type { ChatModel, ChatResult, FileUploader, ModelInfo } from '../../domain/ports.js';
+import { createUploader } from './files.js';
 import { AnswerAccumulator, toSdkParams } from './request.js';
 import { CallbackError, createRunner, type GeminiCallInfo } from './runner.js';
 
@@ -27,7 +28,7 @@ export interface GeminiChatModelOptions {
   onCall?: (info: GeminiCallInfo) => void;
 }
 
-export function createGeminiChatModel(options: GeminiChatModelOptions): ChatModel {
+export function createGeminiChatModel(options: GeminiChatModelOptions): ChatModel & FileUploader {
   const { apiKey, baseUrl, timeoutMs, onCall } = options;
   let client: Promise<GoogleGenAI> | undefined;
   const sdk = (): Promise<GoogleGenAI> => {
@@ -47,6 +48,8 @@ export function createGeminiChatModel(options: GeminiChatModelOptions): ChatMode
   const usage = (r: ChatResult | undefined) => ({ tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0 });
 
   return {
+    uploadFile: createUploader(run),
+
     stream(request, onText) {
       return run(
         'streamGenerateContent',

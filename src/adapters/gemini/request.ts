@@ -27,9 +27,22 @@ export function toSdkParams(request: ChatRequest, abortSignal: AbortSignal): Gen
     config: {
       ...(request.systemInstruction ? { systemInstruction: request.systemInstruction } : {}),
       ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+      ...outputConfig(request.output),
       abortSignal,
     },
   };
+}
+
+/** Speech: audio only, in a prebuilt voice. Images: the image models answer with text and image parts. */
+function outputConfig(output: ChatRequest['output']) {
+  if (output?.kind === 'speech') {
+    return {
+      responseModalities: ['AUDIO'],
+      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: output.voice } } },
+    };
+  }
+  if (output?.kind === 'image') return { responseModalities: ['TEXT', 'IMAGE'] };
+  return {};
 }
 
 // Copies only the fields the API knows: a ChatPart built from a wider object must not leak extras.
@@ -51,6 +64,7 @@ export class AnswerAccumulator {
   tokensOut = 0;
   blockReason: string | null = null;
   modelVersion: string | null = null;
+  media: { mimeType: string; data: string }[] = [];
 
   /** Adds one response; returns the new visible text (thought parts are skipped). */
   add(response: GenerateContentResponse): string {
@@ -68,6 +82,12 @@ export class AnswerAccumulator {
     let delta = '';
     for (const part of candidate?.content?.parts ?? []) {
       if (typeof part.text === 'string' && part.thought !== true) delta += part.text;
+      else if (part.inlineData?.data && part.thought !== true) {
+        this.media.push({
+          mimeType: part.inlineData.mimeType ?? 'application/octet-stream',
+          data: part.inlineData.data,
+        });
+      }
     }
     this.text += delta;
     return delta;
@@ -78,7 +98,7 @@ export class AnswerAccumulator {
    * showed text and then stopped for SAFETY returns what it had, marked finishReason SAFETY.
    */
   result(requestedModel: string): ChatResult {
-    if (this.text === '') {
+    if (this.text === '' && this.media.length === 0) {
       const reason =
         this.blockReason ?? (SAFETY_FINISH.has(this.finishReason ?? '') ? this.finishReason : null);
       if (reason !== null) {
@@ -104,6 +124,7 @@ export class AnswerAccumulator {
       tokensOut: this.tokensOut,
       finishReason: this.finishReason,
       model: this.modelVersion ?? requestedModel,
+      ...(this.media.length > 0 ? { media: this.media } : {}),
     };
   }
 }

@@ -3,8 +3,9 @@
  * for model failures (unavailable, blocked, empty) in the user's language. Other errors go
  * to the error boundary.
  */
-import { isBotctlError } from '../../domain/errors.js';
-import type { AnswerOutcome, ChatService } from '../../services/chat.js';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { isBotctlError, type BotctlError } from '../../domain/errors.js';
+import type { Answered, AnswerOutcome, ChatService } from '../../services/chat.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';
@@ -14,14 +15,45 @@ export interface AnswerDeps {
   inFlight: InFlight;
   timing: { draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number };
   onError: (error: unknown) => void;
+  /** Transcript, buttons and spoken copy around an answer (reply/answer-extras.ts); absent: plain text. */
+  extras?: AnswerExtras;
 }
 
-const MODEL_FAILURES = new Set(['GEMINI_UNAVAILABLE', 'GEMINI_BLOCKED', 'GEMINI_EMPTY', 'GEMINI_UNAUTHORIZED']);
+export interface AnswerExtras {
+  /** The answer as shown, e.g. with the transcript of a voice question above it. */
+  render(ctx: BotContext, outcome: Answered): string;
+  keyboard(ctx: BotContext, outcome: Answered): Promise<InlineKeyboardMarkup | undefined>;
+  /** Runs once the text is out (a spoken copy); never throws. */
+  after(ctx: BotContext, outcome: Answered, options: RunOptions): Promise<void>;
+}
+
+export interface FailureReply {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface RunOptions {
+  /** The question was spoken: voiceReplies 'voice' answers it aloud too. */
+  spokenQuestion?: boolean;
+  /** The reply for a failure of this kind of question (media: nothing was kept); undefined: the default. */
+  failure?: (error: BotctlError) => FailureReply | undefined;
+}
+
+const MODEL_FAILURES = new Set([
+  'GEMINI_UNAVAILABLE',
+  'GEMINI_BLOCKED',
+  'GEMINI_EMPTY',
+  'GEMINI_UNAUTHORIZED',
+]);
 
 export async function runAnswer(
   ctx: BotContext,
   deps: AnswerDeps,
-  call: (options: { signal: AbortSignal; onText: (delta: string, soFar: string) => void }) => Promise<AnswerOutcome>,
+  call: (options: {
+    signal: AbortSignal;
+    onText: (delta: string, soFar: string) => void;
+  }) => Promise<AnswerOutcome>,
+  options: RunOptions = {},
 ): Promise<void> {
   const chatKey = chatKeyOf(ctx)!;
   const privateChat = ctx.chat?.type === 'private';
@@ -36,17 +68,30 @@ export async function runAnswer(
   );
   const controller = deps.inFlight.begin(chatKey);
   try {
-    const outcome = await call({ signal: controller.signal, onText: (_delta, soFar) => stream.update(soFar) });
-    if (outcome.kind === 'answered') await stream.finish(outcome.text);
-    else if (outcome.kind === 'nothing-to-retry') {
+    const outcome = await call({
+      signal: controller.signal,
+      onText: (_delta, soFar) => stream.update(soFar),
+    });
+    if (outcome.kind === 'answered') {
+      const { extras } = deps;
+      await stream.finish(
+        extras ? extras.render(ctx, outcome) : outcome.text,
+        await extras?.keyboard(ctx, outcome),
+      );
+      await extras?.after(ctx, outcome, options);
+    } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();
       await ctx.reply(ctx.t('retry-nothing'), threadOptions(ctx));
     } else await stream.abort();
   } catch (error) {
     await stream.abort();
     if (controller.signal.aborted) return; // /stop already answered
-    if (isBotctlError(error) && MODEL_FAILURES.has(error.code)) {
-      await ctx.reply(ctx.t(error.localeKey, { ...error.params }), threadOptions(ctx));
+    const reply = isBotctlError(error)
+      ? (options.failure?.(error) ??
+        (MODEL_FAILURES.has(error.code) ? { key: error.localeKey, params: error.params } : undefined))
+      : undefined;
+    if (reply !== undefined) {
+      await ctx.reply(ctx.t(reply.key, { ...reply.params }), threadOptions(ctx));
       deps.onError(error);
       return;
     }
@@ -60,4 +105,3 @@ export async function runAnswer(
 function draftIdFor(updateId: number): number {
   return (updateId % 2_147_483_646) + 1;
 }
-

@@ -4,6 +4,7 @@
  * ("can't parse entities"), the chunk is sent again as plain text: a send never fails on markup.
  */
 import { GrammyError, type Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import { markdownToTelegramHtml } from '../../domain/telegram-html.js';
 import { splitTelegramHtml } from '../../domain/split-message.js';
 
@@ -18,14 +19,28 @@ export function renderAnswer(markdown: string): string[] {
   return splitTelegramHtml(html, 4096);
 }
 
-/** Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead. */
-export async function sendAnswer(api: Api, target: SendTarget, markdown: string, editFirst?: number): Promise<number[]> {
+/**
+ * Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead.
+ * `replyMarkup` (buttons under the answer) goes on the last chunk.
+ */
+export async function sendAnswer(
+  api: Api,
+  target: SendTarget,
+  markdown: string,
+  editFirst?: number,
+  replyMarkup?: InlineKeyboardMarkup,
+): Promise<number[]> {
   const chunks = renderAnswer(markdown);
   const ids: number[] = [];
   for (const [index, html] of chunks.entries()) {
+    const reply_markup = index === chunks.length - 1 ? replyMarkup : undefined;
     if (index === 0 && editFirst !== undefined) {
       await withPlainFallback(html, (text, parse_mode) =>
-        api.editMessageText(target.chatId, editFirst, text, { parse_mode, link_preview_options: { is_disabled: true } }),
+        api.editMessageText(target.chatId, editFirst, text, {
+          parse_mode,
+          link_preview_options: { is_disabled: true },
+          reply_markup,
+        }),
       ).catch(ignoreNotModified);
       ids.push(editFirst);
       continue;
@@ -35,6 +50,7 @@ export async function sendAnswer(api: Api, target: SendTarget, markdown: string,
         parse_mode,
         message_thread_id: target.threadId,
         link_preview_options: { is_disabled: true },
+        reply_markup,
         reply_parameters:
           index === 0 && target.replyTo !== undefined
             ? { message_id: target.replyTo, allow_sending_without_reply: true }
@@ -46,7 +62,10 @@ export async function sendAnswer(api: Api, target: SendTarget, markdown: string,
   return ids;
 }
 
-async function withPlainFallback<T>(html: string, send: (text: string, parseMode: 'HTML' | undefined) => Promise<T>) {
+async function withPlainFallback<T>(
+  html: string,
+  send: (text: string, parseMode: 'HTML' | undefined) => Promise<T>,
+) {
   try {
     return await send(html, 'HTML');
   } catch (error) {

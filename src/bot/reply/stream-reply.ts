@@ -6,6 +6,7 @@
  * sent as HTML chunks (see send-html.ts); drafts vanish once the real message arrives.
  */
 import type { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import { stripToPlainText } from '../../domain/telegram-html.js';
 import { ignoreNotModified, sendAnswer, type SendTarget } from './send-html.js';
 
@@ -31,7 +32,9 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
   let closed = false;
 
   const typing = () =>
-    api.sendChatAction(target.chatId, 'typing', { message_thread_id: target.threadId }).catch(options.onError);
+    api
+      .sendChatAction(target.chatId, 'typing', { message_thread_id: target.threadId })
+      .catch(options.onError);
   void typing();
   const typingTimer = setInterval(() => void typing(), options.typingIntervalMs);
 
@@ -51,13 +54,17 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
   async function show(text: string): Promise<void> {
     if (closed) return;
     if (options.privateChat) {
-      await api.sendMessageDraft(target.chatId, options.draftId, text, { message_thread_id: target.threadId });
+      await api.sendMessageDraft(target.chatId, options.draftId, text, {
+        message_thread_id: target.threadId,
+      });
       return;
     }
     if (groupMessageId === undefined) {
       const sent = await api.sendMessage(target.chatId, text, {
         message_thread_id: target.threadId,
-        reply_parameters: target.replyTo ? { message_id: target.replyTo, allow_sending_without_reply: true } : undefined,
+        reply_parameters: target.replyTo
+          ? { message_id: target.replyTo, allow_sending_without_reply: true }
+          : undefined,
       });
       groupMessageId = sent.message_id;
     } else {
@@ -74,10 +81,10 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
       pending = setTimeout(push, wait);
     },
     /** Sends the final answer (replacing the group preview) and stops typing. */
-    async finish(markdown: string): Promise<number[]> {
+    async finish(markdown: string, replyMarkup?: InlineKeyboardMarkup): Promise<number[]> {
       stop();
       await inFlight;
-      return sendAnswer(api, target, markdown, groupMessageId);
+      return sendAnswer(api, target, markdown, groupMessageId, replyMarkup);
     },
     /** Stops without an answer (error or /stop); the group preview is left as it is. */
     async abort(): Promise<number | undefined> {

@@ -1,20 +1,61 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { resolvePassphrase } from '../../cli/backup-command.js';
+import { BotctlError } from '../../domain/errors.js';
+import type { PreMigrateResult } from '../../services/backup.js';
 
 export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
   static override summary = 'Apply pending database migrations';
   static override description =
-    'Applies pending migrations in order, each in its own transaction. Refuses a database that is newer than this botctl.';
-  static override examples = ['<%= config.bin %> migrate up', '<%= config.bin %> migrate up --to 3 --json'];
+    'Applies pending migrations in order, each in its own transaction. Refuses a database that is newer than this botctl. ' +
+    'When the database already has applied migrations, takes a verified backup first (`botctl backup`, encrypted with ' +
+    'BOTCTL_BACKUP_PASSPHRASE[_FILE] when set); --no-backup skips it.';
+  static override examples = [
+    '<%= config.bin %> migrate up',
+    '<%= config.bin %> migrate up --to 3 --json',
+    '<%= config.bin %> migrate up --no-backup',
+  ];
   static override flags = {
     to: Flags.integer({ description: 'apply up to and including this migration id', min: 0 }),
+    backup: Flags.boolean({
+      description: 'back up first when migrations are pending',
+      allowNo: true,
+      default: true,
+    }),
   };
 
-  async run(): Promise<{ applied: string[]; current: number }> {
-    const { migrator } = await this.app();
-    const applied = await migrator.up(this.flags.to);
-    const status = await migrator.status();
-    this.say(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length}: ${applied.join(', ')}`);
-    return { applied, current: status.current };
+  async run(): Promise<{
+    applied: string[];
+    current: number;
+    backup: { id: string; path: string } | null;
+    backupDecision: PreMigrateResult['decision'];
+  }> {
+    const app = await this.app();
+    const backups = await app.backups();
+    const pre = await backups
+      .beforeMigrate(await app.migrator.status(), {
+        to: this.flags.to,
+        skip: !this.flags.backup,
+        passphrase: resolvePassphrase({}, process.env),
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof BotctlError) || error.code === 'LOCKED') throw error;
+        throw new BotctlError(
+          error.code,
+          `No migration was applied: the backup before it failed: ${error.message}`,
+          {
+            cause: error,
+            hint: `${error.hint ? `${error.hint}; ` : ''}to migrate without a backup: botctl migrate up --no-backup`,
+          },
+        );
+      });
+    if (pre.backup) this.say(`Backed up the database first: ${pre.backup.id} in ${pre.backup.path}`);
+    const applied = await app.migrator.up(this.flags.to);
+    const status = await app.migrator.status();
+    this.say(
+      applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length}: ${applied.join(', ')}`,
+    );
+    const backup = pre.backup ? { id: pre.backup.id, path: pre.backup.path } : null;
+    return { applied, current: status.current, backup, backupDecision: pre.decision };
   }
 }

@@ -41,7 +41,10 @@ export interface Listening {
 }
 
 /** Starts a server on 127.0.0.1 with an OS-chosen port; a handler that throws becomes a 500 so a fake bug is visible. */
-export async function listen(handler: Handler): Promise<Listening> {
+export async function listen(
+  handler: Handler,
+  options: { keepAliveTimeoutMs?: number } = {},
+): Promise<Listening> {
   const server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -49,7 +52,7 @@ export async function listen(handler: Handler): Promise<Listening> {
     });
   });
   // Keep-alive sockets must not keep a closed fake (and so the test process) alive.
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

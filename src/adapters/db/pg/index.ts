@@ -9,6 +9,7 @@ import { pgBroadcasts } from './broadcasts.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
 import { pgMessages } from './messages.js';
+import { pgStats } from './stats.js';
 import { pgUsage } from './usage.js';
 import { pgUsers } from './users.js';
 
@@ -25,6 +26,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
     audit: guard(pgAudit(db), where),
     updates: guard(pgInbox(db, cipher), where),
     audioFiles: guard(pgAudioFiles(db), where),
+    stats: guard(pgStats(db), where),
     async ping() {
       try {
         await client.unsafe('select 1');

@@ -1,5 +1,5 @@
 /** WHERE clauses that read the same on both dialects (drizzle operators are dialect-neutral). */
-import { and, eq, gte, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gte, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { UserFilter } from '../../../domain/ports.js';
 
 export interface UserFilterColumns {
@@ -7,6 +7,9 @@ export interface UserFilterColumns {
   status: Column;
   language: Column;
   lastSeenAt: Column;
+  username: Column;
+  firstName: Column;
+  lastName: Column;
 }
 
 export function userFilterWhere(cols: UserFilterColumns, filter: UserFilter = {}): SQL | undefined {
@@ -15,5 +18,17 @@ export function userFilterWhere(cols: UserFilterColumns, filter: UserFilter = {}
     filter.status === undefined ? undefined : eq(cols.status, filter.status),
     filter.language === undefined ? undefined : eq(cols.language, filter.language),
     filter.activeSince === undefined ? undefined : gte(cols.lastSeenAt, filter.activeSince),
+    filter.username === undefined
+      ? undefined
+      : sql`lower(${cols.username}) = ${filter.username.toLowerCase()}`,
+    filter.search === undefined ? undefined : searchWhere(cols, filter.search),
   );
+}
+
+/** Case-insensitive substring match on the names (SQLite's lower() folds ASCII only). */
+function searchWhere(cols: UserFilterColumns, search: string): SQL | undefined {
+  // %, _ and \ in the input are literal characters, not patterns.
+  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = (col: Column) => sql`lower(${col}) like ${pattern} escape '\\'`;
+  return or(like(cols.username), like(cols.firstName), like(cols.lastName));
 }

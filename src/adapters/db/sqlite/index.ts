@@ -9,6 +9,7 @@ import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteInbox } from './inbox.js';
 import { sqliteMessages } from './messages.js';
+import { sqliteStats } from './stats.js';
 import { sqliteUsage } from './usage.js';
 import { sqliteUsers } from './users.js';
 
@@ -29,6 +30,7 @@ export function createSqliteRepositories(
     audit: guard(sqliteAudit(db), where),
     updates: guard(sqliteInbox(db, cipher), where),
     audioFiles: guard(sqliteAudioFiles(db), where),
+    stats: guard(sqliteStats(db), where),
     async ping() {
       try {
         client.prepare('select 1').get();

@@ -13,56 +13,12 @@ import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
-import type { DatabaseCopyInfo, DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports.js';
-import { LEDGER_TABLE } from '../migrate.js';
+import type { DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports.js';
+import { lastMigration, withDb } from './copy-check.js';
+
+export { checkSqliteCopy } from './copy-check.js';
 
 const ALL_PAGES = 0x7fffffff;
-
-function lastMigration(db: Database.Database): SchemaVersion | null {
-  const ledger = db
-    .prepare(`select 1 from sqlite_master where type = 'table' and name = ?`)
-    .get(LEDGER_TABLE);
-  if (ledger === undefined) return null;
-  const row = db.prepare(`select id, tag from ${LEDGER_TABLE} order by id desc limit 1`).get() as
-    SchemaVersion | undefined;
-  return row ?? null;
-}
-
-function withDb<T>(file: string, work: (db: Database.Database) => T): T {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
-
-/** Opens a copy and checks it: integrity, foreign keys, a non-empty ledger. BACKUP_CORRUPT otherwise. */
-export function checkSqliteCopy(file: string): DatabaseCopyInfo {
-  const bad = (why: string, cause?: unknown) =>
-    new BotctlError('BACKUP_CORRUPT', `The SQLite copy fails its check: ${why}`, {
-      cause,
-      hint: 'restore from another backup',
-    });
-  let schema: SchemaVersion | null;
-  try {
-    schema = withDb(file, (db) => {
-      const integrity = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
-      if (integrity[0]?.integrity_check !== 'ok')
-        throw bad(integrity.map((r) => r.integrity_check).join('; '));
-      const orphans = (db.pragma('foreign_key_check') as unknown[]).length;
-      if (orphans > 0) throw bad(`${orphans} rows break a foreign key`);
-      // A restored file must stand alone: no WAL beside it until botctl opens it again.
-      db.pragma('journal_mode = DELETE');
-      return lastMigration(db);
-    });
-  } catch (error) {
-    if (error instanceof BotctlError) throw error;
-    throw bad((error as Error).message, error);
-  }
-  if (schema === null) throw bad(`no ${LEDGER_TABLE} ledger (not a botctl database?)`);
-  return { schema, bytes: statSync(file).size };
-}
 
 const failed = (path: string, doing: string, error: unknown) =>
   new BotctlError(
@@ -73,6 +29,23 @@ const failed = (path: string, doing: string, error: unknown) =>
       hint: 'if the file is damaged, move it away (with its -wal file) and restore a backup into the empty place',
     },
   );
+
+/**
+ * Folds the WAL into the old file before its -wal goes, so nothing of it can be replayed onto
+ * the new one. False when another connection still reads or writes it (a running bot): its
+ * writes would land in the replaced file and be lost.
+ */
+function checkpointed(path: string): boolean {
+  try {
+    return withDb(path, (db) => {
+      db.pragma('busy_timeout = 2000');
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      return result?.busy !== 1;
+    });
+  } catch {
+    return true; // a damaged old file cannot be checkpointed; it is replaced either way
+  }
+}
 
 export function createSqliteSnapshotter(path: string): DatabaseSnapshotter {
   const exists = () => existsSync(path) && statSync(path).size > 0;
@@ -97,7 +70,11 @@ export function createSqliteSnapshotter(path: string): DatabaseSnapshotter {
     },
 
     async snapshot(file) {
-      if (!exists()) throw new BotctlError('NOT_FOUND', `There is no SQLite database at ${path} to back up`);
+      if (!exists()) {
+        throw new BotctlError('NOT_FOUND', `There is no SQLite database at ${path} to back up`, {
+          hint: 'check databaseUrl (BOTCTL_DATABASE_URL), or run `botctl migrate up` first',
+        });
+      }
       const source = new Database(path, { fileMustExist: true });
       try {
         if (lastMigration(source) === null) {
@@ -126,15 +103,12 @@ export function createSqliteSnapshotter(path: string): DatabaseSnapshotter {
     },
 
     async replace(file) {
+      if (exists() && !checkpointed(path)) {
+        throw new BotctlError('BACKUP_FAILED', `The SQLite database ${path} is in use by another process`, {
+          hint: 'stop the bot (and any other botctl using it), then restore again; nothing was changed',
+        });
+      }
       try {
-        if (exists()) {
-          // Fold the WAL into the old file before its -wal goes: nothing of it may be replayed onto the new one.
-          try {
-            withDb(path, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
-          } catch {
-            // A damaged old file cannot be checkpointed; it is replaced either way.
-          }
-        }
         await rm(`${path}-wal`, { force: true });
         await rm(`${path}-shm`, { force: true });
         await rename(file, path);

@@ -1,0 +1,152 @@
+/**
+ * Backup cost on a realistically full database: fills SQLite and PostgreSQL with
+ * BENCH_MESSAGES messages (default 1,000,000) over 1,000 conversations, then times
+ * `backup create` (without its read-back), `backup verify` and `backup restore --force`
+ * through the same service the CLI uses, plain and encrypted, and prints sizes.
+ *
+ *   node --import tsx bench/backup.ts
+ *   BENCH_MESSAGES=100000 BENCH_PG=0 node --import tsx bench/backup.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
+import { openDatabase } from '../src/adapters/db/open.js';
+import { createFieldCipher } from '../src/adapters/system/cipher.js';
+import { loadConfig } from '../src/app/config.js';
+import { createBackups } from '../src/app/container.js';
+import { formatBytes } from '../src/domain/backup-rules.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
+const CONVERSATIONS = 1000;
+const ADMIN_URL =
+  process.env.BENCH_PG_URL ?? process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PASSPHRASE = 'bench passphrase, long enough';
+
+interface Row {
+  dialect: string;
+  messages: number;
+  variant: string;
+  database: string;
+  backup: string;
+  'create s': number;
+  'verify s': number;
+  'restore s': number;
+}
+const rows: Row[] = [];
+
+const seconds = (from: number) => Number(((performance.now() - from) / 1000).toFixed(2));
+
+async function seed(url: string): Promise<void> {
+  const db = await openDatabase({ url, cipher: createFieldCipher([]) });
+  await db.migrator.up();
+  const user = await db.repos.users.upsertFromTelegram({
+    telegramId: 1,
+    username: 'bench',
+    firstName: 'Bench',
+    lastName: null,
+    languageCode: 'en',
+  });
+  for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
+    await db.repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });
+  }
+  await db.close();
+}
+
+async function measure(dialect: string, dataDir: string, url: string, databaseBytes: number): Promise<void> {
+  const config = loadConfig({ dataDir, env: { BOTCTL_DATABASE_URL: url } });
+  for (const passphrase of [undefined, PASSPHRASE]) {
+    const backups = await createBackups(config);
+    try {
+      let started = performance.now();
+      const created = await backups.create({ passphrase, verify: false });
+      const createS = seconds(started);
+      started = performance.now();
+      await backups.verify(created.id, { passphrase });
+      const verifyS = seconds(started);
+      started = performance.now();
+      await backups.restore(created.id, { force: true, passphrase });
+      const restoreS = seconds(started);
+      rows.push({
+        dialect,
+        messages: MESSAGES,
+        variant: passphrase ? 'encrypted' : 'plain',
+        database: formatBytes(databaseBytes || created.databaseBytes),
+        backup: formatBytes(created.bytes),
+        'create s': createS,
+        'verify s': verifyS,
+        'restore s': restoreS,
+      });
+      // The restore took a safety backup: remove both so the next round starts alike.
+      await backups.prune({ keep: 0 });
+    } finally {
+      await backups.close();
+    }
+  }
+}
+
+async function benchSqlite(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'botctl-bench-backup-'));
+  const file = join(dir, 'botctl.sqlite');
+  try {
+    await seed(file);
+    const raw = new Database(file);
+    const started = performance.now();
+    raw
+      .prepare(
+        `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
+         insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
+         select (x % ?) + 1, case x % 2 when 0 then 'user' else 'model' end,
+                'message ' || x || ' ' || substr(hex(randomblob(100)), 1, 180), 10, 20, ?
+         from g`,
+      )
+      .run(MESSAGES, CONVERSATIONS, Date.now());
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    const size =
+      (raw.pragma('page_count', { simple: true }) as number) *
+      (raw.pragma('page_size', { simple: true }) as number);
+    raw.close();
+    console.log(`sqlite: ${MESSAGES} messages in ${seconds(started)} s`);
+    await measure('sqlite', dir, file, size);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(): Promise<void> {
+  const name = `botctl_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const dir = await mkdtemp(join(tmpdir(), 'botctl-bench-backup-'));
+  try {
+    await seed(url.toString());
+    const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+    const started = performance.now();
+    await raw.unsafe(
+      `insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
+       select (g % $2) + 1, case g % 2 when 0 then 'user' else 'model' end,
+              'message ' || g || ' ' || left(md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text), 90), 10, 20, now()
+       from generate_series(1, $1::int) g`,
+      [MESSAGES, CONVERSATIONS],
+    );
+    await raw.unsafe('vacuum analyze messages');
+    const [{ size } = { size: 0 }] = await raw.unsafe<Array<{ size: number }>>(
+      'select pg_database_size(current_database())::float8 as size',
+    );
+    await raw.end();
+    console.log(`postgres: ${MESSAGES} messages in ${seconds(started)} s`);
+    await measure('postgres', dir, url.toString(), size);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+await benchSqlite();
+if (process.env.BENCH_PG !== '0') await benchPostgres();
+console.table(rows);

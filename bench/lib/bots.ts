@@ -1,0 +1,110 @@
+/**
+ * Starts the bots the benchmark compares, each as its own process against the given fakes:
+ * the built `botctl start` daemon (as an operator runs it) and the floor bot.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { FakeGemini } from '../../test/fakes/gemini.js';
+import type { FakeTelegram } from '../../test/fakes/telegram.js';
+import { freePort } from '../../test/helpers/ports.js';
+import { startNode, type BotProcess } from './child.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const PG_ADMIN = process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Fakes {
+  telegram: FakeTelegram;
+  gemini: FakeGemini;
+}
+
+export interface Started {
+  bot: BotProcess;
+  /** Removes what the start created (temp dir, database); the bot is stopped already. */
+  cleanup(): Promise<void>;
+}
+
+export interface BotctlVariant {
+  mode: 'polling' | 'webhook';
+  /** Postgres + Redis instead of SQLite + the in-process cache. */
+  pg?: boolean;
+}
+
+/** Resolves once the bot talks to Telegram the way its mode does, or rejects if it exits. */
+async function ready(bot: BotProcess, fakes: Fakes, method: 'getUpdates' | 'setWebhook'): Promise<void> {
+  await Promise.race([fakes.telegram.waitForCall(method, () => true, 60_000), bot.exited]);
+}
+
+/** Runs `<build>/bin/run.js start --auto-migrate` (build: a snapshot from buildSnapshot()). */
+export async function startBotctl(fakes: Fakes, variant: BotctlVariant, build: string): Promise<Started> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-bench-'));
+  const port = await freePort();
+  const database = variant.pg ? await createPgDatabase() : undefined;
+  const env: Record<string, string> = {
+    BOTCTL_DATA_DIR: dataDir,
+    BOTCTL_TELEGRAM_TOKEN: fakes.telegram.token,
+    BOTCTL_TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
+    BOTCTL_GEMINI_API_KEY: fakes.gemini.apiKey,
+    BOTCTL_GEMINI_BASE_URL: fakes.gemini.baseUrl,
+    BOTCTL_HTTP_HOST: '127.0.0.1',
+    BOTCTL_HTTP_PORT: String(port),
+    BOTCTL_MODE: variant.mode,
+    // Pacing and limits are Telegram's and the operator's business, not the bot's cost.
+    BOTCTL_TELEGRAM_THROTTLE: 'false',
+    BOTCTL_RATE_LIMIT: '{"burst":1000000,"perMinute":10000000}',
+    BOTCTL_QUOTAS: '{"user":{"messagesPerDay":0,"tokensPerDay":0}}',
+    BOTCTL_LOG_LEVEL: 'warn',
+    ...(database ? { BOTCTL_DATABASE_URL: database.url, BOTCTL_REDIS_URL: REDIS_URL } : {}),
+    ...(variant.mode === 'webhook'
+      ? {
+          BOTCTL_WEBHOOK_URL: `http://127.0.0.1:${port}/tg/webhook`,
+          BOTCTL_WEBHOOK_SECRET: 'bench_webhook_secret_123',
+        }
+      : {}),
+  };
+  const bot = startNode(
+    'botctl start',
+    [path.join(build, 'bin', 'run.js'), 'start', '--auto-migrate'],
+    env,
+    build,
+  );
+  await ready(bot, fakes, variant.mode === 'webhook' ? 'setWebhook' : 'getUpdates');
+  return {
+    bot,
+    async cleanup() {
+      await database?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startFloor(fakes: Fakes): Promise<Started> {
+  const bot = startNode(
+    'floor bot',
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'floor-bot.ts')],
+    {
+      FLOOR_TOKEN: fakes.telegram.token,
+      FLOOR_API_ROOT: fakes.telegram.apiRoot,
+      FLOOR_GEMINI_URL: fakes.gemini.baseUrl,
+      FLOOR_GEMINI_KEY: fakes.gemini.apiKey,
+    },
+    ROOT,
+  );
+  await ready(bot, fakes, 'getUpdates');
+  return { bot, cleanup: async () => undefined };
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `botctl_bench_${process.pid}_${Date.now()}`;
+  const admin = postgres(PG_ADMIN, { onnotice: () => undefined, max: 1 });
+  await admin.unsafe(`create database ${name}`);
+  return {
+    url: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The load shapes the bot benchmark runs against a bot process: one update at a time
+ * (latency), a burst over many chats (throughput and per-chat order), and a long soak (memory).
+ * Each reports the bot process's CPU time and the bench process's own (the fakes') beside it.
+ */
+import type { FakeTelegram } from '../../test/fakes/telegram.js';
+import type { BotProcess, Usage } from './child.js';
+import { sleep } from './stats.js';
+import type { Tracker } from './tracker.js';
+
+export interface Target {
+  telegram: FakeTelegram;
+  tracker: Tracker;
+  bot: BotProcess;
+}
+
+export interface Cost {
+  /** Bot process CPU per update. */
+  botCpuMs: number;
+  /** This process's CPU per update: the fakes (and the bench itself). */
+  fakesCpuMs: number;
+  /** The bot process's usage at the end. */
+  after: Usage;
+}
+
+/** Runs `work` for `updates` updates and divides the CPU both processes spent by them. */
+async function costed<T>(t: Target, updates: number, work: () => Promise<T>): Promise<T & { cost: Cost }> {
+  const bot0 = t.bot.usage();
+  const self0 = process.cpuUsage();
+  const result = await Promise.race([work(), t.bot.exited]);
+  const self = process.cpuUsage(self0);
+  const after = t.bot.usage();
+  return {
+    ...result,
+    cost: {
+      botCpuMs: (after.cpuMs - bot0.cpuMs) / updates,
+      fakesCpuMs: (self.user + self.system) / 1000 / updates,
+      after,
+    },
+  };
+}
+
+/**
+ * One update at a time over `chats`: push, wait for its answer. Latency is push -> the fake
+ * completing the answer's sendMessage; `firstSign` is push -> the first typing action or draft.
+ */
+export function sequential(t: Target, chats: readonly number[], n: number, prefix: string) {
+  return costed(t, n, async () => {
+    const latencies: number[] = [];
+    const firstSign: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const chatId = chats[i % chats.length]!;
+      const log = t.tracker.chat(chatId);
+      const answers = log.answers.length;
+      const signs = log.signsAt.length;
+      const t0 = performance.now();
+      t.telegram.pushUpdate(t.telegram.updates.text({ chatId, text: `${prefix}${i}` }));
+      await t.tracker.until(() => log.answers.length > answers, `the answer in chat ${chatId}`, 30_000);
+      latencies.push(log.answeredAt[answers]! - t0);
+      const sign = log.signsAt[signs];
+      if (sign !== undefined) firstSign.push(sign - t0);
+    }
+    return { latencies, firstSign };
+  });
+}
+
+/** Pushes `n` updates over `chats` chats (chatBase, chatBase+1, ...) at once; waits for every answer. */
+export function burst(t: Target, chatBase: number, chats: number, n: number, prefix: string) {
+  const start = Array.from({ length: chats }, (_, c) => t.tracker.chat(chatBase + c).answers.length);
+  return costed(t, n, async () => {
+    const expectedTotal = t.tracker.answered + n;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      t.telegram.pushUpdate(
+        t.telegram.updates.text({ chatId: chatBase + (i % chats), text: `${prefix}${i}` }),
+      );
+    }
+    // A lost answer must show up as "lost" in the table, not as a crash: give up after a while.
+    const complete = await t.tracker
+      .until(() => t.tracker.answered >= expectedTotal, `${n} burst answers`, 60_000 + n * 20)
+      .then(
+        () => true,
+        () => false,
+      );
+    const seconds = (performance.now() - t0) / 1000;
+    await sleep(500); // late duplicates would arrive now
+    return {
+      updatesPerSecond: complete ? n / seconds : NaN,
+      ...checkOrder(t, chatBase, chats, n, prefix, start),
+    };
+  });
+}
+
+/** Lost, duplicated and unexpected answers, and chats whose answers came out of push order. */
+function checkOrder(t: Target, chatBase: number, chats: number, n: number, prefix: string, start: number[]) {
+  let lost = 0;
+  let duplicated = 0;
+  let unexpected = 0;
+  let reorderedChats = 0;
+  for (let c = 0; c < chats; c++) {
+    const expected: string[] = [];
+    for (let i = c; i < n; i += chats) expected.push(`Echo: ${prefix}${i}`);
+    const got = t.tracker.chat(chatBase + c).answers.slice(start[c]);
+    const want = new Set(expected);
+    const seen = new Set(got);
+    lost += expected.filter((text) => !seen.has(text)).length;
+    duplicated += got.length - seen.size;
+    unexpected += got.filter((text) => !want.has(text)).length;
+    const inOrder = [...seen].filter((text) => want.has(text));
+    if (inOrder.join('\n') !== expected.filter((text) => seen.has(text)).join('\n')) reorderedChats += 1;
+  }
+  return { lost, duplicated, unexpected, reorderedChats };
+}
+
+/** `n` updates over `chats` chats in batches of `batch`, each batch answered before the next. */
+export function soak(t: Target, chatBase: number, chats: number, n: number, batch = 1000) {
+  return costed(t, n, async () => {
+    const t0 = performance.now();
+    for (let done = 0; done < n; done += batch) {
+      const size = Math.min(batch, n - done);
+      const total = t.tracker.answered + size;
+      for (let i = 0; i < size; i++) {
+        t.telegram.pushUpdate(
+          t.telegram.updates.text({ chatId: chatBase + ((done + i) % chats), text: `s${done + i}` }),
+        );
+      }
+      await t.tracker.until(() => t.tracker.answered >= total, `soak batch at ${done}`);
+    }
+    return { updatesPerSecond: n / ((performance.now() - t0) / 1000) };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Counts what a bot sends, as the fake Telegram completes each call (its onCall hook), with
+ * O(1) work per call: no scan of the ever-growing call log, so the fake's process stays
+ * idle enough not to slow the bot it measures.
+ */
+import type { FakeTelegram, TelegramCall } from '../../test/fakes/telegram.js';
+
+interface ChatLog {
+  /** Texts of the successful sendMessage calls, in completion order. */
+  answers: string[];
+  /** performance.now() at each answer. */
+  answeredAt: number[];
+  /** performance.now() at each visible sign of work (typing action or draft). */
+  signsAt: number[];
+}
+
+export interface Tracker {
+  chat(chatId: number): Readonly<ChatLog>;
+  /** Successful sendMessage calls so far, all chats. */
+  readonly answered: number;
+  /** Bot API calls that failed (any method): a clean run has none. */
+  readonly failed: number;
+  /** Resolves once `check()` holds; re-checked after every answer. */
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+const SIGNS = new Set(['sendChatAction', 'sendMessageDraft']);
+
+export function track(telegram: FakeTelegram): Tracker {
+  const chats = new Map<number, ChatLog>();
+  const waiters = new Set<() => void>();
+  let answered = 0;
+  let failed = 0;
+  const chat = (chatId: number): ChatLog => {
+    let log = chats.get(chatId);
+    if (log === undefined) chats.set(chatId, (log = { answers: [], answeredAt: [], signsAt: [] }));
+    return log;
+  };
+
+  const unsubscribe = telegram.onCall((call: TelegramCall) => {
+    const now = performance.now();
+    if (call.response?.ok !== true) {
+      failed += 1;
+      return;
+    }
+    if (call.method === 'sendMessage') {
+      const log = chat(Number(call.params.chat_id));
+      log.answers.push(String(call.params.text));
+      log.answeredAt.push(now);
+      answered += 1;
+      for (const wake of [...waiters]) wake();
+    } else if (SIGNS.has(call.method)) {
+      chat(Number(call.params.chat_id)).signsAt.push(now);
+    }
+  });
+
+  return {
+    chat,
+    get answered() {
+      return answered;
+    },
+    get failed() {
+      return failed;
+    },
+    until(check, what, timeoutMs = 600_000) {
+      if (check()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const wake = () => {
+          if (!check()) return;
+          waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(
+            new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${answered} answers so far)`),
+          );
+        }, timeoutMs);
+        waiters.add(wake);
+      });
+    },
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * What the two StatsRepository implementations share: the period's UTC day strings, the
+ * percentile arithmetic SQLite needs (Postgres has percentile_cont), and the shaping of
+ * grouped rows into the port's types.
+ */
+import { utcDay } from '../../../domain/quota.js';
+import type { StatsDay, StatsSummary } from '../../../domain/ports.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface PeriodDays {
+  /** First and last UTC day of [since, until) as YYYY-MM-DD. */
+  first: string;
+  last: string;
+  /** The day `n` days before the last one. */
+  back(n: number): string;
+}
+
+export function periodDays(since: Date, until: Date): PeriodDays {
+  const last = utcDay(new Date(until.getTime() - 1));
+  return { first: utcDay(since), last, back: (n) => utcDay(new Date(Date.parse(last) - n * DAY_MS)) };
+}
+
+/** The day number (days since 1970-01-01 UTC) as YYYY-MM-DD. */
+export const dayFromNumber = (n: number): string => utcDay(new Date(n * DAY_MS));
+
+/** Latencies are reported to 0.1 ms, so both dialects agree despite float noise. */
+export const roundLatency = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 10) / 10;
+
+/**
+ * percentile_cont's position among n sorted values: the row at `offset` and the one after,
+ * `frac` of the way between them.
+ */
+export function percentilePosition(n: number, p: number): { offset: number; frac: number } {
+  const position = p * (n - 1);
+  const offset = Math.floor(position);
+  return { offset, frac: position - offset };
+}
+
+export function interpolate(values: readonly number[], frac: number): number | null {
+  const [low, high] = values;
+  if (low === undefined) return null;
+  return high === undefined ? low : low + (high - low) * frac;
+}
+
+export interface ModelGroupRow {
+  model: string | null;
+  n: number | string;
+  tokensIn: number | string | null;
+  tokensOut: number | string | null;
+  /** Answers with a latency (SQLite only: its percentiles need the count first). */
+  timed?: number | string;
+}
+
+/** The user-message count and the answers grouped by model -> the port's shape, most tokens first. */
+export function shapeMessages(
+  userMessages: unknown,
+  rows: readonly ModelGroupRow[],
+): Pick<StatsSummary, 'messages' | 'models'> {
+  const models = rows.map((row) => ({
+    model: row.model,
+    answers: Number(row.n),
+    tokensIn: Number(row.tokensIn ?? 0),
+    tokensOut: Number(row.tokensOut ?? 0),
+  }));
+  models.sort(
+    (a, b) =>
+      b.tokensIn + b.tokensOut - (a.tokensIn + a.tokensOut) || String(a.model).localeCompare(String(b.model)),
+  );
+  const answers = models.reduce((sum, m) => sum + m.answers, 0);
+  return { messages: { user: Number(userMessages ?? 0), model: answers }, models };
+}
+
+/** Merges per-day active users and per-day message counts into one row per day, oldest first. */
+export function mergeDays(
+  active: readonly { day: string; n: number | string }[],
+  messages: readonly { d: number | string; user: number | string | null; model: number | string | null }[],
+): StatsDay[] {
+  const days = new Map<string, StatsDay>();
+  const at = (day: string) => {
+    let row = days.get(day);
+    if (!row) days.set(day, (row = { day, activeUsers: 0, userMessages: 0, modelMessages: 0 }));
+    return row;
+  };
+  for (const row of active) at(row.day).activeUsers = Number(row.n);
+  for (const row of messages) {
+    // SQLite counts every day of the period; a day with no messages is left to the active rows.
+    if (Number(row.user ?? 0) + Number(row.model ?? 0) === 0) continue;
+    const day = at(dayFromNumber(Number(row.d)));
+    day.userMessages = Number(row.user ?? 0);
+    day.modelMessages = Number(row.model ?? 0);
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+export const num = (value: unknown): number => Number(value ?? 0);

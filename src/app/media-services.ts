@@ -1,0 +1,77 @@
+/**
+ * The media half of the daemon's services: Telegram file downloads, the Gemini Files API,
+ * ffmpeg, and the media, speech, image, inline and suggestion services over them. Part of
+ * the composition root (it imports adapters); split from services.ts to keep both short.
+ */
+import path from 'node:path';
+import { createFfmpegEncoder } from '../adapters/system/ffmpeg.js';
+import { createMediaArchive } from '../adapters/system/media-archive.js';
+import { createTelegramFiles } from '../adapters/telegram/files.js';
+import { downloadLimit } from '../domain/media.js';
+import type { Cache, ChatModel, FileUploader } from '../domain/ports.js';
+import type { AccessService } from '../services/access.js';
+import type { ChatService } from '../services/chat.js';
+import { createImageService } from '../services/images.js';
+import { createInlineService } from '../services/inline.js';
+import { createMediaService } from '../services/media.js';
+import type { ModelCaller } from '../services/model-caller.js';
+import { createSpeechService } from '../services/speech.js';
+import { createSuggestionService } from '../services/suggestions.js';
+import type { App } from './container.js';
+
+export function createMediaServices(deps: {
+  app: App;
+  model: ChatModel & FileUploader;
+  caller: ModelCaller;
+  cache: Cache;
+  chat: ChatService;
+  access: AccessService;
+  now: () => Date;
+}) {
+  const { app, caller, cache, now } = deps;
+  const { config, repos, logger } = app;
+  const files = createTelegramFiles({ token: config.telegramToken!, apiRoot: config.telegramApiRoot });
+  const maxBytes = downloadLimit(config.telegramApiRoot, config.maxFileBytes);
+  const quotas = config.quotas;
+  const media = createMediaService({
+    chat: deps.chat,
+    files,
+    uploader: deps.model,
+    audioFiles: repos.audioFiles,
+    usage: repos.usage,
+    archive: config.keepAudio ? createMediaArchive(path.join(config.dataDir, 'audio')) : null,
+    quotas,
+    limits: { maxBytes, maxVoiceSeconds: config.maxVoiceSeconds },
+    now,
+  });
+  const speech = createSpeechService({
+    caller,
+    encoder: createFfmpegEncoder({ binary: config.ffmpegPath }),
+    conversations: repos.conversations,
+    usage: repos.usage,
+    quotas,
+    config,
+    log: logger,
+    now,
+  });
+  const images = createImageService({
+    caller,
+    files,
+    uploader: deps.model,
+    usage: repos.usage,
+    quotas,
+    config,
+    limits: { maxBytes },
+    now,
+  });
+  const inline = createInlineService({
+    caller,
+    cache,
+    usage: repos.usage,
+    admit: deps.access.admit,
+    config,
+    now,
+  });
+  const suggestions = createSuggestionService({ cache });
+  return { media, speech, images, inline, suggestions };
+}

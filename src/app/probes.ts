@@ -1,0 +1,120 @@
+/**
+ * Probes: one-off looks at the outside world for `setup` and `doctor` (is this token valid,
+ * which models does this key see, does the database answer). Part of the composition root,
+ * so commands reach adapters through here; every adapter and SDK loads on first use, so a
+ * probe nobody calls costs nothing.
+ */
+import fs from 'node:fs';
+import type { Api } from 'grammy';
+import { BotctlError } from '../domain/errors.js';
+import type { ModelInfo } from '../domain/ports.js';
+import type {
+  BotIdentity,
+  DoctorProbes,
+  GeminiTarget,
+  TelegramTarget,
+  WebhookState,
+} from '../services/doctor/types.js';
+import type { Config } from './config.js';
+import { isPostgresUrl } from '../adapters/db/open.js';
+import { databaseReachable, migrationStatus } from './probe-database.js';
+import { nearestExisting } from './writable.js';
+
+/** grammY types its signal with the abort-controller polyfill's class; Node's is compatible at run time. */
+type GrammySignal = Parameters<Api['getMe']>[0];
+
+export interface Probes extends DoctorProbes {
+  /** Sends a plain text message; throws the coded Telegram error when it is not delivered. */
+  sendMessage(target: TelegramTarget, chatId: number, text: string): Promise<void>;
+  /** Connects (PostgreSQL) and closes again; for SQLite only checks the path, creating nothing. */
+  databaseReachable(url: string): Promise<void>;
+}
+
+/** config: needed only by lastBackupAt (the backup dir and dialect). */
+export function createProbes(config?: Readonly<Config>): Probes {
+  const telegram = async (target: TelegramTarget) => {
+    const [{ Api }, { translateTelegramError }] = await Promise.all([
+      import('grammy'),
+      import('../adapters/telegram/errors.js'),
+    ]);
+    return {
+      api: new Api(target.token, { apiRoot: target.apiRoot, timeoutSeconds: 15 }),
+      translateTelegramError,
+    };
+  };
+
+  return {
+    async telegramBot(target, signal): Promise<BotIdentity> {
+      const { api, translateTelegramError } = await telegram(target);
+      const me = await api
+        .getMe(signal as GrammySignal)
+        .catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+      return { id: me.id, username: me.username };
+    },
+    async telegramWebhook(target, signal): Promise<WebhookState> {
+      const { api, translateTelegramError } = await telegram(target);
+      const info = await api
+        .getWebhookInfo(signal as GrammySignal)
+        .catch((e: unknown) => Promise.reject(translateTelegramError(e)));
+      return {
+        url: info.url ?? '',
+        pendingUpdates: info.pending_update_count,
+        lastError: info.last_error_message ?? null,
+        lastErrorAt: info.last_error_date ? new Date(info.last_error_date * 1000) : null,
+      };
+    },
+    async sendMessage(target, chatId, text) {
+      const { api, translateTelegramError } = await telegram(target);
+      await api
+        .sendMessage(chatId, text)
+        .catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+    },
+    async geminiModels(target: GeminiTarget): Promise<ModelInfo[]> {
+      const { createGeminiChatModel } = await import('../adapters/gemini/index.js');
+      return createGeminiChatModel(target).listModels();
+    },
+    database: migrationStatus,
+    databaseReachable,
+    dialectOf: (url) => (isPostgresUrl(url) ? 'postgres' : 'sqlite'),
+    async redis(url, timeoutMs) {
+      const { createCache } = await import('../adapters/cache/index.js');
+      const cache = await createCache({
+        url,
+        namespace: 'botctl-probe',
+        timeoutMs,
+        onError: () => undefined,
+      });
+      try {
+        return await cache.ping();
+      } finally {
+        await cache.close();
+      }
+    },
+    async toolVersion(command, versionFlag, signal) {
+      const { toolVersion } = await import('../adapters/system/tool-version.js');
+      return toolVersion(command, versionFlag, signal);
+    },
+    async mode(target) {
+      return fs.promises.stat(target).then(
+        (stat) => stat.mode & 0o7777,
+        () => null,
+      );
+    },
+    async freeBytes(target) {
+      const stats = await fs.promises.statfs(nearestExisting(target) ?? '/');
+      return stats.bavail * stats.bsize;
+    },
+    async lastBackupAt() {
+      if (!config) throw new BotctlError('INTERNAL', 'lastBackupAt needs the configuration');
+      const { createBackups } = await import('./container.js');
+      const backups = await createBackups(config);
+      try {
+        const { backups: all } = await backups.list();
+        const newest = all.map((b) => Date.parse(b.createdAt)).sort((a, b) => b - a)[0];
+        return newest === undefined ? null : new Date(newest);
+      } finally {
+        await backups.close();
+      }
+    },
+  };
+}

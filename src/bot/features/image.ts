@@ -1,0 +1,74 @@
+/**
+ * `/image <prompt>` draws a picture; as a reply to a photo it edits that photo ("/image make
+ * it blue"). One picture per request, counted against the daily image quota only when made.
+ */
+import { Composer, InputFile, type MiddlewareFn } from 'grammy';
+import { isBotctlError } from '../../domain/errors.js';
+import type { ImageService } from '../../services/images.js';
+import type { MediaFile } from '../../services/media.js';
+import { threadOptions, type BotContext } from '../context.js';
+import { pickPhoto, rejectMedia } from './media-reply.js';
+
+const CAPTION_LIMIT = 1024;
+const MODEL_FAILURES = new Set(['GEMINI_UNAVAILABLE', 'GEMINI_BLOCKED', 'GEMINI_UNAUTHORIZED']);
+
+export function imageFeature(deps: {
+  admitted: MiddlewareFn<BotContext>;
+  images: ImageService;
+  onError: (error: unknown) => void;
+}): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command('image', async (ctx) => {
+    const prompt = ctx.match.trim();
+    if (!prompt) {
+      await ctx.reply(ctx.t('image-usage'), threadOptions(ctx));
+      return;
+    }
+    await deps.admitted(ctx, async () => {
+      const user = ctx.state.user!;
+      const source = sourceOf(ctx, deps.images.fits);
+      const check = await deps.images.check(user, source?.size);
+      if (!check.ok) return rejectMedia(ctx, check);
+      await ctx.replyWithChatAction('upload_photo', threadOptions(ctx)).catch(deps.onError);
+      try {
+        const picture = await deps.images.create({ user, prompt, ...(source ? { source } : {}) });
+        const extension = picture.mimeType.split('/')[1] ?? 'png';
+        await ctx.replyWithPhoto(new InputFile(picture.image, `image.${extension}`), {
+          ...threadOptions(ctx),
+          ...(picture.caption ? { caption: picture.caption.slice(0, CAPTION_LIMIT) } : {}),
+        });
+      } catch (error) {
+        if (!isBotctlError(error)) throw error;
+        if (error.code === 'GEMINI_EMPTY') {
+          const why = String(error.params.text ?? '');
+          await ctx.reply(ctx.t('image-none', { reason: why || '—' }), threadOptions(ctx));
+        } else if (MODEL_FAILURES.has(error.code)) {
+          await ctx.reply(
+            ctx.t(error.localeKey === 'error-gemini-unavailable' ? 'image-unavailable' : error.localeKey),
+            threadOptions(ctx),
+          );
+        } else throw error;
+        deps.onError(error);
+      }
+    });
+  });
+
+  return composer;
+}
+
+/** The photo (or image document) the command replies to, if any. */
+function sourceOf(ctx: BotContext, fits: (size: number | undefined) => boolean): MediaFile | undefined {
+  const replied = ctx.msg?.reply_to_message;
+  if (replied?.photo) return pickPhoto(replied.photo, fits);
+  const doc = replied?.document;
+  if (doc?.mime_type?.startsWith('image/')) {
+    return {
+      fileId: doc.file_id,
+      fileUniqueId: doc.file_unique_id,
+      size: doc.file_size,
+      mimeType: doc.mime_type,
+    };
+  }
+  return undefined;
+}

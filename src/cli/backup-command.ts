@@ -1,0 +1,88 @@
+/**
+ * What the `backup` commands share: the backup service without opening the database (so
+ * restore works over a damaged file), the passphrase flags and their environment fallbacks,
+ * and progress that is a listr2 spinner on a terminal and silent otherwise (cron logs get
+ * plain result lines only).
+ */
+import fs from 'node:fs';
+import { Flags, type Command } from '@oclif/core';
+import { BotctlError } from '../domain/errors.js';
+import type { BackupService, Step } from '../services/backup.js';
+import { BaseCommand } from './base-command.js';
+
+export const passphraseFlags = {
+  passphrase: Flags.string({
+    description:
+      'encryption passphrase (visible to `ps`: prefer --passphrase-file or BOTCTL_BACKUP_PASSPHRASE)',
+    exclusive: ['passphrase-file'],
+  }),
+  'passphrase-file': Flags.string({ description: 'read the passphrase from this file (first line)' }),
+};
+
+/** Flag, then file flag, then BOTCTL_BACKUP_PASSPHRASE, then BOTCTL_BACKUP_PASSPHRASE_FILE. */
+export function resolvePassphrase(
+  flags: { passphrase?: string; 'passphrase-file'?: string },
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (flags.passphrase !== undefined) return flags.passphrase;
+  if (flags['passphrase-file']) return firstLine(flags['passphrase-file']);
+  if (env.BOTCTL_BACKUP_PASSPHRASE) return env.BOTCTL_BACKUP_PASSPHRASE;
+  if (env.BOTCTL_BACKUP_PASSPHRASE_FILE) return firstLine(env.BOTCTL_BACKUP_PASSPHRASE_FILE);
+  return undefined;
+}
+
+function firstLine(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
+  } catch (error) {
+    throw new BotctlError(
+      'USAGE',
+      `Cannot read the passphrase file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      {
+        hint: 'check the path and its permissions',
+      },
+    );
+  }
+}
+
+export abstract class BackupCommand<T extends typeof Command> extends BaseCommand<T> {
+  private backups_?: BackupService;
+
+  protected async backups(): Promise<BackupService> {
+    if (!this.backups_) {
+      const { createBackups } = await import('../app/container.js');
+      this.backups_ = await createBackups(this.loadConfig());
+    }
+    return this.backups_;
+  }
+
+  protected passphrase(): string | undefined {
+    return resolvePassphrase(this.flags as { passphrase?: string }, process.env);
+  }
+
+  /** Runs `work` under a spinner when stdout is a terminal (and not --json); silently otherwise. */
+  protected async withProgress<R>(title: string, work: (step: Step) => Promise<R>): Promise<R> {
+    if (process.stdout.isTTY !== true || this.jsonEnabled()) return work(() => undefined);
+    const { Listr } = await import('listr2');
+    let result: R | undefined;
+    await new Listr(
+      [
+        {
+          title,
+          task: async (_ctx, task) => {
+            result = await work((message) => (task.output = message));
+          },
+        },
+      ],
+      { exitOnError: true, registerSignalListeners: false },
+    ).run();
+    return result as R;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    const backups = this.backups_;
+    this.backups_ = undefined;
+    await backups?.close();
+    await super.finally(error);
+  }
+}

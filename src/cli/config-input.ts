@@ -1,0 +1,31 @@
+/**
+ * What the `config` commands share: the layered input (file + environment) read without
+ * loadConfig's stop-at-first-error, and the <key> argument, which accepts the key, its flag
+ * form or its variable name.
+ */
+import fs from 'node:fs';
+import { Args } from '@oclif/core';
+import { BotctlError } from '../domain/errors.js';
+import type { LoadConfigInput } from '../app/config.js';
+import type { OptionKey } from '../app/config-schema.js';
+import { readConfigFile } from '../app/config-file.js';
+import { OPTION_KEYS, resolveOptionKey } from '../app/option-values.js';
+
+export const keyArg = Args.string({
+  description: 'option key (e.g. model, telegramToken, or its variable BOTCTL_MODEL)',
+  required: true,
+});
+
+export function optionKey(name: string): OptionKey {
+  const key = resolveOptionKey(name);
+  if (key === undefined) {
+    throw new BotctlError('USAGE', `unknown config key "${name}"`, {
+      hint: `one of: ${OPTION_KEYS.join(', ')}`,
+    });
+  }
+  return key;
+}
+
+export function configInput(dataDir: string, file = readConfigFile(dataDir)): LoadConfigInput {
+  return { dataDir, env: process.env, file, readFile: (p) => fs.readFileSync(p, 'utf8') };
+}

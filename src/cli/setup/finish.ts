@@ -1,0 +1,118 @@
+/**
+ * What setup does once the config file is written: migrations (with the backup `migrate up`
+ * takes first), the test message to the first admin (a failure is a warning: the setup itself
+ * worked) and the deployment files asked for.
+ */
+import type { App } from '../../app/container.js';
+import type { Probes } from '../../app/probes.js';
+import { renderDeployFiles } from '../../app/deploy-files.js';
+import { resolvePassphrase } from '../backup-command.js';
+import fs from 'node:fs';
+import { loadConfig } from '../../app/config.js';
+import { configFilePath, writeConfigFile } from '../../app/config-file.js';
+import { finalFile } from './draft.js';
+import type { Plan, PlanInput } from './plan.js';
+
+export interface SetupResult {
+  configFile: string;
+  bot: string | null;
+  model: string;
+  dialect: string;
+  mode: string;
+  migrationsApplied: string[];
+  backup: string | null;
+  testMessage: 'sent' | 'failed' | 'skipped';
+  rendered: string[];
+}
+
+export interface FinishInput {
+  app: App;
+  plan: Plan;
+  file: Record<string, unknown>;
+  probes: Probes;
+  skipChecks: boolean;
+  renderDir: string;
+  includeSecrets: boolean;
+  say: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+/** Validates the whole file as `start` will read it (file + environment), then writes it; returns what was written. */
+export function writeSetupConfig(
+  plan: Plan,
+  input: PlanInput,
+): { file: Record<string, unknown>; hadFile: boolean } {
+  const { dataDir } = input;
+  const file = finalFile(plan.draft, dataDir, input.given, input.existing);
+  // Rules across keys (webhook mode needs its URL and secret) are checked here, before anything is written.
+  loadConfig({ dataDir, env: process.env, file, readFile: (p) => fs.readFileSync(p, 'utf8') });
+  const hadFile = fs.existsSync(configFilePath(dataDir));
+  writeConfigFile(dataDir, file);
+  return { file, hadFile };
+}
+
+export async function finishSetup(input: FinishInput): Promise<SetupResult> {
+  const { app, plan, say } = input;
+  const { config } = app;
+  const before = await app.migrator.status();
+  const pre = await (
+    await app.backups()
+  ).beforeMigrate(before, { passphrase: resolvePassphrase({}, process.env) });
+  if (pre.backup) say(`Backed up the database first: ${pre.backup.id}`);
+  const applied = await app.migrator.up();
+  say(
+    applied.length === 0
+      ? `Database (${app.dialect}) is up to date.`
+      : `Applied ${applied.length} migration(s) on ${app.dialect}.`,
+  );
+
+  const testMessage = await sendTestMessage(input);
+  const rendered = renderDeployFiles({
+    config,
+    file: input.file,
+    includeSecrets: input.includeSecrets,
+    kinds: plan.render,
+    outDir: input.renderDir,
+  });
+  if (rendered.length > 0)
+    say(`Rendered ${rendered.length} file(s) into ${input.renderDir}:\n  ${rendered.join('\n  ')}`);
+  say(
+    `Done${plan.bot ? `: @${plan.bot.username} is ready` : ''}. Start it with \`botctl start\`; check it with \`botctl doctor\`.`,
+  );
+  return {
+    configFile: configFilePath(config.dataDir),
+    bot: plan.bot?.username ?? null,
+    model: config.model,
+    dialect: app.dialect,
+    mode: config.mode,
+    migrationsApplied: applied,
+    backup: pre.backup?.id ?? null,
+    testMessage,
+    rendered,
+  };
+}
+
+async function sendTestMessage({
+  app,
+  plan,
+  probes,
+  skipChecks,
+  say,
+  warn,
+}: FinishInput): Promise<SetupResult['testMessage']> {
+  const { config } = app;
+  const admin = config.admins[0];
+  if (admin === undefined || skipChecks || !config.telegramToken) return 'skipped';
+  const name = plan.bot ? `@${plan.bot.username}` : 'botctl';
+  const text = `${name} is set up: this is a test message from \`botctl setup\`. You are an admin of this bot.`;
+  try {
+    await probes.sendMessage({ token: config.telegramToken, apiRoot: config.telegramApiRoot }, admin, text);
+    say(`Sent a test message to admin ${admin}.`);
+    return 'sent';
+  } catch (error) {
+    warn(
+      `the test message to admin ${admin} was not delivered (${(error as Error).message}); open the bot in Telegram and press Start, then check with \`botctl doctor\``,
+    );
+    return 'failed';
+  }
+}

@@ -1,0 +1,82 @@
+/** What the `botctl users` commands share: the service, the shared arg and flag, and how users and quotas print. */
+import { Args } from '@oclif/core';
+import type { App } from '../app/container.js';
+import type { QuotaReport, UserChange, UserSummary } from '../services/user-views.js';
+import type { UsersService } from '../services/users.js';
+import type { JsonShape } from './json-shape.js';
+
+export const userArg = Args.string({ description: 'Telegram user id, or @username', required: true });
+
+export async function usersService(app: App): Promise<UsersService> {
+  const { createUsersService } = await import('../services/users.js');
+  const { users, usage, stats, audit } = app.repos;
+  return createUsersService({ users, usage, stats, audit, quotas: app.config.quotas, now: () => new Date() });
+}
+
+export const USER_SHAPE: JsonShape = {
+  telegramId: 'number',
+  username: 'string|null',
+  firstName: 'string|null',
+  lastName: 'string|null',
+  language: 'string',
+  role: 'string',
+  status: 'string',
+  createdAt: 'string',
+  lastSeenAt: 'string',
+};
+
+const line = { used: 'number', limit: 'number|null' };
+export const QUOTA_SHAPE: JsonShape = {
+  day: 'string',
+  role: 'string',
+  messages: line,
+  tokens: line,
+  images: line,
+  audioSeconds: line,
+  exceeded: 'string|null',
+};
+
+export const changeShape = (value: string): JsonShape => ({
+  user: USER_SHAPE,
+  changed: 'boolean',
+  from: value,
+  to: value,
+});
+
+/** "@ann (123456)", or the id alone. */
+export const who = (u: Pick<UserSummary, 'telegramId' | 'username'>) =>
+  u.username ? `@${u.username} (${u.telegramId})` : String(u.telegramId);
+
+export function userRow(u: UserSummary): string {
+  const name = [u.firstName, u.lastName].filter(Boolean).join(' ') || '-';
+  return [
+    String(u.telegramId).padEnd(12),
+    (u.username ? `@${u.username}` : '-').padEnd(20),
+    name.slice(0, 24).padEnd(24),
+    u.role.padEnd(8),
+    u.status.padEnd(8),
+    u.language.padEnd(3),
+    u.lastSeenAt.slice(0, 10),
+  ].join(' ');
+}
+
+export function quotaLines(q: QuotaReport): string[] {
+  const row = (label: string, l: QuotaReport['messages']) =>
+    `  ${label.padEnd(14)} ${String(l.used).padStart(9)} / ${l.limit === null ? 'unlimited' : l.limit}`;
+  return [
+    `Today (${q.day} UTC), ${q.role} quota:`,
+    row('messages', q.messages),
+    row('tokens', q.tokens),
+    row('images', q.images),
+    row('audio seconds', q.audioSeconds),
+    q.exceeded === null
+      ? '  within quota'
+      : `  over the ${q.exceeded} quota: the bot refuses until midnight UTC`,
+  ];
+}
+
+export function changeLine<T>(result: UserChange<T>, key: string): string {
+  return result.changed
+    ? `${who(result.user)}: ${key} ${String(result.from)} -> ${String(result.to)}`
+    : `${who(result.user)}: ${key} stays ${String(result.from)} (nothing changed)`;
+}

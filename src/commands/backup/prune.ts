@@ -1,0 +1,31 @@
+import { Flags } from '@oclif/core';
+import { BackupCommand } from '../../cli/backup-command.js';
+import { parseAge } from '../../domain/backup-rules.js';
+import type { PruneResult } from '../../services/backup.js';
+
+export default class BackupPrune extends BackupCommand<typeof BackupPrune> {
+  static override summary = 'Delete old backups';
+  static override description =
+    'Keeps the newest --keep backups and/or deletes those older than --older-than. With both, a backup goes only ' +
+    'when it is outside the newest N and older than the age. --dry-run lists what would go.';
+  static override examples = [
+    '<%= config.bin %> backup prune --keep 7',
+    '<%= config.bin %> backup prune --keep 3 --older-than 30d --dry-run',
+  ];
+  static override flags = {
+    keep: Flags.integer({ description: 'how many of the newest backups to keep', min: 0 }),
+    'older-than': Flags.string({ description: 'delete backups older than this: 90m, 12h, 30d, 2w' }),
+    'dry-run': Flags.boolean({ description: 'list what would be deleted, delete nothing' }),
+  };
+
+  async run(): Promise<PruneResult> {
+    const olderThan = this.flags['older-than'];
+    const olderThanMs = olderThan === undefined ? undefined : parseAge(olderThan);
+    const backups = await this.backups();
+    const result = await backups.prune({ keep: this.flags.keep, olderThanMs, dryRun: this.flags['dry-run'] });
+    const verb = result.dryRun ? 'Would delete' : 'Deleted';
+    for (const backup of result.removed) this.say(`${verb} ${backup.id} (${backup.createdAt})`);
+    this.say(`${verb} ${result.removed.length}, kept ${result.kept}.`);
+    return result;
+  }
+}

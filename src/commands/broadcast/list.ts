@@ -1,0 +1,22 @@
+import { BroadcastCommand } from '../../cli/broadcast-command.js';
+import type { BroadcastReport } from '../../services/broadcast.js';
+
+export default class BroadcastList extends BroadcastCommand<typeof BroadcastList> {
+  static override summary = 'List broadcasts, newest first, with their delivery counts';
+  static override examples = ['<%= config.bin %> broadcast list', '<%= config.bin %> broadcast list --json'];
+
+  async run(): Promise<BroadcastReport[]> {
+    const service = await this.service();
+    const reports: BroadcastReport[] = [];
+    for (const broadcast of await service.list()) reports.push(await service.status(broadcast.id));
+    if (reports.length === 0) this.say('No broadcasts yet.');
+    for (const { broadcast: b, counts } of reports) {
+      const total = Object.values(counts).reduce((a, n) => a + n, 0);
+      const preview = b.text.replace(/\s+/g, ' ').slice(0, 40);
+      this.say(
+        `${b.id}  ${b.status.padEnd(9)}  ${counts.sent}/${total} sent  ${counts.pending + counts.sending} pending  ${preview}`,
+      );
+    }
+    return reports;
+  }
+}

@@ -1,0 +1,25 @@
+import { Args } from '@oclif/core';
+import { BroadcastCommand, rateFlag, type BroadcastSummary } from '../../cli/broadcast-command.js';
+
+export default class BroadcastResume extends BroadcastCommand<typeof BroadcastResume> {
+  static override summary = 'Continue a broadcast that was interrupted, killed or stopped by an error';
+  static override description =
+    'Sends to every recipient still pending. A recipient whose send was in flight when the previous run died is marked failed ("unknown after crash") and not resent: Telegram may already have delivered it, and a broadcast never sends twice.';
+  static override examples = [
+    '<%= config.bin %> broadcast resume b-20250101-120000-ab12',
+    '<%= config.bin %> broadcast resume b-20250101-120000-ab12 --rate 10 --json',
+  ];
+  static override args = {
+    id: Args.string({ description: 'broadcast id (see broadcast list)', required: true }),
+  };
+  static override flags = { rate: rateFlag };
+
+  async run(): Promise<BroadcastSummary> {
+    const { id } = (await this.parse(BroadcastResume)).args;
+    const service = await this.service();
+    return this.locked(async () => {
+      if (this.human) this.log(`Resuming broadcast ${id}`);
+      return this.report(await this.sendNow(service, id, this.flags.rate));
+    });
+  }
+}

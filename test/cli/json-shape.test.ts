@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { shapeErrors, type JsonShape } from '../../src/cli/json-shape.js';
+
+describe('shapeErrors', () => {
+  const shape: JsonShape = {
+    name: 'string',
+    size: 'number|null',
+    'note?': 'string',
+    tags: ['string'],
+    counts: { '*': 'number' },
+    extra: 'unknown',
+  };
+
+  it('accepts a value that fits, with or without optional keys', () => {
+    expect(shapeErrors({ name: 'a', size: null, tags: [], counts: { x: 1 }, extra: [1] }, shape)).toEqual([]);
+    expect(
+      shapeErrors({ name: 'a', size: 2, note: 'n', tags: ['t'], counts: {}, extra: null }, shape),
+    ).toEqual([]);
+  });
+
+  it('names every mismatch by path', () => {
+    expect(
+      shapeErrors({ name: 1, tags: ['a', 2], counts: { x: 'y' }, extra: 0, surprise: true }, shape),
+    ).toEqual([
+      '$.name: expected string, got number',
+      '$.size: missing',
+      '$.tags[1]: expected string, got number',
+      '$.counts.x: expected number, got string',
+      '$.surprise: not declared',
+    ]);
+    expect(shapeErrors([1], { a: 'number' })).toEqual(['$: expected an object, got array']);
+    expect(shapeErrors({}, ['number'])).toEqual(['$: expected an array, got object']);
+    expect(shapeErrors('x', 'text')).toEqual(['$: bad shape "text"']);
+    expect(shapeErrors([], 'number')).toEqual(['$: expected number, got array']);
+  });
+});

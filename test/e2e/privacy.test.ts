@@ -1,0 +1,288 @@
+/**
+ * Data rights on SQLite and PostgreSQL, in English and Russian: /privacy, /export (exactly
+ * one user's data, as JSON and Markdown), /forget (confirmation, expiry, then no row of the
+ * user left in any table), /usage, and the operator's `botctl users export|forget` as processes.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFieldCipher, parseEncryptionKeys } from '../../src/adapters/system/cipher.js';
+import { USERS_EXPORT_SHAPE, USERS_FORGET_SHAPE } from '../../src/cli/export-shape.js';
+import { shapeErrors } from '../../src/cli/json-shape.js';
+import type { Repositories } from '../../src/domain/ports.js';
+import type { UserExport } from '../../src/domain/transcript.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { buttonsOf, chatter, type Chatter } from '../helpers/chat-ui.js';
+import { parseEnvelope, runCli } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/db.js';
+
+let nextChat = 92_000;
+
+describe.each(DIALECTS)('data rights on %s', (dialect) => {
+  let h: Harness;
+  /** The database as the daemon sees it: with the keys when they are set. */
+  let repos: Repositories;
+  const encryptionKeys = dialect === 'postgres' ? `k1:${randomBytes(32).toString('base64')}` : undefined;
+
+  beforeAll(async () => {
+    h = await startHarness({
+      dialect,
+      env: {
+        BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
+        BOTCTL_QUOTAS: '{"user":{"messagesPerDay":50,"tokensPerDay":0}}',
+        ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
+      },
+    });
+    repos = encryptionKeys
+      ? (await h.db.reopen(createFieldCipher(parseEncryptionKeys(encryptionKeys)))).repos
+      : h.db.repos;
+  });
+  afterAll(async () => h?.close());
+
+  const userOf = async (c: Chatter) => repos.users.getByTelegramId(c.chatId);
+  async function documents(c: Chatter): Promise<{ name: string; text: string }[]> {
+    return h.telegram
+      .messages(c.chatId)
+      .filter((m) => m.fromBot && 'document' in m.message)
+      .map((m) => {
+        const doc = (m.message as { document: { file_id: string; file_name?: string } }).document;
+        return { name: doc.file_name ?? '', text: h.telegram.file(doc.file_id)!.bytes.toString('utf8') };
+      });
+  }
+
+  it('/privacy says what is stored and whether it is encrypted, in both languages', async () => {
+    const en = chatter(h, nextChat++, 'en');
+    const ru = chatter(h, nextChat++, 'ru');
+    await en.command('privacy');
+    await ru.command('privacy');
+    expect(en.lastText()).toContain('Google Gemini');
+    expect(ru.lastText()).toContain('Google Gemini');
+    if (encryptionKeys) {
+      expect(en.lastText()).toContain('stored encrypted (AES-256-GCM)');
+      expect(ru.lastText()).toContain('хранятся зашифрованными');
+    } else {
+      expect(en.lastText()).toContain('stored unencrypted');
+      expect(ru.lastText()).toContain('хранятся незашифрованными');
+    }
+  });
+
+  it('/usage shows today against the quota and the reset in the user time zone', async () => {
+    const c = chatter(h, nextChat++, 'ru');
+    await c.command('timezone', 'Asia/Tokyo');
+    await c.say('раз');
+    await c.say('два');
+    await c.command('usage');
+    expect(c.lastText()).toMatch(/Сообщения: 2 из 50/);
+    expect(c.lastText()).toMatch(/Токены: \d+ \(без лимита\)/);
+    expect(c.lastText()).toContain('(Asia/Tokyo)');
+    expect(c.lastText()).toContain('09:00');
+  });
+
+  it('/export sends exactly this user data as JSON and a Markdown transcript', async () => {
+    const ann = chatter(h, nextChat++, 'en');
+    const boris = chatter(h, nextChat++, 'ru');
+    await ann.command('prompt', 'set Call me Ann.');
+    await ann.say('ann-secret-apple');
+    await boris.say('boris-secret-pear');
+    await ann.command('new');
+    await ann.say('ann second topic');
+    await ann.command('export');
+    await boris.command('export');
+
+    const [json, markdown] = await documents(ann);
+    expect(json!.name).toBe(`botctl-export-${ann.chatId}.json`);
+    const data = JSON.parse(json!.text) as UserExport;
+    expect(data.profile.telegramId).toBe(ann.chatId);
+    expect(data.settings.customPrompt).toBe('Call me Ann.');
+    expect(data.conversations).toHaveLength(2);
+    expect(data.conversations.flatMap((c) => c.messages.map((m) => m.content))).toEqual([
+      'ann-secret-apple',
+      'Echo: ann-secret-apple',
+      'ann second topic',
+      'Echo: ann second topic',
+    ]);
+    expect(data.usage[0]!.messages).toBe(2);
+    expect(json!.text).not.toContain('boris');
+    expect(markdown!.name).toBe(`botctl-export-${ann.chatId}.md`);
+    expect(markdown!.text).toContain('# Your data');
+    expect(markdown!.text).toMatch(/\*\*You\*\* \([^)]+\):\n\nann-secret-apple/);
+    expect(markdown!.text).not.toContain('boris');
+
+    const [borisJson, borisMarkdown] = await documents(boris);
+    expect(borisJson!.text).toContain('boris-secret-pear');
+    expect(borisJson!.text).not.toContain('ann-secret');
+    expect(borisMarkdown!.text).toContain('# Ваши данные');
+    expect(borisMarkdown!.text).toContain('**Вы**');
+  });
+
+  it('/forget asks first, honours cancel and expiry, then leaves no row of the user in any table', async () => {
+    // Russian on one database, English on the other.
+    const t = dialect === 'sqlite' ? FORGET.ru : FORGET.en;
+    const gone = chatter(h, nextChat++, t.lang);
+    const kept = chatter(h, nextChat++, 'en');
+    for (const c of [gone, kept]) await c.say(`hello from ${c.chatId}`);
+    const seeded = { gone: await seedExtras(h, repos, gone), kept: await seedExtras(h, repos, kept) };
+    expect(Object.values(await rowsOf(h, seeded.gone)).every((n) => n > 0)).toBe(true);
+
+    await gone.command('forget');
+    expect(gone.lastText()).toContain('/export');
+    await gone.press(t.cancel);
+    expect(gone.lastText()).toBe(t.cancelled);
+    await gone.command('forget');
+    const first = gone.keyboardMessage();
+    await gone.command('forget');
+    const yes = buttonsOf(first).find((b) => b.text === t.yes)!;
+    expect((await gone.callback(yes.callback_data, first.messageId)).notice).toMatch(t.expired);
+    expect((await gone.callback('forget:yes:NOPE!', first.messageId)).notice).toMatch(t.stale);
+    expect(await userOf(gone)).not.toBeNull();
+
+    await gone.press(t.yes);
+    expect(gone.lastText()).toMatch(t.done);
+    expect(await rowsOf(h, seeded.gone)).toEqual(
+      Object.fromEntries(Object.keys(await rowsOf(h, seeded.gone)).map((k) => [k, 0])),
+    );
+    expect(Object.values(await rowsOf(h, seeded.kept)).every((n) => n > 0)).toBe(true);
+
+    // Writing again starts afresh, as a new user.
+    await gone.say('I am back');
+    expect((await repos.conversations.listByUser((await userOf(gone))!.id)).length).toBe(1);
+  });
+
+  // Five CLI processes: generous under a loaded CI machine.
+  it(
+    'botctl users export and forget work as processes against the live database',
+    { timeout: 120_000 },
+    async () => {
+      const c = chatter(h, nextChat++, 'en');
+      await c.say('cli-visible-question');
+      const dataDir = fs.mkdtempSync(path.join(h.dataDir, 'cli-'));
+      const env = {
+        BOTCTL_DATA_DIR: dataDir,
+        BOTCTL_DATABASE_URL: h.db.url,
+        ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
+      };
+      const tid = String(c.chatId);
+
+      const json = await runCli(['users', 'export', tid, '--json'], env);
+      expect(json.exitCode, json.stdout + json.stderr).toBe(0);
+      const result = parseEnvelope(json.stdout).result as { messages: number; data: UserExport };
+      expect(shapeErrors(result, USERS_EXPORT_SHAPE)).toEqual([]);
+      expect(result.messages).toBe(2);
+      expect(result.data.conversations[0]!.messages[0]!.content).toBe('cli-visible-question');
+
+      const file = path.join(dataDir, 'user.md');
+      const md = await runCli(['users', 'export', tid, '--markdown', '--output', file], env);
+      expect(md.exitCode, md.stderr).toBe(0);
+      expect(md.stdout).toContain(`Wrote 1 conversations and 2 messages of user ${tid} to ${file}`);
+      expect(fs.readFileSync(file, 'utf8')).toContain('cli-visible-question');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+      const refused = await runCli(['users', 'forget', tid, '--json'], env);
+      expect(refused.exitCode).toBe(2);
+      expect(parseEnvelope(refused.stdout).error?.code).toBe('USAGE');
+      expect(await userOf(c)).not.toBeNull();
+
+      const forgot = await runCli(['users', 'forget', tid, '--yes', '--json'], env);
+      expect(forgot.exitCode, forgot.stdout + forgot.stderr).toBe(0);
+      const report = parseEnvelope(forgot.stdout).result;
+      expect(shapeErrors(report, USERS_FORGET_SHAPE)).toEqual([]);
+      expect(report).toEqual({ telegramId: c.chatId, conversations: 1, messages: 2, usageDays: 1 });
+      expect(await userOf(c)).toBeNull();
+
+      const missing = await runCli(['users', 'export', tid, '--json'], env);
+      expect(missing.exitCode).toBe(1);
+      expect(parseEnvelope(missing.stdout).error?.code).toBe('NOT_FOUND');
+    },
+  );
+});
+
+const FORGET = {
+  en: {
+    lang: 'en',
+    cancel: 'Cancel',
+    cancelled: 'Nothing was deleted.',
+    yes: 'Delete everything',
+    expired: /expired/,
+    stale: /no longer valid/,
+    done: /^Done: your data is deleted \(1 conversation, 2 messages\)/,
+  },
+  ru: {
+    lang: 'ru',
+    cancel: 'Отмена',
+    cancelled: 'Ничего не удалено.',
+    yes: 'Удалить всё',
+    expired: /истёк/,
+    stale: /больше не действует/,
+    done: /^Готово: ваши данные удалены \(разговоров: 1, сообщений: 2\)/,
+  },
+} as const;
+
+interface Seeded {
+  telegramId: number;
+  userId: number;
+  conversationIds: number[];
+  messageIds: number[];
+}
+
+/** Rows the bot alone would not create: an audio record and a broadcast delivery. */
+async function seedExtras(h: Harness, repos: Repositories, c: Chatter): Promise<Seeded> {
+  const user = (await repos.users.getByTelegramId(c.chatId))!;
+  const conversations = await repos.conversations.listByUser(user.id);
+  const messages = await repos.conversations.messagesAfter(conversations[0]!.id, 0, 100);
+  await h.db.raw(
+    'insert into audio_files (message_id, file_id, file_unique_id, duration_sec, created_at) values (?, ?, ?, ?, ?)',
+    [messages[0]!.id, `f${user.id}`, `u${user.id}`, 3, h.db.dialect === 'sqlite' ? Date.now() : new Date()],
+  );
+  const broadcast = `b-${user.id}`;
+  await repos.broadcasts.create({
+    id: broadcast,
+    text: 'hi',
+    parseMode: null,
+    photo: null,
+    audience: {},
+    ratePerSecond: 10,
+  });
+  await repos.broadcasts.enqueueRecipients(broadcast, [user.id]);
+  return {
+    telegramId: c.chatId,
+    userId: user.id,
+    conversationIds: conversations.map((conv) => conv.id),
+    messageIds: messages.map((m) => m.id),
+  };
+}
+
+// Tables that hold no rows about a chatter; any other table must be listed in rowsOf.
+const NOT_PERSONAL = new Set(['broadcasts', 'api_keys', 'audit_log', 'botctl_migrations']);
+
+/** Rows about one user in every table of the database; fails on a table it does not know. */
+async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {
+  const list = (ids: number[]) => ids.map(() => '?').join(', ');
+  const where: Record<string, [string, unknown[]]> = {
+    users: ['telegram_id = ?', [s.telegramId]],
+    conversations: ['user_id = ?', [s.userId]],
+    messages: [`conversation_id in (${list(s.conversationIds)})`, s.conversationIds],
+    audio_files: [`message_id in (${list(s.messageIds)})`, s.messageIds],
+    daily_usage: ['user_id = ?', [s.userId]],
+    deliveries: ['user_id = ?', [s.userId]],
+    update_inbox: [
+      'chat_key = ? or chat_key like ? or chat_key = ?',
+      [String(s.telegramId), `${s.telegramId}:%`, `user:${s.telegramId}`],
+    ],
+  };
+  const tables =
+    h.db.dialect === 'sqlite'
+      ? await h.db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+      : await h.db.raw(
+          "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
+        );
+  const counts: Record<string, number> = {};
+  for (const { name } of tables as { name: string }[]) {
+    if (NOT_PERSONAL.has(name)) continue;
+    const clause = where[name];
+    if (!clause) throw new Error(`table ${name} may hold personal data: teach rowsOf (and /forget) about it`);
+    const [row] = await h.db.raw(`select count(*) as n from ${name} where ${clause[0]}`, clause[1]);
+    counts[name] = Number(row!.n);
+  }
+  return counts;
+}
