@@ -19,6 +19,8 @@ import { createServices } from './services.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
 import type { Logger } from './logger.js';
 
+const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
 export interface DaemonOptions {
   config: Readonly<Config>;
   mode?: 'polling' | 'webhook';
@@ -87,6 +89,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
 
     await intake.replayPending();
+    // Done updates are only needed to spot Telegram re-sending them; keep a week, prune hourly.
+    const pruneInbox = () =>
+      app.repos.updates
+        .pruneDone(new Date(Date.now() - INBOX_RETENTION_MS))
+        .then((count) => count > 0 && log.info({ count }, 'pruned answered updates'))
+        .catch((error: unknown) => log.warn({ err: error }, 'pruning the update inbox failed'));
+    void pruneInbox();
+    const pruneTimer = setInterval(() => void pruneInbox(), 60 * 60_000);
+    pruneTimer.unref();
     let runner: RunnerHandle | undefined;
     if (mode === 'webhook') {
       await bot.api.setWebhook(config.webhookUrl!, {
@@ -104,6 +115,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const stop = (reason = 'stop') =>
       (stopping ??= (async () => {
         log.info({ reason, inFlight: intake.inFlight() }, 'shutting down');
+        clearInterval(pruneTimer);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         const left = await intake.drain(options.shutdownTimeoutMs ?? 25_000);
         if (left > 0) log.warn({ left, chats: inFlight.size() }, 'shutdown timeout: unfinished answers will be replayed on next start');

@@ -55,6 +55,19 @@ describe('memory', () => {
     expect(JSON.stringify(last.contents)).toContain('my favourite number is 42');
   });
 
+  it('prunes answered updates older than a week when it starts', async () => {
+    const old = new Date(Date.now() - 8 * 24 * 60 * 60_000);
+    await h.db.repos.updates.record(990_001, '1', '{}', old);
+    await h.db.repos.updates.markDone(990_001, old);
+    await h.db.repos.updates.record(990_002, '1', '{}', new Date());
+    await h.db.repos.updates.markDone(990_002, new Date());
+    await h.restart();
+    await waitFor(async () => {
+      const rows = await h.db.raw('select update_id from update_inbox where update_id >= 990000 order by update_id');
+      expect(rows.map((r) => Number(r.update_id))).toEqual([990_002]);
+    });
+  });
+
   it('times out a hanging model call and answers on the retry', async () => {
     const chat = 40_003;
     h.gemini.queue({ hang: true });
