@@ -17,7 +17,7 @@
  * time per update is the steadier figure, and cpu_bound_max_per_s (1000 / CPU ms per update)
  * is what the bot could sustain on one core of its own.
  * BENCH_ONLY=floor,polling-sqlite,... picks cases; BENCH_NODE_OPTIONS goes to the bots
- * (e.g. "--cpu-prof --cpu-prof-dir=bench/out/prof").
+ * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,7 +57,9 @@ async function withBot<T>(
   // client then reuses a connection the fake is just closing ("other side closed").
   const keepAliveTimeoutMs = 60_000;
   const fakes = {
-    telegram: await startFakeTelegram({ token: TOKEN, keepAliveTimeoutMs }),
+    // Telegram retries a webhook delivery for hours; the fake's default gives up after 10 tries (~6 s),
+    // which a busy bot's 503s (its backpressure) would turn into lost updates.
+    telegram: await startFakeTelegram({ token: TOKEN, keepAliveTimeoutMs, webhookMaxAttempts: 10_000 }),
     gemini: await startFakeGemini({ keepAliveTimeoutMs }),
   };
   const tracker = track(fakes.telegram);
@@ -81,7 +83,12 @@ async function latencyAndBurst(t: Target, base: number) {
   // First contact of each burst chat (user rows, cache), untimed.
   await phase(`${CHATS} first contacts`, () => burst(t, base + 1000, CHATS, CHATS, 'warm'));
   const b = await phase(`burst of ${BURST}`, () => burst(t, base + 1000, CHATS, BURST, 'm'));
-  return { seq, b, failedCalls: t.tracker.failed } satisfies Measured;
+  return {
+    seq,
+    b,
+    failedCalls: t.tracker.failed,
+    droppedByFake: t.telegram.droppedUpdates.length,
+  } satisfies Measured;
 }
 
 async function main() {

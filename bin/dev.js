@@ -3,4 +3,8 @@
 // silently sending us to stale dist/ code.
 import { execute } from '@oclif/core';
 
-await execute({ development: true, dir: import.meta.url, loadOptions: { root: new URL('..', import.meta.url).pathname, ignoreManifest: true } });
+await execute({
+  development: true,
+  dir: import.meta.url,
+  loadOptions: { root: new URL('..', import.meta.url).pathname, ignoreManifest: true },
+});

@@ -9,6 +9,10 @@ import path from 'node:path';
 
 export default function setup(): void {
   const root = path.resolve(import.meta.dirname, '..');
-  if (fs.existsSync(path.join(root, 'oclif.manifest.json')) && fs.existsSync(path.join(root, 'dist', 'commands'))) return;
+  if (
+    fs.existsSync(path.join(root, 'oclif.manifest.json')) &&
+    fs.existsSync(path.join(root, 'dist', 'commands'))
+  )
+    return;
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }

@@ -14,6 +14,8 @@ export interface Measured {
   };
   /** Bot API calls that failed during the case. */
   failedCalls: number;
+  /** Updates the fake Telegram gave up delivering (webhook retries exhausted). */
+  droppedByFake: number;
 }
 
 /** Progress on stderr, so a slow phase shows while the run goes on. */
@@ -37,10 +39,12 @@ export function row(name: string, m: Measured, floor?: Measured) {
     first_sign_p50_ms: m.seq.firstSign.length ? p(m.seq.firstSign, 50) : '',
     first_sign_p99_ms: m.seq.firstSign.length ? p(m.seq.firstSign, 99) : '',
     cpu_ms_per_update: round(m.seq.cost.botCpuMs),
+    // Wall-clock overhead swings with the machine's load; CPU time per update does not (much).
+    overhead_cpu_ms: floor ? round(m.seq.cost.botCpuMs - floor.seq.cost.botCpuMs) : '',
     burst_per_s: Math.round(m.b.updatesPerSecond),
     ...costColumns(m.b.cost),
     'lost/dup/unexp/reord': `${m.b.lost}/${m.b.duplicated}/${m.b.unexpected}/${m.b.reorderedChats}`,
-    failed_calls: m.failedCalls,
+    'failed_calls/dropped': `${m.failedCalls}/${m.droppedByFake}`,
     ...memoryColumns(m.b.cost),
   };
 }

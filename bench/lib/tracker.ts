@@ -20,8 +20,11 @@ export interface Tracker {
   readonly answered: number;
   /** Bot API calls that failed (any method): a clean run has none. */
   readonly failed: number;
-  /** Resolves once `check()` holds; re-checked after every answer. */
-  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once `check()` holds, re-checked after every answer; rejects when no answer came for
+   * `stallMs` (a slow machine makes a burst slow, not lost: only silence means lost).
+   */
+  until(check: () => boolean, what: string, stallMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -63,21 +66,25 @@ export function track(telegram: FakeTelegram): Tracker {
     get failed() {
       return failed;
     },
-    until(check, what, timeoutMs = 600_000) {
+    until(check, what, stallMs = 30_000) {
       if (check()) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const wake = () => {
-          if (!check()) return;
-          waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
+        const stalled = () => {
           waiters.delete(wake);
           reject(
-            new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${answered} answers so far)`),
+            new Error(`no answer for ${stallMs} ms while waiting for ${what} (${answered} answers so far)`),
           );
-        }, timeoutMs);
+        };
+        let timer = setTimeout(stalled, stallMs);
+        const wake = () => {
+          clearTimeout(timer);
+          if (!check()) {
+            timer = setTimeout(stalled, stallMs);
+            return;
+          }
+          waiters.delete(wake);
+          resolve();
+        };
         waiters.add(wake);
       });
     },

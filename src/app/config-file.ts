@@ -26,7 +26,8 @@ export function readConfigFile(dataDir: string): Record<string, unknown> | undef
   }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch {
     throw new BotctlError('CONFIG_INVALID', `${file} is not a valid JSON object`, {
@@ -64,8 +65,12 @@ export function ensureDataDir(dataDir: string): void {
   try {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new BotctlError('CONFIG_INVALID', `Cannot create data dir ${dataDir}: ${(error as Error).message}`, {
-      hint: 'choose a writable directory with --data-dir or BOTCTL_DATA_DIR',
-    });
+    throw new BotctlError(
+      'CONFIG_INVALID',
+      `Cannot create data dir ${dataDir}: ${(error as Error).message}`,
+      {
+        hint: 'choose a writable directory with --data-dir or BOTCTL_DATA_DIR',
+      },
+    );
   }
 }

@@ -33,7 +33,12 @@ const quota = z.object({
 const quotas = z
   .object({
     user: quota.default(quota.parse({})),
-    premium: quota.default({ messagesPerDay: 1000, tokensPerDay: 2_000_000, imagesPerDay: 50, audioSecondsPerDay: 7200 }),
+    premium: quota.default({
+      messagesPerDay: 1000,
+      tokensPerDay: 2_000_000,
+      imagesPerDay: 50,
+      audioSecondsPerDay: 7200,
+    }),
     admin: quota.default({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
   })
   .describe('0 means unlimited');
@@ -106,7 +111,8 @@ export const OPTIONS = {
         z.string().trim().min(1).max(4000),
       )
       .default({}),
-    description: 'Extra personas users may pick in /settings (JSON object: id -> system prompt); they can replace built-in ones',
+    description:
+      'Extra personas users may pick in /settings (JSON object: id -> system prompt); they can replace built-in ones',
   },
   databaseUrl: {
     env: 'BOTCTL_DATABASE_URL',
@@ -217,13 +223,15 @@ export const OPTIONS = {
     env: 'BOTCTL_TELEGRAM_THROTTLE',
     kind: 'bool',
     schema: z.boolean().default(true),
-    description: 'Pace outgoing Telegram calls below its limits (grammY throttler); 429s are retried either way',
+    description:
+      'Pace outgoing Telegram calls below its limits (grammY throttler); 429s are retried either way',
   },
   broadcastRate: {
     env: 'BOTCTL_BROADCAST_RATE',
     kind: 'int',
     schema: z.number().int().min(1).max(1000).default(25),
-    description: 'Broadcast messages per second (Telegram allows about 30 per bot; more only with paid broadcasts)',
+    description:
+      'Broadcast messages per second (Telegram allows about 30 per bot; more only with paid broadcasts)',
   },
   shutdownTimeoutMs: {
     env: 'BOTCTL_SHUTDOWN_TIMEOUT_MS',
@@ -234,8 +242,13 @@ export const OPTIONS = {
   maxFileBytes: {
     env: 'BOTCTL_MAX_FILE_BYTES',
     kind: 'int',
-    schema: z.number().int().min(1024).default(20 * 1024 * 1024),
-    description: 'Largest file (voice, photo, document) the bot downloads; the cloud Bot API caps it at 20 MB',
+    schema: z
+      .number()
+      .int()
+      .min(1024)
+      .default(20 * 1024 * 1024),
+    description:
+      'Largest file (voice, photo, document) the bot downloads; the cloud Bot API caps it at 20 MB',
   },
   maxVoiceSeconds: {
     env: 'BOTCTL_MAX_VOICE_SECONDS',

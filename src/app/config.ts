@@ -6,7 +6,14 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { BotctlError } from '../domain/errors.js';
-import { OPTIONS, SECRET_KEYS, configSchema, type ConfigValues, type EnvKind, type OptionKey } from './config-schema.js';
+import {
+  OPTIONS,
+  SECRET_KEYS,
+  configSchema,
+  type ConfigValues,
+  type EnvKind,
+  type OptionKey,
+} from './config-schema.js';
 
 export interface Config extends ConfigValues {
   /** Absolute data directory: config file, SQLite database, backups. */
@@ -114,9 +121,13 @@ export function fromEnvString(key: OptionKey, raw: string): unknown {
       try {
         return JSON.parse(raw) as unknown;
       } catch {
-        throw new BotctlError('CONFIG_INVALID', `Invalid configuration: ${OPTIONS[key].env} is not valid JSON`, {
-          hint: `example: ${OPTIONS[key].env}='${JSON.stringify(configSchema.shape[key].parse(undefined))}'`,
-        });
+        throw new BotctlError(
+          'CONFIG_INVALID',
+          `Invalid configuration: ${OPTIONS[key].env} is not valid JSON`,
+          {
+            hint: `example: ${OPTIONS[key].env}='${JSON.stringify(configSchema.shape[key].parse(undefined))}'`,
+          },
+        );
       }
     default:
       return raw;
@@ -143,7 +154,8 @@ export function secretValues(config: Readonly<Record<string, unknown>>): string[
     const value = config[key];
     if (typeof value !== 'string') return undefined;
     // In a URL only the password is secret; a SQLite path or a host name is not.
-    if (key === 'databaseUrl' || key === 'redisUrl') return /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]+)@/i.exec(value)?.[1];
+    if (key === 'databaseUrl' || key === 'redisUrl')
+      return /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]+)@/i.exec(value)?.[1];
     return value;
   }).filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }

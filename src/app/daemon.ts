@@ -78,10 +78,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       port: config.httpPort,
       logger: log,
       readiness: () => services.readiness(lastTelegramContact, mode === 'polling' ? 120 : null),
-      metrics: async () => ({ contentType: services.metrics.registry.contentType, body: await services.metrics.registry.metrics() }),
+      metrics: async () => ({
+        contentType: services.metrics.registry.contentType,
+        body: await services.metrics.registry.metrics(),
+      }),
       webhook:
         mode === 'webhook'
-          ? { path: new URL(config.webhookUrl!).pathname, secret: config.webhookSecret!, accept: (u) => ((lastTelegramContact = Date.now()), intake.accept(u as Update)) }
+          ? {
+              path: new URL(config.webhookUrl!).pathname,
+              secret: config.webhookSecret!,
+              accept: (u) => ((lastTelegramContact = Date.now()), intake.accept(u as Update)),
+            }
           : undefined,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });
@@ -107,9 +114,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     } else {
       // getUpdates answers 409 while a webhook is set; polling replaces it.
       await bot.api.deleteWebhook();
-      runner = startPolling({ bot, intake, log, concurrency: maxInFlight, pollTimeoutSeconds: options.pollTimeoutSeconds });
+      runner = startPolling({
+        bot,
+        intake,
+        log,
+        concurrency: maxInFlight,
+        pollTimeoutSeconds: options.pollTimeoutSeconds,
+      });
     }
-    log.info({ mode, port, bot: bot.botInfo.username, dialect: app.dialect, cache: services.cacheKind }, 'botctl started');
+    log.info(
+      { mode, port, bot: bot.botInfo.username, dialect: app.dialect, cache: services.cacheKind },
+      'botctl started',
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = 'stop') =>
@@ -118,7 +134,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         clearInterval(pruneTimer);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         const left = await intake.drain(options.shutdownTimeoutMs ?? 25_000);
-        if (left > 0) log.warn({ left, chats: inFlight.size() }, 'shutdown timeout: unfinished answers will be replayed on next start');
+        if (left > 0)
+          log.warn(
+            { left, chats: inFlight.size() },
+            'shutdown timeout: unfinished answers will be replayed on next start',
+          );
         await http.close();
         await services.close();
         log.info({}, 'botctl stopped');
@@ -148,9 +168,13 @@ function requireSecrets(config: Readonly<Config>, mode: string): void {
 async function ensureMigrated(migrator: Migrator, auto: boolean, log: Logger) {
   const status = await migrator.status();
   if (status.current > status.latest) {
-    throw new BotctlError('SCHEMA_NEWER', `The database is at migration ${status.current}, newer than this botctl knows (${status.latest})`, {
-      hint: 'upgrade botctl, or restore a backup taken before the upgrade',
-    });
+    throw new BotctlError(
+      'SCHEMA_NEWER',
+      `The database is at migration ${status.current}, newer than this botctl knows (${status.latest})`,
+      {
+        hint: 'upgrade botctl, or restore a backup taken before the upgrade',
+      },
+    );
   }
   if (status.pending === 0) return;
   if (!auto) {

@@ -26,7 +26,8 @@ export function createIntake(options: IntakeOptions) {
   async function record(updates: readonly Update[]): Promise<Update[]> {
     const fresh: Update[] = [];
     for (const update of updates) {
-      if (await inbox.record(update.update_id, chatKeyOfUpdate(update), JSON.stringify(update), now())) fresh.push(update);
+      if (await inbox.record(update.update_id, chatKeyOfUpdate(update), JSON.stringify(update), now()))
+        fresh.push(update);
       else log.info({ updateId: update.update_id }, 'duplicate update dropped');
     }
     return fresh;
@@ -38,7 +39,9 @@ export function createIntake(options: IntakeOptions) {
       .handle(update)
       .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
       .then(() => inbox.markDone(update.update_id, now()))
-      .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'could not mark update done'))
+      .catch((error: unknown) =>
+        log.error({ err: error, updateId: update.update_id }, 'could not mark update done'),
+      )
       .finally(() => running.delete(task));
     running.add(task);
     return task;
@@ -59,7 +62,8 @@ export function createIntake(options: IntakeOptions) {
     async replayPending(): Promise<number> {
       const pending = await inbox.pending(10_000);
       for (const stored of pending) void dispatch(JSON.parse(stored.payload) as Update);
-      if (pending.length) log.info({ count: pending.length }, 'replaying updates left pending by the last run');
+      if (pending.length)
+        log.info({ count: pending.length }, 'replaying updates left pending by the last run');
       return pending.length;
     },
     inFlight: () => running.size,
@@ -79,9 +83,14 @@ export type Intake = ReturnType<typeof createIntake>;
 /** The chat (and topic) an update belongs to, for ordering on replay and for logs. */
 export function chatKeyOfUpdate(update: Update): string {
   const message =
-    update.message ?? update.edited_message ?? update.channel_post ?? update.callback_query?.message ?? undefined;
+    update.message ??
+    update.edited_message ??
+    update.channel_post ??
+    update.callback_query?.message ??
+    undefined;
   if (message) {
-    const thread = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
+    const thread =
+      'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
     return thread === undefined ? String(message.chat.id) : `${message.chat.id}:${thread}`;
   }
   const from = update.inline_query?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;

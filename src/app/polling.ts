@@ -10,7 +10,13 @@ import { createConcurrentSink, createRunner, createSource, type RunnerHandle } f
 import type { Log } from '../domain/telemetry.js';
 import type { Intake } from './intake.js';
 
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'inline_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'inline_query',
+  'my_chat_member',
+] as const;
 
 export function startPolling(options: {
   bot: { api: Api };

@@ -30,32 +30,48 @@ export interface Probes extends DoctorProbes {
   databaseReachable(url: string): Promise<void>;
 }
 
+/** Generous: a loaded machine or a slow link can take seconds; a dead one should not hold setup for long. */
+const TELEGRAM_TIMEOUT_MS = 20_000;
+
 /** config: needed only by lastBackupAt (the backup dir and dialect). */
 export function createProbes(config?: Readonly<Config>): Probes {
-  const telegram = async (target: TelegramTarget) => {
+  /** One Bot API call; errors translated at the boundary, and a timeout said as such. */
+  const telegram = async <T>(
+    target: TelegramTarget,
+    signal: AbortSignal | undefined,
+    call: (api: Api, signal: GrammySignal) => Promise<T>,
+  ): Promise<T> => {
     const [{ Api }, { translateTelegramError }] = await Promise.all([
       import('grammy'),
       import('../adapters/telegram/errors.js'),
     ]);
-    return {
-      api: new Api(target.token, { apiRoot: target.apiRoot, timeoutSeconds: 15 }),
-      translateTelegramError,
-    };
+    const deadline = AbortSignal.timeout(TELEGRAM_TIMEOUT_MS);
+    const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    try {
+      return await call(new Api(target.token, { apiRoot: target.apiRoot }), both as GrammySignal);
+    } catch (error) {
+      // grammY reports an aborted request as a network error; say that it did not answer.
+      if (both.aborted) {
+        throw new BotctlError(
+          'TELEGRAM_ERROR',
+          `Telegram did not answer within ${TELEGRAM_TIMEOUT_MS / 1000} s`,
+          {
+            hint: 'check the network and BOTCTL_TELEGRAM_API_ROOT',
+            retryable: true,
+          },
+        );
+      }
+      throw translateTelegramError(error);
+    }
   };
 
   return {
     async telegramBot(target, signal): Promise<BotIdentity> {
-      const { api, translateTelegramError } = await telegram(target);
-      const me = await api
-        .getMe(signal as GrammySignal)
-        .catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+      const me = await telegram(target, signal, (api, s) => api.getMe(s));
       return { id: me.id, username: me.username };
     },
     async telegramWebhook(target, signal): Promise<WebhookState> {
-      const { api, translateTelegramError } = await telegram(target);
-      const info = await api
-        .getWebhookInfo(signal as GrammySignal)
-        .catch((e: unknown) => Promise.reject(translateTelegramError(e)));
+      const info = await telegram(target, signal, (api, s) => api.getWebhookInfo(s));
       return {
         url: info.url ?? '',
         pendingUpdates: info.pending_update_count,
@@ -64,10 +80,7 @@ export function createProbes(config?: Readonly<Config>): Probes {
       };
     },
     async sendMessage(target, chatId, text) {
-      const { api, translateTelegramError } = await telegram(target);
-      await api
-        .sendMessage(chatId, text)
-        .catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+      await telegram(target, undefined, (api, s) => api.sendMessage(chatId, text, {}, s));
     },
     async geminiModels(target: GeminiTarget): Promise<ModelInfo[]> {
       const { createGeminiChatModel } = await import('../adapters/gemini/index.js');

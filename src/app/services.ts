@@ -53,8 +53,18 @@ export async function createServices(app: App) {
     baseUrl: config.geminiBaseUrl,
     timeoutMs: config.geminiTimeoutMs,
   });
-  const breaker = createCircuitBreaker({ failureThreshold: 5, windowMs: 60_000, openMs: 30_000, now: () => Date.now() });
-  const policy = createRetryPolicy({ maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000, random: Math.random });
+  const breaker = createCircuitBreaker({
+    failureThreshold: 5,
+    windowMs: 60_000,
+    openMs: 30_000,
+    now: () => Date.now(),
+  });
+  const policy = createRetryPolicy({
+    maxAttempts: 3,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+    random: Math.random,
+  });
   const caller = createModelCaller({
     model,
     breaker,
@@ -83,7 +93,10 @@ export async function createServices(app: App) {
   const media = createMediaServices({ app, model, caller, cache, chat, access, now });
 
   /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
-  async function readiness(lastTelegramContact: number, maxContactAgeSeconds: number | null): Promise<ReadinessReport> {
+  async function readiness(
+    lastTelegramContact: number,
+    maxContactAgeSeconds: number | null,
+  ): Promise<ReadinessReport> {
     const database = await repos.ping().then(
       () => ({ ok: true }),
       (error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
@@ -91,7 +104,8 @@ export async function createServices(app: App) {
     // A cache outage degrades, it does not make the bot unready.
     const cacheOk = await cache.ping();
     const telegramAge = lastTelegramContact ? Math.round((Date.now() - lastTelegramContact) / 1000) : null;
-    const fresh = telegramAge !== null && (maxContactAgeSeconds === null || telegramAge <= maxContactAgeSeconds);
+    const fresh =
+      telegramAge !== null && (maxContactAgeSeconds === null || telegramAge <= maxContactAgeSeconds);
     const telegram = { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
     return {
       ready: database.ok && telegram.ok,

@@ -51,7 +51,11 @@ export interface CreateBotOptions {
 
 export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
-export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; inFlight: InFlight; i18n: I18n<BotContext> } {
+export function createBot(options: CreateBotOptions): {
+  bot: Bot<BotContext>;
+  inFlight: InFlight;
+  i18n: I18n<BotContext>;
+} {
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
@@ -65,7 +69,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; in
     directory: LOCALES_DIR,
     useSession: false,
     fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) => ctx.state?.user?.language ?? (ctx.from?.language_code?.startsWith('ru') ? 'ru' : 'en'),
+    localeNegotiator: (ctx) =>
+      ctx.state?.user?.language ?? (ctx.from?.language_code?.startsWith('ru') ? 'ru' : 'en'),
   });
   const inFlight = createInFlight();
   const { access, chat } = options.services;
@@ -98,7 +103,13 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; in
   bot.use(identify(access));
   bot.use(accountFeatures(options.services));
   bot.use(mediaFeatures({ ...answerDeps, services: options.services, signer }));
-  bot.use(inlineFeature({ inline: options.services.inline, tracker: inline, debounceMs: options.inlineDebounceMs ?? 600 }));
+  bot.use(
+    inlineFeature({
+      inline: options.services.inline,
+      tracker: inline,
+      debounceMs: options.inlineDebounceMs ?? 600,
+    }),
+  );
   bot.use(commandsFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
   bot.use(unhandledCallbacks());
@@ -131,4 +142,3 @@ function accounting(metrics: Metrics, onContact?: () => void): Transformer {
     return result;
   };
 }
-

@@ -9,6 +9,43 @@ import { Flags, type Command } from '@oclif/core';
 import { BotctlError } from '../domain/errors.js';
 import type { BackupService, Step } from '../services/backup.js';
 import { BaseCommand } from './base-command.js';
+import type { JsonShape } from './json-shape.js';
+
+const SCHEMA_SHAPE: JsonShape = { id: 'number', tag: 'string' };
+/** One backup as `list`, `create` and `prune` report it (BackupSummary). */
+export const BACKUP_SHAPE: JsonShape = {
+  id: 'string',
+  path: 'string',
+  createdAt: 'string',
+  dialect: 'string',
+  schema: SCHEMA_SHAPE,
+  reason: 'string',
+  encrypted: 'boolean',
+  bytes: 'number',
+  databaseBytes: 'number',
+  sha256: 'string',
+};
+export const VERIFY_SHAPE: JsonShape = {
+  id: 'string',
+  path: 'string',
+  dialect: 'string',
+  schema: SCHEMA_SHAPE,
+  encrypted: 'boolean',
+  bytes: 'number',
+  databaseBytes: 'number',
+  sha256: 'string',
+  checks: ['string'],
+};
+/** safetyBackup is {id, path} or null (the shape grammar has no nullable objects). */
+export const RESTORE_SHAPE: JsonShape = {
+  id: 'string',
+  target: 'string',
+  schema: SCHEMA_SHAPE,
+  compatibility: 'string',
+  replacedExisting: 'boolean',
+  safetyBackup: 'unknown',
+  next: 'string|null',
+};
 
 export const passphraseFlags = {
   passphrase: Flags.string({

@@ -12,14 +12,17 @@ import { readConfigFile } from '../app/config-file.js';
 import { makeScrubber } from '../app/logger.js';
 import type { App } from '../app/container.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 
 export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
     'data-dir': Flags.string({
-      description: 'data directory (config, SQLite database, backups) [env: BOTCTL_DATA_DIR] (default: ./data)',
+      description:
+        'data directory (config, SQLite database, backups) [env: BOTCTL_DATA_DIR] (default: ./data)',
       helpGroup: 'GLOBAL',
     }),
     verbose: Flags.boolean({ description: 'show stack traces on errors', helpGroup: 'GLOBAL' }),
@@ -135,7 +138,8 @@ function codedFrom(err: unknown): BotctlError {
   if (err instanceof BotctlError) return err;
   const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
   if (err instanceof Errors.CLIError && oclifExit !== undefined) {
-    const usage = oclifExit === 2 || (err as Error).name.includes('Parse') || (err as Error).message.includes('flag');
+    const usage =
+      oclifExit === 2 || (err as Error).name.includes('Parse') || (err as Error).message.includes('flag');
     return new BotctlError(usage ? 'USAGE' : 'INTERNAL', (err as Error).message.split('\n')[0] ?? '', {
       hint: usage ? 'see --help' : undefined,
     });

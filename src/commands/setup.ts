@@ -76,9 +76,11 @@ export default class Setup extends BaseCommand<typeof Setup> {
       return null;
     }
     if (plan.render.length > 0 && render === undefined) assertWritableDir(renderDir, 'render dir');
-    const { file, hadFile } = writeSetupConfig(plan, input);
+    const { file, hadFile, tightened } = writeSetupConfig(plan, input);
     const bak = hadFile ? '; the previous one is config.json.bak' : '';
-    this.say(`Wrote ${configFilePath(dataDir)} (mode 0600${bak})`);
+    this.say(
+      `Wrote ${configFilePath(dataDir)} (mode 0600${bak})${tightened ? `; ${dataDir} is now 0700` : ''}`,
+    );
     if (plan.secretGenerated) this.say('Generated a webhook secret (stored in the config file).');
     return finishSetup({
       app: await this.app(),

@@ -5,10 +5,16 @@ export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
   static override description =
     'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate.';
-  static override examples = ['<%= config.bin %> start', '<%= config.bin %> start --mode webhook --auto-migrate'];
+  static override examples = [
+    '<%= config.bin %> start',
+    '<%= config.bin %> start --mode webhook --auto-migrate',
+  ];
   static override enableJsonFlag = false;
   static override flags = {
-    mode: Flags.string({ options: ['polling', 'webhook'], description: 'how updates arrive [default: config `mode`]' }),
+    mode: Flags.string({
+      options: ['polling', 'webhook'],
+      description: 'how updates arrive [default: config `mode`]',
+    }),
     'auto-migrate': Flags.boolean({ description: 'apply pending migrations before starting' }),
   };
 

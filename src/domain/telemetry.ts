@@ -2,7 +2,13 @@
 export interface Metrics {
   updateReceived(type: string): void;
   updateHandled(type: string, seconds: number): void;
-  geminiCall(call: { model: string; outcome: string; seconds: number; tokensIn: number; tokensOut: number }): void;
+  geminiCall(call: {
+    model: string;
+    outcome: string;
+    seconds: number;
+    tokensIn: number;
+    tokensOut: number;
+  }): void;
   error(code: string): void;
   telegramRateLimited(): void;
 }

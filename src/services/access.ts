@@ -93,12 +93,24 @@ export function createAccessService(deps: {
       const taken = takeToken(await cache.get(bucketKey), config.rateLimit, at);
       await cache.set(bucketKey, taken.state, 10 * 60_000);
       if (!taken.allowed) {
-        return { allowed: false, user, reason: 'rate-limited', retryAfterSeconds: Math.ceil(taken.retryAfterMs / 1000) };
+        return {
+          allowed: false,
+          user,
+          reason: 'rate-limited',
+          retryAfterSeconds: Math.ceil(taken.retryAfterMs / 1000),
+        };
       }
     }
     const today = await usage.get(user.id, utcDay(now()));
     const quota = checkQuota(today, config.quotas[user.role]);
-    if (!quota.ok) return { allowed: false, user, reason: 'quota', exceeded: quota.exceeded, resetsAt: nextResetAt(now()) };
+    if (!quota.ok)
+      return {
+        allowed: false,
+        user,
+        reason: 'quota',
+        exceeded: quota.exceeded,
+        resetsAt: nextResetAt(now()),
+      };
     return { allowed: true, user };
   }
 

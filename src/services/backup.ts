@@ -108,6 +108,8 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       return verifyBackup(deps, await store.resolve(ref), options.passphrase);
     },
 
+    // The safety copy is not verified: the database being replaced may be the damaged one, and a
+    // failing check must not block the restore that repairs it.
     restore: (ref, options = {}) =>
       locked(() =>
         restoreBackup(

@@ -13,6 +13,8 @@ export interface PacerOptions {
   now: () => number;
   /** Resolves after ms, or early when the signal aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** No catch-up send after a late start: starts are never closer than one interval. Default false. */
+  strict?: boolean;
 }
 
 export interface Pacer {
@@ -29,6 +31,7 @@ export function createPacer(options: PacerOptions): Pacer {
     throw new RangeError(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
   const interval = 1000 / options.ratePerSecond;
   const { now, sleep } = options;
+  const catchUp = options.strict === true ? 0 : interval;
   let next = -Infinity;
   let pausedUntil = -Infinity;
   let pausedMs = 0;
@@ -42,7 +45,7 @@ export function createPacer(options: PacerOptions): Pacer {
           continue;
         }
         // A start up to one interval late keeps the schedule (one catch-up send); later ones restart it.
-        const slot = next === -Infinity ? t : Math.max(next, t - interval);
+        const slot = next === -Infinity ? t : Math.max(next, t - catchUp);
         if (slot <= t) {
           next = slot + interval;
           return;
@@ -62,4 +65,30 @@ export function createPacer(options: PacerOptions): Pacer {
       return pausedMs;
     },
   };
+}
+
+/** How much faster than the rate the calls gate lets a late call catch up. */
+const CATCH_UP = 1.1;
+
+/**
+ * The two pacers of a broadcast: `admit` starts deliveries at the rate on a drift-free
+ * schedule; `calls` spaces the Telegram calls themselves (after each delivery's `sending`
+ * write, whose time varies) at least 1 / (1.1 × rate) apart. So a slow write cannot bunch
+ * calls (at 25/s no second ever holds more than 28), and a late call is caught up on
+ * instead of delaying every later one. Pausing `calls` pauses both.
+ */
+export function createSendPacing(options: Omit<PacerOptions, 'strict'>): { admit: Pacer; calls: Pacer } {
+  const admit = createPacer(options);
+  const strict = createPacer({ ...options, ratePerSecond: options.ratePerSecond * CATCH_UP, strict: true });
+  const calls: Pacer = {
+    take: (signal) => strict.take(signal),
+    pause(ms) {
+      admit.pause(ms);
+      strict.pause(ms);
+    },
+    get pausedMs() {
+      return strict.pausedMs;
+    },
+  };
+  return { admit, calls };
 }

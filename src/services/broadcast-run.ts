@@ -5,15 +5,16 @@
  *
  * The crash rule: such a row is marked `failed` ("unknown after crash") and NOT resent.
  * Telegram may or may not have delivered it and cannot be asked, and the promise is "no
- * duplicates"; at most the sends that were in flight at the crash (the concurrency, a
- * handful) end up in this state, and `broadcast status` lists them.
+ * duplicates"; only the sends in flight at the crash (about rate × Telegram latency) end
+ * up so, and the run's summary counts them (`unknownAfterCrash`).
  */
-import type { Delivery, UserStatus } from '../domain/entities.js';
+import type { Delivery } from '../domain/entities.js';
 import { toBotctlError } from '../domain/errors.js';
 import type { BroadcastRepository, Messenger, UserRepository } from '../domain/ports.js';
 import type { BroadcastContent } from './broadcast-content.js';
 import { createDeliverer, type DeliveryCounters } from './broadcast-deliver.js';
-import { createPacer, type Pacer } from './broadcast-pacer.js';
+import { createSendPacing } from './broadcast-pacer.js';
+import { inactiveUsers } from './broadcast-support.js';
 
 export const UNKNOWN_AFTER_CRASH = 'unknown after crash';
 
@@ -65,17 +66,11 @@ export async function runBroadcast(
 ): Promise<RunStats> {
   const { broadcasts, now, signal } = { ...deps, signal: options.signal };
   const started = now();
-  // Two pacers at the same rate: `admit` starts deliveries, `calls` spaces the Telegram calls
-  // after each one's `sending` write. A 429 pauses both.
-  const admit = createPacer({ ratePerSecond: options.ratePerSecond, now, sleep: deps.sleep });
-  const calls = createPacer({ ratePerSecond: options.ratePerSecond, now, sleep: deps.sleep });
-  const pacer: Pacer = {
-    take: (abort) => calls.take(abort),
-    pause: (ms) => (admit.pause(ms), calls.pause(ms)),
-    get pausedMs() {
-      return calls.pausedMs;
-    },
-  };
+  const { admit, calls: pacer } = createSendPacing({
+    ratePerSecond: options.ratePerSecond,
+    now,
+    sleep: deps.sleep,
+  });
   const counters: DeliveryCounters = { sent: 0, blocked: 0, failed: 0, rateLimited: 0, fatal: undefined };
   const deliver = createDeliverer({ ...deps, broadcastId: id, content, pacer, counters, signal });
   const stats = { unknownAfterCrash: 0, skipped: 0 };
@@ -154,13 +149,4 @@ export async function runBroadcast(
     elapsedMs: now() - started,
     stop: cancelled ? 'cancelled' : signal?.aborted === true ? 'interrupted' : 'finished',
   };
-}
-
-/** Users who blocked the bot or were banned since the audience was taken: not sent to. */
-async function inactiveUsers(users: Pick<UserRepository, 'list'>): Promise<Map<number, UserStatus>> {
-  const found = new Map<number, UserStatus>();
-  for (const status of ['blocked', 'banned'] as const) {
-    for (const user of await users.list({ status })) found.set(user.id, status);
-  }
-  return found;
 }

@@ -1,4 +1,6 @@
-/** Small helpers of the broadcast service: ids, an abortable sleep, an empty run. */
+/** Small helpers of the broadcast service: ids, an abortable sleep, an empty run, skipped users. */
+import type { UserStatus } from '../domain/entities.js';
+import type { UserRepository } from '../domain/ports.js';
 import type { RunStats } from './broadcast-run.js';
 
 /** The stats of a run that had nothing left to send. */
@@ -27,4 +29,13 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Users who blocked the bot or were banned since the audience was taken: not sent to. */
+export async function inactiveUsers(users: Pick<UserRepository, 'list'>): Promise<Map<number, UserStatus>> {
+  const found = new Map<number, UserStatus>();
+  for (const status of ['blocked', 'banned'] as const) {
+    for (const user of await users.list({ status })) found.set(user.id, status);
+  }
+  return found;
 }

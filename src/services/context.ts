@@ -61,7 +61,13 @@ export async function buildContext(input: {
 }
 
 async function summarise(
-  input: { conversations: ConversationRepository; caller: ModelCaller; conversationId: number; model: string; user: User },
+  input: {
+    conversations: ConversationRepository;
+    caller: ModelCaller;
+    conversationId: number;
+    model: string;
+    user: User;
+  },
   previous: string | null,
   messages: Message[],
 ): Promise<string | null> {

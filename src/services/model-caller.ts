@@ -41,7 +41,13 @@ export function createModelCaller(deps: {
           return result;
         } catch (error) {
           const outcome = isBotctlError(error) ? error.code.toLowerCase() : 'error';
-          metrics.geminiCall({ model: request.model, outcome, seconds: (performance.now() - started) / 1000, tokensIn: 0, tokensOut: 0 });
+          metrics.geminiCall({
+            model: request.model,
+            outcome,
+            seconds: (performance.now() - started) / 1000,
+            tokensIn: 0,
+            tokensOut: 0,
+          });
           throw error;
         }
       },

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, maskUrlPassword, redactConfig, resolveDataDir, secretValues } from '../../src/app/config.js';
+import {
+  loadConfig,
+  maskUrlPassword,
+  redactConfig,
+  resolveDataDir,
+  secretValues,
+} from '../../src/app/config.js';
 import { readConfigFile, writeConfigFile } from '../../src/app/config-file.js';
 import { BotctlError } from '../../src/domain/errors.js';
 
@@ -53,12 +59,18 @@ describe('loadConfig', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-cfg-'));
     fs.writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
     expect(load({ BOTCTL_TELEGRAM_TOKEN_FILE: path.join(dir, 'token') }).telegramToken).toBe(TOKEN);
-    expectConfigError(() => load({ BOTCTL_TELEGRAM_TOKEN_FILE: path.join(dir, 'missing') }), /BOTCTL_TELEGRAM_TOKEN_FILE/);
+    expectConfigError(
+      () => load({ BOTCTL_TELEGRAM_TOKEN_FILE: path.join(dir, 'missing') }),
+      /BOTCTL_TELEGRAM_TOKEN_FILE/,
+    );
   });
 
   it('fails with one line naming the key, its variable and the problem, without echoing secrets', () => {
     expectConfigError(() => load({ BOTCTL_HTTP_PORT: 'eighty' }), /httpPort \(BOTCTL_HTTP_PORT\)/);
-    expectConfigError(() => load({ BOTCTL_TELEGRAM_TOKEN: 'not-a-token-secret' }), /telegramToken \(BOTCTL_TELEGRAM_TOKEN\)/);
+    expectConfigError(
+      () => load({ BOTCTL_TELEGRAM_TOKEN: 'not-a-token-secret' }),
+      /telegramToken \(BOTCTL_TELEGRAM_TOKEN\)/,
+    );
     try {
       load({ BOTCTL_TELEGRAM_TOKEN: 'not-a-token-secret' });
     } catch (error) {

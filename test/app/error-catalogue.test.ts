@@ -31,7 +31,12 @@ describe('error catalogue', () => {
 
   it('gives a coded error its exit code, retryability and locale key', () => {
     const error = new BotctlError('GEMINI_UNAVAILABLE', 'down', { hint: 'wait', params: { seconds: 3 } });
-    expect(error).toMatchObject({ exitCode: 1, retryable: true, hint: 'wait', localeKey: 'error-gemini-unavailable' });
+    expect(error).toMatchObject({
+      exitCode: 1,
+      retryable: true,
+      hint: 'wait',
+      localeKey: 'error-gemini-unavailable',
+    });
     expect(new BotctlError('LOCKED', 'busy').exitCode).toBe(75);
     expect(new BotctlError('GEMINI_UNAVAILABLE', 'bad request', { retryable: false }).retryable).toBe(false);
   });

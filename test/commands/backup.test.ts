@@ -16,6 +16,7 @@ import {
   type BackupFixture,
 } from '../helpers/backup.js';
 import { DIALECTS } from '../helpers/db.js';
+import { shapeMismatches } from '../helpers/json-shape.js';
 
 /** Each test runs the CLI several times; a loaded CI box needs seconds per process. */
 const SLOW = 400_000;
@@ -58,6 +59,7 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
     expect(backup.path).toBe(path.join(fx.backupDir, backup.id));
     expect(sha256Of(payloadOf(backup.path))).toBe(backup.sha256);
     expect(fs.statSync(payloadOf(backup.path)).size).toBe(backup.bytes);
+    expect(shapeMismatches('backup create', backup)).toEqual([]);
 
     const listed = await fx.json<{ backups: Created[] }>(['backup', 'list']);
     expect(listed.result.backups.map((b) => [b.id, b.encrypted, b.reason])).toEqual([
@@ -66,6 +68,8 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
     const verified = await fx.json<{ checks: string[] }>(['backup', 'verify', backup.id]);
     expect(verified).toMatchObject({ exitCode: 0, status: 'ok' });
     expect(verified.result.checks).toContain('migration ledger');
+    expect(shapeMismatches('backup list', listed.result)).toEqual([]);
+    expect(shapeMismatches('backup verify', verified.result)).toEqual([]);
 
     await fx.db.raw('delete from messages where id > ?', [100]);
     await fx.db.raw('insert into messages (conversation_id, role, content, created_at) values (?, ?, ?, ?)', [
@@ -94,6 +98,7 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
       result: { compatibility: 'same', next: null },
     });
     expect(await fx.messages()).toEqual(before);
+    expect(shapeMismatches('backup restore', restored.result)).toEqual([]);
 
     // The safety backup holds what the restore replaced.
     const safety = restored.result.safetyBackup.id;
@@ -174,6 +179,7 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
 
     const kept = await fx.json<{ removed: Created[]; kept: number }>(['backup', 'prune', '--keep', '1']);
     expect(kept.result).toMatchObject({ kept: 1, dryRun: false });
+    expect(shapeMismatches('backup prune', kept.result)).toEqual([]);
     expect(fx.stored()).toEqual([ids[2]]);
 
     const bad = await fx.json(['backup', 'prune', '--older-than', 'soon']);

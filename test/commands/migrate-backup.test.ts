@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backupFixture, latestSchema, type BackupFixture } from '../helpers/backup.js';
 import { parseEnvelope } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
+import { shapeMismatches } from '../helpers/json-shape.js';
 import type { Dialect } from '../../src/domain/ports.js';
 
 /** Each test runs the CLI several times; a loaded CI box needs seconds per process. */
@@ -106,6 +107,7 @@ describe.each(DIALECTS)('migrate up backs up first on %s', { timeout: SLOW }, (d
       exitCode: 0,
       result: { backupDecision: 'backup', applied: [probeTag(dialect)] },
     });
+    expect(shapeMismatches('migrate up', up.result)).toEqual([]);
     expect(up.result.backup.path).toBe(path.join(fx.backupDir, up.result.backup.id));
     const listed = await fx.json<{ backups: Array<{ id: string; reason: string; schema: { id: number } }> }>([
       'backup',

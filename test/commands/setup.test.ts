@@ -175,7 +175,7 @@ describe('botctl setup --no-input', { timeout: PROCESS_TIMEOUT_MS }, () => {
     });
   });
 
-  it('keeps previous values on a rerun, with the previous file as a 0600 .bak', async () => {
+  it('keeps previous values on a rerun, with the previous file as a 0600 .bak and the data dir back at 0700', async () => {
     const dataDir = tempDataDir();
     const first = await setupUnattended(fakes, dataDir, [
       '--admins',
@@ -187,6 +187,7 @@ describe('botctl setup --no-input', { timeout: PROCESS_TIMEOUT_MS }, () => {
     ]);
     expect(first.exitCode, first.stderr).toBe(0);
     const previous = fs.readFileSync(path.join(dataDir, 'config.json'), 'utf8');
+    fs.chmodSync(dataDir, 0o755);
     const again = await runCli(
       ['setup', '--no-input', '--json', '--broadcast-rate', '10'],
       fakes.env(dataDir),
@@ -202,6 +203,7 @@ describe('botctl setup --no-input', { timeout: PROCESS_TIMEOUT_MS }, () => {
     });
     expect(fs.readFileSync(path.join(dataDir, 'config.json.bak'), 'utf8')).toBe(previous);
     expect(mode(path.join(dataDir, 'config.json.bak'))).toBe(0o600);
+    expect(mode(dataDir)).toBe(0o700);
     expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

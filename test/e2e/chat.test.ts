@@ -23,7 +23,8 @@ const send = (chatId: number, text: string, extra: Record<string, unknown> = {})
 async function answersIn(chatId: number, count: number, timeoutMs = 8000): Promise<string[]> {
   return waitFor(() => {
     const texts = h.telegram.sentMessages(chatId);
-    if (texts.length < count) throw new Error(`chat ${chatId}: ${texts.length}/${count} answers: ${JSON.stringify(texts)}`);
+    if (texts.length < count)
+      throw new Error(`chat ${chatId}: ${texts.length}/${count} answers: ${JSON.stringify(texts)}`);
     return texts;
   }, timeoutMs);
 }
@@ -31,7 +32,10 @@ async function answersIn(chatId: number, count: number, timeoutMs = 8000): Promi
 describe('chat with memory', () => {
   it('answers a private message, streaming drafts first, and remembers earlier turns', async () => {
     const chat = nextChat++;
-    h.gemini.respond = (req) => ({ chunks: ['Hello ', 'there, ', `you said: ${req.lastUserText}`], chunkDelayMs: 60 });
+    h.gemini.respond = (req) => ({
+      chunks: ['Hello ', 'there, ', `you said: ${req.lastUserText}`],
+      chunkDelayMs: 60,
+    });
     send(chat, 'My name is Ann');
     const [first] = await answersIn(chat, 1);
     expect(first).toBe('Hello there, you said: My name is Ann');
@@ -58,7 +62,9 @@ describe('chat with memory', () => {
     expect(answers).toEqual(['answer to one', 'answer to two', 'answer to three']);
     const forChat = h.gemini.requests.filter((r) => JSON.stringify(r.contents).includes('one'));
     const third = forChat.find((r) => r.lastUserText === 'three')!;
-    expect(JSON.stringify(third.contents)).toMatch(/one[\s\S]*answer to one[\s\S]*two[\s\S]*answer to two[\s\S]*three/);
+    expect(JSON.stringify(third.contents)).toMatch(
+      /one[\s\S]*answer to one[\s\S]*two[\s\S]*answer to two[\s\S]*three/,
+    );
   });
 
   it('splits a long answer into well-formed messages of at most 4096 characters', async () => {
@@ -68,7 +74,10 @@ describe('chat with memory', () => {
     send(chat, 'write a lot');
     const answers = await waitFor(() => {
       const texts = h.telegram.sentMessages(chat);
-      if (texts.join('').replace(/\s+/g, '').length < paragraph.replace(/\*\*/g, '').replace(/\s+/g, '').length * 12) {
+      if (
+        texts.join('').replace(/\s+/g, '').length <
+        paragraph.replace(/\*\*/g, '').replace(/\s+/g, '').length * 12
+      ) {
         throw new Error('not all parts yet');
       }
       return texts;
@@ -107,7 +116,9 @@ describe('chat with memory', () => {
 
   it('/start and /help answer in the user language', async () => {
     const chat = nextChat++;
-    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'start', languageCode: 'ru', firstName: 'Иван' }));
+    h.telegram.pushUpdate(
+      h.telegram.updates.command({ chatId: chat, command: 'start', languageCode: 'ru', firstName: 'Иван' }),
+    );
     h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'help', languageCode: 'ru' }));
     const [welcome, help] = await answersIn(chat, 2);
     expect(welcome).toContain('Привет, Иван');

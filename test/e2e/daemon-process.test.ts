@@ -71,7 +71,10 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
 
   it('says clearly when Telegram rejects the token, without printing it', async () => {
     const wrong = '999999:WRONGtokenWRONGtokenWRONG_xyz';
-    const result = await runCli(['start', '--auto-migrate'], await envFor(tempDir(), { BOTCTL_TELEGRAM_TOKEN: wrong }));
+    const result = await runCli(
+      ['start', '--auto-migrate'],
+      await envFor(tempDir(), { BOTCTL_TELEGRAM_TOKEN: wrong }),
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/Telegram rejected the bot token/);
     expect(result.stderr + result.stdout).not.toContain(wrong);
@@ -82,7 +85,10 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     gemini.respond = () => ({ chunks: ['part one, ', 'part two, ', 'part three.'], chunkDelayMs: 700 });
     const since = Date.now();
     const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
-    await step(daemon, telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000));
+    await step(
+      daemon,
+      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+    );
     telegram.pushUpdate(telegram.updates.text({ chatId: 7001, text: 'long one' }));
     await telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 30_000);
     daemon.kill('SIGTERM');
@@ -98,7 +104,10 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
     const since = Date.now();
     const first = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
-    await step(first, telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000));
+    await step(
+      first,
+      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+    );
     telegram.pushUpdate(telegram.updates.text({ chatId: 7002, text: 'crash test' }));
     await waitFor(() => {
       if (!gemini.requests.some((r) => r.lastUserText === 'crash test')) throw new Error('not asked yet');
@@ -109,7 +118,10 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
 
     gemini.respond = (req) => ({ text: `recovered: ${req.lastUserText}` });
     const second = spawnCli(['start'], await envFor(dataDir));
-    await step(second, waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 60_000));
+    await step(
+      second,
+      waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 60_000),
+    );
     second.kill('SIGTERM');
     expect((await second).exitCode).toBe(0);
     expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']);

@@ -24,7 +24,8 @@ beforeEach(() => {
   h.gemini.respond = undefined;
 });
 
-const say = (chatId: number, text: string) => h.telegram.pushUpdate(h.telegram.updates.text({ chatId, text }));
+const say = (chatId: number, text: string) =>
+  h.telegram.pushUpdate(h.telegram.updates.text({ chatId, text }));
 const texts = (chatId: number) => h.telegram.sentMessages(chatId);
 
 describe('limits', () => {
@@ -45,7 +46,12 @@ describe('limits', () => {
     say(chat, 'c');
     say(chat, 'x');
     await waitFor(() => expect(texts(chat)).toHaveLength(4));
-    expect(texts(chat)).toEqual(['ok a', 'ok b', 'ok c', expect.stringMatching(/too fast\. Please wait \d+ s/)]);
+    expect(texts(chat)).toEqual([
+      'ok a',
+      'ok b',
+      'ok c',
+      expect.stringMatching(/too fast\. Please wait \d+ s/),
+    ]);
     const wait = Number(/wait (\d+) s/.exec(texts(chat)[3]!)![1]);
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(5);
@@ -87,21 +93,29 @@ describe('limits', () => {
     say(chat, 'hello??');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(texts(chat)).toHaveLength(2);
-    expect(h.gemini.requests.some((r) => r.lastUserText.startsWith('still there') || r.lastUserText === 'hello??')).toBe(
-      false,
-    );
+    expect(
+      h.gemini.requests.some((r) => r.lastUserText.startsWith('still there') || r.lastUserText === 'hello??'),
+    ).toBe(false);
   });
 });
 
 describe('handler errors', () => {
   it('logs a failed update with update id and user id, counts it, and apologises without internals', async () => {
     const chat = nextChat++;
-    h.telegram.failNext('sendMessage', { errorCode: 400, description: 'Bad Request: chat is deactivated', times: 1 });
+    h.telegram.failNext('sendMessage', {
+      errorCode: 400,
+      description: 'Bad Request: chat is deactivated',
+      times: 1,
+    });
     const update = say(chat, 'will fail to send');
     await waitFor(() =>
-      expect(h.logs.lines().some((l) => l.msg === 'update handler failed' && l.updateId === update.update_id)).toBe(true),
+      expect(
+        h.logs.lines().some((l) => l.msg === 'update handler failed' && l.updateId === update.update_id),
+      ).toBe(true),
     );
-    const line = h.logs.lines().find((l) => l.msg === 'update handler failed' && l.updateId === update.update_id)!;
+    const line = h.logs
+      .lines()
+      .find((l) => l.msg === 'update handler failed' && l.updateId === update.update_id)!;
     expect(line.userId).toBe(chat);
     await waitFor(() => expect(texts(chat).at(-1)).toMatch(/something went wrong on my side/));
     expect(texts(chat).at(-1)).not.toMatch(/at |Error|400/);

@@ -19,7 +19,8 @@ beforeEach(() => {
   h.gemini.respond = undefined;
 });
 
-const say = (chatId: number, text: string) => h.telegram.pushUpdate(h.telegram.updates.text({ chatId, text }));
+const say = (chatId: number, text: string) =>
+  h.telegram.pushUpdate(h.telegram.updates.text({ chatId, text }));
 
 describe('memory', () => {
   it('summarises older turns when the history outgrows the budget, and sends the summary along', async () => {
@@ -63,7 +64,9 @@ describe('memory', () => {
     await h.db.repos.updates.markDone(990_002, new Date());
     await h.restart();
     await waitFor(async () => {
-      const rows = await h.db.raw('select update_id from update_inbox where update_id >= 990000 order by update_id');
+      const rows = await h.db.raw(
+        'select update_id from update_inbox where update_id >= 990000 order by update_id',
+      );
       expect(rows.map((r) => Number(r.update_id))).toEqual([990_002]);
     });
   });

@@ -155,6 +155,19 @@ describe('voice in', () => {
     expect(await usageOf(chat)).toMatchObject({ messages: 0, audioSeconds: 0, tokensIn: 0 });
   });
 
+  it('says "send it again" when the download or Gemini fails, keeping nothing', async () => {
+    const chat = nextChat++;
+    const c = chatter(h, chat);
+    h.telegram.failNext('getFile', { errorCode: 500, description: 'Internal Server Error' });
+    await c.push(h.telegram.updates.voice({ chatId: chat, bytes: ogg, duration: 2 }));
+    expect(c.lastText()).toBe("I couldn't download that file from Telegram. Please send it again.");
+    h.gemini.queue({ error: { status: 503 } }, { error: { status: 503 } }, { error: { status: 503 } });
+    await c.push(h.telegram.updates.voice({ chatId: chat, bytes: ogg, duration: 2 }));
+    expect(c.lastText()).toMatch(/temporarily unavailable\. Nothing was saved: please send the file again/);
+    expect(await storedMessages(h, chat)).toEqual([]);
+    expect(await usageOf(chat)).toMatchObject({ messages: 0, audioSeconds: 0 });
+  });
+
   it("refuses audio over today's audio quota before downloading it", async () => {
     const chat = nextChat++;
     const user = await userWithSettings(h, chat, {});
@@ -187,6 +200,33 @@ describe('spoken answers', () => {
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
     });
     expect((await usageOf(chat)).audioSeconds).toBe(4); // 2 s heard + 1.5 s spoken, rounded
+  });
+
+  it('speaks a short summary of a long answer instead of reading it all', async () => {
+    const chat = nextChat++;
+    await userWithSettings(h, chat, { voiceReplies: 'always' });
+    const c = chatter(h, chat);
+    const long = 'A long explanation sentence. '.repeat(60).trim();
+    const forListening = (r: GeminiRequest) =>
+      String(JSON.stringify(r.systemInstruction)).includes('for listening');
+    const usual = h.gemini.respond!;
+    h.gemini.respond = (req) =>
+      forListening(req)
+        ? { text: 'In short: it is long.' }
+        : req.lastUserText === 'explain at length'
+          ? { text: long }
+          : usual(req);
+    try {
+      await c.say('explain at length');
+    } finally {
+      h.gemini.respond = usual;
+    }
+    expect(c.lastText()).toBe(long);
+    expect(h.gemini.requests.find(forListening)!.lastUserText).toBe(long);
+    expect(h.gemini.requests.some((r) => r.model === TTS && r.lastUserText === 'In short: it is long.')).toBe(
+      true,
+    );
+    expect(h.telegram.callsOf('sendVoice').filter((call) => call.params.chat_id === chat)).toHaveLength(1);
   });
 
   it('speaks a text answer from its speak button, and refuses a forged or foreign one', async () => {

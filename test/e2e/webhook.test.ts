@@ -20,7 +20,9 @@ describe('webhook mode', () => {
     const call = h.telegram.callsOf('setWebhook').at(-1)!;
     expect(call.params.url).toBe(`${base()}/tg/webhook`);
     expect(call.params.secret_token).toBe(WEBHOOK_SECRET);
-    expect(call.params.allowed_updates).toEqual(expect.arrayContaining(['message', 'callback_query', 'inline_query']));
+    expect(call.params.allowed_updates).toEqual(
+      expect.arrayContaining(['message', 'callback_query', 'inline_query']),
+    );
   });
 
   it('answers an update delivered by webhook, acknowledging before the model answers', async () => {
@@ -38,7 +40,10 @@ describe('webhook mode', () => {
   });
 
   it('rejects a request without the secret header, and a body that is not an update', async () => {
-    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: 'x' } };
+    const update = {
+      update_id: 1,
+      message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: 'x' },
+    };
     const noSecret = await fetch(`${base()}/tg/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -86,7 +91,9 @@ describe('webhook mode', () => {
     expect(report.checks.telegram!.ok).toBe(true);
     const metrics = await (await fetch(`${base()}/metrics`)).text();
     expect(metrics).toMatch(/botctl_updates_total\{type="message"\} \d+/);
-    expect(metrics).toMatch(/botctl_gemini_request_duration_seconds_count\{model="gemini-flash-latest",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(
+      /botctl_gemini_request_duration_seconds_count\{model="gemini-flash-latest",outcome="ok"\} \d+/,
+    );
     expect(metrics).toMatch(/botctl_gemini_tokens_total\{model="gemini-flash-latest",direction="out"\} \d+/);
     expect(metrics).toContain('botctl_active_users{window="1d"}');
     expect(metrics).toContain('botctl_process_cpu_user_seconds_total');

@@ -1,6 +1,6 @@
 /** The broadcast pacer on a virtual clock: spacing, no drift, 429 pauses that hold every sender. */
 import { describe, expect, it } from 'vitest';
-import { createPacer } from '../../src/services/broadcast-pacer.js';
+import { createPacer, createSendPacing } from '../../src/services/broadcast-pacer.js';
 
 /** A virtual clock whose sleeps resolve in time order when run() drives it. */
 function virtualTime(oversleepMs = 0) {
@@ -73,6 +73,44 @@ describe('broadcast pacer', () => {
     const achieved = (starts.length - 1) / (starts.at(-1)! / 1000);
     expect(achieved).toBeGreaterThanOrEqual(25 * 0.95);
     expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(27);
+  });
+
+  it('strict: never two starts closer than one interval, even after a late timer', async () => {
+    const time = virtualTime(7);
+    const pacer = createPacer({ ratePerSecond: 25, now: time.now, sleep: time.sleep, strict: true });
+    const starts: number[] = [];
+    await time.run(
+      (async () => {
+        for (let i = 0; i < 50; i++) {
+          await pacer.take();
+          starts.push(time.now());
+        }
+      })(),
+    );
+    const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('send pacing: slow writes between admit and call cannot bunch calls, and do not slow the rate', async () => {
+    const time = virtualTime();
+    const { admit, calls } = createSendPacing({ ratePerSecond: 25, now: time.now, sleep: time.sleep });
+    const callTimes: number[] = [];
+    await time.run(
+      (async () => {
+        const inFlight: Promise<void>[] = [];
+        for (let i = 0; i < 100; i++) {
+          await admit.take();
+          const writeMs = i % 10 === 0 ? 200 : 5; // every tenth `sending` write is slow
+          inFlight.push(time.sleep(writeMs).then(() => calls.take().then(() => void callTimes.push(time.now()))));
+        }
+        await Promise.all(inFlight);
+      })(),
+    );
+    callTimes.sort((a, b) => a - b);
+    const gaps = callTimes.slice(1).map((at, i) => at - callTimes[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 27.5 - 1e-9);
+    expect(maxInAnyWindow(callTimes, 1000)).toBeLessThanOrEqual(28);
+    expect(callTimes.at(-1)).toBeLessThanOrEqual(99 * 40 + 250);
   });
 
   it('a pause holds every sender, including one already waiting for its slot', async () => {

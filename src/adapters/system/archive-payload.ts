@@ -17,7 +17,10 @@ import { createEncryptStream, openEncrypted } from './crypto-stream.js';
 
 type Payload = BackupManifest['payload'];
 
-/** Level 6 (zlib's default) measured as the knee: level 9 is slower for ~1% smaller SQLite files. */
+/**
+ * zlib's default level. Measured on chat-like text: level 9 came out no smaller and slower;
+ * levels 1-3 ran several times faster for files 10-20% larger. Backups are kept for weeks.
+ */
 const GZIP_LEVEL = 6;
 
 /** I/O failures (no space, no permission) are the operator's to fix; anything else is damage. */

@@ -25,8 +25,8 @@ import { BotctlError } from '../../domain/errors.js';
 const MAGIC = Buffer.from('BOTCTLE1');
 const HEADER_BYTES = 72;
 const TAG_BYTES = 16;
-/** N = 2^15, r = 8: ~32 MiB and ~100 ms per derivation, OWASP's floor for scrypt. */
-const PARAMS = { logN: 15, r: 8, p: 1 };
+/** N = 2^17, r = 8, p = 1: OWASP's minimum for scrypt (128 MiB, a fraction of a second, once per run). */
+const PARAMS = { logN: 17, r: 8, p: 1 };
 const CHECK_LABEL = 'botctl backup key check v1';
 
 interface Keys {

@@ -42,15 +42,21 @@ export function acquireLock(dir: string, name: string, what = name): ProcessLock
       const holder = readHolder(file);
       // A holder on another host (shared volume) cannot be probed: treat it as alive.
       if (holder && (holder.host !== os.hostname() || isAlive(holder.pid))) {
-        throw new BotctlError('LOCKED', `${what} is already running (pid ${holder.pid} since ${holder.since})`, {
-          hint: `wait for it to finish; if no botctl is running, remove ${file}`,
-        });
+        throw new BotctlError(
+          'LOCKED',
+          `${what} is already running (pid ${holder.pid} since ${holder.since})`,
+          {
+            hint: `wait for it to finish; if no botctl is running, remove ${file}`,
+          },
+        );
       }
       // The holder is gone (crash, kill -9) or the file is unreadable: take the lock over.
       fs.rmSync(file, { force: true });
     }
   }
-  throw new BotctlError('LOCKED', `${what} is already running: could not take ${file}`, { hint: 'try again' });
+  throw new BotctlError('LOCKED', `${what} is already running: could not take ${file}`, {
+    hint: 'try again',
+  });
 }
 
 function readHolder(file: string): Holder | undefined {

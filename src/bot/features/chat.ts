@@ -52,7 +52,9 @@ function addressedText(ctx: BotContext): string | undefined {
   const username = ctx.me.username;
   const mention = `@${username}`;
   const mentioned = (ctx.msg?.entities ?? []).some(
-    (e) => e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === mention.toLowerCase(),
+    (e) =>
+      e.type === 'mention' &&
+      text.slice(e.offset, e.offset + e.length).toLowerCase() === mention.toLowerCase(),
   );
   const repliedToBot = ctx.msg?.reply_to_message?.from?.id === ctx.me.id;
   if (!mentioned && !repliedToBot) return undefined;

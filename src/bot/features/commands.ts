@@ -3,7 +3,9 @@ import { Composer, type MiddlewareFn } from 'grammy';
 import { chatKeyOf, conversationKeyOf, threadOptions, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';
 
-export function commandsFeature(deps: AnswerDeps & { admitted: MiddlewareFn<BotContext> }): Composer<BotContext> {
+export function commandsFeature(
+  deps: AnswerDeps & { admitted: MiddlewareFn<BotContext> },
+): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const reply = (ctx: BotContext, key: string, params?: Record<string, string | number>) =>
     ctx.reply(ctx.t(key, params), { ...threadOptions(ctx), parse_mode: 'HTML' });

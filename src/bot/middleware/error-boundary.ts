@@ -22,7 +22,9 @@ export function errorBoundary(deps: { log: Log; metrics: Metrics }): MiddlewareF
       const key = error.code === 'INTERNAL' ? 'error-internal' : error.localeKey;
       await ctx
         .reply(ctx.t(key, { ...error.params }), threadOptions(ctx))
-        .catch((sendError: unknown) => deps.log.warn({ err: sendError, updateId: ctx.update.update_id }, 'apology not sent'));
+        .catch((sendError: unknown) =>
+          deps.log.warn({ err: sendError, updateId: ctx.update.update_id }, 'apology not sent'),
+        );
     }
   };
 }

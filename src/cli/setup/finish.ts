@@ -41,14 +41,17 @@ export interface FinishInput {
 export function writeSetupConfig(
   plan: Plan,
   input: PlanInput,
-): { file: Record<string, unknown>; hadFile: boolean } {
+): { file: Record<string, unknown>; hadFile: boolean; tightened: boolean } {
   const { dataDir } = input;
   const file = finalFile(plan.draft, dataDir, input.given, input.existing);
   // Rules across keys (webhook mode needs its URL and secret) are checked here, before anything is written.
   loadConfig({ dataDir, env: process.env, file, readFile: (p) => fs.readFileSync(p, 'utf8') });
   const hadFile = fs.existsSync(configFilePath(dataDir));
   writeConfigFile(dataDir, file);
-  return { file, hadFile };
+  // A data dir made beforehand (by hand, by a package) may be readable by others; it now holds secrets.
+  const tightened = (fs.statSync(dataDir).mode & 0o077) !== 0;
+  if (tightened) fs.chmodSync(dataDir, 0o700);
+  return { file, hadFile, tightened };
 }
 
 export async function finishSetup(input: FinishInput): Promise<SetupResult> {

@@ -12,14 +12,12 @@ import { defaultDatabasePath, type Draft } from './draft.js';
 
 export const DEFAULT_MODEL = 'gemini-flash-latest';
 const TELEGRAM_ROOT = 'https://api.telegram.org';
-const CHECK_TIMEOUT_MS = 15_000;
+/** Gemini's model list; Telegram's probes keep their own deadline. */
+const CHECK_TIMEOUT_MS = 20_000;
 
 export function checkTelegram(probes: Probes, draft: Draft): Promise<BotIdentity> {
   const apiRoot = (draft.telegramApiRoot as string | undefined) ?? TELEGRAM_ROOT;
-  return probes.telegramBot(
-    { token: draft.telegramToken as string, apiRoot },
-    AbortSignal.timeout(CHECK_TIMEOUT_MS),
-  );
+  return probes.telegramBot({ token: draft.telegramToken as string, apiRoot });
 }
 
 export function listModels(probes: Probes, draft: Draft): Promise<ModelInfo[]> {

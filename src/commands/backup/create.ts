@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
-import { BackupCommand, passphraseFlags } from '../../cli/backup-command.js';
+import { BACKUP_SHAPE, BackupCommand, passphraseFlags } from '../../cli/backup-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import { formatBytes } from '../../domain/backup-rules.js';
 import type { CreateResult } from '../../services/backup.js';
 
@@ -8,7 +10,8 @@ export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
   static override description =
     'Copies the whole database (SQLite online backup, or pg_dump for PostgreSQL) with its migration ledger into ' +
     '<backupDir>/<id>/: manifest.json and one compressed, optionally encrypted payload, then reads it back to verify it. ' +
-    'Safe in cron: another backup running exits 75; nothing but result lines is printed off a terminal.';
+    'Safe in cron: another backup running exits 75; nothing but result lines is printed off a terminal.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> backup create',
     'BOTCTL_BACKUP_PASSPHRASE_FILE=/run/secrets/backup <%= config.bin %> backup create --json',
@@ -21,6 +24,8 @@ export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
       default: true,
     }),
   };
+
+  static jsonShape: JsonShape = { ...(BACKUP_SHAPE as object), durationMs: 'number', verified: 'boolean' };
 
   async run(): Promise<CreateResult> {
     const backups = await this.backups();

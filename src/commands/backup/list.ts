@@ -1,10 +1,15 @@
-import { BackupCommand } from '../../cli/backup-command.js';
+import { BACKUP_SHAPE, BackupCommand } from '../../cli/backup-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import { formatBytes } from '../../domain/backup-rules.js';
 import type { BackupSummary } from '../../services/backup.js';
 
 export default class BackupList extends BackupCommand<typeof BackupList> {
   static override summary = 'List backups, newest first';
+  static override description =
+    'Reads each manifest.json in the backup directory; nothing is decrypted or unpacked.' + EXIT_CODES_HELP;
   static override examples = ['<%= config.bin %> backup list', '<%= config.bin %> backup list --json'];
+  static jsonShape: JsonShape = { dir: 'string', backups: [BACKUP_SHAPE], unreadable: ['string'] };
 
   async run(): Promise<{ dir: string; backups: BackupSummary[]; unreadable: string[] }> {
     const backups = await this.backups();

@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
-import { BackupCommand } from '../../cli/backup-command.js';
+import { BACKUP_SHAPE, BackupCommand } from '../../cli/backup-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import { parseAge } from '../../domain/backup-rules.js';
 import type { PruneResult } from '../../services/backup.js';
 
@@ -7,7 +9,8 @@ export default class BackupPrune extends BackupCommand<typeof BackupPrune> {
   static override summary = 'Delete old backups';
   static override description =
     'Keeps the newest --keep backups and/or deletes those older than --older-than. With both, a backup goes only ' +
-    'when it is outside the newest N and older than the age. --dry-run lists what would go.';
+    'when it is outside the newest N and older than the age. --dry-run lists what would go.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> backup prune --keep 7',
     '<%= config.bin %> backup prune --keep 3 --older-than 30d --dry-run',
@@ -17,6 +20,8 @@ export default class BackupPrune extends BackupCommand<typeof BackupPrune> {
     'older-than': Flags.string({ description: 'delete backups older than this: 90m, 12h, 30d, 2w' }),
     'dry-run': Flags.boolean({ description: 'list what would be deleted, delete nothing' }),
   };
+
+  static jsonShape: JsonShape = { dryRun: 'boolean', removed: [BACKUP_SHAPE], kept: 'number' };
 
   async run(): Promise<PruneResult> {
     const olderThan = this.flags['older-than'];

@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { BackupCommand, passphraseFlags } from '../../cli/backup-command.js';
+import { BackupCommand, passphraseFlags, RESTORE_SHAPE } from '../../cli/backup-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import type { RestoreResult } from '../../services/backup.js';
 
 export default class BackupRestore extends BackupCommand<typeof BackupRestore> {
@@ -7,7 +9,8 @@ export default class BackupRestore extends BackupCommand<typeof BackupRestore> {
   static override description =
     'Stop the bot first. Verifies the backup before touching anything and refuses a backup from a newer botctl ' +
     '(SCHEMA_NEWER). An existing database is replaced only with --force, after a safety backup of it. ' +
-    'SQLite: the checked copy is renamed over the file (atomic); PostgreSQL: pg_restore --clean in one transaction.';
+    'SQLite: the checked copy is renamed over the file (atomic); PostgreSQL: pg_restore --clean in one transaction.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> backup restore 20260131-120000-a1b2 --force',
     '<%= config.bin %> backup restore ./backups/20260131-120000-a1b2 --passphrase-file key.txt --json',
@@ -22,6 +25,8 @@ export default class BackupRestore extends BackupCommand<typeof BackupRestore> {
     ...passphraseFlags,
     force: Flags.boolean({ description: 'replace an existing database (a safety backup is taken first)' }),
   };
+
+  static jsonShape: JsonShape = RESTORE_SHAPE;
 
   async run(): Promise<RestoreResult> {
     const { args } = await this.parse(BackupRestore);

@@ -5,7 +5,10 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
   static override summary = 'Roll back database migrations';
   static override description =
     'Runs the down scripts in reverse order. Without --to, rolls back the last migration; --to -1 empties the schema.';
-  static override examples = ['<%= config.bin %> migrate down', '<%= config.bin %> migrate down --to 0 --json'];
+  static override examples = [
+    '<%= config.bin %> migrate down',
+    '<%= config.bin %> migrate down --to 0 --json',
+  ];
   static override flags = {
     to: Flags.integer({ description: 'the migration id that stays applied (-1: none)', min: -1 }),
   };
@@ -14,7 +17,11 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
     const { migrator } = await this.app();
     const reverted = await migrator.down(this.flags.to);
     const status = await migrator.status();
-    this.say(reverted.length === 0 ? 'Nothing to roll back.' : `Rolled back ${reverted.length}: ${reverted.join(', ')}`);
+    this.say(
+      reverted.length === 0
+        ? 'Nothing to roll back.'
+        : `Rolled back ${reverted.length}: ${reverted.join(', ')}`,
+    );
     return { reverted, current: status.current };
   }
 }

@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolvePassphrase } from '../../cli/backup-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import { BotctlError } from '../../domain/errors.js';
 import type { PreMigrateResult } from '../../services/backup.js';
 
@@ -9,7 +11,8 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
   static override description =
     'Applies pending migrations in order, each in its own transaction. Refuses a database that is newer than this botctl. ' +
     'When the database already has applied migrations, takes a verified backup first (`botctl backup`, encrypted with ' +
-    'BOTCTL_BACKUP_PASSPHRASE[_FILE] when set); --no-backup skips it.';
+    'BOTCTL_BACKUP_PASSPHRASE[_FILE] when set); --no-backup skips it.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> migrate up',
     '<%= config.bin %> migrate up --to 3 --json',
@@ -22,6 +25,14 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
       allowNo: true,
       default: true,
     }),
+  };
+
+  /** backup is {id, path} or null; backupDecision: backup, empty-database, nothing-pending or skipped. */
+  static jsonShape: JsonShape = {
+    applied: ['string'],
+    current: 'number',
+    backup: 'unknown',
+    backupDecision: 'string',
   };
 
   async run(): Promise<{

@@ -28,7 +28,8 @@ export function webhookRoute(deps: WebhookDeps): FastifyPluginAsync {
         return reply.code(400).send({ ok: false, error: 'not a Telegram update' });
       }
       const result = await deps.accept(update as { update_id: number } & Record<string, unknown>);
-      if (result === 'busy') return reply.code(503).header('retry-after', '5').send({ ok: false, error: 'busy' });
+      if (result === 'busy')
+        return reply.code(503).header('retry-after', '5').send({ ok: false, error: 'busy' });
       return reply.code(200).send({ ok: true, result });
     });
   };

@@ -39,12 +39,8 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
         sql`select ${m.latencyMs} as v from ${m} indexed by messages_latency_idx
             where ${answers} order by ${m.latencyMs} limit 2 offset ${offset}`,
       );
-      return roundLatency(
-        interpolate(
-          rows.map((r) => r.v),
-          frac,
-        ),
-      );
+      const values = rows.map((r) => r.v);
+      return roundLatency(interpolate(values, frac));
     };
     return { samples, p50Ms: at(0.5), p95Ms: at(0.95) };
   }
@@ -70,6 +66,7 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
         select ${m.model} as model, count(*) as n, sum(${m.tokensIn}) as tokensIn, sum(${m.tokensOut}) as tokensOut,
           count(${m.latencyMs}) as timed
         from ${m} where ${m.role} = 'model' and ${inPeriod(since, until)} group by ${m.model}`);
+      const timed = models.reduce((sum, row) => sum + num(row.timed), 0);
       return {
         users: {
           total: num(people?.total),
@@ -86,11 +83,7 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
           audioSeconds: num(usage?.audioSeconds),
           images: num(usage?.images),
         },
-        latency: latency(
-          since,
-          until,
-          models.reduce((sum, row) => sum + num(row.timed), 0),
-        ),
+        latency: latency(since, until, timed),
       };
     },
 
