@@ -40,10 +40,11 @@ export function createUsersService(deps: {
       });
     }
     const name = USERNAME.exec(text)?.[1];
-    if (!name)
+    if (!name) {
       throw new BotctlError('USAGE', `"${ref}" is neither a Telegram id nor a @username`, {
         hint: 'e.g. 123456789 or @ann',
       });
+    }
     const found = await users.list({ username: name, limit: 2 });
     if (found.length === 1) return found[0]!;
     if (found.length === 0) {

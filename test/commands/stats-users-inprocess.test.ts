@@ -102,6 +102,28 @@ describe('botctl users (in-process)', () => {
     expect(quota.stdout).toContain('  over the tokens quota: the bot refuses until midnight UTC\n');
   });
 
+  it('resolves ids and usernames: not found, ambiguous, malformed; filters by recent activity', async () => {
+    const failure = async (argv: string[]) => {
+      const result = await run(UsersShow, argv);
+      return [result.exitCode, result.error?.message];
+    };
+    expect(await failure(['424242'])).toEqual([1, 'No user with Telegram id 424242']);
+    expect(await failure(['not a name!'])).toEqual([
+      2,
+      '"not a name!" is neither a Telegram id nor a @username',
+    ]);
+    // A username that changed hands: both rows still carry it until the first user writes again.
+    await db.repos.users.upsertFromTelegram({ ...people.eve, telegramId: 7100 });
+    expect(await failure(['@EVE'])).toEqual([
+      2,
+      '@EVE matches more than one user (a username changed hands)',
+    ]);
+    await db.repos.users.upsertFromTelegram(people.fay, new Date());
+    expect((await run(UsersList, ['--active-days', '2'])).stdout).toMatch(
+      /^7006 .*\n7100 .*\n1-2 of 2 users\n$/,
+    );
+  });
+
   it('changes status and role with one line each, and warns when nothing applies', async () => {
     expect((await run(UsersBan, ['7003'])).stdout).toBe('7003: status stays banned (nothing changed)\n');
     expect((await run(UsersBan, ['7006'])).stdout).toBe(
