@@ -11,6 +11,7 @@ import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { secretValues, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { cacheNamespace } from './cache-namespace.js';
 import type { BackupService } from '../services/backup.js';
 
 export interface App {
@@ -47,6 +48,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   let messenger: Messenger | undefined;
   let backups: Promise<BackupService> | undefined;
   let cache: Promise<Cache> | undefined;
+  let lastWarningAt = 0;
   const db = await openDatabase({
     url: config.databaseUrl,
     cipher,
@@ -79,8 +81,13 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       return (cache ??= import('../adapters/cache/index.js').then(({ createCache }) =>
         createCache({
           url: config.redisUrl,
-          namespace: 'botctl',
-          onError: (error) => logger.warn({ err: error }, 'cache unavailable, continuing without it'),
+          namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
+          // An outage fails every request; one warning a minute says it without flooding.
+          onError: (error) => {
+            if (Date.now() - lastWarningAt < 60_000) return;
+            lastWarningAt = Date.now();
+            logger.warn({ err: error }, 'cache unavailable, continuing without it');
+          },
         }),
       ));
     },

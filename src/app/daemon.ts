@@ -140,7 +140,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             'shutdown timeout: unfinished answers will be replayed on next start',
           );
         await http.close();
-        await services.close();
         log.info({}, 'botctl stopped');
         await app.close();
       })());

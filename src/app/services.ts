@@ -3,8 +3,6 @@
  * policy, access and chat services, metrics and the readiness report. Part of the
  * composition root, so it may import adapters.
  */
-import { createHash } from 'node:crypto';
-import { createCache } from '../adapters/cache/index.js';
 import { createGeminiChatModel } from '../adapters/gemini/index.js';
 import { createCircuitBreaker } from '../domain/circuit-breaker.js';
 import { createRetryPolicy } from '../domain/retry-policy.js';
@@ -22,32 +20,13 @@ import { createMetrics } from './metrics.js';
 
 const DAY_MS = 86_400_000;
 
-/**
- * Cached users carry database row ids, so a cache shared by two bots, or surviving a switch
- * to another database, must not serve one database's rows to another: the namespace names
- * both the bot (its numeric id, not the secret) and the database (a hash of its URL).
- */
-export function cacheNamespace(token: string, databaseUrl: string): string {
-  const botId = /^(\d+):/.exec(token)?.[1] ?? 'bot';
-  return `botctl:${botId}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 10)}`;
-}
-
 export async function createServices(app: App) {
   const { config, repos, logger } = app;
   const now = () => new Date();
   const metrics = createMetrics({
     activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
   });
-  let lastCacheWarning = 0;
-  const cache = await createCache({
-    url: config.redisUrl,
-    namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
-    onError: (error) => {
-      if (Date.now() - lastCacheWarning < 60_000) return;
-      lastCacheWarning = Date.now();
-      logger.warn({ err: error }, 'cache unavailable, continuing without it');
-    },
-  });
+  const cache = await app.cache();
   const model = createGeminiChatModel({
     apiKey: config.geminiApiKey!,
     baseUrl: config.geminiBaseUrl,
@@ -129,6 +108,5 @@ export async function createServices(app: App) {
     metrics,
     readiness,
     cacheKind: cache.kind,
-    close: () => cache.close(),
   };
 }

@@ -12,12 +12,16 @@ import { USERS_EXPORT_SHAPE, USERS_FORGET_SHAPE } from '../../src/cli/export-sha
 import { shapeErrors } from '../../src/cli/json-shape.js';
 import type { Repositories } from '../../src/domain/ports.js';
 import type { UserExport } from '../../src/domain/transcript.js';
-import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { createCache } from '../../src/adapters/cache/index.js';
+import { cacheNamespace } from '../../src/app/cache-namespace.js';
+import { accessCacheKeys } from '../../src/services/access.js';
+import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
 import { buttonsOf, chatter, type Chatter } from '../helpers/chat-ui.js';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
 
 let nextChat = 92_000;
+const REDIS_URL = 'redis://127.0.0.1:6379';
 
 describe.each(DIALECTS)('data rights on %s', (dialect) => {
   let h: Harness;
@@ -31,6 +35,7 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       env: {
         BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
         BOTCTL_QUOTAS: '{"user":{"messagesPerDay":50,"tokensPerDay":0}}',
+        BOTCTL_REDIS_URL: REDIS_URL,
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
       },
     });
@@ -160,6 +165,8 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       const env = {
         BOTCTL_DATA_DIR: dataDir,
         BOTCTL_DATABASE_URL: h.db.url,
+        BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
+        BOTCTL_REDIS_URL: REDIS_URL,
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
       };
       const tid = String(c.chatId);
@@ -186,12 +193,22 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       expect(parseEnvelope(refused.stdout).error?.code).toBe('USAGE');
       expect(await userOf(c)).not.toBeNull();
 
+      // The daemon's shared cache holds the user; forgetting must clear the daemon's keys.
+      const daemonCache = await createCache({
+        url: REDIS_URL,
+        namespace: cacheNamespace(TEST_TOKEN, h.db.url),
+      });
+      const [userKey] = accessCacheKeys(c.chatId);
+      expect(await daemonCache.get(userKey!)).toBeDefined();
+
       const forgot = await runCli(['users', 'forget', tid, '--yes', '--json'], env);
       expect(forgot.exitCode, forgot.stdout + forgot.stderr).toBe(0);
       const report = parseEnvelope(forgot.stdout).result;
       expect(shapeErrors(report, USERS_FORGET_SHAPE)).toEqual([]);
       expect(report).toEqual({ telegramId: c.chatId, conversations: 1, messages: 2, usageDays: 1 });
       expect(await userOf(c)).toBeNull();
+      expect(await daemonCache.get(userKey!)).toBeUndefined();
+      await daemonCache.close();
 
       const missing = await runCli(['users', 'export', tid, '--json'], env);
       expect(missing.exitCode).toBe(1);
