@@ -63,22 +63,36 @@ export function buildSystemInstruction(input: SystemInstructionInput): string {
  * pattern, so it reads the same to the model on every ICU version.
  */
 function localDateTime(now: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    weekday: 'long',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(now);
+  const parts = promptClock(zone).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
   const offset = part('timeZoneName').replace('GMT', 'UTC');
   const date = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
   return `${part('weekday')}, ${date} (${zone}, ${offset === 'UTC' ? 'UTC+00:00' : offset})`;
+}
+
+/**
+ * Building an Intl.DateTimeFormat costs more than the rest of the prompt, so one is kept per
+ * zone. Zones reach here already validated, and there are only a few hundred of them.
+ */
+const promptClocks = new Map<string, Intl.DateTimeFormat>();
+function promptClock(zone: string): Intl.DateTimeFormat {
+  let clock = promptClocks.get(zone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      weekday: 'long',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    });
+    promptClocks.set(zone, clock);
+  }
+  return clock;
 }
 
 export function maxOutputTokensFor(detailLevel: DetailLevel): number {

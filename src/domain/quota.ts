@@ -70,13 +70,20 @@ export function nextResetAt(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
+/** Valid zones seen so far: checking one builds an Intl.DateTimeFormat, which is slow. */
+const knownZones = new Set<string>();
+
 export function isValidTimeZone(timeZone: string): boolean {
+  if (knownZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone });
-    return true;
   } catch {
     return false;
   }
+  // Only valid names are kept; spelling variants ("asia/tokyo") are valid too, hence the cap.
+  if (knownZones.size >= 2000) knownZones.clear();
+  knownZones.add(timeZone);
+  return true;
 }
 
 /**

@@ -11,7 +11,7 @@ import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../domain/ans
 import { estimateTokens } from '../domain/context-window.js';
 import type { ChatPart, ChatResult, Repositories } from '../domain/ports.js';
 import { utcDay } from '../domain/quota.js';
-import { buildContext } from './context.js';
+import { buildContext, type LoadedConversation } from './context.js';
 import type { ModelCaller } from './model-caller.js';
 
 export interface TurnDeps {
@@ -20,7 +20,14 @@ export interface TurnDeps {
   config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
   now: () => Date;
   /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: ((event: { user: User; conversationId: number }) => void) | undefined;
+  onAnswered?: ((event: AnsweredEvent) => void) | undefined;
+}
+
+export interface AnsweredEvent {
+  user: User;
+  conversationId: number;
+  /** False when the conversation is known to have a title already (no need to look). */
+  untitled: boolean;
 }
 
 /** A user turn carrying media, stored only once it is answered. */
@@ -54,6 +61,8 @@ export async function runTurn(
     onText?: ((delta: string, soFar: string) => void) | undefined;
     /** A media turn to send and store; `store: false` when a replay already stored it. */
     pending?: MediaTurn & { telegramMessageId: number | null; store: boolean };
+    /** The conversation and its history as the caller read them, including the new user turn. */
+    loaded?: LoadedConversation | undefined;
   },
 ): Promise<Answered> {
   const { repos, caller, config, now } = deps;
@@ -67,6 +76,7 @@ export async function runTurn(
     budgetTokens: config.contextTokens,
     now: now(),
     personas: config.personas,
+    loaded: input.loaded,
   });
   const extra = envelopeInstruction({
     transcript: pending?.transcribe ?? false,
@@ -120,7 +130,7 @@ export async function runTurn(
     tokensIn: result.tokensIn,
     tokensOut: result.tokensOut,
   });
-  deps.onAnswered?.({ user, conversationId });
+  deps.onAnswered?.({ user, conversationId, untitled: input.loaded?.conversation.title == null });
   return {
     kind: 'answered',
     text: parsed.answer,

@@ -13,7 +13,8 @@ import type { Message, User } from '../domain/entities.js';
 import type { ConversationKey, Repositories } from '../domain/ports.js';
 import { utcDay } from '../domain/quota.js';
 import { estimateTokens } from '../domain/context-window.js';
-import { runTurn, type Answered, type MediaTurn } from './chat-turn.js';
+import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './chat-turn.js';
+import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from './model-caller.js';
 
 export type { Answered, MediaTurn } from './chat-turn.js';
@@ -48,7 +49,7 @@ export function createChatService(deps: {
   config: ChatConfig;
   now: () => Date;
   /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: (event: { user: User; conversationId: number }) => void;
+  onAnswered?: (event: AnsweredEvent) => void;
 }) {
   const { repos, now } = deps;
   const conversations = repos.conversations;
@@ -56,8 +57,9 @@ export function createChatService(deps: {
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
     const conversation = await conversations.getOrStart(input.key, now());
-    const recent = await conversations.getContext(conversation.id, 20);
-    const replayed = findReplay(recent, input.telegramMessageId);
+    // One read serves both the replay check and the model's context.
+    const loaded = await loadConversation(conversations, conversation);
+    const replayed = findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId);
     if (replayed?.answer) return { kind: 'already-answered', text: replayed.answer.content };
     if (input.media) {
       const pending = { ...input.media, telegramMessageId: input.telegramMessageId, store: !replayed };
@@ -68,10 +70,11 @@ export function createChatService(deps: {
         signal,
         onText,
         pending,
+        loaded,
       });
     }
     if (!replayed) {
-      await conversations.appendMessage({
+      const stored = await conversations.appendMessage({
         conversationId: conversation.id,
         role: 'user',
         content: input.text,
@@ -79,9 +82,19 @@ export function createChatService(deps: {
         telegramMessageId: input.telegramMessageId,
         createdAt: now(),
       });
+      if (loaded.history.length < HISTORY_WINDOW) loaded.history.push(stored);
       await repos.usage.increment(input.user.id, utcDay(now()), { messages: 1 });
     }
-    return generate(input.user, conversation.id, input);
+    const { signal, onText } = input;
+    return runTurn(turnDeps, { user: input.user, conversationId: conversation.id, signal, onText, loaded });
+  }
+
+  /**
+   * The newest turns, where a replayed update's message would be. The unsummarised history
+   * already holds them unless it filled its window (then newer turns lie beyond it).
+   */
+  async function replayWindow(conversationId: number, history: Message[]): Promise<Message[]> {
+    return history.length < HISTORY_WINDOW ? history : conversations.getContext(conversationId, 20);
   }
 
   /** Regenerates the last answer, or answers a message left unanswered while Gemini was down. */

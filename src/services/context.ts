@@ -4,14 +4,33 @@
  * fit are first folded into the summary by a model call, so context is never dropped
  * silently; if summarising fails, those turns stay unsummarised and are tried again next time.
  */
-import type { Message, User } from '../domain/entities.js';
+import type { Conversation, Message, User } from '../domain/entities.js';
 import type { ChatRequest, ChatTurn, ConversationRepository } from '../domain/ports.js';
 import { buildSummaryPrompt, estimateTokens, planContext } from '../domain/context-window.js';
 import { buildSystemInstruction, maxOutputTokensFor, resolvePersona } from '../domain/prompt.js';
 import type { ModelCaller } from './model-caller.js';
 
 /** Upper bound of unsummarised turns read per request; older ones are summarised first. */
-const HISTORY_WINDOW = 200;
+export const HISTORY_WINDOW = 200;
+
+/** A conversation and its unsummarised turns, as the caller already read them. */
+export interface LoadedConversation {
+  conversation: Conversation;
+  history: Message[];
+}
+
+/** Reads the conversation and the turns its summary does not cover yet. */
+export async function loadConversation(
+  conversations: ConversationRepository,
+  conversation: Conversation,
+): Promise<LoadedConversation> {
+  const history = await conversations.messagesAfter(
+    conversation.id,
+    conversation.summaryUpToMessageId ?? 0,
+    HISTORY_WINDOW,
+  );
+  return { conversation, history };
+}
 
 export async function buildContext(input: {
   conversations: ConversationRepository;
@@ -22,15 +41,13 @@ export async function buildContext(input: {
   budgetTokens: number;
   now: Date;
   personas?: Readonly<Record<string, string>>;
+  /** Already read by the caller (saves two queries on the hot path); read here when absent. */
+  loaded?: LoadedConversation | undefined;
 }): Promise<Omit<ChatRequest, 'signal'>> {
   const { conversations, user } = input;
-  const conversation = await conversations.getById(input.conversationId);
-  let summary = conversation?.summary ?? null;
-  const history = await conversations.messagesAfter(
-    input.conversationId,
-    conversation?.summaryUpToMessageId ?? 0,
-    HISTORY_WINDOW,
-  );
+  const loaded = input.loaded ?? (await loadById(conversations, input.conversationId));
+  let summary = loaded?.conversation.summary ?? null;
+  const history = loaded?.history ?? [];
   const persona = personaFor(user.settings.persona, input.personas);
   const systemInstruction = buildSystemInstruction({
     persona,
@@ -58,6 +75,11 @@ export async function buildContext(input: {
     turns: plan.include.map(toTurn),
     maxOutputTokens: maxOutputTokensFor(user.settings.detailLevel),
   };
+}
+
+async function loadById(conversations: ConversationRepository, id: number) {
+  const conversation = await conversations.getById(id);
+  return conversation ? loadConversation(conversations, conversation) : undefined;
 }
 
 async function summarise(

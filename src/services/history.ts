@@ -121,7 +121,8 @@ export function createHistoryService(deps: {
     },
 
     /** After an answer: names the conversation from its first exchange, in the background. */
-    titleAfterAnswer(event: { user: User; conversationId: number }): void {
+    titleAfterAnswer(event: { user: User; conversationId: number; untitled: boolean }): void {
+      if (!event.untitled) return;
       nameFirstExchange(event.user, event.conversationId).catch((error: unknown) =>
         log.warn({ err: error, conversationId: event.conversationId }, 'conversation title not generated'),
       );

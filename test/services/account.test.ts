@@ -122,9 +122,9 @@ describe('history and privacy services', () => {
     const next = await db.repos.conversations.start(keyOf(owner));
     await db.repos.conversations.appendMessage({ conversationId: next.id, role: 'user', content: 'q' });
     await db.repos.conversations.appendMessage({ conversationId: next.id, role: 'model', content: 'a' });
-    h.titleAfterAnswer({ user: owner, conversationId: next.id });
+    h.titleAfterAnswer({ user: owner, conversationId: next.id, untitled: true });
     await waitFor(() => expect(titleCalls).toBe(1));
-    h.titleAfterAnswer({ user: owner, conversationId: next.id }); // tried once already: no second call
+    h.titleAfterAnswer({ user: owner, conversationId: next.id, untitled: true }); // tried once already: no second call
     expect((await db.repos.conversations.getById(next.id))!.title).toBeNull();
     expect((await h.page(owner, keyOf(owner), -3)).page).toBe(0);
     expect(titleCalls).toBe(1);

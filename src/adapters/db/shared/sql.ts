@@ -1,6 +1,7 @@
 /** SQL fragments that read the same on both dialects. */
 import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { BroadcastStatus, DeliveryStatus } from '../../../domain/entities.js';
+import type { UsageDelta } from '../../../domain/entities.js';
 
 /** `col + excluded.col`, for upserts that add to a counter instead of replacing it. */
 export function plusExcluded(column: Column): SQL {
@@ -43,5 +44,28 @@ export function recipientFields<C extends Column>(userId: C, broadcastId: string
     attempts: sql<number>`0`.as('attempts'),
     error: sql<string | null>`null`.as('error'),
     sentAt: sql<null>`null`.as('sent_at'),
+  };
+}
+
+/** Placeholders of the prepared usage upsert, filled by usageDeltaValues. */
+export const usageDeltaPlaceholders = {
+  userId: sql.placeholder('userId'),
+  day: sql.placeholder('day'),
+  messages: sql.placeholder('messages'),
+  tokensIn: sql.placeholder('tokensIn'),
+  tokensOut: sql.placeholder('tokensOut'),
+  audioSeconds: sql.placeholder('audioSeconds'),
+  images: sql.placeholder('images'),
+};
+
+export function usageDeltaValues(userId: number, day: string, delta: UsageDelta) {
+  return {
+    userId,
+    day,
+    messages: delta.messages ?? 0,
+    tokensIn: delta.tokensIn ?? 0,
+    tokensOut: delta.tokensOut ?? 0,
+    audioSeconds: delta.audioSeconds ?? 0,
+    images: delta.images ?? 0,
   };
 }

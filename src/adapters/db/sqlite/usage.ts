@@ -2,37 +2,34 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { UsageRepository } from '../../../domain/ports.js';
 import { zeroUsage } from '../shared/mapping.js';
-import { plusExcluded } from '../shared/sql.js';
+import { lazy } from '../shared/lazy.js';
+import { plusExcluded, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
 import { dailyUsage } from './schema.js';
 
 export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
   const u = dailyUsage;
+  // Every answer counts usage, so the upsert is built once. One upsert: concurrent
+  // increments add up instead of overwriting each other.
+  const upsert = lazy(() =>
+    db
+      .insert(u)
+      .values(usageDeltaPlaceholders)
+      .onConflictDoUpdate({
+        target: [u.userId, u.day],
+        set: {
+          messages: plusExcluded(u.messages),
+          tokensIn: plusExcluded(u.tokensIn),
+          tokensOut: plusExcluded(u.tokensOut),
+          audioSeconds: plusExcluded(u.audioSeconds),
+          images: plusExcluded(u.images),
+        },
+      })
+      .returning()
+      .prepare(),
+  );
   return {
     async increment(userId, day, delta) {
-      // One upsert: concurrent increments add up instead of overwriting each other.
-      return db
-        .insert(u)
-        .values({
-          userId,
-          day,
-          messages: delta.messages ?? 0,
-          tokensIn: delta.tokensIn ?? 0,
-          tokensOut: delta.tokensOut ?? 0,
-          audioSeconds: delta.audioSeconds ?? 0,
-          images: delta.images ?? 0,
-        })
-        .onConflictDoUpdate({
-          target: [u.userId, u.day],
-          set: {
-            messages: plusExcluded(u.messages),
-            tokensIn: plusExcluded(u.tokensIn),
-            tokensOut: plusExcluded(u.tokensOut),
-            audioSeconds: plusExcluded(u.audioSeconds),
-            images: plusExcluded(u.images),
-          },
-        })
-        .returning()
-        .get();
+      return upsert().get(usageDeltaValues(userId, day, delta))!;
     },
     async get(userId, day) {
       const row = db
