@@ -1,10 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 
 export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
   static override description =
-    'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate.';
+    'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> start',
     '<%= config.bin %> start --mode webhook --auto-migrate',

@@ -18,4 +18,15 @@ describe('exit codes in help and README', () => {
     expect(Stats.description?.endsWith(EXIT_CODES_HELP)).toBe(true);
     expect(UsersList.description?.endsWith(EXIT_CODES_HELP)).toBe(true);
   });
+
+  it('ends the description of every command in the built manifest with them', () => {
+    const { commands } = JSON.parse(
+      fs.readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'),
+    ) as { commands: Record<string, { description?: string }> };
+    expect(Object.keys(commands).length).toBeGreaterThan(20);
+    const without = Object.entries(commands)
+      .filter(([, command]) => !command.description?.endsWith(EXIT_CODES_HELP))
+      .map(([id]) => id);
+    expect(without).toEqual([]);
+  });
 });

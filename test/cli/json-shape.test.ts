@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shapeErrors, type JsonShape } from '../../src/cli/json-shape.js';
 
@@ -32,5 +33,16 @@ describe('shapeErrors', () => {
     expect(shapeErrors({}, ['number'])).toEqual(['$: expected an array, got object']);
     expect(shapeErrors('x', 'text')).toEqual(['$: bad shape "text"']);
     expect(shapeErrors([], 'number')).toEqual(['$: expected number, got array']);
+  });
+});
+
+describe('declared shapes (the built oclif.manifest.json)', () => {
+  it('every command that takes --json declares the shape of its result', () => {
+    const { commands } = JSON.parse(
+      fs.readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'),
+    ) as { commands: Record<string, { flags: Record<string, unknown>; jsonShape?: JsonShape }> };
+    const withJson = Object.entries(commands).filter(([, command]) => 'json' in command.flags);
+    expect(withJson.length).toBeGreaterThan(20);
+    expect(withJson.filter(([, command]) => command.jsonShape === undefined).map(([id]) => id)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { MIXED_AUDIENCE, plainUsers, seedUsers, sendsPerChat } from '../helpers/broadcast-users.js';
 import { parseEnvelope, runCli, spawnCli } from '../helpers/cli.js';
 import { DIALECTS, openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { shapeMismatches } from '../helpers/json-shape.js';
 import { waitFor } from '../helpers/ports.js';
 
 let telegram: FakeTelegram;
@@ -77,6 +78,7 @@ describe.each(DIALECTS)('botctl broadcast on %s (process)', (dialect) => {
         result: { dryRun: true, recipients: 1 },
         warnings: [],
       });
+      expect(shapeMismatches('broadcast', parseEnvelope(json.stdout).result)).toEqual([]);
       expect(await db.repos.broadcasts.list()).toEqual([]);
       expect(telegram.calls).toEqual([]);
     },
@@ -109,10 +111,12 @@ describe.each(DIALECTS)('botctl broadcast on %s (process)', (dialect) => {
         broadcast: { id: summary.id, status: 'done' },
         counts: { sent: 3 },
       });
+      expect(shapeMismatches('broadcast status', status.result)).toEqual([]);
       const list = parseEnvelope((await runCli(['broadcast', 'list', '--json'], env)).stdout);
       expect((list.result as Array<{ broadcast: { id: string } }>).map((r) => r.broadcast.id)).toEqual([
         summary.id,
       ]);
+      expect(shapeMismatches('broadcast list', list.result)).toEqual([]);
     },
     PROCESS_TEST_MS,
   );
@@ -135,13 +139,19 @@ describe.each(DIALECTS)('botctl broadcast on %s (process)', (dialect) => {
       await first;
       const beforeResume = telegram.sentMessages().length;
       expect(beforeResume).toBeLessThan(300);
-      // SQLite resumes with `resume <id>`, Postgres by rerunning the same command (same --id).
+      // SQLite resumes with `resume <id> --json`, Postgres by rerunning the same command (same
+      // --id), printing the one cron line: both are the summary `broadcast resume` declares.
       const again = await runCli(
-        dialect === 'sqlite' ? ['broadcast', 'resume', id, '--rate', '200'] : [...args, '--rate', '200'],
+        dialect === 'sqlite'
+          ? ['broadcast', 'resume', id, '--rate', '200', '--json']
+          : [...args, '--rate', '200'],
         env,
       );
       expect(again.exitCode, again.stderr).toBe(0);
-      const summary = oneJsonLine(again.stdout) as { status: string; thisRun: { unknownAfterCrash: number } };
+      const summary = (
+        dialect === 'sqlite' ? parseEnvelope(again.stdout).result : oneJsonLine(again.stdout)
+      ) as { status: string; thisRun: { unknownAfterCrash: number } };
+      expect(shapeMismatches('broadcast resume', summary)).toEqual([]);
       expect(summary.status).toBe('done');
       const perChat = sendsPerChat(telegram.messages());
       expect(Math.max(...perChat.values())).toBe(1);
@@ -172,6 +182,7 @@ describe('botctl broadcast (process, sqlite)', () => {
       expect(second.stderr).toContain('a broadcast is already running');
       const cancel = await runCli(['broadcast', 'cancel', 'slow', '--json'], env);
       expect(parseEnvelope(cancel.stdout).result).toMatchObject({ broadcast: { status: 'cancelled' } });
+      expect(shapeMismatches('broadcast cancel', parseEnvelope(cancel.stdout).result)).toEqual([]);
       const result = await first;
       expect(result.exitCode, String(result.stderr)).toBe(0);
       expect(oneJsonLine(String(result.stdout))).toMatchObject({ status: 'cancelled', outcome: 'cancelled' });
@@ -213,6 +224,8 @@ describe('botctl broadcast (process, sqlite)', () => {
       telegram.blockUser(blocked!.telegramId);
       const sent = parseEnvelope((await runCli(['broadcast', '--text', 'hi', '--json'], env)).stdout);
       expect(sent).toMatchObject({ status: 'ok', result: { sent: 2, blocked: 1, thisRun: { blocked: 1 } } });
+      expect(shapeMismatches('broadcast', sent.result)).toEqual([]);
+      expect(shapeMismatches('broadcast resume', sent.result), 'a send reports the full summary').toEqual([]);
       expect((await db.repos.users.getById(blocked!.id))?.status).toBe('blocked');
       const missing = await runCli(['broadcast', 'status', 'nope', '--json'], env);
       expect(missing.exitCode).toBe(1);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { shapeMismatches } from '../helpers/json-shape.js';
 import {
   PROCESS_TIMEOUT_MS,
   TOKEN,
@@ -138,7 +139,11 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
 
     const dataDir = tempDataDir();
     expect((await setupUnattended(fakes, dataDir)).exitCode).toBe(0);
-    expect((await runCli(['migrate', 'down'], { BOTCTL_DATA_DIR: dataDir })).exitCode).toBe(0);
+    const down = await runCli(['migrate', 'down', '--json'], { BOTCTL_DATA_DIR: dataDir });
+    expect(down.exitCode, down.stderr).toBe(0);
+    const rolledBack = parseEnvelope(down.stdout).result as { reverted: string[] };
+    expect(shapeMismatches('migrate down', rolledBack)).toEqual([]);
+    expect(rolledBack.reverted).toHaveLength(1);
     const pending = await doctor(dataDir);
     expect(pending.exitCode).toBe(1);
     expect(pending.check('database')).toMatchObject({ status: 'fail', hint: 'run `botctl migrate up`' });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { shapeMismatches } from '../helpers/json-shape.js';
 import {
   GEMINI_KEY,
   TOKEN,
@@ -66,6 +67,7 @@ describe('botctl setup --no-input', { timeout: PROCESS_TIMEOUT_MS }, () => {
     expect(fakes.telegram.sentMessages(77)).toEqual([]);
     const status = await runCli(['migrate', 'status', '--json'], { BOTCTL_DATA_DIR: dataDir });
     expect(parseEnvelope(status.stdout).result).toMatchObject({ pending: 0 });
+    expect(shapeMismatches('migrate status', parseEnvelope(status.stdout).result)).toEqual([]);
     expect(result.stdout).not.toContain(TOKEN);
   });
 

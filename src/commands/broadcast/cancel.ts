@@ -1,12 +1,16 @@
 import { Args } from '@oclif/core';
-import { BroadcastCommand } from '../../cli/broadcast-command.js';
+import { BROADCAST_REPORT_SHAPE, BroadcastCommand } from '../../cli/broadcast-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import type { BroadcastReport } from '../../services/broadcast.js';
 
 export default class BroadcastCancel extends BroadcastCommand<typeof BroadcastCancel> {
   static override summary = 'Cancel a broadcast: a run in progress stops within about a second';
   static override description =
-    'Recipients not yet sent to stay pending and are never sent this broadcast; it cannot be resumed. Needs no lock, so it works while the broadcast runs in another process.';
+    'Recipients not yet sent to stay pending and are never sent this broadcast; it cannot be resumed. Needs no lock, so it works while the broadcast runs in another process.' +
+    EXIT_CODES_HELP;
   static override examples = ['<%= config.bin %> broadcast cancel b-20250101-120000-ab12'];
+  static jsonShape: JsonShape = BROADCAST_REPORT_SHAPE;
   static override args = {
     id: Args.string({ description: 'broadcast id (see broadcast list)', required: true }),
   };

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
-import { BroadcastCommand, rateFlag, type BroadcastSummary } from '../../cli/broadcast-command.js';
+import {
+  BROADCAST_SEND_SHAPE,
+  BroadcastCommand,
+  rateFlag,
+  type BroadcastSummary,
+} from '../../cli/broadcast-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import { ROLES, type BroadcastAudience } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import type { ParseMode } from '../../services/broadcast-content.js';
@@ -11,7 +18,10 @@ const PARSE_MODES: Record<string, ParseMode> = { html: 'HTML', markdown: 'Markdo
 export default class Broadcast extends BroadcastCommand<typeof Broadcast> {
   static override summary = 'Send a message to every user (or a filtered audience), exactly once each';
   static override description =
-    'Records one delivery per recipient, then sends at --rate per second, honouring Telegram 429s. Users who blocked the bot are marked and skipped from then on. Killed or interrupted, it resumes with `broadcast resume <id>` (or the same --id) without sending anyone a second copy. One broadcast runs at a time (a second exits 75).';
+    'Records one delivery per recipient, then sends at --rate per second, honouring Telegram 429s. Users who blocked the bot are marked and skipped from then on. Killed or interrupted, it resumes with `broadcast resume <id>` (or the same --id) without sending anyone a second copy. One broadcast runs at a time (a second exits 75).' +
+    EXIT_CODES_HELP;
+  /** A BroadcastSummary, or with --dry-run only {dryRun: true, recipients}. */
+  static jsonShape: JsonShape = BROADCAST_SEND_SHAPE;
   static override aliases = ['broadcast:send'];
   static override examples = [
     '<%= config.bin %> broadcast --text "We are back **online**" --dry-run',

@@ -1,9 +1,14 @@
-import { BroadcastCommand } from '../../cli/broadcast-command.js';
+import { BROADCAST_REPORT_SHAPE, BroadcastCommand } from '../../cli/broadcast-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 import type { BroadcastReport } from '../../services/broadcast.js';
 
 export default class BroadcastList extends BroadcastCommand<typeof BroadcastList> {
   static override summary = 'List broadcasts, newest first, with their delivery counts';
+  static override description =
+    'Each broadcast as `broadcast status` reports it. Reads only; needs no lock.' + EXIT_CODES_HELP;
   static override examples = ['<%= config.bin %> broadcast list', '<%= config.bin %> broadcast list --json'];
+  static jsonShape: JsonShape = [BROADCAST_REPORT_SHAPE];
 
   async run(): Promise<BroadcastReport[]> {
     const service = await this.service();

@@ -1,10 +1,18 @@
 import { Args } from '@oclif/core';
-import { BroadcastCommand, rateFlag, type BroadcastSummary } from '../../cli/broadcast-command.js';
+import {
+  BROADCAST_SHAPE,
+  BroadcastCommand,
+  rateFlag,
+  type BroadcastSummary,
+} from '../../cli/broadcast-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import type { JsonShape } from '../../cli/json-shape.js';
 
 export default class BroadcastResume extends BroadcastCommand<typeof BroadcastResume> {
   static override summary = 'Continue a broadcast that was interrupted, killed or stopped by an error';
   static override description =
-    'Sends to every recipient still pending. A recipient whose send was in flight when the previous run died is marked failed ("unknown after crash") and not resent: Telegram may already have delivered it, and a broadcast never sends twice.';
+    'Sends to every recipient still pending. A recipient whose send was in flight when the previous run died is marked failed ("unknown after crash") and not resent: Telegram may already have delivered it, and a broadcast never sends twice.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> broadcast resume b-20250101-120000-ab12',
     '<%= config.bin %> broadcast resume b-20250101-120000-ab12 --rate 10 --json',
@@ -13,6 +21,7 @@ export default class BroadcastResume extends BroadcastCommand<typeof BroadcastRe
     id: Args.string({ description: 'broadcast id (see broadcast list)', required: true }),
   };
   static override flags = { rate: rateFlag };
+  static jsonShape: JsonShape = BROADCAST_SHAPE;
 
   async run(): Promise<BroadcastSummary> {
     const { id } = (await this.parse(BroadcastResume)).args;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_EXPORT_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { ENGLISH_TRANSCRIPT_LABELS, renderTranscript, type UserExport } from '../../domain/transcript.js';
@@ -22,7 +23,8 @@ export default class UsersExport extends BaseCommand<typeof UsersExport> {
   static override summary = "Export everything stored about one user (the user's data-rights copy)";
   static override description =
     'Profile, settings, every conversation with its messages, and daily usage, as JSON (default) or a Markdown ' +
-    'transcript. Encrypted fields are decrypted: treat the file like the database. --output writes it with mode 0600.';
+    'transcript. Encrypted fields are decrypted: treat the file like the database. --output writes it with mode 0600.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> users export 123456789 --output user.json',
     '<%= config.bin %> users export 123456789 --markdown > transcript.md',

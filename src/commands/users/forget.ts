@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { BotctlError } from '../../domain/errors.js';
@@ -9,7 +10,8 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
   static override summary = 'Delete everything stored about one user (cannot be undone)';
   static override description =
     'Deletes the user, their conversations and messages, audio records, usage, broadcast deliveries, their ' +
-    'pending updates and cached state. Backups taken earlier still hold them until pruned. Needs --yes.';
+    'pending updates and cached state. Backups taken earlier still hold them until pruned. Needs --yes.' +
+    EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> users export 123456789 --output user.json && <%= config.bin %> users forget 123456789 --yes',
   ];
