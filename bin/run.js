@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The installed `botctl`: runs the compiled commands in dist/ through the oclif manifest.
+import './drizzle-format-hook.js';
 import { execute } from '@oclif/core';
 
 await execute({ dir: import.meta.url });
