@@ -4,7 +4,7 @@ import type { DailyUsage } from '../../../domain/entities.js';
 import type { UsageRepository } from '../../../domain/ports.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
-import { plusExcluded, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
+import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
 import { dailyUsage } from './schema.js';
 
 export function pgUsage(db: PostgresJsDatabase): UsageRepository {
@@ -17,13 +17,7 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
       .values(usageDeltaPlaceholders)
       .onConflictDoUpdate({
         target: [u.userId, u.day],
-        set: {
-          messages: plusExcluded(u.messages),
-          tokensIn: plusExcluded(u.tokensIn),
-          tokensOut: plusExcluded(u.tokensOut),
-          audioSeconds: plusExcluded(u.audioSeconds),
-          images: plusExcluded(u.images),
-        },
+        set: addedUsage(u),
       })
       .returning()
       .prepare('usage_increment'),

@@ -47,6 +47,19 @@ export function recipientFields<C extends Column>(userId: C, broadcastId: string
   };
 }
 
+type UsageColumns = Record<'messages' | 'tokensIn' | 'tokensOut' | 'audioSeconds' | 'images', Column>;
+
+/** The usage upsert's conflict update: each counter adds the delta to what is stored. */
+export function addedUsage(u: UsageColumns) {
+  return {
+    messages: plusExcluded(u.messages),
+    tokensIn: plusExcluded(u.tokensIn),
+    tokensOut: plusExcluded(u.tokensOut),
+    audioSeconds: plusExcluded(u.audioSeconds),
+    images: plusExcluded(u.images),
+  };
+}
+
 /** Placeholders of the prepared usage upsert, filled by usageDeltaValues. */
 export const usageDeltaPlaceholders = {
   userId: sql.placeholder('userId'),

@@ -3,7 +3,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { UsageRepository } from '../../../domain/ports.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
-import { plusExcluded, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
+import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
 import { dailyUsage } from './schema.js';
 
 export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
@@ -16,13 +16,7 @@ export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
       .values(usageDeltaPlaceholders)
       .onConflictDoUpdate({
         target: [u.userId, u.day],
-        set: {
-          messages: plusExcluded(u.messages),
-          tokensIn: plusExcluded(u.tokensIn),
-          tokensOut: plusExcluded(u.tokensOut),
-          audioSeconds: plusExcluded(u.audioSeconds),
-          images: plusExcluded(u.images),
-        },
+        set: addedUsage(u),
       })
       .returning()
       .prepare(),
