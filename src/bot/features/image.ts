@@ -1,12 +1,14 @@
 /**
  * `/image <prompt>` draws a picture; as a reply to a photo it edits that photo ("/image make
  * it blue"). One picture per request, counted against the daily image quota only when made.
+ * /stop cancels a picture still being drawn, as it does an answer.
  */
 import { Composer, InputFile, type MiddlewareFn } from 'grammy';
 import { isBotctlError } from '../../domain/errors.js';
 import type { ImageService } from '../../services/images.js';
 import type { MediaFile } from '../../services/media.js';
-import { threadOptions, type BotContext } from '../context.js';
+import type { InFlight } from '../cancellation.js';
+import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { pickPhoto, rejectMedia } from './media-reply.js';
 
 const CAPTION_LIMIT = 1024;
@@ -15,6 +17,7 @@ const MODEL_FAILURES = new Set(['GEMINI_UNAVAILABLE', 'GEMINI_BLOCKED', 'GEMINI_
 export function imageFeature(deps: {
   admitted: MiddlewareFn<BotContext>;
   images: ImageService;
+  inFlight: InFlight;
   onError: (error: unknown) => void;
 }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -31,14 +34,18 @@ export function imageFeature(deps: {
       const check = await deps.images.check(user, source?.size);
       if (!check.ok) return rejectMedia(ctx, check);
       await ctx.replyWithChatAction('upload_photo', threadOptions(ctx)).catch(deps.onError);
+      const chatKey = chatKeyOf(ctx)!;
+      const controller = deps.inFlight.begin(chatKey);
       try {
-        const picture = await deps.images.create({ user, prompt, ...(source ? { source } : {}) });
+        const { signal } = controller;
+        const picture = await deps.images.create({ user, prompt, signal, ...(source ? { source } : {}) });
         const extension = picture.mimeType.split('/')[1] ?? 'png';
         await ctx.replyWithPhoto(new InputFile(picture.image, `image.${extension}`), {
           ...threadOptions(ctx),
           ...(picture.caption ? { caption: picture.caption.slice(0, CAPTION_LIMIT) } : {}),
         });
       } catch (error) {
+        if (controller.signal.aborted) return; // /stop already answered
         if (!isBotctlError(error)) throw error;
         if (error.code === 'GEMINI_EMPTY') {
           const why = String(error.params.text ?? '');
@@ -50,6 +57,8 @@ export function imageFeature(deps: {
           );
         } else throw error;
         deps.onError(error);
+      } finally {
+        deps.inFlight.end(chatKey, controller);
       }
     });
   });

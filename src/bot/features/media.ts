@@ -37,7 +37,7 @@ export function mediaFeatures(
     photoFeature(withMedia),
     voiceFeature(withMedia),
     documentFeature(withMedia),
-    imageFeature({ admitted: deps.admitted, images: services.images, onError: deps.onError }),
+    imageFeature({ ...deps, images: services.images }),
     ttsButtonFeature({ speech: services.speech, onError: deps.onError }),
     suggestionsFeature({ ...deps, suggestions: services.suggestions }),
   );
