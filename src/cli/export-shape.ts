@@ -59,6 +59,25 @@ export const USER_EXPORT_SHAPE: JsonShape = {
       images: 'number',
     },
   ],
+  deliveries: [
+    {
+      broadcastId: 'string',
+      status: 'string',
+      attempts: 'number',
+      error: 'string|null',
+      sentAt: 'string|null',
+    },
+  ],
+  audio: [
+    {
+      messageId: 'number',
+      durationSec: 'number',
+      mime: 'string|null',
+      size: 'number|null',
+      copyKept: 'boolean',
+      createdAt: 'string',
+    },
+  ],
 };
 
 export const USERS_EXPORT_SHAPE: JsonShape = {

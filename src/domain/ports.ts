@@ -123,6 +123,8 @@ export interface BroadcastRepository {
     detail?: { error?: string; now?: Date },
   ): Promise<void>;
   deliveryCounts(broadcastId: string): Promise<Record<DeliveryStatus, number>>;
+  /** Every delivery to one user, across broadcasts, oldest broadcast first (for the data export). */
+  deliveriesToUser(userId: number): Promise<Delivery[]>;
 }
 
 export interface ApiKeyRepository {
@@ -143,6 +145,8 @@ export interface AudioFileRepository {
   add(file: Omit<AudioFile, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<AudioFile>;
   /** The audio rows of one message, oldest first. */
   listByMessage(messageId: number): Promise<AudioFile[]>;
+  /** The audio rows of every message in the user's conversations, oldest first (for the data export). */
+  listByUser(userId: number): Promise<AudioFile[]>;
 }
 
 /** The inbox behind "at least once, answered once": updates are stored before acknowledging them. */

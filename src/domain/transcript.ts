@@ -1,9 +1,19 @@
 /**
  * The shape of a data export (everything stored about one user) and its readable Markdown
  * form. Field names stay as in the JSON; headings and speaker names come from the caller,
- * so the bot can render them in the user's language and the CLI in English.
+ * so the bot can render them in the user's language and the CLI in English. Longer than most
+ * files: the export's shape, its mapping from entities and its Markdown form change together.
  */
-import type { Conversation, DailyUsage, Message, User, UserSettings } from './entities.js';
+import type {
+  AudioFile,
+  Conversation,
+  DailyUsage,
+  Delivery,
+  DeliveryStatus,
+  Message,
+  User,
+  UserSettings,
+} from './entities.js';
 
 export interface ExportedMessage {
   id: number;
@@ -26,7 +36,34 @@ export interface ExportedConversation {
   messages: ExportedMessage[];
 }
 
+/** One broadcast sent (or queued) to the user: Telegram's error when it failed, sentAt once it went out. */
+export interface ExportedDelivery {
+  broadcastId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+  sentAt: string | null;
+}
+
+/**
+ * One audio message the user sent (voice note, audio file or video note), linked to the message
+ * that holds its transcript. Telegram's file_id and file_unique_id are left out: they are the
+ * bot's handles for fetching the file from Telegram (file_id works only with this bot's token),
+ * tell the user nothing, and the recording itself is in their own chat. The stored path is the
+ * server's file layout; whether a copy is kept (keepAudio) is what concerns the user. There is
+ * no kind column: every row is audio the user sent (spoken answers get no row), mime gives the format.
+ */
+export interface ExportedAudio {
+  messageId: number;
+  durationSec: number;
+  mime: string | null;
+  size: number | null;
+  copyKept: boolean;
+  createdAt: string;
+}
+
 export interface UserExport {
+  /** Bumped when a field changes meaning or goes away; added fields keep it (readers of 1 still work). */
   format: 1;
   exportedAt: string;
   profile: Omit<User, 'id' | 'settings' | 'createdAt' | 'lastSeenAt'> & {
@@ -36,6 +73,8 @@ export interface UserExport {
   settings: UserSettings;
   conversations: ExportedConversation[];
   usage: Omit<DailyUsage, 'userId'>[];
+  deliveries: ExportedDelivery[];
+  audio: ExportedAudio[];
 }
 
 export interface TranscriptLabels {
@@ -43,6 +82,8 @@ export interface TranscriptLabels {
   profile: string;
   settings: string;
   usage: string;
+  deliveries: string;
+  audio: string;
   conversations: string;
   untitled: string;
   user: string;
@@ -51,18 +92,32 @@ export interface TranscriptLabels {
   none: string;
 }
 
-export const ENGLISH_TRANSCRIPT_LABELS: TranscriptLabels = {
-  heading: 'Your data',
-  profile: 'Profile',
-  settings: 'Settings',
-  usage: 'Usage per day (UTC)',
-  conversations: 'Conversations',
-  untitled: 'Untitled',
-  user: 'You',
-  model: 'Assistant',
-  summary: 'Summary of earlier turns',
-  none: 'none',
+/**
+ * The locale key of each label: the bot reads them in the user's language, the CLI from
+ * en.ftl, so the text lives in src/locales only.
+ */
+export const TRANSCRIPT_LABEL_KEYS: Readonly<Record<keyof TranscriptLabels, string>> = {
+  heading: 'export-label-heading',
+  profile: 'export-label-profile',
+  settings: 'export-label-settings',
+  usage: 'export-label-usage',
+  deliveries: 'export-label-deliveries',
+  audio: 'export-label-audio',
+  conversations: 'export-label-conversations',
+  untitled: 'history-untitled',
+  user: 'export-label-user',
+  model: 'export-label-model',
+  summary: 'export-label-summary',
+  none: 'export-label-none',
 };
+
+export function transcriptLabels(translate: (key: string) => string): TranscriptLabels {
+  const labels = {} as Record<keyof TranscriptLabels, string>;
+  for (const label of Object.keys(TRANSCRIPT_LABEL_KEYS) as (keyof TranscriptLabels)[]) {
+    labels[label] = translate(TRANSCRIPT_LABEL_KEYS[label]);
+  }
+  return labels;
+}
 
 export function exportedConversation(conversation: Conversation, messages: Message[]): ExportedConversation {
   return {
@@ -85,6 +140,41 @@ export function exportedConversation(conversation: Conversation, messages: Messa
   };
 }
 
+export function exportedDelivery(d: Delivery): ExportedDelivery {
+  return {
+    broadcastId: d.broadcastId,
+    status: d.status,
+    attempts: d.attempts,
+    error: d.error,
+    sentAt: d.sentAt?.toISOString() ?? null,
+  };
+}
+
+export function exportedAudio(a: AudioFile): ExportedAudio {
+  return {
+    messageId: a.messageId,
+    durationSec: a.durationSec,
+    mime: a.mime,
+    size: a.size,
+    copyKept: a.storedPath !== null,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+/** `- key: value, ...` in JSON field names, instants through `date`, absent values as `none`. */
+function fieldLine(
+  entry: object,
+  instants: readonly string[],
+  none: string,
+  date: (iso: string) => string,
+): string {
+  const shown = Object.entries(entry).map(([key, value]) => {
+    if (value === null) return `${key}: ${none}`;
+    return `${key}: ${instants.includes(key) ? date(String(value)) : String(value).replace(/\n/g, ' ')}`;
+  });
+  return `- ${shown.join(', ')}`;
+}
+
 /** Markdown for people; `date` formats an ISO instant (in the reader's zone). */
 export function renderTranscript(
   data: UserExport,
@@ -105,6 +195,12 @@ export function renderTranscript(
       `- ${u.day}: messages ${u.messages}, tokens ${u.tokensIn}/${u.tokensOut}, images ${u.images}, audio ${u.audioSeconds} s`,
     );
   }
+  out.push('', `## ${labels.deliveries}`, '');
+  if (data.deliveries.length === 0) out.push(labels.none);
+  for (const d of data.deliveries) out.push(fieldLine(d, ['sentAt'], labels.none, date));
+  out.push('', `## ${labels.audio}`, '');
+  if (data.audio.length === 0) out.push(labels.none);
+  for (const a of data.audio) out.push(fieldLine(a, ['createdAt'], labels.none, date));
   out.push('', `## ${labels.conversations}`);
   if (data.conversations.length === 0) out.push('', labels.none);
   for (const c of data.conversations) {

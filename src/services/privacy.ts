@@ -7,7 +7,13 @@
 import type { User } from '../domain/entities.js';
 import { BotctlError } from '../domain/errors.js';
 import type { Cache, Repositories } from '../domain/ports.js';
-import { exportedConversation, type ExportedConversation, type UserExport } from '../domain/transcript.js';
+import {
+  exportedAudio,
+  exportedConversation,
+  exportedDelivery,
+  type ExportedConversation,
+  type UserExport,
+} from '../domain/transcript.js';
 import { accessCacheKeys } from './access.js';
 import { historyCacheKeys } from './history.js';
 import { settingsCacheKeys } from './settings.js';
@@ -24,7 +30,7 @@ const CONFIRM_WAIT_MS = 10 * 60_000;
 const confirmKey = (telegramId: number) => `forget-confirm:${telegramId}`;
 
 export function createPrivacyService(deps: {
-  repos: Pick<Repositories, 'users' | 'conversations' | 'usage'>;
+  repos: Pick<Repositories, 'users' | 'conversations' | 'usage' | 'broadcasts' | 'audioFiles'>;
   cache: Cache;
   now: () => Date;
   /** Whether message content, summaries and own prompts are sealed at rest (config encryptionKeys). */
@@ -55,6 +61,8 @@ export function createPrivacyService(deps: {
   async function collect(user: User): Promise<UserExport> {
     const { id: _id, settings, createdAt, lastSeenAt, ...profile } = user;
     const usage = await repos.usage.listByUser(user.id);
+    const deliveries = await repos.broadcasts.deliveriesToUser(user.id);
+    const audio = await repos.audioFiles.listByUser(user.id);
     return {
       format: 1,
       exportedAt: now().toISOString(),
@@ -62,6 +70,8 @@ export function createPrivacyService(deps: {
       settings,
       conversations: await conversationsOf(user.id),
       usage: usage.map(({ userId: _u, ...day }) => day),
+      deliveries: deliveries.map(exportedDelivery),
+      audio: audio.map(exportedAudio),
     };
   }
 

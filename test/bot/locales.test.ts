@@ -14,6 +14,7 @@ import { DETAIL_LEVELS, VOICE_REPLY_MODES } from '../../src/domain/entities.js';
 import { BotctlError, ERROR_CODES, type ErrorCode } from '../../src/domain/errors.js';
 import { BUILTIN_PERSONA_IDS } from '../../src/domain/personas.js';
 import { INTERFACE_LANGUAGES } from '../../src/domain/settings-rules.js';
+import { TRANSCRIPT_LABEL_KEYS } from '../../src/domain/transcript.js';
 
 const root = fileURLToPath(new URL('../../src/', import.meta.url));
 const KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -111,6 +112,11 @@ describe('locales', () => {
     expect(
       familyKeys.filter((k) => !en.keys.includes(k)),
       'family keys not defined',
+    ).toEqual([]);
+    // Export labels are looked up through a key table (the bot and the CLI share it).
+    expect(
+      Object.values(TRANSCRIPT_LABEL_KEYS).filter((k) => !en.keys.includes(k)),
+      'transcript label keys not defined',
     ).toEqual([]);
   });
 

@@ -434,6 +434,58 @@ export function describeRepositoryContract(dialect: Dialect): void {
         await repos.conversations.deleteMessage(message.id);
         expect(await count('audio_files where message_id = ?', [message.id])).toBe(0);
       });
+
+      it("lists one user's audio rows across conversations, oldest first, and no one else's", async () => {
+        // Sealed message content must not get in the way of the join.
+        const sealed = (await db.reopen(createFieldCipher([keyA]))).repos;
+        const [ann, bob] = [
+          await sealed.users.upsertFromTelegram(profile()),
+          await sealed.users.upsertFromTelegram(profile()),
+        ];
+        const voiceIn = async (user: User, threadId: number | null) => {
+          const conv = await sealed.conversations.getOrStart(keyOf(user, threadId));
+          return sealed.conversations.appendMessage({
+            conversationId: conv.id,
+            role: 'user',
+            content: '[voice 0:07] привет 🎙',
+          });
+        };
+        const [annFirst, bobOnly, annSecond] = [
+          await voiceIn(ann, null),
+          await voiceIn(bob, null),
+          await voiceIn(ann, 7),
+        ];
+        const audio = (messageId: number, n: number, storedPath: string | null) =>
+          sealed.audioFiles.add({
+            messageId,
+            fileId: `file-${n}`,
+            fileUniqueId: `unique-${n}`,
+            durationSec: n,
+            mime: n === 3 ? null : 'audio/ogg',
+            size: n === 3 ? null : n * 1000,
+            storedPath,
+            createdAt: new Date(`2025-05-0${n}T08:00:00Z`),
+          });
+        const first = await audio(annFirst.id, 1, null);
+        await audio(bobOnly.id, 2, null);
+        const second = await audio(annSecond.id, 3, 'audio/unique-3.ogg');
+        const third = await audio(annFirst.id, 4, null);
+
+        expect(await sealed.audioFiles.listByUser(ann.id)).toEqual([first, second, third]);
+        expect(second).toEqual({
+          id: second.id,
+          messageId: annSecond.id,
+          fileId: 'file-3',
+          fileUniqueId: 'unique-3',
+          durationSec: 3,
+          mime: null,
+          size: null,
+          storedPath: 'audio/unique-3.ogg',
+          createdAt: new Date('2025-05-03T08:00:00Z'),
+        });
+        expect((await sealed.audioFiles.listByUser(bob.id)).map((a) => a.fileId)).toEqual(['file-2']);
+        expect(await sealed.audioFiles.listByUser(999_999)).toEqual([]);
+      });
     });
 
     describe('usage', () => {
@@ -711,6 +763,68 @@ export function describeRepositoryContract(dialect: Dialect): void {
           failed: 0,
           blocked: 0,
         });
+      });
+
+      it("lists one user's deliveries across broadcasts, oldest broadcast first, and no one else's", async () => {
+        const [ann, bob] = [await newUser(), await newUser()];
+        if (!ann || !bob) throw new Error('unreachable');
+        // Created out of id order: the order is the broadcasts' creation time.
+        for (const [id, day] of [
+          ['bc-late', '2025-03-02'],
+          ['bc-early', '2025-03-01'],
+          ['bc-bob', '2025-03-03'],
+        ] as const) {
+          await repos.broadcasts.create({
+            id,
+            text: 't',
+            parseMode: null,
+            photo: null,
+            audience: {},
+            ratePerSecond: 5,
+            now: new Date(`${day}T00:00:00Z`),
+          });
+        }
+        await repos.broadcasts.enqueueRecipients('bc-late', [ann.id, bob.id]);
+        await repos.broadcasts.enqueueRecipients('bc-early', [ann.id]);
+        await repos.broadcasts.enqueueRecipients('bc-bob', [bob.id]);
+        await repos.broadcasts.markDelivery('bc-early', ann.id, 'sending');
+        await repos.broadcasts.markDelivery('bc-early', ann.id, 'sent', {
+          now: new Date('2025-03-01T00:00:05Z'),
+        });
+        await repos.broadcasts.markDelivery('bc-late', ann.id, 'failed', {
+          error: 'Bad Request: chat not found',
+        });
+        await repos.broadcasts.markDelivery('bc-late', bob.id, 'sent', {
+          now: new Date('2025-03-02T00:00:01Z'),
+        });
+
+        expect(await repos.broadcasts.deliveriesToUser(ann.id)).toEqual([
+          {
+            broadcastId: 'bc-early',
+            userId: ann.id,
+            telegramId: ann.telegramId,
+            status: 'sent',
+            attempts: 1,
+            error: null,
+            sentAt: new Date('2025-03-01T00:00:05Z'),
+          },
+          {
+            broadcastId: 'bc-late',
+            userId: ann.id,
+            telegramId: ann.telegramId,
+            status: 'failed',
+            attempts: 1,
+            error: 'Bad Request: chat not found',
+            sentAt: null,
+          },
+        ]);
+        expect(
+          (await repos.broadcasts.deliveriesToUser(bob.id)).map((d) => [d.broadcastId, d.status, d.userId]),
+        ).toEqual([
+          ['bc-late', 'sent', bob.id],
+          ['bc-bob', 'pending', bob.id],
+        ]);
+        expect(await repos.broadcasts.deliveriesToUser(999_999)).toEqual([]);
       });
     });
 

@@ -11,6 +11,7 @@ import { createFieldCipher, parseEncryptionKeys } from '../../src/adapters/syste
 import { USERS_EXPORT_SHAPE, USERS_FORGET_SHAPE } from '../../src/cli/export-shape.js';
 import { shapeErrors } from '../../src/cli/json-shape.js';
 import type { Repositories } from '../../src/domain/ports.js';
+import { formatInZone } from '../../src/domain/quota.js';
 import type { UserExport } from '../../src/domain/transcript.js';
 import { createCache } from '../../src/adapters/cache/index.js';
 import { cacheNamespace } from '../../src/app/cache-namespace.js';
@@ -92,6 +93,8 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
     await boris.say('boris-secret-pear');
     await ann.command('new');
     await ann.say('ann second topic');
+    const annRows = await seedExportRows(repos, ann, 'ann');
+    const borisRows = await seedExportRows(repos, boris, 'boris');
     await ann.command('export');
     await boris.command('export');
 
@@ -108,17 +111,28 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       'Echo: ann second topic',
     ]);
     expect(data.usage[0]!.messages).toBe(2);
+    expect(data.deliveries).toEqual(annRows.deliveries);
+    expect(data.audio).toEqual(annRows.audio);
+    // Telegram's file handles and the server's path stay out; nothing of Boris gets in.
+    for (const handle of ['file-ann', 'unique-ann', 'audio/ann']) expect(json!.text).not.toContain(handle);
     expect(json!.text).not.toContain('boris');
     expect(markdown!.name).toBe(`botctl-export-${ann.chatId}.md`);
     expect(markdown!.text).toContain('# Your data');
     expect(markdown!.text).toMatch(/\*\*You\*\* \([^)]+\):\n\nann-secret-apple/);
+    const inUtc = (iso: string, language: string) => formatInZone(new Date(iso), 'UTC', language);
+    expect(markdown!.text).toContain(transcriptSections(annRows, 'en', (iso) => inUtc(iso, 'en')));
     expect(markdown!.text).not.toContain('boris');
 
     const [borisJson, borisMarkdown] = await documents(boris);
     expect(borisJson!.text).toContain('boris-secret-pear');
     expect(borisJson!.text).not.toContain('ann-secret');
+    const borisData = JSON.parse(borisJson!.text) as UserExport;
+    expect(borisData.deliveries).toEqual(borisRows.deliveries);
+    expect(borisData.audio).toEqual(borisRows.audio);
+    expect(borisJson!.text).not.toContain('-ann-');
     expect(borisMarkdown!.text).toContain('# Ваши данные');
     expect(borisMarkdown!.text).toContain('**Вы**');
+    expect(borisMarkdown!.text).toContain(transcriptSections(borisRows, 'ru', (iso) => inUtc(iso, 'ru')));
   });
 
   it('/forget asks first, honours cancel and expiry, then leaves no row of the user in any table', async () => {
@@ -161,6 +175,7 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
     async () => {
       const c = chatter(h, nextChat++, 'en');
       await c.say('cli-visible-question');
+      const rows = await seedExportRows(repos, c, 'cli');
       const dataDir = fs.mkdtempSync(path.join(h.dataDir, 'cli-'));
       const env = {
         BOTCTL_DATA_DIR: dataDir,
@@ -183,10 +198,14 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       expect(shapeErrors(result, USERS_EXPORT_SHAPE)).toEqual([]);
       expect(result.messages).toBe(2);
       expect(result.data.conversations[0]!.messages[0]!.content).toBe('cli-visible-question');
+      expect(result.data.deliveries).toEqual(rows.deliveries);
+      expect(result.data.audio).toEqual(rows.audio);
 
       expect(md.exitCode, md.stderr).toBe(0);
       expect(md.stdout).toContain(`Wrote 1 conversations and 2 messages of user ${tid} to ${file}`);
       expect(fs.readFileSync(file, 'utf8')).toContain('cli-visible-question');
+      // English labels from en.ftl, instants as ISO.
+      expect(fs.readFileSync(file, 'utf8')).toContain(transcriptSections(rows, 'en', (iso) => iso));
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
       expect(refused.exitCode).toBe(2);
@@ -305,4 +324,121 @@ async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {
     counts[name] = Number(row!.n);
   }
   return counts;
+}
+
+interface ExportRows {
+  deliveries: UserExport['deliveries'];
+  audio: UserExport['audio'];
+}
+
+/**
+ * Two broadcast deliveries (one sent, one blocked) and two audio records (one with a kept copy)
+ * for the chatter, each value tagged so another user's export can be searched for it.
+ */
+async function seedExportRows(repos: Repositories, c: Chatter, tag: string): Promise<ExportRows> {
+  const user = (await repos.users.getByTelegramId(c.chatId))!;
+  const said = [];
+  for (const conversation of await repos.conversations.listByUser(user.id)) {
+    const messages = await repos.conversations.messagesAfter(conversation.id, 0, 100);
+    said.push(...messages.filter((m) => m.role === 'user'));
+  }
+  said.sort((a, b) => a.id - b.id);
+  const [news, promo] = [`news-${tag}-${c.chatId}`, `promo-${tag}-${c.chatId}`];
+  // Created out of order: the export lists the older broadcast first.
+  for (const [id, at] of [
+    [promo, '2025-03-02T08:00:00Z'],
+    [news, '2025-03-01T08:00:00Z'],
+  ] as const) {
+    await repos.broadcasts.create({
+      id,
+      text: 'hi',
+      parseMode: null,
+      photo: null,
+      audience: {},
+      ratePerSecond: 10,
+      now: new Date(at),
+    });
+    await repos.broadcasts.enqueueRecipients(id, [user.id]);
+  }
+  await repos.broadcasts.markDelivery(news, user.id, 'sending');
+  await repos.broadcasts.markDelivery(news, user.id, 'sent', { now: new Date('2025-03-01T09:30:00Z') });
+  await repos.broadcasts.markDelivery(promo, user.id, 'blocked', {
+    error: `Forbidden: bot was blocked by the user (${tag})`,
+  });
+  const [first, last] = [said[0]!, said.at(-1)!];
+  await repos.audioFiles.add({
+    messageId: first.id,
+    fileId: `file-${tag}-1`,
+    fileUniqueId: `unique-${tag}-1`,
+    durationSec: 12,
+    mime: 'audio/ogg',
+    size: 20_480,
+    storedPath: null,
+    createdAt: new Date('2025-03-03T10:00:00Z'),
+  });
+  await repos.audioFiles.add({
+    messageId: last.id,
+    fileId: `file-${tag}-2`,
+    fileUniqueId: `unique-${tag}-2`,
+    durationSec: 5,
+    mime: null,
+    size: null,
+    storedPath: `audio/${tag}-2.ogg`,
+    createdAt: new Date('2025-03-04T10:00:00Z'),
+  });
+  return {
+    deliveries: [
+      { broadcastId: news, status: 'sent', attempts: 1, error: null, sentAt: '2025-03-01T09:30:00.000Z' },
+      {
+        broadcastId: promo,
+        status: 'blocked',
+        attempts: 1,
+        error: `Forbidden: bot was blocked by the user (${tag})`,
+        sentAt: null,
+      },
+    ],
+    audio: [
+      {
+        messageId: first.id,
+        durationSec: 12,
+        mime: 'audio/ogg',
+        size: 20_480,
+        copyKept: false,
+        createdAt: '2025-03-03T10:00:00.000Z',
+      },
+      {
+        messageId: last.id,
+        durationSec: 5,
+        mime: null,
+        size: null,
+        copyKept: true,
+        createdAt: '2025-03-04T10:00:00.000Z',
+      },
+    ],
+  };
+}
+
+const SECTION_LABELS = {
+  en: { deliveries: 'Broadcasts sent to you', audio: 'Voice and audio messages', none: 'none' },
+  ru: { deliveries: 'Рассылки, отправленные вам', audio: 'Голосовые и аудиосообщения', none: 'нет' },
+} as const;
+
+/** The Markdown the export must hold for seedExportRows' rows, in the reader's language. */
+function transcriptSections(rows: ExportRows, language: 'en' | 'ru', date: (iso: string) => string): string {
+  const label = SECTION_LABELS[language];
+  const [sent, blocked] = rows.deliveries;
+  const [kept, notKept] = [rows.audio[1]!, rows.audio[0]!];
+  return [
+    `## ${label.deliveries}`,
+    '',
+    `- broadcastId: ${sent!.broadcastId}, status: sent, attempts: 1, error: ${label.none}, sentAt: ${date('2025-03-01T09:30:00.000Z')}`,
+    `- broadcastId: ${blocked!.broadcastId}, status: blocked, attempts: 1, error: ${blocked!.error}, sentAt: ${label.none}`,
+    '',
+    `## ${label.audio}`,
+    '',
+    `- messageId: ${notKept.messageId}, durationSec: 12, mime: audio/ogg, size: 20480, copyKept: false, createdAt: ${date('2025-03-03T10:00:00.000Z')}`,
+    `- messageId: ${kept.messageId}, durationSec: 5, mime: ${label.none}, size: ${label.none}, copyKept: true, createdAt: ${date('2025-03-04T10:00:00.000Z')}`,
+    '',
+    '## ',
+  ].join('\n');
 }

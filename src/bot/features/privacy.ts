@@ -5,7 +5,7 @@
  */
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { formatInZone } from '../../domain/quota.js';
-import { renderTranscript, type TranscriptLabels } from '../../domain/transcript.js';
+import { renderTranscript, transcriptLabels } from '../../domain/transcript.js';
 import type { PrivacyService } from '../../services/privacy.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { ack, notice } from './settings-view.js';
@@ -27,10 +27,8 @@ export function privacyFeature(deps: { privacy: PrivacyService }): Composer<BotC
     const date = (iso: string) => formatInZone(new Date(iso), user.settings.timezone, user.language);
     const name = `botctl-export-${user.telegramId}`;
     const json = new InputFile(Buffer.from(JSON.stringify(data, null, 2)), `${name}.json`);
-    const markdown = new InputFile(
-      Buffer.from(renderTranscript(data, transcriptLabels(ctx), date)),
-      `${name}.md`,
-    );
+    const labels = transcriptLabels((key) => ctx.t(key));
+    const markdown = new InputFile(Buffer.from(renderTranscript(data, labels, date)), `${name}.md`);
     await ctx.replyWithDocument(json, { ...threadOptions(ctx), caption: ctx.t('export-json-caption') });
     await ctx.replyWithDocument(markdown, {
       ...threadOptions(ctx),
@@ -67,16 +65,3 @@ export function privacyFeature(deps: { privacy: PrivacyService }): Composer<BotC
 
   return composer;
 }
-
-const transcriptLabels = (ctx: BotContext): TranscriptLabels => ({
-  heading: ctx.t('export-label-heading'),
-  profile: ctx.t('export-label-profile'),
-  settings: ctx.t('export-label-settings'),
-  usage: ctx.t('export-label-usage'),
-  conversations: ctx.t('export-label-conversations'),
-  untitled: ctx.t('history-untitled'),
-  user: ctx.t('export-label-user'),
-  model: ctx.t('export-label-model'),
-  summary: ctx.t('export-label-summary'),
-  none: ctx.t('export-label-none'),
-});

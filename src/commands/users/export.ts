@@ -5,7 +5,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_EXPORT_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { ENGLISH_TRANSCRIPT_LABELS, renderTranscript, type UserExport } from '../../domain/transcript.js';
+import { renderTranscript, transcriptLabels, type UserExport } from '../../domain/transcript.js';
 
 export interface UsersExportResult {
   telegramId: number;
@@ -22,8 +22,9 @@ export interface UsersExportResult {
 export default class UsersExport extends BaseCommand<typeof UsersExport> {
   static override summary = "Export everything stored about one user (the user's data-rights copy)";
   static override description =
-    'Profile, settings, every conversation with its messages, and daily usage, as JSON (default) or a Markdown ' +
-    'transcript. Encrypted fields are decrypted: treat the file like the database. --output writes it with mode 0600.' +
+    'Profile, settings, every conversation with its messages, daily usage, broadcast deliveries and audio ' +
+    'records, as JSON (default) or a Markdown transcript. Encrypted fields are decrypted: treat the file like ' +
+    'the database. --output writes it with mode 0600.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> users export 123456789 --output user.json',
@@ -50,9 +51,11 @@ export default class UsersExport extends BaseCommand<typeof UsersExport> {
       encrypted: Boolean(app.config.encryptionKeys),
     });
     const data = await privacy.collect(await privacy.byTelegramId(args.telegramId));
-    const body = flags.markdown
-      ? renderTranscript(data, ENGLISH_TRANSCRIPT_LABELS, (iso) => iso)
-      : `${JSON.stringify(data, null, 2)}\n`;
+    let body = `${JSON.stringify(data, null, 2)}\n`;
+    if (flags.markdown) {
+      const { englishText } = await import('../../cli/english-text.js');
+      body = renderTranscript(data, transcriptLabels(englishText()), (iso) => iso);
+    }
     const output = flags.output ? path.resolve(flags.output) : null;
     const result: UsersExportResult = {
       telegramId: args.telegramId,

@@ -9,6 +9,15 @@ import { broadcasts, deliveries, users } from './schema.js';
 export function pgBroadcasts(db: PostgresJsDatabase): BroadcastRepository {
   const b = broadcasts;
   const d = deliveries;
+  const delivery = {
+    broadcastId: d.broadcastId,
+    userId: d.userId,
+    telegramId: users.telegramId,
+    status: d.status,
+    attempts: d.attempts,
+    error: d.error,
+    sentAt: d.sentAt,
+  };
   return {
     async create(input) {
       const { now = new Date(), ...fields } = input;
@@ -50,15 +59,7 @@ export function pgBroadcasts(db: PostgresJsDatabase): BroadcastRepository {
     },
     async pendingDeliveries(broadcastId, limit) {
       return db
-        .select({
-          broadcastId: d.broadcastId,
-          userId: d.userId,
-          telegramId: users.telegramId,
-          status: d.status,
-          attempts: d.attempts,
-          error: d.error,
-          sentAt: d.sentAt,
-        })
+        .select(delivery)
         .from(d)
         .innerJoin(users, eq(users.id, d.userId))
         .where(and(eq(d.broadcastId, broadcastId), inArray(d.status, ['pending', 'sending'])))
@@ -83,6 +84,15 @@ export function pgBroadcasts(db: PostgresJsDatabase): BroadcastRepository {
         .where(eq(d.broadcastId, broadcastId))
         .groupBy(d.status);
       return deliveryCounts(rows);
+    },
+    async deliveriesToUser(userId) {
+      return db
+        .select(delivery)
+        .from(d)
+        .innerJoin(users, eq(users.id, d.userId))
+        .innerJoin(b, eq(b.id, d.broadcastId))
+        .where(eq(d.userId, userId))
+        .orderBy(asc(b.createdAt), asc(b.id));
     },
   };
 }

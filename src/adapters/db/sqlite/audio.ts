@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AudioFileRepository } from '../../../domain/ports.js';
-import { audioFiles } from './schema.js';
+import { audioFiles, conversations, messages } from './schema.js';
 
 export function sqliteAudioFiles(db: BetterSQLite3Database): AudioFileRepository {
   const a = audioFiles;
@@ -15,6 +15,16 @@ export function sqliteAudioFiles(db: BetterSQLite3Database): AudioFileRepository
     },
     async listByMessage(messageId) {
       return db.select().from(a).where(eq(a.messageId, messageId)).orderBy(asc(a.id)).all();
+    },
+    async listByUser(userId) {
+      return db
+        .select(getTableColumns(a))
+        .from(a)
+        .innerJoin(messages, eq(messages.id, a.messageId))
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .where(eq(conversations.userId, userId))
+        .orderBy(asc(a.id))
+        .all();
     },
   };
 }

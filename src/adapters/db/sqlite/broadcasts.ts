@@ -8,6 +8,15 @@ import { broadcasts, deliveries, users } from './schema.js';
 export function sqliteBroadcasts(db: BetterSQLite3Database): BroadcastRepository {
   const b = broadcasts;
   const d = deliveries;
+  const delivery = {
+    broadcastId: d.broadcastId,
+    userId: d.userId,
+    telegramId: users.telegramId,
+    status: d.status,
+    attempts: d.attempts,
+    error: d.error,
+    sentAt: d.sentAt,
+  };
   return {
     async create(input) {
       const { now = new Date(), ...fields } = input;
@@ -48,15 +57,7 @@ export function sqliteBroadcasts(db: BetterSQLite3Database): BroadcastRepository
     },
     async pendingDeliveries(broadcastId, limit) {
       return db
-        .select({
-          broadcastId: d.broadcastId,
-          userId: d.userId,
-          telegramId: users.telegramId,
-          status: d.status,
-          attempts: d.attempts,
-          error: d.error,
-          sentAt: d.sentAt,
-        })
+        .select(delivery)
         .from(d)
         .innerJoin(users, eq(users.id, d.userId))
         .where(and(eq(d.broadcastId, broadcastId), inArray(d.status, ['pending', 'sending'])))
@@ -83,6 +84,16 @@ export function sqliteBroadcasts(db: BetterSQLite3Database): BroadcastRepository
         .groupBy(d.status)
         .all();
       return deliveryCounts(rows);
+    },
+    async deliveriesToUser(userId) {
+      return db
+        .select(delivery)
+        .from(d)
+        .innerJoin(users, eq(users.id, d.userId))
+        .innerJoin(b, eq(b.id, d.broadcastId))
+        .where(eq(d.userId, userId))
+        .orderBy(asc(b.createdAt), asc(b.id))
+        .all();
     },
   };
 }
