@@ -160,6 +160,17 @@ export interface UpdateInboxRepository {
   pruneDone(olderThan: Date): Promise<number>;
 }
 
+/**
+ * Telegram's flood wait (a 429 with `retry_after`) is per bot token, so every process sending with
+ * the token (each daemon instance, `botctl broadcast`) shares it through this one row per bot.
+ */
+export interface FloodRepository {
+  /** The stored end of the bot's flood wait (possibly already past); null when none was recorded. */
+  until(botId: number): Promise<Date | null>;
+  /** Records a flood wait ending at `until`, in one upsert; a later end already stored is kept. */
+  extend(botId: number, until: Date): Promise<void>;
+}
+
 /** Operator statistics over [since, until): UTC days, `until` exclusive. */
 export interface StatsSummary {
   /** Users created before `until`; `new`: created in the period; status counts are current. */
@@ -210,6 +221,7 @@ export interface Repositories {
   readonly updates: UpdateInboxRepository;
   readonly audioFiles: AudioFileRepository;
   readonly stats: StatsRepository;
+  readonly flood: FloodRepository;
   /** Throws DATABASE_UNREACHABLE when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

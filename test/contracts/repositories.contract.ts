@@ -915,6 +915,33 @@ export function describeRepositoryContract(dialect: Dialect): void {
       });
     });
 
+    describe('telegram flood wait', () => {
+      const bot = 7_000_000_001; // above 2^32, like today's bot ids
+      const at = (s: number) => new Date(Date.UTC(2025, 5, 1, 12, 0, s, 250));
+
+      it('keeps one end per bot, and only ever the later one', async () => {
+        expect(await repos.flood.until(bot)).toBeNull();
+        await repos.flood.extend(bot, at(10));
+        expect(await repos.flood.until(bot)).toEqual(at(10));
+        await repos.flood.extend(bot, at(5));
+        expect(await repos.flood.until(bot), 'an earlier end does not shorten the wait').toEqual(at(10));
+        await repos.flood.extend(bot, at(30));
+        expect(await repos.flood.until(bot)).toEqual(at(30));
+        await repos.flood.extend(42, at(1));
+        expect(await repos.flood.until(42)).toEqual(at(1));
+        expect(await repos.flood.until(bot), 'bots do not share a wait').toEqual(at(30));
+        expect(await count('telegram_flood')).toBe(2);
+      });
+
+      it('keeps the latest end when several connections record at once', async () => {
+        const other = await db.reopen();
+        const ends = Array.from({ length: 20 }, (_, i) => at((i * 7) % 20));
+        await Promise.all(ends.map((end, i) => (i % 2 === 0 ? repos : other.repos).flood.extend(bot, end)));
+        expect(await other.repos.flood.until(bot)).toEqual(at(19));
+        expect(await count('telegram_flood')).toBe(1);
+      });
+    });
+
     describe('stats', () => {
       it('summarises a period with exact counts, sums, per-model tokens and latency percentiles', async () => {
         await seedStatsFixture(repos);

@@ -6,6 +6,7 @@ import { guard, unreachable } from '../shared/errors.js';
 import { pgApiKeys, pgAudit } from './admin.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
+import { pgFlood } from './flood.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
 import { pgMessages } from './messages.js';
@@ -27,6 +28,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
     updates: guard(pgInbox(db, cipher), where),
     audioFiles: guard(pgAudioFiles(db), where),
     stats: guard(pgStats(db), where),
+    flood: guard(pgFlood(db), where),
     async ping() {
       try {
         await client.unsafe('select 1');

@@ -210,3 +210,12 @@ export const updateInbox = pgTable(
   },
   (t) => [index('update_inbox_status_idx').on(t.status, t.updateId)],
 );
+
+/**
+ * Telegram's flood wait, shared by every process using the bot token (daemon instances,
+ * `botctl broadcast`): one row per bot, the instant until which no send may start.
+ */
+export const telegramFlood = pgTable('telegram_flood', {
+  botId: big('bot_id').primaryKey(),
+  until: tz('until').notNull(),
+});

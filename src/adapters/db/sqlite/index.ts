@@ -5,6 +5,7 @@ import { guard, unreachable } from '../shared/errors.js';
 import { sqliteApiKeys, sqliteAudit } from './admin.js';
 import { sqliteAudioFiles } from './audio.js';
 import { sqliteBroadcasts } from './broadcasts.js';
+import { sqliteFlood } from './flood.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteInbox } from './inbox.js';
@@ -31,6 +32,7 @@ export function createSqliteRepositories(
     updates: guard(sqliteInbox(db, cipher), where),
     audioFiles: guard(sqliteAudioFiles(db), where),
     stats: guard(sqliteStats(db), where),
+    flood: guard(sqliteFlood(db), where),
     async ping() {
       try {
         client.prepare('select 1').get();

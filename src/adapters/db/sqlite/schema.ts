@@ -198,3 +198,12 @@ export const updateInbox = sqliteTable(
   },
   (t) => [index('update_inbox_status_idx').on(t.status, t.updateId)],
 );
+
+/**
+ * Telegram's flood wait, shared by every process using the bot token (daemon instances,
+ * `botctl broadcast`): one row per bot, the instant until which no send may start.
+ */
+export const telegramFlood = sqliteTable('telegram_flood', {
+  botId: integer('bot_id').primaryKey(),
+  until: ms('until').notNull(),
+});

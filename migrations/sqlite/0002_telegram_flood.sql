@@ -1,0 +1,4 @@
+CREATE TABLE `telegram_flood` (
+	`bot_id` integer PRIMARY KEY NOT NULL,
+	`until` integer NOT NULL
+);
