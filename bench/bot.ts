@@ -11,7 +11,8 @@
  *    RSS after BENCH_RSS_UPDATES updates.
  *
  * Sizes: BENCH_SEQUENTIAL (300), BENCH_BURST (5000), BENCH_RSS_UPDATES (10000; 0 skips; 100000 takes
- * far over 5 minutes on the shared 2-core machine, where the bot gets ~40 updates/s).
+ * about 4 minutes on a quiet 2-core machine), BENCH_IDLE_MS (30000: the idle wait before the
+ * settled RSS is read; peak and end-of-burst RSS are read without it).
  *
  * Wall-clock numbers depend on what else the machine runs (the load average is printed): CPU
  * time per update is the steadier figure, and cpu_bound_max_per_s (1000 / CPU ms per update)
@@ -27,6 +28,7 @@ import { ROOT, startBotctl, startFloor, type Fakes, type Started } from './lib/b
 import { buildSnapshot } from './lib/child.js';
 import { burst, sequential, soak, type Target } from './lib/scenarios.js';
 import { costColumns, memoryColumns, phase, row, type Measured } from './lib/report.js';
+import { sleep } from './lib/stats.js';
 import { track } from './lib/tracker.js';
 
 const TOKEN = '123456:BENCHtokenBENCHtokenBENCH_abc';
@@ -34,6 +36,7 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
 const RSS_UPDATES = Number(process.env.BENCH_RSS_UPDATES ?? 10_000);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 30_000);
 const CHATS = 500;
 // Users are cached in Redis for minutes: fresh ids per run keep an earlier run's cache out.
 const RUN_BASE = 1_000_000_000 + (Date.now() % 1000) * 1_000_000;
@@ -116,13 +119,19 @@ async function main() {
     log(`${RSS_UPDATES} updates into botctl polling, SQLite`);
     const s = await withBot(
       (fakes) => startBotctl(fakes, { mode: 'polling' }, build),
-      (t) => soak(t, RUN_BASE + 100_000, CHATS, RSS_UPDATES),
+      async (t) => {
+        const result = await soak(t, RUN_BASE + 100_000, CHATS, RSS_UPDATES);
+        // What an operator sees once a burst is over: V8 shrinks its heap only after some idle time.
+        await sleep(IDLE_MS);
+        return { ...result, settledRssMb: t.bot.usage().rssMb };
+      },
     );
     rows.push({
       case: `botctl polling, SQLite: after ${RSS_UPDATES} updates`,
       burst_per_s: Math.round(s.updatesPerSecond),
       ...costColumns(s.cost),
       ...memoryColumns(s.cost),
+      [`rss_after_${IDLE_MS / 1000}s_idle_mb`]: Math.round(s.settledRssMb),
     });
   }
   fs.rmSync(build, { recursive: true, force: true });
