@@ -363,6 +363,11 @@ export interface OutgoingMessage {
  * Telegram answer: every outcome is a SendOutcome, so callers can record it.
  */
 export interface Messenger {
+  /**
+   * Milliseconds until Telegram takes sends from this bot again, as far as every process sharing
+   * the token has learnt from 429s (0: now). A broadcast pauses its pacing for it.
+   */
+  floodWaitMs(): Promise<number>;
   sendText(chatId: number, message: OutgoingMessage): Promise<SendOutcome>;
   /** photo: an absolute file path (uploaded once, then reused by file_id), a file_id or an http(s) URL. */
   sendPhoto(chatId: number, photo: string, caption: OutgoingMessage): Promise<SendOutcome>;

@@ -3,6 +3,7 @@
  * written (and awaited) before the call, so a crash between the two writes leaves evidence
  * and the next run can refuse to guess (see broadcast-run.ts). A 429, a refused connection
  * or a bad message puts the row back to `pending`: Telegram provably did not deliver it.
+ * The flood wait shared with other senders of the token pauses the pacer like an own 429.
  */
 import type { Delivery } from '../domain/entities.js';
 import { BotctlError } from '../domain/errors.js';
@@ -51,6 +52,11 @@ export function createDeliverer(deps: DeliverDeps): (delivery: Delivery) => Prom
 
   return async (delivery) => {
     const { userId, telegramId } = delivery;
+    // A 429 another process got (the daemon, another instance) holds this bot's sends too. Pausing
+    // the pacer for it keeps the sends after the wait spaced; left to the messenger's gate alone,
+    // every send admitted meanwhile would leave the gate at once when the wait ends.
+    const floodWaitMs = await messenger.floodWaitMs();
+    if (floodWaitMs > 0) pacer.pause(floodWaitMs);
     await broadcasts.markDelivery(id, userId, 'sending');
     // The write above takes a variable time (a database round trip): pacing the call itself, not
     // only the dispatch, keeps that jitter from bunching sends into one of Telegram's seconds.

@@ -21,6 +21,7 @@ afterEach(async () => db?.cleanup());
 function scripted(script: (call: number) => SendOutcome | undefined) {
   const chats: number[] = [];
   const messenger: Messenger = {
+    floodWaitMs: async () => 0,
     async sendText(chatId) {
       chats.push(chatId);
       return script(chats.length) ?? { kind: 'sent', messageId: chats.length };
@@ -44,7 +45,7 @@ function serviceWith(messenger: Messenger) {
       now += ms;
     },
   });
-  return { service, elapsed: () => now - 1_700_000_000_000 };
+  return { service, elapsed: () => now - 1_700_000_000_000, now: () => now };
 }
 
 const input = { text: 'hi', parseMode: null, photo: null, audience: {}, ratePerSecond: 10 };
@@ -140,6 +141,32 @@ describe('broadcast run under Telegram failures', () => {
     expect(await db.repos.broadcasts.deliveryCounts(broadcast.id)).toMatchObject({ sending: 1, pending: 1 });
     const resumed = await serviceWith(scripted(() => undefined).messenger).service.run(broadcast.id);
     expect(resumed.run).toMatchObject({ unknownAfterCrash: 1, sent: 1 });
+  });
+
+  it('pauses for a flood wait another sender of the token recorded, then sends spaced at the rate', async () => {
+    await seedUsers(db.repos, plainUsers(6, 700));
+    const sentAt: number[] = [];
+    let clock = () => 0;
+    let floodEnd = 0;
+    const messenger: Messenger = {
+      floodWaitMs: async () => Math.max(0, floodEnd - clock()),
+      async sendText() {
+        sentAt.push(clock());
+        return { kind: 'sent', messageId: sentAt.length };
+      },
+      sendPhoto: () => Promise.reject(new Error('no photo in this broadcast')),
+    };
+    const { service, now } = serviceWith(messenger);
+    clock = now;
+    floodEnd = now() + 5000; // the daemon got "429 retry after 5" just now
+    const { broadcast } = await service.create(input);
+    const result = await service.run(broadcast.id, { concurrency: 4 });
+    expect(result.counts).toMatchObject({ sent: 6, pending: 0 });
+    expect(result.run).toMatchObject({ rateLimited: 0, pausedMs: 5000 });
+    expect(Math.min(...sentAt)).toBeGreaterThanOrEqual(floodEnd);
+    // 10/s: the calls pacer spaces calls at least 1 / (1.1 × 10) s apart, also right after the wait.
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 11);
   });
 
   it('skips users banned or blocked after the audience was taken', async () => {

@@ -2,6 +2,7 @@
  * Messenger over grammY's bare Api (no Bot, no updates): sends and classifies what Telegram
  * answered into a SendOutcome, so a broadcast can record every result instead of catching.
  * A photo given as a file path is uploaded once; later sends reuse Telegram's file_id.
+ * With a flood gate, sends wait out the flood wait every process sharing the token has learnt of.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { Message } from 'grammy/types';
 import { BotctlError } from '../../domain/errors.js';
 import type { Messenger, OutgoingMessage, SendOutcome } from '../../domain/ports.js';
 import { translateTelegramError } from './errors.js';
+import type { FloodGate } from './flood-gate.js';
 
 export interface TelegramMessengerOptions {
   token: string;
@@ -17,6 +19,8 @@ export interface TelegramMessengerOptions {
   apiRoot: string;
   /** Per-call timeout; a timed-out send counts as "delivery unknown". Default 30. */
   timeoutSeconds?: number;
+  /** The flood wait shared with the daemon (and other processes using the token); none by default. */
+  floodGate?: FloodGate;
 }
 
 /** 400s about the message itself, not the recipient: resending to others cannot succeed either. */
@@ -31,6 +35,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): Mess
     apiRoot: options.apiRoot,
     timeoutSeconds: options.timeoutSeconds ?? 30,
   });
+  const gate = options.floodGate;
+  if (gate) api.config.use(gate.transformer);
   const uploaded = new Map<string, string>();
 
   async function attempt(send: () => Promise<Message>): Promise<SendOutcome> {
@@ -43,6 +49,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): Mess
   }
 
   return {
+    floodWaitMs: () => gate?.waitMs() ?? Promise.resolve(0),
     sendText(chatId, message) {
       return attempt(() => api.sendMessage(chatId, message.text, formatting(message)));
     },

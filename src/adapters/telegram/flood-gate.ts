@@ -1,0 +1,139 @@
+/**
+ * The shared flood gate. Telegram's flood wait (429 "retry after N") is per bot token, so every
+ * process sending with the token (each daemon instance, `botctl broadcast`) must honour the 429s
+ * the others get. This grammY API transformer holds sends until the wait ends, and records each
+ * raw 429 in the database (FloodRepository) for the other processes.
+ *
+ * Install it inside auto-retry (api.config.use() it before autoRetry(): grammY runs the last
+ * installed transformer first), so it sees every raw 429, including those auto-retry re-sends.
+ * Auto-retry's own wait then ends when the recorded one does, so the two do not add up: the
+ * gate only adds what another process recorded beyond it.
+ *
+ * Cheap on the hot path: the end of the wait lives in memory and is read from the database
+ * again at most once per `refreshMs` (1 s) -- one small read a second per process, not one per
+ * send. The 429's own process knows at once; the others within a second. Meanwhile they send at
+ * most a second of traffic into the flood, which Telegram answers with 429s each of them
+ * honours (and records) itself, so a second of staleness costs a few refused sends, never a
+ * broken promise. Times are this host's clock: instances on several hosts need NTP.
+ *
+ * A database error never fails a send: it is logged at warn (at most once a minute) and the
+ * gate goes on with what it has in memory.
+ */
+import type { Transformer } from 'grammy';
+import type { FloodRepository } from '../../domain/ports.js';
+import type { Log } from '../../domain/telemetry.js';
+
+export interface FloodGateOptions {
+  /** The bot's id: botIdOf(token). */
+  botId: number;
+  store: FloodRepository;
+  log: Pick<Log, 'warn'>;
+  /** How old the in-memory copy of the shared wait may get before a send reads it again (ms); default 1000. */
+  refreshMs?: number;
+  /** Epoch ms; default Date.now (injected for tests). */
+  now?: () => number;
+}
+
+export interface FloodGate {
+  /** Holds sends while the wait lasts (or until the call's signal aborts) and records raw 429s. */
+  readonly transformer: Transformer;
+  /** Milliseconds until sends may start again, 0 when they may now (reads the database when stale). */
+  waitMs(): Promise<number>;
+  /** Lets every held send go at once (shutdown), and holds no more. */
+  close(): void;
+}
+
+/**
+ * Methods that are held: those that put something into a chat, which Telegram flood-controls.
+ * getUpdates, getFile, webhook setup and answers to callback and inline queries go on, so a
+ * flood wait never stops intake.
+ */
+const HELD = /^(send|edit|copy|forward)/;
+
+/** What the gate needs of an abort signal (grammY's type is the abort-controller package's). */
+interface Abortable {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+const WARN_EVERY_MS = 60_000;
+
+/** The bot's id: the digits before ':' in its token (the secret part is never looked at). */
+export function botIdOf(token: string): number {
+  const id = Number(/^(\d+):/.exec(token)?.[1]);
+  if (!Number.isSafeInteger(id)) throw new RangeError('a Telegram token starts with the bot id and a colon');
+  return id;
+}
+
+export function createFloodGate(options: FloodGateOptions): FloodGate {
+  const { botId, store, log } = options;
+  const now = options.now ?? Date.now;
+  const refreshMs = options.refreshMs ?? 1000;
+  const closed = new AbortController();
+  let until = 0;
+  let readAt = -Infinity;
+  let reading: Promise<void> | undefined;
+  let warnedAt = -Infinity;
+
+  const warn = (error: unknown, msg: string) => {
+    if (now() - warnedAt < WARN_EVERY_MS) return;
+    warnedAt = now();
+    log.warn({ err: error, botId }, msg);
+  };
+  const refresh = () =>
+    (reading ??= store
+      .until(botId)
+      .then(
+        (stored) => void (until = Math.max(until, stored?.getTime() ?? 0)),
+        (error: unknown) => warn(error, 'reading the shared Telegram flood wait failed; sending on'),
+      )
+      .finally(() => {
+        readAt = now();
+        reading = undefined;
+      }));
+
+  async function waitMs(): Promise<number> {
+    if (now() - readAt >= refreshMs) await refresh();
+    return Math.max(0, until - now());
+  }
+
+  async function hold(signal: Abortable | undefined): Promise<void> {
+    for (;;) {
+      if (signal?.aborted === true || closed.signal.aborted) return;
+      const ms = await waitMs();
+      if (ms <= 0) return;
+      await sleep(ms, [signal, closed.signal]);
+    }
+  }
+
+  async function record(retryAfterSeconds: number): Promise<void> {
+    const end = now() + retryAfterSeconds * 1000;
+    until = Math.max(until, end);
+    await store
+      .extend(botId, new Date(end))
+      .catch((error: unknown) => warn(error, 'recording the shared Telegram flood wait failed'));
+  }
+
+  const transformer: Transformer = async (prev, method, payload, signal) => {
+    if (HELD.test(method)) await hold(signal);
+    const result = await prev(method, payload, signal);
+    const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
+    if (!result.ok && result.error_code === 429 && typeof retryAfter === 'number') await record(retryAfter);
+    return result;
+  };
+
+  return { transformer, waitMs, close: () => closed.abort() };
+}
+
+/** Resolves after ms, or as soon as one of the signals aborts. */
+function sleep(ms: number, signals: Array<Abortable | undefined>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of signals) s?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
+  });
+}
