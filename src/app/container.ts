@@ -9,6 +9,7 @@ import { createFieldCipher, parseEncryptionKeys } from '../adapters/system/ciphe
 import type { Cache, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
 import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
+import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
 import { secretValues, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { cacheNamespace } from './cache-namespace.js';
@@ -22,6 +23,11 @@ export interface App {
   readonly migrator: Migrator;
   /** Outbound Telegram sends (broadcasts); created on first use. Throws CONFIG_MISSING without a token. */
   messenger(): Promise<Messenger>;
+  /**
+   * Telegram's flood wait for this bot, shared through the database with every process using the
+   * token; the daemon's Api and the messenger both go through it. Throws CONFIG_MISSING without a token.
+   */
+  floodGate(): FloodGate;
   /** A cron-safe process lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Backups of this database (`botctl backup`, the backup `migrate up` takes first); built on first use. */
@@ -46,6 +52,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     });
   const cipher = createFieldCipher(config.encryptionKeys ? parseEncryptionKeys(config.encryptionKeys) : []);
   let messenger: Messenger | undefined;
+  let floodGate: FloodGate | undefined;
   let backups: Promise<BackupService> | undefined;
   let cache: Promise<Cache> | undefined;
   let lastWarningAt = 0;
@@ -54,6 +61,12 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     cipher,
     onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
   });
+  const gate = () =>
+    (floodGate ??= createFloodGate({
+      botId: botIdOf(requireToken(config)),
+      store: db.repos.flood,
+      log: logger,
+    }));
   return {
     config,
     logger,
@@ -61,16 +74,17 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     repos: db.repos,
     migrator: db.migrator,
     async messenger() {
-      if (!config.telegramToken) {
-        throw new BotctlError('CONFIG_MISSING', 'telegramToken (BOTCTL_TELEGRAM_TOKEN) is not set', {
-          hint: 'set BOTCTL_TELEGRAM_TOKEN to the token from @BotFather',
-        });
-      }
+      const token = requireToken(config);
       // grammY loads only for commands that send.
       const { createTelegramMessenger } = await import('../adapters/telegram/messenger.js');
-      messenger ??= createTelegramMessenger({ token: config.telegramToken, apiRoot: config.telegramApiRoot });
+      messenger ??= createTelegramMessenger({
+        token,
+        apiRoot: config.telegramApiRoot,
+        floodGate: gate(),
+      });
       return messenger;
     },
+    floodGate: gate,
     lock(name, what) {
       return acquireLock(path.join(config.dataDir, 'locks'), name, what);
     },
@@ -92,12 +106,22 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       ));
     },
     async close() {
+      floodGate?.close();
       await cache?.then((c) => c.close()).catch(() => undefined);
       if (backups) await (await backups).close();
       await db.close();
       logger.flush();
     },
   };
+}
+
+function requireToken(config: Readonly<Config>): string {
+  if (!config.telegramToken) {
+    throw new BotctlError('CONFIG_MISSING', 'telegramToken (BOTCTL_TELEGRAM_TOKEN) is not set', {
+      hint: 'set BOTCTL_TELEGRAM_TOKEN to the token from @BotFather',
+    });
+  }
+  return config.telegramToken;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Builds the grammY bot: API transformers (429 accounting, auto-retry, optional throttler),
- * then middleware in order: error boundary, metrics, per-chat ordering, i18n, identify,
- * features, and `unhandled` last. Nothing here talks to storage or the model directly:
- * features call services.
+ * Builds the grammY bot: API transformers (429 accounting, shared flood gate, auto-retry,
+ * optional throttler; the last installed runs first), then middleware in order: error
+ * boundary, metrics, per-chat ordering, i18n, identify, features, and `unhandled` last.
+ * Nothing here talks to storage or the model directly: features call services.
  */
 import { fileURLToPath } from 'node:url';
 import { Bot, type Transformer } from 'grammy';
@@ -47,6 +47,12 @@ export interface CreateBotOptions {
   inlineDebounceMs?: number;
   /** Called after every successful Bot API call (readiness: "last Telegram contact"). */
   onTelegramContact?: () => void;
+  /**
+   * Holds sends during a flood wait shared with other processes using the token, and records 429s.
+   * Installed inside auto-retry (grammY runs the last installed transformer first), so it sees every
+   * raw 429 before auto-retry re-sends; none by default.
+   */
+  floodGate?: Transformer;
 }
 
 export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
@@ -61,6 +67,7 @@ export function createBot(options: CreateBotOptions): {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
+  if (options.floodGate) bot.api.config.use(options.floodGate);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   if (options.throttle) bot.api.config.use(apiThrottler());
 
