@@ -60,7 +60,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       throttle: options.throttle ?? true,
       timing: options.timing,
       onTelegramContact: () => (lastTelegramContact = Date.now()),
-      floodGate: app.floodGate().transformer,
+      floodGate: app.floodGate(),
     });
     await bot.init().catch((error: unknown) => Promise.reject(translateTelegramError(error)));
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.

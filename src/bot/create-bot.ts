@@ -48,11 +48,12 @@ export interface CreateBotOptions {
   /** Called after every successful Bot API call (readiness: "last Telegram contact"). */
   onTelegramContact?: () => void;
   /**
-   * Holds sends during a flood wait shared with other processes using the token, and records 429s.
-   * Installed inside auto-retry (grammY runs the last installed transformer first), so it sees every
-   * raw 429 before auto-retry re-sends; none by default.
+   * Holds sends during a flood wait shared with other processes using the token, and records 429s;
+   * none by default. grammY runs the last installed transformer first: `inner` is installed inside
+   * auto-retry, so it sees every raw 429 before auto-retry re-sends; `outer` last, so sends held
+   * through a wait pass the throttler after it, paced, instead of all at once when it ends.
    */
-  floodGate?: Transformer;
+  floodGate?: { inner: Transformer; outer: Transformer };
 }
 
 export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
@@ -67,9 +68,10 @@ export function createBot(options: CreateBotOptions): {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
-  if (options.floodGate) bot.api.config.use(options.floodGate);
+  if (options.floodGate) bot.api.config.use(options.floodGate.inner);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   if (options.throttle) bot.api.config.use(apiThrottler());
+  if (options.floodGate) bot.api.config.use(options.floodGate.outer);
 
   const i18n = new I18n<BotContext>({
     defaultLocale: 'en',

@@ -2,6 +2,7 @@
  * The shared flood gate through real grammY Apis against the fake Bot API, two senders (two
  * gates, two database connections: what two processes have) on one real SQLite database.
  */
+import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Api, HttpError } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botIdOf, createFloodGate, type FloodGate } from '../../src/adapters/telegram/flood-gate.js';
@@ -42,7 +43,7 @@ function gate(store: FloodRepository, refreshMs?: number) {
 
 function apiThrough(flood: FloodGate): Api {
   const api = new Api(TEST_TOKEN, { apiRoot: telegram.apiRoot });
-  api.config.use(flood.transformer);
+  api.config.use(flood.inner);
   return api;
 }
 
@@ -94,6 +95,21 @@ describe('shared flood gate', () => {
     await api.sendMessage(31, 'after');
     expect(callTo('sendMessage', 31)!.at, 'its own 429 holds it from memory').toBeGreaterThanOrEqual(until);
     expect(reads).toBe(1);
+  });
+
+  it('holds before the throttler too, so sends held through a wait are paced after it, not sent at once', async () => {
+    const { gate: flood } = gate(db.repos.flood);
+    const api = new Api(TEST_TOKEN, { apiRoot: telegram.apiRoot });
+    // The daemon's order: inner, (auto-retry,) the throttler, outer last.
+    api.config.use(flood.inner, apiThrottler(), flood.outer);
+    const until = Date.now() + 1200;
+    await db.repos.flood.extend(BOT, new Date(until));
+    await Promise.all([api.sendMessage(60, 'one'), api.sendMessage(60, 'two')]);
+    const [one, two] = telegram.callsOf('sendMessage');
+    expect(one!.at).toBeGreaterThanOrEqual(until);
+    // The throttler starts one chat's sends a second apart (give or take the requests' own jitter);
+    // had both passed it during the wait, they would have left the gate together (ms apart) at its end.
+    expect(two!.at - one!.at).toBeGreaterThanOrEqual(900);
   });
 
   it('lets a held send go when its signal aborts, without calling Telegram; close() releases all', async () => {

@@ -1,13 +1,15 @@
 /**
  * The shared flood gate. Telegram's flood wait (429 "retry after N") is per bot token, so every
  * process sending with the token (each daemon instance, `botctl broadcast`) must honour the 429s
- * the others get. This grammY API transformer holds sends until the wait ends, and records each
+ * the others get. Its grammY API transformers hold sends until the wait ends, and record each
  * raw 429 in the database (FloodRepository) for the other processes.
  *
- * Install it inside auto-retry (api.config.use() it before autoRetry(): grammY runs the last
- * installed transformer first), so it sees every raw 429, including those auto-retry re-sends.
- * Auto-retry's own wait then ends when the recorded one does, so the two do not add up: the
- * gate only adds what another process recorded beyond it.
+ * grammY runs the last installed transformer first. `inner` goes inside auto-retry (installed
+ * before autoRetry()), so it sees every raw 429, including those auto-retry re-sends; auto-retry's
+ * own wait then ends when the recorded one does, so the two do not add up: the gate only adds
+ * what another process recorded beyond it. `outer` goes last, outside a throttler: a send held
+ * after passing the throttler would leave with every other one held at the end of the wait, in
+ * one burst; held before it, they pass the throttler after the wait and are paced again.
  *
  * Cheap on the hot path: the end of the wait lives in memory and is read from the database
  * again at most once per `refreshMs` (1 s) -- one small read a second per process, not one per
@@ -36,7 +38,9 @@ export interface FloodGateOptions {
 
 export interface FloodGate {
   /** Holds sends while the wait lasts (or until the call's signal aborts) and records raw 429s. */
-  readonly transformer: Transformer;
+  readonly inner: Transformer;
+  /** Holds sends only; install it last, outside a throttler (optional without one). */
+  readonly outer: Transformer;
   /** Milliseconds until sends may start again, 0 when they may now (reads the database when stale). */
   waitMs(): Promise<number>;
   /** Lets every held send go at once (shutdown), and holds no more. */
@@ -114,15 +118,19 @@ export function createFloodGate(options: FloodGateOptions): FloodGate {
       .catch((error: unknown) => warn(error, 'recording the shared Telegram flood wait failed'));
   }
 
-  const transformer: Transformer = async (prev, method, payload, signal) => {
+  const inner: Transformer = async (prev, method, payload, signal) => {
     if (HELD.test(method)) await hold(signal);
     const result = await prev(method, payload, signal);
     const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
     if (!result.ok && result.error_code === 429 && typeof retryAfter === 'number') await record(retryAfter);
     return result;
   };
+  const outer: Transformer = async (prev, method, payload, signal) => {
+    if (HELD.test(method)) await hold(signal);
+    return prev(method, payload, signal);
+  };
 
-  return { transformer, waitMs, close: () => closed.abort() };
+  return { inner, outer, waitMs, close: () => closed.abort() };
 }
 
 /** Resolves after ms, or as soon as one of the signals aborts. */

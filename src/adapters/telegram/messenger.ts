@@ -36,7 +36,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): Mess
     timeoutSeconds: options.timeoutSeconds ?? 30,
   });
   const gate = options.floodGate;
-  if (gate) api.config.use(gate.transformer);
+  // No auto-retry or throttler here: the broadcast paces and retries itself.
+  if (gate) api.config.use(gate.inner);
   const uploaded = new Map<string, string>();
 
   async function attempt(send: () => Promise<Message>): Promise<SendOutcome> {
