@@ -2,6 +2,7 @@
 import { Args } from '@oclif/core';
 import type { App } from '../app/container.js';
 import type { QuotaReport, UserChange, UserSummary } from '../services/user-views.js';
+import type { PrivacyService } from '../services/privacy.js';
 import type { UsersService } from '../services/users.js';
 import type { JsonShape } from './json-shape.js';
 
@@ -11,6 +12,17 @@ export async function usersService(app: App): Promise<UsersService> {
   const { createUsersService } = await import('../services/users.js');
   const { users, usage, stats, audit } = app.repos;
   return createUsersService({ users, usage, stats, audit, quotas: app.config.quotas, now: () => new Date() });
+}
+
+/** Export and erasure, over the app's shared cache so `forget` clears what the daemon cached. */
+export async function privacyService(app: App): Promise<PrivacyService> {
+  const { createPrivacyService } = await import('../services/privacy.js');
+  return createPrivacyService({
+    repos: app.repos,
+    cache: await app.cache(),
+    now: () => new Date(),
+    encrypted: Boolean(app.config.encryptionKeys),
+  });
 }
 
 export const USER_SHAPE: JsonShape = {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { privacyService } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_EXPORT_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -42,14 +43,7 @@ export default class UsersExport extends BaseCommand<typeof UsersExport> {
 
   async run(): Promise<UsersExportResult> {
     const { args, flags } = await this.parse(UsersExport);
-    const { createPrivacyService } = await import('../../services/privacy.js');
-    const app = await this.app();
-    const privacy = createPrivacyService({
-      repos: app.repos,
-      cache: await app.cache(),
-      now: () => new Date(),
-      encrypted: Boolean(app.config.encryptionKeys),
-    });
+    const privacy = await privacyService(await this.app());
     const data = await privacy.collect(await privacy.byTelegramId(args.telegramId));
     let body = `${JSON.stringify(data, null, 2)}\n`;
     if (flags.markdown) {

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { privacyService } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -30,14 +31,7 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
         hint: `export first if needed (botctl users export ${args.telegramId} --output file), then add --yes`,
       });
     }
-    const { createPrivacyService } = await import('../../services/privacy.js');
-    const app = await this.app();
-    const privacy = createPrivacyService({
-      repos: app.repos,
-      cache: await app.cache(),
-      now: () => new Date(),
-      encrypted: Boolean(app.config.encryptionKeys),
-    });
+    const privacy = await privacyService(await this.app());
     const report = await privacy.forget(await privacy.byTelegramId(args.telegramId));
     this.say(
       `Deleted user ${report.telegramId}: ${report.conversations} conversations, ${report.messages} messages, ` +
