@@ -1,12 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
-import {
-  BROADCAST_SEND_SHAPE,
-  BroadcastCommand,
-  rateFlag,
-  type BroadcastSummary,
-} from '../../cli/broadcast-command.js';
+import { BroadcastCommand, rateFlag, type BroadcastSummary } from '../../cli/broadcast-command.js';
+import { BROADCAST_SEND_SHAPE } from '../../cli/broadcast-shapes.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { ROLES, type BroadcastAudience } from '../../domain/entities.js';

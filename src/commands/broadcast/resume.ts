@@ -1,10 +1,6 @@
 import { Args } from '@oclif/core';
-import {
-  BROADCAST_SHAPE,
-  BroadcastCommand,
-  rateFlag,
-  type BroadcastSummary,
-} from '../../cli/broadcast-command.js';
+import { BroadcastCommand, rateFlag, type BroadcastSummary } from '../../cli/broadcast-command.js';
+import { BROADCAST_SHAPE } from '../../cli/broadcast-shapes.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
-import { BROADCAST_REPORT_SHAPE, BroadcastCommand } from '../../cli/broadcast-command.js';
+import { BroadcastCommand } from '../../cli/broadcast-command.js';
+import { BROADCAST_REPORT_SHAPE } from '../../cli/broadcast-shapes.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import type { BroadcastReport } from '../../services/broadcast.js';
