@@ -7,7 +7,6 @@
  *   node --import tsx bench/backup.ts
  *   BENCH_MESSAGES=100000 BENCH_PG=0 node --import tsx bench/backup.ts
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +17,10 @@ import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import { loadConfig } from '../src/app/config.js';
 import { createBackups } from '../src/app/container.js';
 import { formatBytes } from '../src/domain/backup-rules.js';
+import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const CONVERSATIONS = 1000;
-const ADMIN_URL =
-  process.env.BENCH_PG_URL ?? process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSPHRASE = 'bench passphrase, long enough';
 
 interface Row {
@@ -116,34 +114,22 @@ async function benchSqlite(): Promise<void> {
 }
 
 async function benchPostgres(): Promise<void> {
-  const name = `botctl_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
   const dir = await mkdtemp(join(tmpdir(), 'botctl-bench-backup-'));
   try {
-    await seed(url.toString());
-    const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
-    const started = performance.now();
-    await raw.unsafe(
-      `insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
-       select (g % $2) + 1, case g % 2 when 0 then 'user' else 'model' end,
-              'message ' || g || ' ' || left(md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text), 90), 10, 20, now()
-       from generate_series(1, $1::int) g`,
-      [MESSAGES, CONVERSATIONS],
-    );
-    await raw.unsafe('vacuum analyze messages');
-    const [{ size } = { size: 0 }] = await raw.unsafe<Array<{ size: number }>>(
-      'select pg_database_size(current_database())::float8 as size',
-    );
-    await raw.end();
-    console.log(`postgres: ${MESSAGES} messages in ${seconds(started)} s`);
-    await measure('postgres', dir, url.toString(), size);
+    await withScratchDatabase(async (url) => {
+      await seed(url);
+      const started = performance.now();
+      await bulkInsertMessages(url, MESSAGES, CONVERSATIONS);
+      const raw = postgres(url, { max: 1, onnotice: () => undefined });
+      const [{ size } = { size: 0 }] = await raw.unsafe<Array<{ size: number }>>(
+        'select pg_database_size(current_database())::float8 as size',
+      );
+      await raw.end();
+      console.log(`postgres: ${MESSAGES} messages in ${seconds(started)} s`);
+      await measure('postgres', dir, url, size);
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
   }
 }
 

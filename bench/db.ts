@@ -16,12 +16,11 @@ import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import type { Repositories } from '../src/domain/ports.js';
+import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CONVERSATIONS = 1000;
-const ADMIN_URL =
-  process.env.BENCH_PG_URL ?? process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const plain = createFieldCipher([]);
 const sealed = createFieldCipher([{ id: 'bench', key: randomBytes(32) }]);
 
@@ -147,28 +146,16 @@ async function benchSqlite(): Promise<void> {
 }
 
 async function benchPostgres(): Promise<void> {
-  const name = `botctl_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    const db = await openDatabase({ url: url.toString(), cipher: plain });
+  await withScratchDatabase(async (url) => {
+    const db = await openDatabase({ url, cipher: plain });
     await db.migrator.up();
     await seed(db.repos);
-    const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
     const started = performance.now();
-    await raw.unsafe(
-      `insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
-       select (g % $2) + 1, case g % 2 when 0 then 'user' else 'model' end,
-              'message ' || g || ' ' || left(md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text), 90), 10, 20, now()
-       from generate_series(1, $1::int) g`,
-      [MESSAGES, CONVERSATIONS],
-    );
-    await raw.unsafe('vacuum analyze messages');
+    await bulkInsertMessages(url, MESSAGES, CONVERSATIONS);
     console.log(`postgres: ${MESSAGES} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const sealedDb = await openDatabase({ url: url.toString(), cipher: sealed });
+    const sealedDb = await openDatabase({ url, cipher: sealed });
     await timeHotPaths('postgres', db, sealedDb);
+    const raw = postgres(url, { max: 1, onnotice: () => undefined });
     const [plan] = await raw.unsafe(
       'explain (format text) select * from messages where conversation_id = 1 order by id desc limit 20',
     );
@@ -176,10 +163,7 @@ async function benchPostgres(): Promise<void> {
     await raw.end();
     await sealedDb.close();
     await db.close();
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');

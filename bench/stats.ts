@@ -9,7 +9,6 @@
  *   npm run build && node --import tsx bench/stats.ts
  *   BENCH_DIALECTS=sqlite BENCH_MESSAGES=200000 node --import tsx bench/stats.ts
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +21,12 @@ import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import { DEFAULT_PRICES } from '../src/app/config-schema.js';
 import { parsePeriod } from '../src/domain/stats-period.js';
 import { createStatsService } from '../src/services/stats.js';
+import { withScratchDatabase } from './lib/postgres.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const ADMIN_URL =
-  process.env.BENCH_PG_URL ?? process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -154,16 +152,6 @@ if (DIALECTS.includes('sqlite')) {
   }
 }
 if (DIALECTS.includes('postgres')) {
-  const name = `botctl_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    rows.push(await benchDialect('postgres', url.toString(), seedPostgres));
-  } finally {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  rows.push(await withScratchDatabase((url) => benchDialect('postgres', url, seedPostgres)));
 }
 console.table(rows);

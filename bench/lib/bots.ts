@@ -5,14 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import type { FakeGemini } from '../../test/fakes/gemini.js';
 import type { FakeTelegram } from '../../test/fakes/telegram.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { startNode, type BotProcess } from './child.js';
+import { createScratchDatabase } from './postgres.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const PG_ADMIN = process.env.BOTCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Fakes {
@@ -41,7 +40,7 @@ async function ready(bot: BotProcess, fakes: Fakes, method: 'getUpdates' | 'setW
 export async function startBotctl(fakes: Fakes, variant: BotctlVariant, build: string): Promise<Started> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-bench-'));
   const port = await freePort();
-  const database = variant.pg ? await createPgDatabase() : undefined;
+  const database = variant.pg ? await createScratchDatabase() : undefined;
   const env: Record<string, string> = {
     BOTCTL_DATA_DIR: dataDir,
     BOTCTL_TELEGRAM_TOKEN: fakes.telegram.token,
@@ -94,17 +93,4 @@ export async function startFloor(fakes: Fakes): Promise<Started> {
   );
   await ready(bot, fakes, 'getUpdates');
   return { bot, cleanup: async () => undefined };
-}
-
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `botctl_bench_${process.pid}_${Date.now()}`;
-  const admin = postgres(PG_ADMIN, { onnotice: () => undefined, max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  return {
-    url: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`),
-    async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
 }
