@@ -31,26 +31,31 @@ const cases: [Dialect, 'memory' | 'redis'][] = [
   ['postgres', 'redis'],
 ];
 
+/** A fresh database and cache (into the file's `db` and `cache`) and the access service over them. */
+async function openAccess(dialect: Dialect, kind: 'memory' | 'redis', clock: () => number) {
+  db = await openTestDatabase(dialect);
+  const namespace = `botctl-test-${randomBytes(4).toString('hex')}`;
+  cache = await createCache({ url: kind === 'redis' ? 'redis://127.0.0.1:6379' : undefined, namespace });
+  return createAccessService({
+    users: db.repos.users,
+    usage: db.repos.usage,
+    cache,
+    config: {
+      access: 'open',
+      allowlist: [],
+      admins: [],
+      rateLimit: { burst: 100, perMinute: 100 },
+      quotas: DEFAULT_QUOTAS,
+    },
+    now: () => new Date(clock()),
+  });
+}
+
 describe.each(cases)('access service re-reads cached users (%s, %s cache)', (dialect, kind) => {
   it('applies a CLI ban within the recheck interval, then a fresh notice after unban and a new ban', async () => {
-    db = await openTestDatabase(dialect);
-    const namespace = `botctl-test-${randomBytes(4).toString('hex')}`;
-    cache = await createCache({ url: kind === 'redis' ? 'redis://127.0.0.1:6379' : undefined, namespace });
-    expect(cache.kind).toBe(kind);
     let now = T0;
-    const access = createAccessService({
-      users: db.repos.users,
-      usage: db.repos.usage,
-      cache,
-      config: {
-        access: 'open',
-        allowlist: [],
-        admins: [],
-        rateLimit: { burst: 100, perMinute: 100 },
-        quotas: DEFAULT_QUOTAS,
-      },
-      now: () => new Date(now),
-    });
+    const access = await openAccess(dialect, kind, () => now);
+    expect(cache.kind).toBe(kind);
     const decide = async () => access.admit(await access.identify(profile));
     expect(await decide()).toMatchObject({ allowed: true });
 
@@ -81,25 +86,8 @@ describe.each(cases)('access service re-reads cached users (%s, %s cache)', (dia
   }, 120_000);
 
   it('picks up a role change, and still refreshes last-seen every 5 minutes', async () => {
-    db = await openTestDatabase(dialect);
-    cache = await createCache({
-      url: kind === 'redis' ? 'redis://127.0.0.1:6379' : undefined,
-      namespace: `botctl-test-${randomBytes(4).toString('hex')}`,
-    });
     let now = T0;
-    const access = createAccessService({
-      users: db.repos.users,
-      usage: db.repos.usage,
-      cache,
-      config: {
-        access: 'open',
-        allowlist: [],
-        admins: [],
-        rateLimit: { burst: 100, perMinute: 100 },
-        quotas: DEFAULT_QUOTAS,
-      },
-      now: () => new Date(now),
-    });
+    const access = await openAccess(dialect, kind, () => now);
     const first = await access.identify(profile);
     await db.repos.users.setRole(first.id, 'premium');
     now = T0 + USER_RECHECK_MS;
