@@ -191,12 +191,17 @@ export const updateInbox = sqliteTable(
   {
     updateId: integer('update_id').primaryKey(),
     chatKey: text('chat_key').notNull(),
+    /** Telegram id of the update's sender (null when it has none): /forget deletes by it. */
+    fromId: integer('from_id'),
     payload: text('payload').notNull(),
     status: text('status').$type<'pending' | 'done'>().notNull().default('pending'),
     receivedAt: ms('received_at').notNull(),
     doneAt: ms('done_at'),
   },
-  (t) => [index('update_inbox_status_idx').on(t.status, t.updateId)],
+  (t) => [
+    index('update_inbox_status_idx').on(t.status, t.updateId),
+    index('update_inbox_from_idx').on(t.fromId),
+  ],
 );
 
 /**
