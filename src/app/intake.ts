@@ -26,8 +26,13 @@ export function createIntake(options: IntakeOptions) {
   async function record(updates: readonly Update[]): Promise<Update[]> {
     const fresh: Update[] = [];
     for (const update of updates) {
-      if (await inbox.record(update.update_id, chatKeyOfUpdate(update), JSON.stringify(update), now()))
-        fresh.push(update);
+      const stored = {
+        updateId: update.update_id,
+        chatKey: chatKeyOfUpdate(update),
+        fromId: senderOfUpdate(update),
+        payload: JSON.stringify(update),
+      };
+      if (await inbox.record(stored, now())) fresh.push(update);
       else log.info({ updateId: update.update_id }, 'duplicate update dropped');
     }
     return fresh;
@@ -95,4 +100,32 @@ export function chatKeyOfUpdate(update: Update): string {
   }
   const from = update.inline_query?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
   return from ? `user:${from.id}` : 'none';
+}
+
+/**
+ * The Telegram id of the user who caused the update (as grammY's `ctx.from`), or null when
+ * there is none (a channel post, an anonymous poll answer). Stored with the update so that
+ * forgetting a user also deletes what they wrote in groups.
+ */
+export function senderOfUpdate(update: Update): number | null {
+  const from =
+    update.message?.from ??
+    update.edited_message?.from ??
+    update.channel_post?.from ??
+    update.edited_channel_post?.from ??
+    update.business_message?.from ??
+    update.edited_business_message?.from ??
+    update.callback_query?.from ??
+    update.inline_query?.from ??
+    update.chosen_inline_result?.from ??
+    update.shipping_query?.from ??
+    update.pre_checkout_query?.from ??
+    update.purchased_paid_media?.from ??
+    update.my_chat_member?.from ??
+    update.chat_member?.from ??
+    update.chat_join_request?.from ??
+    update.poll_answer?.user ??
+    update.message_reaction?.user ??
+    update.business_connection?.user;
+  return from?.id ?? null;
 }

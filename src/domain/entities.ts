@@ -194,6 +194,11 @@ export interface StoredUpdate {
   updateId: number;
   /** Chat (and topic) the update belongs to, for per-chat ordering on replay. */
   chatKey: string;
+  /** Telegram id of the update's sender; null when it has none. Forgetting a user deletes by it. */
+  fromId: number | null;
   payload: string;
   receivedAt: Date;
 }
+
+/** What the intake stores for an update; the repository adds the time. */
+export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'>;

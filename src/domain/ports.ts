@@ -16,6 +16,7 @@ import type {
   Message,
   NewMessage,
   Role,
+  NewStoredUpdate,
   StoredUpdate,
   TelegramProfile,
   UsageDelta,
@@ -152,7 +153,7 @@ export interface AudioFileRepository {
 /** The inbox behind "at least once, answered once": updates are stored before acknowledging them. */
 export interface UpdateInboxRepository {
   /** Stores the update; false when this update_id is already known (a duplicate). */
-  record(updateId: number, chatKey: string, payload: string, now?: Date): Promise<boolean>;
+  record(update: NewStoredUpdate, now?: Date): Promise<boolean>;
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;

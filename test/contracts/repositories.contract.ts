@@ -30,6 +30,11 @@ function profile(overrides: Partial<TelegramProfile> = {}): TelegramProfile {
   };
 }
 
+/** An inbox row; the sender is null unless given, as for a channel post. */
+function inboxEntry(updateId: number, chatKey: string, fromId: number | null = null, payload = '{}') {
+  return { updateId, chatKey, fromId, payload };
+}
+
 /** Another OS process writing to the same database: real concurrency, even for SQLite. */
 async function runWriter(url: string, userId: number, processes: number, updates: number): Promise<string> {
   const open = fileURLToPath(new URL('../../src/adapters/db/open.ts', import.meta.url));
@@ -45,7 +50,7 @@ async function runWriter(url: string, userId: number, processes: number, updates
     }
     let won = 0;
     for (let id = 1; id <= ${updates}; id += 1) {
-      if (await db.repos.updates.record(id, 'k', '{}')) won += 1;
+      if (await db.repos.updates.record({ updateId: id, chatKey: 'k', fromId: null, payload: '{}' })) won += 1;
       await db.repos.usage.increment(${userId}, '2025-06-01', { messages: 1 });
     }
     await db.close();
@@ -360,7 +365,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         const second = await db.reopen();
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, i) =>
-            (i % 2 === 0 ? repos : second.repos).updates.record(777, 'chat', `{"n":${i}}`),
+            (i % 2 === 0 ? repos : second.repos).updates.record(inboxEntry(777, 'chat', null, `{"n":${i}}`)),
           ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
@@ -524,7 +529,8 @@ export function describeRepositoryContract(dialect: Dialect): void {
     });
 
     describe('deleteCascade', () => {
-      it('leaves no row of the user in any table and keeps other users intact', async () => {
+      it('leaves no row of the user in any table, group chats included, and keeps other users intact', async () => {
+        const group = '-1001234567890';
         const seed = async () => {
           const user = await newUser();
           const conv = await repos.conversations.getOrStart(keyOf(user));
@@ -538,9 +544,13 @@ export function describeRepositoryContract(dialect: Dialect): void {
             [message.id, `f${user.id}`, `u${user.id}`, 3, dialect === 'sqlite' ? Date.now() : new Date()],
           );
           await repos.usage.increment(user.id, '2025-01-01', { messages: 1 });
-          await repos.updates.record(user.id * 10, String(user.telegramId), '{}');
-          await repos.updates.record(user.id * 10 + 1, `${user.telegramId}:5`, '{}');
-          await repos.updates.record(user.id * 10 + 2, `user:${user.telegramId}`, '{}');
+          // Private-chat rows without a sender (as recorded before the sender column existed)...
+          await repos.updates.record(inboxEntry(user.id * 10, String(user.telegramId)));
+          await repos.updates.record(inboxEntry(user.id * 10 + 1, `${user.telegramId}:5`));
+          await repos.updates.record(inboxEntry(user.id * 10 + 2, `user:${user.telegramId}`));
+          // ...and what they wrote in a group they share with the other user, a topic included.
+          await repos.updates.record(inboxEntry(user.id * 10 + 3, group, user.telegramId));
+          await repos.updates.record(inboxEntry(user.id * 10 + 4, `${group}:7`, user.telegramId));
           return { user, conv, message };
         };
         const gone = await seed();
@@ -569,6 +579,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
             `${user.telegramId}:%`,
             `user:${user.telegramId}`,
           ]),
+          groupInbox: await count('update_inbox where from_id = ?', [user.telegramId]),
         });
         expect(await remaining(gone.user, gone.conv, gone.message)).toEqual({
           users: 0,
@@ -578,6 +589,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
           usage: 0,
           deliveries: 0,
           inbox: 0,
+          groupInbox: 0,
         });
         expect(await remaining(kept.user, kept.conv, kept.message)).toEqual({
           users: 1,
@@ -587,7 +599,16 @@ export function describeRepositoryContract(dialect: Dialect): void {
           usage: 1,
           deliveries: 1,
           inbox: 3,
+          groupInbox: 2,
         });
+        const groupRows = await db.raw(
+          'select update_id, from_id from update_inbox where chat_key = ? or chat_key = ? order by update_id',
+          [group, `${group}:7`],
+        );
+        expect(groupRows.map((r) => [Number(r.update_id), Number(r.from_id)])).toEqual([
+          [kept.user.id * 10 + 3, kept.user.telegramId],
+          [kept.user.id * 10 + 4, kept.user.telegramId],
+        ]);
         await repos.users.deleteCascade(gone.user.id); // already gone: a no-op, not an error
       });
     });
@@ -610,7 +631,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
           content: secrets.content,
         });
         await r.conversations.setSummary(conv.id, secrets.summary, message.id);
-        await r.updates.record(user.telegramId, 'k', secrets.payload);
+        await r.updates.record(inboxEntry(user.telegramId, 'k', user.telegramId, secrets.payload));
         return { user, conv, message };
       }
       async function expectReadable(r: Repositories, w: Awaited<ReturnType<typeof writeSecrets>>) {
@@ -882,24 +903,33 @@ export function describeRepositoryContract(dialect: Dialect): void {
 
     describe('update inbox', () => {
       it('records once, lists pending oldest first, marks done and prunes', async () => {
-        expect(await repos.updates.record(12, 'chat:1', '{"a":1}', new Date('2025-01-01T00:00:00Z'))).toBe(
-          true,
-        );
-        expect(await repos.updates.record(12, 'chat:1', '{"a":2}')).toBe(false);
-        expect(await repos.updates.record(10, 'chat:2', '{"b":1}', new Date('2025-01-01T00:00:01Z'))).toBe(
-          true,
-        );
-        expect(await repos.updates.record(9_000_000_000, 'chat:2', '{}')).toBe(true);
+        const sender = 6_500_000_000; // above 2^32, like today's user ids
+        expect(
+          await repos.updates.record(
+            inboxEntry(12, 'chat:1', sender, '{"a":1}'),
+            new Date('2025-01-01T00:00:00Z'),
+          ),
+        ).toBe(true);
+        expect(await repos.updates.record(inboxEntry(12, 'chat:1', null, '{"a":2}'))).toBe(false);
+        expect(
+          await repos.updates.record(
+            inboxEntry(10, 'chat:2', null, '{"b":1}'),
+            new Date('2025-01-01T00:00:01Z'),
+          ),
+        ).toBe(true);
+        expect(await repos.updates.record(inboxEntry(9_000_000_000, 'chat:2'))).toBe(true);
         expect(await repos.updates.pending(10)).toEqual([
           {
             updateId: 10,
             chatKey: 'chat:2',
+            fromId: null,
             payload: '{"b":1}',
             receivedAt: new Date('2025-01-01T00:00:01Z'),
           },
           {
             updateId: 12,
             chatKey: 'chat:1',
+            fromId: sender,
             payload: '{"a":1}',
             receivedAt: new Date('2025-01-01T00:00:00Z'),
           },

@@ -58,9 +58,12 @@ describe('memory', () => {
 
   it('prunes answered updates older than a week when it starts', async () => {
     const old = new Date(Date.now() - 8 * 24 * 60 * 60_000);
-    await h.db.repos.updates.record(990_001, '1', '{}', old);
+    await h.db.repos.updates.record({ updateId: 990_001, chatKey: '1', fromId: 1, payload: '{}' }, old);
     await h.db.repos.updates.markDone(990_001, old);
-    await h.db.repos.updates.record(990_002, '1', '{}', new Date());
+    await h.db.repos.updates.record(
+      { updateId: 990_002, chatKey: '1', fromId: 1, payload: '{}' },
+      new Date(),
+    );
     await h.db.repos.updates.markDone(990_002, new Date());
     await h.restart();
     await waitFor(async () => {

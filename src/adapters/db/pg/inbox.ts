@@ -11,6 +11,7 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     .values({
       updateId: sql.placeholder('updateId'),
       chatKey: sql.placeholder('chatKey'),
+      fromId: sql.placeholder('fromId'),
       payload: sql.placeholder('payload'),
       status: 'pending',
       receivedAt: sql.placeholder('receivedAt'),
@@ -19,11 +20,12 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     .returning({ updateId: i.updateId })
     .prepare('inbox_record');
   return {
-    async record(updateId, chatKey, payload, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload }, now = new Date()) {
       // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
       const rows = await insert.execute({
         updateId,
         chatKey,
+        fromId,
         payload: cipher.seal(payload),
         receivedAt: now,
       });

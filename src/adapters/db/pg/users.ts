@@ -1,8 +1,8 @@
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
-import { userFilterWhere } from '../shared/filters.js';
+import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
 import { updateInbox, users } from './schema.js';
@@ -99,19 +99,9 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
           .where(eq(users.id, id))
           .returning({ telegramId: users.telegramId });
         if (row === undefined) return;
-        // The inbox has no user column: a private chat's key is the user's Telegram id
-        // (a topic adds ":<thread>"; chatless updates such as inline queries use
-        // "user:<id>"). Everything else goes through ON DELETE CASCADE.
-        const key = String(row.telegramId);
-        await tx
-          .delete(updateInbox)
-          .where(
-            or(
-              eq(updateInbox.chatKey, key),
-              like(updateInbox.chatKey, `${key}:%`),
-              eq(updateInbox.chatKey, `user:${key}`),
-            ),
-          );
+        // The inbox has no foreign key to users; everything else goes through ON DELETE CASCADE.
+        for (const where of inboxOfUserWheres(updateInbox, row.telegramId))
+          await tx.delete(updateInbox).where(where);
       });
     },
   };

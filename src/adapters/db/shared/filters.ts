@@ -1,5 +1,5 @@
 /** WHERE clauses that read the same on both dialects (drizzle operators are dialect-neutral). */
-import { and, eq, gte, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gte, like, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { UserFilter } from '../../../domain/ports.js';
 
 export interface UserFilterColumns {
@@ -23,6 +23,23 @@ export function userFilterWhere(cols: UserFilterColumns, filter: UserFilter = {}
       : sql`lower(${cols.username}) = ${filter.username.toLowerCase()}`,
     filter.search === undefined ? undefined : searchWhere(cols, filter.search),
   );
+}
+
+/**
+ * The inbox rows a forgotten user leaves, as two deletes: every update they sent, in any chat,
+ * groups included (from_id, which update_inbox_from_idx serves; a single OR with the chat-key
+ * terms would scan the table), and everything in their private chat, which also covers rows
+ * without a sender (recorded before the column existed). A private chat's key is the user's
+ * Telegram id; a topic adds ":<thread>"; chatless updates such as inline queries use "user:<id>".
+ */
+export function inboxOfUserWheres(cols: { chatKey: Column; fromId: Column }, telegramId: number): SQL[] {
+  const key = String(telegramId);
+  const privateChat = or(
+    eq(cols.chatKey, key),
+    like(cols.chatKey, `${key}:%`),
+    eq(cols.chatKey, `user:${key}`),
+  );
+  return [eq(cols.fromId, telegramId), privateChat ?? sql`false`];
 }
 
 /** Case-insensitive substring match on the names (SQLite's lower() folds ASCII only). */

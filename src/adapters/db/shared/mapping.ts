@@ -68,6 +68,7 @@ export function toStoredUpdate(row: InboxRow, cipher: FieldCipher): StoredUpdate
   return {
     updateId: row.updateId,
     chatKey: row.chatKey,
+    fromId: row.fromId,
     payload: cipher.open(row.payload),
     receivedAt: row.receivedAt,
   };

@@ -13,6 +13,7 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .values({
         updateId: sql.placeholder('updateId'),
         chatKey: sql.placeholder('chatKey'),
+        fromId: sql.placeholder('fromId'),
         payload: sql.placeholder('payload'),
         status: 'pending',
         receivedAt: sql.placeholder('receivedAt'),
@@ -21,9 +22,15 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .prepare(),
   );
   return {
-    async record(updateId, chatKey, payload, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload }, now = new Date()) {
       // The primary key decides, so two processes recording one update get exactly one true.
-      const result = insert().run({ updateId, chatKey, payload: cipher.seal(payload), receivedAt: now });
+      const result = insert().run({
+        updateId,
+        chatKey,
+        fromId,
+        payload: cipher.seal(payload),
+        receivedAt: now,
+      });
       return result.changes === 1;
     },
     async markDone(updateId, now = new Date()) {

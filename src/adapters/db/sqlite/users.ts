@@ -1,9 +1,9 @@
 import { lazy } from '../shared/lazy.js';
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
-import { userFilterWhere } from '../shared/filters.js';
+import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
 import { updateInbox, users } from './schema.js';
@@ -101,19 +101,9 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
         (tx) => {
           const row = tx.select({ telegramId: users.telegramId }).from(users).where(eq(users.id, id)).get();
           if (row === undefined) return;
-          // The inbox has no user column: a private chat's key is the user's Telegram id
-          // (a topic adds ":<thread>"; chatless updates such as inline queries use
-          // "user:<id>"). Everything else goes through ON DELETE CASCADE.
-          const key = String(row.telegramId);
-          tx.delete(updateInbox)
-            .where(
-              or(
-                eq(updateInbox.chatKey, key),
-                like(updateInbox.chatKey, `${key}:%`),
-                eq(updateInbox.chatKey, `user:${key}`),
-              ),
-            )
-            .run();
+          // The inbox has no foreign key to users; everything else goes through ON DELETE CASCADE.
+          for (const where of inboxOfUserWheres(updateInbox, row.telegramId))
+            tx.delete(updateInbox).where(where).run();
           tx.delete(users).where(eq(users.id, id)).run();
         },
         { behavior: 'immediate' },
