@@ -1,7 +1,7 @@
 /**
  * Data rights on SQLite and PostgreSQL, in English and Russian: /privacy, /export (exactly
  * one user's data, as JSON and Markdown), /forget (confirmation, expiry, then no row of the
- * user left in any table), /usage, and the operator's `botctl users export|forget` as processes.
+ * user left in any table, their group messages in the update inbox included), /usage, and the operator's `botctl users export|forget` as processes.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ import { createCache } from '../../src/adapters/cache/index.js';
 import { cacheNamespace } from '../../src/app/cache-namespace.js';
 import { accessCacheKeys } from '../../src/services/access.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
-import { buttonsOf, chatter, type Chatter } from '../helpers/chat-ui.js';
+import { buttonsOf, chatter, handled, type Chatter } from '../helpers/chat-ui.js';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
 
@@ -141,6 +141,30 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
     const gone = chatter(h, nextChat++, t.lang);
     const kept = chatter(h, nextChat++, 'en');
     for (const c of [gone, kept]) await c.say(`hello from ${c.chatId}`);
+    // Both also talk in a group (the bot stays quiet there, but the inbox records every update).
+    const group = -100_000 - nextChat++;
+    const inGroup = async (c: Chatter, text: string, threadId?: number) => {
+      const input = { chatId: group, chatType: 'supergroup' as const, userId: c.chatId, text };
+      const update = h.telegram.pushUpdate(
+        h.telegram.updates.text(threadId ? { ...input, threadId } : input),
+      );
+      await handled(h, update.update_id);
+    };
+    await inGroup(gone, 'my secret group message');
+    await inGroup(gone, 'and one in a topic', 7);
+    await inGroup(kept, 'hello group');
+    const groupInbox = async () =>
+      (
+        await h.db.raw(
+          'select chat_key, from_id from update_inbox where chat_key like ? order by update_id',
+          [`${group}%`],
+        )
+      ).map((r) => [String(r.chat_key), Number(r.from_id)]);
+    expect(await groupInbox()).toEqual([
+      [String(group), gone.chatId],
+      [`${group}:7`, gone.chatId],
+      [String(group), kept.chatId],
+    ]);
     const seeded = { gone: await seedExtras(h, repos, gone), kept: await seedExtras(h, repos, kept) };
     expect(Object.values(await rowsOf(h, seeded.gone)).every((n) => n > 0)).toBe(true);
 
@@ -162,6 +186,9 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       Object.fromEntries(Object.keys(await rowsOf(h, seeded.gone)).map((k) => [k, 0])),
     );
     expect(Object.values(await rowsOf(h, seeded.kept)).every((n) => n > 0)).toBe(true);
+    expect(await groupInbox(), "the other member's group message stays").toEqual([
+      [String(group), kept.chatId],
+    ]);
 
     // Writing again starts afresh, as a new user.
     await gone.say('I am back');
@@ -306,8 +333,8 @@ async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {
     daily_usage: ['user_id = ?', [s.userId]],
     deliveries: ['user_id = ?', [s.userId]],
     update_inbox: [
-      'chat_key = ? or chat_key like ? or chat_key = ?',
-      [String(s.telegramId), `${s.telegramId}:%`, `user:${s.telegramId}`],
+      'from_id = ? or chat_key = ? or chat_key like ? or chat_key = ?',
+      [s.telegramId, String(s.telegramId), `${s.telegramId}:%`, `user:${s.telegramId}`],
     ],
   };
   const tables =
