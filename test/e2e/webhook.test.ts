@@ -1,7 +1,7 @@
 /**
  * Webhook mode through the real daemon on Postgres: setWebhook with the secret, the secret
  * header checked, updates acknowledged at once and answered outside the request, duplicate
- * update_ids answered once; plus health, readiness and metrics.
+ * update_ids answered once, each update recorded with its sender; plus health, readiness and metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/bot-harness.js';
@@ -41,6 +41,26 @@ describe('webhook mode', () => {
     expect(delivery.durationMs).toBeLessThan(4000); // acknowledged before the 5 s model call ended
     await waitFor(() => expect(h.telegram.sentMessages(9001)).toEqual(['slow answer to hello hook']), 15_000);
     h.gemini.respond = undefined;
+  });
+
+  it("records a webhook update's sender with it, so /forget finds group messages", async () => {
+    const update = h.telegram.pushUpdate(
+      h.telegram.updates.text({
+        chatId: -100_9002,
+        chatType: 'supergroup',
+        userId: 9_003,
+        text: 'among humans',
+      }),
+    );
+    const row = await waitFor(async () => {
+      const [found] = await h.db.raw(
+        'select chat_key, from_id, status from update_inbox where update_id = ?',
+        [update.update_id],
+      );
+      if (found?.status !== 'done') throw new Error(`update not handled yet: ${JSON.stringify(found)}`);
+      return found;
+    });
+    expect([String(row.chat_key), Number(row.from_id)]).toEqual(['-1009002', 9_003]);
   });
 
   it('rejects a request without the secret header, and a body that is not an update', async () => {
