@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of ../shared/ARCHITECTURE.md:
+// Lint rules, including the import boundaries of docs/ARCHITECTURE.md:
 // a wrong arrow between layers fails lint, not review.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
