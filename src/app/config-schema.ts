@@ -4,6 +4,7 @@
  * read this table, so they validate alike. Defaults are documented here and in README.
  */
 import { z } from 'zod';
+import { encryptionKeysProblem } from '../domain/encryption-keys.js';
 
 /** How an environment string becomes a config value. */
 export type EnvKind = 'string' | 'int' | 'bool' | 'list' | 'intList' | 'json';
@@ -171,7 +172,14 @@ export const OPTIONS = {
   encryptionKeys: {
     env: 'BOTCTL_ENCRYPTION_KEYS',
     kind: 'string',
-    schema: z.string().min(1).optional(),
+    // The same reading `start` builds the cipher from, so validate and doctor refuse what start would.
+    schema: z
+      .string()
+      .superRefine((spec, ctx) => {
+        const problem = encryptionKeysProblem(spec);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     description: 'id:base64key[,id:base64key] (32-byte keys; the first encrypts, all decrypt)',
     secret: true,
   },

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { openDatabase } from '../adapters/db/open.js';
-import { createFieldCipher, parseEncryptionKeys } from '../adapters/system/cipher.js';
+import { createFieldCipher } from '../adapters/system/cipher.js';
+import { parseEncryptionKeys } from '../domain/encryption-keys.js';
 import type { Cache, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
 import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
@@ -96,6 +97,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         createCache({
           url: config.redisUrl,
           namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
+          cipher,
           // An outage fails every request; one warning a minute says it without flooding.
           onError: (error) => {
             if (Date.now() - lastWarningAt < 60_000) return;

@@ -237,6 +237,11 @@ export interface FieldCipher {
   seal(plain: string): string;
   /** Throws DECRYPTION_FAILED when no known key opens the value. */
   open(stored: string): string;
+  /**
+   * A deterministic keyed fingerprint of `value` (HMAC-SHA256 under the sealing key), for lookup
+   * keys that must find a value without revealing it; `value` itself when encryption is off.
+   */
+  tag(value: string): string;
 }
 
 export interface MigrationState {

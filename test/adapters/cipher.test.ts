@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createFieldCipher, parseEncryptionKeys } from '../../src/adapters/system/cipher.js';
+import { createFieldCipher } from '../../src/adapters/system/cipher.js';
+import { parseEncryptionKeys } from '../../src/domain/encryption-keys.js';
 import { BotctlError } from '../../src/domain/errors.js';
 
 const keyA = { id: 'a', key: randomBytes(32) };
@@ -98,7 +99,6 @@ describe('parseEncryptionKeys', () => {
       { id: 'main', key: k1 },
       { id: 'old', key: k2 },
     ]);
-    expect(parseEncryptionKeys('')).toEqual([]);
   });
 
   it('rejects malformed specs with CONFIG_INVALID naming encryptionKeys, never echoing the key', () => {
@@ -109,6 +109,9 @@ describe('parseEncryptionKeys', () => {
       `a:${short}`,
       `a:not*base64*at*all`,
       `bad id:${b64(randomBytes(32))}`,
+      `a:${b64(randomBytes(32))},a:${b64(randomBytes(32))}`,
+      '',
+      ' , ',
     ];
     for (const spec of cases) {
       const error = thrown(() => parseEncryptionKeys(spec));

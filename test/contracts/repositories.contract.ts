@@ -619,6 +619,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         summary: 'summary: secret plans',
         prompt: 'be secret',
         payload: '{"text":"top secret"}',
+        title: 'Секретный план',
       };
 
       async function writeSecrets(r: Repositories) {
@@ -631,6 +632,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
           content: secrets.content,
         });
         await r.conversations.setSummary(conv.id, secrets.summary, message.id);
+        await r.conversations.setTitle(conv.id, secrets.title);
         await r.updates.record(inboxEntry(user.telegramId, 'k', user.telegramId, secrets.payload));
         return { user, conv, message };
       }
@@ -638,6 +640,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect((await r.users.getById(w.user.id))?.settings.customPrompt).toBe(secrets.prompt);
         expect((await r.conversations.getContext(w.conv.id, 5))[0]?.content).toBe(secrets.content);
         expect((await r.conversations.getById(w.conv.id))?.summary).toBe(secrets.summary);
+        expect((await r.conversations.getById(w.conv.id))?.title).toBe(secrets.title);
         expect((await r.updates.pending(10)).find((u) => u.updateId === w.user.telegramId)?.payload).toBe(
           secrets.payload,
         );
@@ -646,6 +649,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         return [
           (await db.raw('select content from messages where id = ?', [w.message.id]))[0]?.content,
           (await db.raw('select summary from conversations where id = ?', [w.conv.id]))[0]?.summary,
+          (await db.raw('select title from conversations where id = ?', [w.conv.id]))[0]?.title,
           (await db.raw('select settings from users where id = ?', [w.user.id]))[0]?.settings,
           (await db.raw('select payload from update_inbox where update_id = ?', [w.user.telegramId]))[0]
             ?.payload,

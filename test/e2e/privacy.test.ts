@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFieldCipher, parseEncryptionKeys } from '../../src/adapters/system/cipher.js';
+import { createFieldCipher } from '../../src/adapters/system/cipher.js';
+import { parseEncryptionKeys } from '../../src/domain/encryption-keys.js';
 import { USERS_EXPORT_SHAPE, USERS_FORGET_SHAPE } from '../../src/cli/export-shape.js';
 import { shapeErrors } from '../../src/cli/json-shape.js';
 import type { Repositories } from '../../src/domain/ports.js';
@@ -243,6 +244,7 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       const daemonCache = await createCache({
         url: REDIS_URL,
         namespace: cacheNamespace(TEST_TOKEN, h.db.url),
+        cipher: createFieldCipher(encryptionKeys ? parseEncryptionKeys(encryptionKeys) : []),
       });
       const [userKey] = accessCacheKeys(c.chatId);
       expect(await daemonCache.get(userKey!)).toBeDefined();

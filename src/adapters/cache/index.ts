@@ -4,7 +4,7 @@
  * get -> undefined, set/delete -> dropped, ping -> false, each failure reported via onError.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { Cache } from '../../domain/ports.js';
+import type { Cache, FieldCipher } from '../../domain/ports.js';
 import type { Backend } from './backend.js';
 import { rateLimitedReporter, withDeadline } from './guard.js';
 import { createMemoryBackend } from './memory.js';
@@ -22,6 +22,12 @@ export interface CacheOptions {
   onError?: (error: Error) => void;
   /** Deadline for each operation, and for the first connection at startup. Default: 250 ms. */
   timeoutMs?: number;
+  /**
+   * Seals every value that leaves the process (Redis) when encryption at rest is on: cached users
+   * carry their own prompt, and inline answers and suggestions carry message content, all of which
+   * the database stores sealed. The in-process cache keeps plain values.
+   */
+  cipher?: FieldCipher;
 }
 
 export const DEFAULT_CACHE_TIMEOUT_MS = 250;
@@ -50,6 +56,22 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     );
   }
   const { keyv } = backend;
+  const sealed = backend.kind === 'redis' && options.cipher?.enabled === true ? options.cipher : undefined;
+  // Keys can carry content too (an inline query's text): they leave the process as fingerprints.
+  const keyOf = (key: string) => (sealed ? `t:${sealed.tag(key)}` : key);
+  const pack = <T>(value: T): unknown => (sealed ? sealed.seal(JSON.stringify(value)) : value);
+  const unpack = <T>(stored: unknown): T | undefined => {
+    if (!sealed || typeof stored !== 'string') return stored as T | undefined;
+    try {
+      const plain = sealed.open(stored);
+      // open() passes an unsealed string through: one cached before encryption was turned on.
+      return plain === stored ? (stored as T) : (JSON.parse(plain) as T);
+    } catch (error) {
+      // A value sealed with a key no longer configured is a miss, not a failure of the caller.
+      report(error);
+      return undefined;
+    }
+  };
   let closed = false;
   // After close() a call must not touch the store: @keyv/redis would quietly reconnect.
   const guard = <T>(what: string, fallback: T, work: () => Promise<T>): Promise<T> =>
@@ -58,21 +80,21 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
   return {
     kind: backend.kind,
     get<T>(key: string) {
-      return guard<T | undefined>('get', undefined, () => keyv.get<T>(key));
+      return guard<T | undefined>('get', undefined, async () => unpack<T>(await keyv.get(keyOf(key))));
     },
     async set<T>(key: string, value: T, ttlMs?: number) {
       // keyv reads a ttl <= 0 as "forever"; here it means "already expired".
       if (ttlMs !== undefined && !(ttlMs > 0)) {
-        await guard('delete', undefined, async () => void (await keyv.delete(key)));
+        await guard('delete', undefined, async () => void (await keyv.delete(keyOf(key))));
         return;
       }
       // Redis PXAT wants whole milliseconds.
       const ttl = ttlMs === undefined ? undefined : Math.ceil(ttlMs);
       // keyv reports a failed write through its 'error' event (already wired to onError).
-      await guard('set', undefined, async () => void (await keyv.set(key, value, ttl)));
+      await guard('set', undefined, async () => void (await keyv.set(keyOf(key), pack(value), ttl)));
     },
     async delete(key: string) {
-      await guard('delete', undefined, async () => void (await keyv.delete(key)));
+      await guard('delete', undefined, async () => void (await keyv.delete(keyOf(key))));
     },
     ping() {
       return guard('ping', false, () => backend.ping());

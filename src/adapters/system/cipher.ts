@@ -3,21 +3,18 @@
  * Stored form: `enc:v1:<keyId>:<base64url(iv | tag | ciphertext)>`. The key id travels with
  * the value so keys can rotate: the first configured key seals, every configured key opens.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { BotctlError } from '../../domain/errors.js';
+import {
+  encryptionKeysError as configError,
+  KEY_ID,
+  type EncryptionKey,
+} from '../../domain/encryption-keys.js';
 import type { FieldCipher } from '../../domain/ports.js';
-
-export interface EncryptionKey {
-  id: string;
-  /** Exactly 32 bytes. */
-  key: Buffer;
-}
 
 const PREFIX = 'enc:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 // Only a value of exactly this shape counts as sealed. Plain text written before encryption
 // was enabled passes through, even when a user happened to type something starting with "enc:".
 const SEALED = /^enc:v1:([A-Za-z0-9_.-]{1,64}):([A-Za-z0-9_-]+)$/;
@@ -35,6 +32,8 @@ export function createFieldCipher(keys: EncryptionKey[]): FieldCipher {
     byId.set(id, Buffer.from(key));
   }
   const sealer = keys[0];
+  // Fingerprints use their own key, derived from the sealing one, never the sealing key itself.
+  const tagKey = sealer && createHmac('sha256', sealer.key).update('botctl tag v1').digest();
 
   return Object.freeze({
     enabled: sealer !== undefined,
@@ -47,6 +46,10 @@ export function createFieldCipher(keys: EncryptionKey[]): FieldCipher {
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const packed = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
       return `${PREFIX}${sealer.id}:${packed}`;
+    },
+    tag(value: string): string {
+      if (tagKey === undefined) return value;
+      return createHmac('sha256', tagKey).update(value).digest('base64url');
     },
     open(stored: string): string {
       const match = SEALED.exec(stored);
@@ -74,36 +77,5 @@ export function createFieldCipher(keys: EncryptionKey[]): FieldCipher {
         );
       }
     },
-  });
-}
-
-/**
- * Parses the config form `id:base64key[,id:base64key...]` (standard or URL-safe base64 of
- * 32 bytes). Errors name `encryptionKeys` and the key id, never the key material.
- */
-export function parseEncryptionKeys(spec: string): EncryptionKey[] {
-  const entries = spec
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-  return entries.map((entry, index) => {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) throw configError(`entry ${index + 1} must look like id:base64key`);
-    const id = entry.slice(0, colon).trim();
-    const material = entry.slice(colon + 1).trim();
-    if (!KEY_ID.test(id)) throw configError(`entry ${index + 1} has an invalid key id`);
-    if (!BASE64.test(material)) throw configError(`key "${id}" is not valid base64`);
-    const key = Buffer.from(material.replaceAll('-', '+').replaceAll('_', '/'), 'base64');
-    if (key.length !== 32) {
-      throw configError(`key "${id}" must decode to exactly 32 bytes, got ${key.length}`);
-    }
-    return { id, key };
-  });
-}
-
-function configError(detail: string): BotctlError {
-  return new BotctlError('CONFIG_INVALID', `encryptionKeys: ${detail}`, {
-    hint: 'Generate a key with `openssl rand -base64 32` and set encryptionKeys to id:<key>.',
-    params: { key: 'encryptionKeys' },
   });
 }

@@ -128,7 +128,10 @@ export function pgConversations(db: PostgresJsDatabase, cipher: FieldCipher): Co
       return row === undefined ? null : map(row);
     },
     async setTitle(id, title) {
-      await db.update(c).set({ title }).where(eq(c.id, id));
+      await db
+        .update(c)
+        .set({ title: cipher.seal(title) })
+        .where(eq(c.id, id));
     },
     async setSummary(id, summary, coversUpToMessageId) {
       await db

@@ -38,7 +38,12 @@ export function toUser(row: UserRow, cipher: FieldCipher): User {
 }
 
 export function toConversation(row: ConversationRow, cipher: FieldCipher): Conversation {
-  return { ...row, summary: row.summary === null ? null : cipher.open(row.summary) };
+  return {
+    ...row,
+    // Titles are written by the model from the first messages, so they are sealed like them.
+    title: row.title === null ? null : cipher.open(row.title),
+    summary: row.summary === null ? null : cipher.open(row.summary),
+  };
 }
 
 export function toMessage(row: MessageRow, cipher: FieldCipher): Message {

@@ -127,7 +127,10 @@ export function sqliteConversations(db: BetterSQLite3Database, cipher: FieldCiph
       return row === undefined ? null : map(row);
     },
     async setTitle(id, title) {
-      db.update(c).set({ title }).where(eq(c.id, id)).run();
+      db.update(c)
+        .set({ title: cipher.seal(title) })
+        .where(eq(c.id, id))
+        .run();
     },
     async setSummary(id, summary, coversUpToMessageId) {
       db.update(c)
