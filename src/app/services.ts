@@ -5,7 +5,8 @@
  */
 import { createGeminiChatModel } from '../adapters/gemini/index.js';
 import { createCircuitBreaker } from '../domain/circuit-breaker.js';
-import { createRetryPolicy } from '../domain/retry-policy.js';
+import { isBotctlError } from '../domain/errors.js';
+import { createRetryPolicy, isRetryableError } from '../domain/retry-policy.js';
 import { createAccessService } from '../services/access.js';
 import { createChatService } from '../services/chat.js';
 import { createHistoryService } from '../services/history.js';
@@ -37,11 +38,15 @@ export async function createServices(app: App) {
     windowMs: 60_000,
     openMs: 30_000,
     now: () => Date.now(),
+    // A 429 already fails fast (no long retry wait) and says nothing of Gemini being down.
+    isFailure: (error) => isRetryableError(error) && !(isBotctlError(error) && error.code === 'GEMINI_BUSY'),
   });
+  // Someone is waiting in a chat: a server that asks for more than a few seconds (a Gemini 429's
+  // retryDelay is often 15-60 s) gets no wait at all; the user is told at once and keeps /retry.
   const policy = createRetryPolicy({
     maxAttempts: 3,
     baseDelayMs: 500,
-    maxDelayMs: 20_000,
+    maxDelayMs: 3_000,
     random: Math.random,
   });
   const caller = createModelCaller({

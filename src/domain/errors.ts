@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   TELEGRAM_ERROR: { exit: EXIT.failure, retryable: true },
   GEMINI_UNAUTHORIZED: { exit: EXIT.failure, retryable: false },
   GEMINI_UNAVAILABLE: { exit: EXIT.failure, retryable: true },
+  GEMINI_BUSY: { exit: EXIT.failure, retryable: true },
   GEMINI_BLOCKED: { exit: EXIT.failure, retryable: false },
   GEMINI_EMPTY: { exit: EXIT.failure, retryable: false },
   QUOTA_EXCEEDED: { exit: EXIT.failure, retryable: false },

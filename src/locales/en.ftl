@@ -13,6 +13,7 @@ error-telegram-unauthorized = Telegram rejected the bot token.
 error-telegram-error = Telegram did not accept the request. Please try again.
 error-gemini-unauthorized = The AI service rejected the API key.
 error-gemini-unavailable = The AI service is temporarily unavailable. Your message is kept: send /retry in a little while.
+error-gemini-busy = The AI model is busy right now (its request limit is reached). Your message is kept: send /retry in a minute.
 error-gemini-blocked = I can't answer that: the request was blocked by the AI service's safety filters.
 error-gemini-empty = The AI service returned an empty answer. Try rephrasing, or send /retry.
 error-quota-exceeded = You have reached today's limit. It resets at { $resetAt }.

@@ -13,6 +13,7 @@ error-telegram-unauthorized = Telegram не принял токен бота.
 error-telegram-error = Telegram не принял запрос. Попробуйте ещё раз.
 error-gemini-unauthorized = ИИ-сервис не принял API-ключ.
 error-gemini-unavailable = ИИ-сервис временно недоступен. Ваше сообщение сохранено: отправьте /retry чуть позже.
+error-gemini-busy = ИИ-модель сейчас перегружена (достигнут лимит запросов). Ваше сообщение сохранено: отправьте /retry через минуту.
 error-gemini-blocked = Я не могу ответить: запрос заблокирован фильтрами безопасности ИИ-сервиса.
 error-gemini-empty = ИИ-сервис вернул пустой ответ. Попробуйте переформулировать или отправьте /retry.
 error-quota-exceeded = Вы исчерпали дневной лимит. Он обновится в { $resetAt }.

@@ -46,10 +46,10 @@ const both = (reply: GeminiReply) =>
 
 describe('Gemini ChatModel: HTTP errors', () => {
   it.each(both({ error: { status: 429, retryDelaySeconds: 2 } }))(
-    '429 with RetryInfo -> GEMINI_UNAVAILABLE, retryable, retryAfterSeconds (%s)',
+    '429 with RetryInfo -> GEMINI_BUSY, retryable, retryAfterSeconds (%s)',
     async (_mode, run) => {
       const error = await failure(run());
-      expect(error).toMatchObject({ code: 'GEMINI_UNAVAILABLE', retryable: true });
+      expect(error).toMatchObject({ code: 'GEMINI_BUSY', retryable: true });
       expect(error.params).toMatchObject({ status: 429, retryAfterSeconds: 2 });
       expect(error.message).toContain('RESOURCE_EXHAUSTED');
       expect(calls[0]?.outcome).toBe('rate_limited');

@@ -138,6 +138,20 @@ describe('Gemini failures', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
   });
 
+  it('a 429 asking for a long wait: says at once that the model is busy, keeps the message for /retry', async () => {
+    const chat = nextChat++;
+    // Gemini's usual per-minute quota answer; waiting it out would leave the user silent for 30 s.
+    h.gemini.respond = () => ({ error: { status: 429, retryDelaySeconds: 15 } });
+    send(chat, 'busy question');
+    const [notice] = await answersIn(chat, 1, 8_000);
+    expect(notice).toMatch(/busy right now/);
+    expect(h.gemini.requests.filter((r) => r.lastUserText === 'busy question')).toHaveLength(1);
+    h.gemini.respond = (req) => ({ text: `now: ${req.lastUserText}` });
+    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'retry' }));
+    const answers = await answersIn(chat, 2, 15_000);
+    expect(answers[1]).toBe('now: busy question');
+  });
+
   it('keeps the message when Gemini is down, says so, and /retry answers it later', async () => {
     const chat = nextChat++;
     h.gemini.respond = () => ({ error: { status: 503 } });

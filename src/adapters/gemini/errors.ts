@@ -78,7 +78,9 @@ export function translateApiError(error: ApiErrorLike, context: ErrorContext): B
     const delay = body.details?.find((d) => d['@type'] === RETRY_INFO)?.retryDelay;
     const retryAfterSeconds = parseRetryDelay(delay);
     if (retryAfterSeconds !== undefined) params.retryAfterSeconds = retryAfterSeconds;
-    return new BotctlError('GEMINI_UNAVAILABLE', label, { cause, params, retryable: true });
+    // 429 is the key's rate limit or quota: the model is busy for us, not down.
+    const code = status === 429 ? 'GEMINI_BUSY' : 'GEMINI_UNAVAILABLE';
+    return new BotctlError(code, label, { cause, params, retryable: true });
   }
   if (status === 404) {
     return new BotctlError('GEMINI_UNAVAILABLE', label, {

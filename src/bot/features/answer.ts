@@ -41,6 +41,7 @@ export interface RunOptions {
 
 const MODEL_FAILURES = new Set([
   'GEMINI_UNAVAILABLE',
+  'GEMINI_BUSY',
   'GEMINI_BLOCKED',
   'GEMINI_EMPTY',
   'GEMINI_UNAUTHORIZED',

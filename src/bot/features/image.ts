@@ -12,7 +12,12 @@ import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { pickPhoto, rejectMedia } from './media-reply.js';
 
 const CAPTION_LIMIT = 1024;
-const MODEL_FAILURES = new Set(['GEMINI_UNAVAILABLE', 'GEMINI_BLOCKED', 'GEMINI_UNAUTHORIZED']);
+const MODEL_FAILURES = new Set([
+  'GEMINI_UNAVAILABLE',
+  'GEMINI_BUSY',
+  'GEMINI_BLOCKED',
+  'GEMINI_UNAUTHORIZED',
+]);
 
 export function imageFeature(deps: {
   admitted: MiddlewareFn<BotContext>;
@@ -52,7 +57,11 @@ export function imageFeature(deps: {
           await ctx.reply(ctx.t('image-none', { reason: why || '—' }), threadOptions(ctx));
         } else if (MODEL_FAILURES.has(error.code)) {
           await ctx.reply(
-            ctx.t(error.localeKey === 'error-gemini-unavailable' ? 'image-unavailable' : error.localeKey),
+            ctx.t(
+              error.code === 'GEMINI_UNAVAILABLE' || error.code === 'GEMINI_BUSY'
+                ? 'image-unavailable'
+                : error.localeKey,
+            ),
             threadOptions(ctx),
           );
         } else throw error;

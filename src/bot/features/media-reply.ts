@@ -76,6 +76,8 @@ export function mediaFailure(error: BotctlError): FailureReply | undefined {
       return { key: 'document-unsupported', params: { type: String(p.type ?? '?') } };
     case 'GEMINI_EMPTY':
       return { key: 'media-unreadable' };
+    case 'GEMINI_BUSY':
+      return { key: 'media-unavailable' };
     case 'GEMINI_UNAVAILABLE':
       return { key: p.status === 400 ? 'media-unreadable' : 'media-unavailable' };
     default:
