@@ -4,6 +4,7 @@
  * composition root, so it may import adapters.
  */
 import { createGeminiChatModel } from '../adapters/gemini/index.js';
+import { zonesAt } from '../adapters/geo/zone-lookup.js';
 import { createCircuitBreaker } from '../domain/circuit-breaker.js';
 import { isBotctlError } from '../domain/errors.js';
 import { createRetryPolicy, isRetryableError } from '../domain/retry-policy.js';
@@ -71,7 +72,7 @@ export async function createServices(app: App) {
     now,
   });
   const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
-  const settings = createSettingsService({ users: repos.users, access, cache, config });
+  const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
   const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
   const media = createMediaServices({ app, model, caller, cache, chat, access, now });

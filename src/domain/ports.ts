@@ -339,6 +339,12 @@ export interface Cache {
   close(): Promise<void>;
 }
 
+/**
+ * The IANA zones whose borders contain a point (degrees): usually one, several on a border,
+ * Etc/GMT±N at sea. Throws on coordinates out of range.
+ */
+export type ZoneLookup = (latitude: number, longitude: number) => Promise<readonly string[]>;
+
 export interface Clock {
   now(): Date;
 }

@@ -138,8 +138,9 @@ timezone-choose =
 timezone-set = Time zone set to { $timezone }.
 timezone-invalid = "{ $input }" is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.
 timezone-location-button = 📍 Use my location
-timezone-location-ask = Tap the button below to share your location. I only use it to pick the nearest major time zone and do not store it.
-timezone-from-location = Time zone set to { $timezone } from your location. If it is not right, type /timezone Area/City.
+timezone-location-ask = Tap the button below to share your location. I only use it to find the time zone you are in and do not store it.
+timezone-from-location = Time zone set to { $timezone } (now { $offset }) from your location. If it is not right, type /timezone Area/City.
+timezone-from-location-sea = Your location is outside every country's time zone (at sea?), so I set the zone of your longitude: { $timezone }, which is { $offset }. On land, type /timezone Area/City.
 
 # Own instructions
 prompt-usage =

@@ -138,8 +138,9 @@ timezone-choose =
 timezone-set = Часовой пояс: { $timezone }.
 timezone-invalid = «{ $input }» — неизвестный мне часовой пояс. Укажите название IANA, например Europe/Moscow или Asia/Yekaterinburg.
 timezone-location-button = 📍 По геопозиции
-timezone-location-ask = Нажмите кнопку ниже, чтобы отправить геопозицию. Я использую её только чтобы выбрать ближайший крупный часовой пояс и не сохраняю её.
-timezone-from-location = Часовой пояс по вашей геопозиции: { $timezone }. Если он неверен, напишите /timezone Регион/Город.
+timezone-location-ask = Нажмите кнопку ниже, чтобы отправить геопозицию. Я использую её только чтобы определить ваш часовой пояс и не сохраняю её.
+timezone-from-location = Часовой пояс по вашей геопозиции: { $timezone } (сейчас { $offset }). Если он неверен, напишите /timezone Регион/Город.
+timezone-from-location-sea = Ваша геопозиция вне часовых поясов стран (вы в море?), поэтому я выбрал пояс по долготе: { $timezone }, то есть { $offset }. На суше напишите /timezone Регион/Город.
 
 # Свои инструкции
 prompt-usage =

@@ -5,14 +5,14 @@
  * location in the cache, so any instance sharing Redis can receive it.
  */
 import { DETAIL_LEVELS, VOICE_REPLY_MODES, type User, type UserSettings } from '../domain/entities.js';
-import type { Cache, UserRepository } from '../domain/ports.js';
+import type { Cache, UserRepository, ZoneLookup } from '../domain/ports.js';
 import {
   isInterfaceLanguage,
   MAX_CUSTOM_PROMPT_CHARS,
   personaIds,
   selectableModels,
 } from '../domain/settings-rules.js';
-import { normalizeTimeZone, zoneFromLocation } from '../domain/timezones.js';
+import { normalizeTimeZone, zoneForPoint } from '../domain/timezones.js';
 
 export interface SettingsConfig {
   model: string;
@@ -31,8 +31,9 @@ export function createSettingsService(deps: {
   access: { forget(telegramId: number): Promise<void> };
   cache: Cache;
   config: SettingsConfig;
+  zonesAt: ZoneLookup;
 }) {
-  const { users, access, cache, config } = deps;
+  const { users, access, cache, config, zonesAt } = deps;
   const models = () => selectableModels(config.model, config.models);
   const personas = () => personaIds(config.personas);
 
@@ -100,12 +101,16 @@ export function createSettingsService(deps: {
     /** The next location this user shares sets their timezone (for a while). */
     awaitLocation: (user: User) => cache.set(settingsCacheKeys(user.telegramId)[0]!, true, LOCATION_WAIT_MS),
 
-    /** Sets the zone from a shared location if one was asked for; null when it was not. */
+    /**
+     * Sets the zone whose borders contain a shared location, if one was asked for; null when it
+     * was not. At sea the zone is Etc/GMT±N (see zoneForPoint), which the reply explains.
+     */
     async locationShared(user: User, latitude: number, longitude: number): Promise<User | null> {
       const key = settingsCacheKeys(user.telegramId)[0]!;
       if ((await cache.get<boolean>(key)) !== true) return null;
       await cache.delete(key);
-      return save(user, { timezone: zoneFromLocation(latitude, longitude) });
+      const zone = zoneForPoint(await zonesAt(latitude, longitude), longitude);
+      return save(user, { timezone: zone });
     },
   };
 }

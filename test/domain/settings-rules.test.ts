@@ -7,34 +7,6 @@ import {
   personaIds,
   selectableModels,
 } from '../../src/domain/settings-rules.js';
-import { normalizeTimeZone, zoneFromLocation } from '../../src/domain/timezones.js';
-
-describe('time zones', () => {
-  it('accepts IANA names in any case and returns their proper spelling', () => {
-    expect(normalizeTimeZone('europe/berlin')).toBe('Europe/Berlin');
-    expect(normalizeTimeZone(' utc ')).toBe('UTC');
-    // Our own spelling wins over ICU's canonical old names (Europe/Kiev, Asia/Calcutta).
-    expect(normalizeTimeZone('europe/kyiv')).toBe('Europe/Kyiv');
-    expect(normalizeTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
-    expect(normalizeTimeZone('America/Argentina/Buenos_Aires')).toBe('America/Argentina/Buenos_Aires');
-    expect(normalizeTimeZone('Etc/GMT+3')).toBe('Etc/GMT+3');
-  });
-
-  it('refuses unknown zones, offsets and anything that is not a zone name', () => {
-    for (const input of ['Mars/Base', '+03:00', 'Europe/', '', 'Europe/Berlin; drop table', 'a/b/c/d']) {
-      expect(normalizeTimeZone(input), input).toBeNull();
-    }
-  });
-
-  it('picks the zone of the nearest major city to a location', () => {
-    expect(zoneFromLocation(55.75, 37.6)).toBe('Europe/Moscow');
-    expect(zoneFromLocation(40.7, -74)).toBe('America/New_York');
-    expect(zoneFromLocation(-33.9, 151.2)).toBe('Australia/Sydney');
-    expect(zoneFromLocation(56.8, 60.6)).toBe('Asia/Yekaterinburg');
-    // Across the date line: Auckland, not a city on the other side of the map.
-    expect(zoneFromLocation(-36.8, 179.9)).toBe('Pacific/Auckland');
-  });
-});
 
 describe('settings rules', () => {
   it('maps Telegram language codes to interface languages', () => {

@@ -34,6 +34,7 @@ const L = {
     invalid: 'That choice is not available.',
     stale: /no longer valid/,
     summary: /Settings[\s\S]*Persona: Assistant/,
+    atSea: /at sea/,
   },
   ru: {
     saved: 'Сохранено.',
@@ -45,6 +46,7 @@ const L = {
     invalid: 'Этот вариант недоступен.',
     stale: /больше не действует/,
     summary: /Настройки[\s\S]*Персона: Ассистент/,
+    atSea: /в море/,
   },
 } as const;
 
@@ -57,6 +59,26 @@ function askedWith(text: string): GeminiRequest {
   return request;
 }
 const userOf = async (c: Chatter) => (await h.db.repos.users.getByTelegramId(c.chatId))!;
+
+/** A message carrying only a location, as the "share location" keyboard button sends it. */
+function locationUpdate(c: Chatter, lang: string, latitude: number, longitude: number) {
+  const update = h.telegram.updates.text({ chatId: c.chatId, text: '', languageCode: lang });
+  const message = update.message as unknown as Record<string, unknown>;
+  delete message.text;
+  message.location = { latitude, longitude } satisfies Message['location'];
+  return update;
+}
+
+/** /timezone, then the location button; the bot answers with a location-request keyboard. */
+async function askForLocation(c: Chatter) {
+  await c.command('timezone');
+  await c.press(/^📍/);
+  const ask = h.telegram
+    .callsOf('sendMessage')
+    .filter((call) => call.params.chat_id === c.chatId)
+    .at(-1)!;
+  expect(JSON.stringify(ask.params.reply_markup)).toContain('request_location');
+}
 
 describe.each(['en', 'ru'] as const)('settings menu (%s)', (lang) => {
   const t = L[lang];
@@ -149,25 +171,31 @@ describe.each(['en', 'ru'] as const)('settings menu (%s)', (lang) => {
     expect((await userOf(c)).settings.timezone).toBe('Europe/Berlin');
 
     // A location shared without being asked changes nothing; after the button it does.
-    const location = (latitude: number, longitude: number) => {
-      const update = h.telegram.updates.text({ chatId: c.chatId, text: '', languageCode: lang });
-      const message = update.message as unknown as Record<string, unknown>;
-      delete message.text;
-      message.location = { latitude, longitude } satisfies Message['location'];
-      return update;
-    };
-    await c.push(location(-33.9, 151.2));
+    await c.push(locationUpdate(c, lang, -33.9, 151.2));
     expect((await userOf(c)).settings.timezone).toBe('Europe/Berlin');
-    await c.command('timezone');
-    await c.press(/^📍/);
-    const ask = h.telegram
-      .callsOf('sendMessage')
-      .filter((call) => call.params.chat_id === c.chatId)
-      .at(-1)!;
-    expect(JSON.stringify(ask.params.reply_markup)).toContain('request_location');
-    await c.push(location(-33.9, 151.2));
+    await askForLocation(c);
+    await c.push(locationUpdate(c, lang, -33.9, 151.2));
     expect((await userOf(c)).settings.timezone).toBe('Australia/Sydney');
     expect(c.lastText()).toContain('Australia/Sydney');
+  });
+
+  it('sets the zone whose borders hold a shared location, and the zone of the longitude at sea', async () => {
+    const c = chatter(h, nextChat++, lang);
+    // Volgograd keeps Moscow time all year: a nearest-big-city guess lands in Samara (UTC+4).
+    await askForLocation(c);
+    await c.push(locationUpdate(c, lang, 48.708, 44.5133));
+    expect((await userOf(c)).settings.timezone).toBe('Europe/Volgograd');
+    expect(c.lastText()).toContain('Europe/Volgograd');
+    expect(c.lastText()).toContain('UTC+03:00');
+    await c.say('what time is it in Volgograd?');
+    expect(systemText(askedWith('what time is it in Volgograd?'))).toContain('(Europe/Volgograd, UTC+03:00)');
+
+    // Mid-Atlantic: no country's zone, so the nautical one for 40°W, and the reply says why.
+    await askForLocation(c);
+    await c.push(locationUpdate(c, lang, 30, -40));
+    expect((await userOf(c)).settings.timezone).toBe('Etc/GMT+3');
+    expect(c.lastText()).toMatch(t.atSea);
+    expect(c.lastText()).toContain('UTC-03:00');
   });
 
   it('keeps, shows, refuses when too long, and clears the own prompt', async () => {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache } from '../../src/adapters/cache/index.js';
+import { zonesAt } from '../../src/adapters/geo/zone-lookup.js';
 import type { User } from '../../src/domain/entities.js';
 import type { Cache } from '../../src/domain/ports.js';
 import { createHistoryService } from '../../src/services/history.js';
@@ -42,6 +43,7 @@ const settings = () =>
     access: { forget: async (id) => void forgotten.push(id) },
     cache,
     config: { model: 'gemini-flash-latest', models: ['gemini-2.5-pro'], personas: { pirate: 'Arr.' } },
+    zonesAt,
   });
 
 describe('settings service', () => {

@@ -3,6 +3,7 @@
  * location when the user asked for that) and the location message that answers it.
  */
 import { Composer } from 'grammy';
+import { isNauticalZone, utcOffset } from '../../domain/timezones.js';
 import type { SettingsService } from '../../services/settings.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { adopt } from './settings-choices.js';
@@ -50,7 +51,12 @@ export function settingsFeature(deps: {
     const updated = user ? await deps.settings.locationShared(user, latitude, longitude) : null;
     if (!updated) return next();
     adopt(ctx, updated);
-    await ctx.reply(ctx.t('timezone-from-location', { timezone: updated.settings.timezone }), {
+    const timezone = updated.settings.timezone;
+    const offset = utcOffset(timezone, new Date());
+    const text = isNauticalZone(timezone)
+      ? ctx.t('timezone-from-location-sea', { timezone, offset })
+      : ctx.t('timezone-from-location', { timezone, offset });
+    await ctx.reply(text, {
       ...threadOptions(ctx),
       reply_markup: { remove_keyboard: true },
     });
