@@ -127,7 +127,6 @@ async function roundTrips(): Promise<void> {
       BOTCTL_GEMINI_API_KEY: gemini.apiKey,
       BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
       BOTCTL_HTTP_PORT: String(await freePort()),
-      BOTCTL_TELEGRAM_THROTTLE: 'false',
       BOTCTL_RATE_LIMIT: '{"burst":1000000,"perMinute":10000000}',
       BOTCTL_QUOTAS: '{"user":{"messagesPerDay":0,"tokensPerDay":0,"audioSecondsPerDay":0}}',
       BOTCTL_LOG_LEVEL: 'warn',
