@@ -20,10 +20,10 @@
  * send; an idle bot runs no timer at all (no polling), and per-chat lanes are dropped lazily
  * once their history no longer matters.
  *
- * A send counts from when it left, and once answered from its answer: the request may reach
- * Telegram much later than it left (a busy event loop, new connections, a flood wait, a retry),
- * and the answer bounds when it did. Windows get `marginMs` (50 ms) of slack on top for requests
- * still on their way: about 28 sends/s sustained, under the 30.
+ * A send counts from its answer: the request may reach Telegram much later than it left (a busy
+ * event loop, new connections, a flood wait, a retry), and the answer bounds when it did. So a
+ * slot of the per-bot second is free again a second after the answer: 30 sends per (1 s + the
+ * round trip), under the 30/s however slow the way there.
  * grammY runs the last installed transformer first: install it outside auto-retry (re-sends of a
  * 429 are not paced again) and inside the flood gate's `outer` (see flood-gate.ts).
  */
@@ -36,7 +36,7 @@ export interface PacerLimits {
   groupPerMinute: number;
   /** Sends to one group that may leave at once before the 1/s pace applies; default 3. */
   groupBurst: number;
-  /** Slack added to every window for a request still on its way (ms); default 50. */
+  /** Slack added to a group's 1/s pace for the request's own travel (ms); default 50. */
   marginMs: number;
 }
 
@@ -77,9 +77,10 @@ interface Rule {
 const nothing = () => undefined;
 
 /**
- * At most `max` sends in any rolling `windowMs`: the last `max` times are kept, in order. A send
- * is counted from its answer once it has one, a bound on when Telegram saw it (the request may
- * have waited in a busy event loop, a new connection, a flood wait or a retry on its way).
+ * At most `max` sends in any rolling `windowMs`: the last `max` are kept, ordered by when they
+ * count from. A send counts from its answer, a bound on when Telegram saw it: the request may wait
+ * in a busy event loop, for a new connection, a flood wait or a retry on its way. Until answered it
+ * counts as seen just now, so a slow request never lets another in early (its answer wakes the lane).
  */
 function slidingWindow(
   max: number,
@@ -94,11 +95,11 @@ function slidingWindow(
     },
     take(now, isNew) {
       if (!counts(isNew)) return nothing;
-      const entry = { at: now };
+      const entry = { at: Infinity };
       times.push(entry);
       if (times.length > max) times.shift();
       return (answeredAt) => {
-        entry.at = Math.max(entry.at, answeredAt);
+        entry.at = answeredAt;
         times.sort((a, b) => a.at - b.at);
       };
     },
@@ -125,10 +126,12 @@ interface Lane {
   rules: Rule[];
   tail: Promise<void>;
   waiting: number;
+  /** Woken by every answer: it may free a slot no timer knows of (see slidingWindow). */
+  wakers: Set<() => void>;
 }
 
 function lane(rules: Rule[]): Lane {
-  return { rules, tail: Promise.resolve(), waiting: 0 };
+  return { rules, tail: Promise.resolve(), waiting: 0, wakers: new Set() };
 }
 
 export interface Pacer {
@@ -140,7 +143,7 @@ export interface Pacer {
 export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () => number } = {}): Pacer {
   const limits = { ...TELEGRAM_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
-  const bot = lane([slidingWindow(limits.botPerSecond, 1000 + limits.marginMs)]);
+  const bot = lane([slidingWindow(limits.botPerSecond, 1000)]);
   const groups = new Map<string, Lane>();
   let sweepAbove = 1024;
   let waiting = 0;
@@ -151,7 +154,7 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
       if (groups.size >= sweepAbove) sweep();
       found = lane([
         tokenBucket(limits.groupBurst, 1000 + limits.marginMs),
-        slidingWindow(limits.groupPerMinute, 60_000 + limits.marginMs, (isNew) => isNew),
+        slidingWindow(limits.groupPerMinute, 60_000, (isNew) => isNew),
       ]);
       groups.set(key, found);
     }
@@ -166,20 +169,22 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
     sweepAbove = Math.max(1024, groups.size * 2);
   }
 
-  /** Waits for the lane's turn and its rules; returns the callbacks that note the answer. */
-  async function pass(
-    l: Lane,
-    isNew: boolean,
-    signal: Abortable | undefined,
-  ): Promise<Array<(at: number) => void>> {
+  /** Waits for the lane's turn and its rules; returns what notes the send's answer. */
+  async function pass(l: Lane, isNew: boolean, signal: Abortable | undefined): Promise<(at: number) => void> {
     l.waiting += 1;
     const turn = l.tail.then(async () => {
       for (;;) {
-        if (signal?.aborted === true) return [];
+        if (signal?.aborted === true) return nothing;
         const t = now();
         const at = Math.max(...l.rules.map((r) => r.readyAt(t, isNew)));
-        if (at <= t) return l.rules.map((r) => r.take(t, isNew));
-        await sleep(at - t, signal);
+        if (at <= t) {
+          const notes = l.rules.map((r) => r.take(t, isNew));
+          return (answeredAt: number) => {
+            for (const note of notes) note(answeredAt);
+            for (const wake of l.wakers) wake();
+          };
+        }
+        await sleep(at - t, l.wakers, signal);
       }
     });
     l.tail = turn.then(nothing);
@@ -197,8 +202,8 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
     const answered: Array<(at: number) => void> = [];
     waiting += 1;
     try {
-      if (isGroupChat(chatId)) answered.push(...(await pass(groupLane(String(chatId)), isNew, signal)));
-      answered.push(...(await pass(bot, isNew, signal)));
+      if (isGroupChat(chatId)) answered.push(await pass(groupLane(String(chatId)), isNew, signal));
+      answered.push(await pass(bot, isNew, signal));
     } finally {
       waiting -= 1;
     }
@@ -218,15 +223,17 @@ function isGroupChat(chatId: unknown): boolean {
   return (typeof chatId === 'number' && chatId < 0) || (typeof chatId === 'string' && /^(-|@)/.test(chatId));
 }
 
-/** Resolves after ms, or as soon as the signal aborts. */
-function sleep(ms: number, signal: Abortable | undefined): Promise<void> {
+/** Resolves after ms (never, if Infinity), on the next wake, or as soon as the signal aborts. */
+function sleep(ms: number, wakers: Set<() => void>, signal: Abortable | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
+      wakers.delete(done);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    wakers.add(done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }
