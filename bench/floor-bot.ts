@@ -1,11 +1,13 @@
 /**
  * The floor for `bench/bot.ts`: the least a grammY + @google/genai bot must do to answer a
  * text, with no storage, limits or i18n. It streams the answer like botctl does and keeps
- * per-chat order (sequentialize), so the difference to botctl is botctl's own work.
+ * per-chat order (sequentialize), so the difference to botctl is botctl's own work. Like most
+ * grammY bots it retries 429s (auto-retry) and paces nothing.
  *
  *   FLOOR_TOKEN=... FLOOR_API_ROOT=... FLOOR_GEMINI_URL=... FLOOR_GEMINI_KEY=... node --import tsx bench/floor-bot.ts
  */
 import { Bot } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize } from '@grammyjs/runner';
 import { GoogleGenAI } from '@google/genai';
 
@@ -21,6 +23,7 @@ const ai = new GoogleGenAI({
   httpOptions: { baseUrl: env('FLOOR_GEMINI_URL') },
 });
 
+bot.api.config.use(autoRetry());
 bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
 bot.on('message:text', async (ctx) => {
   let text = '';

@@ -23,6 +23,7 @@ import { startFakeGemini, type GeminiRequest } from '../test/fakes/gemini.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram.js';
 import { makeVoiceOgg, speechPcm } from '../test/helpers/media.js';
 import { freePort } from '../test/helpers/ports.js';
+import { BOTCTL_OVERRIDES } from './lib/bots.js';
 import { buildSnapshot, startNode, type BotProcess } from './lib/child.js';
 import { pct, round } from './lib/stats.js';
 
@@ -101,6 +102,12 @@ interface Case {
   done: string;
 }
 
+/** What the round trips change from botctl's defaults (printed above their table): user limits and logs. */
+const VOICE_OVERRIDES: Readonly<Record<string, string>> = {
+  ...BOTCTL_OVERRIDES,
+  BOTCTL_QUOTAS: '{"user":{"messagesPerDay":0,"tokensPerDay":0,"audioSecondsPerDay":0}}',
+};
+
 async function roundTrips(): Promise<void> {
   const ogg = await makeVoiceOgg(2);
   const spoken = speechPcm(3);
@@ -127,10 +134,7 @@ async function roundTrips(): Promise<void> {
       BOTCTL_GEMINI_API_KEY: gemini.apiKey,
       BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
       BOTCTL_HTTP_PORT: String(await freePort()),
-      BOTCTL_TELEGRAM_THROTTLE: 'false',
-      BOTCTL_RATE_LIMIT: '{"burst":1000000,"perMinute":10000000}',
-      BOTCTL_QUOTAS: '{"user":{"messagesPerDay":0,"tokensPerDay":0,"audioSecondsPerDay":0}}',
-      BOTCTL_LOG_LEVEL: 'warn',
+      ...VOICE_OVERRIDES,
     },
     build,
   );
@@ -188,6 +192,8 @@ async function roundTrips(): Promise<void> {
       });
     }
     console.log(`\nVoice round trips through the built daemon (SQLite, instant fakes), ${TRIPS} per case`);
+    const overrides = Object.entries(VOICE_OVERRIDES).map(([key, value]) => `${key}=${value}`);
+    console.log(`botctl on its shipped defaults except: ${overrides.join(' ')}`);
     console.table(rows);
   } finally {
     await bot.stop();

@@ -2,17 +2,23 @@
 import type { Cost } from './scenarios.js';
 import { pct, round } from './stats.js';
 
+interface Burst {
+  updatesPerSecond: number;
+  lost: number;
+  duplicated: number;
+  unexpected: number;
+  reorderedChats: number;
+  cost: Cost;
+}
+
 export interface Measured {
-  seq: { latencies: number[]; firstSign: number[]; cost: Cost };
-  b: {
-    updatesPerSecond: number;
-    lost: number;
-    duplicated: number;
-    unexpected: number;
-    reorderedChats: number;
-    cost: Cost;
-  };
-  /** Bot API calls that failed during the case. */
+  serial: { latencies: number[]; firstSign: number[]; cost: Cost };
+  instant: Burst;
+  streamed: { repliesPerSecond: number; firstVsChunk: number[]; reply: number[]; cost: Cost };
+  limited: Burst & { sends: number; tooMany: number };
+  /** CPU % of one core while idle: right after the last burst, and in as long a window after that. */
+  idleCpuPercent: [number, number];
+  /** Bot API calls that failed during the case, besides the 429s of the limited scenario. */
   failedCalls: number;
   /** Updates the fake Telegram gave up delivering (webhook retries exhausted). */
   droppedByFake: number;
@@ -26,28 +32,36 @@ export async function phase<T>(name: string, work: () => Promise<T>): Promise<T>
   return result;
 }
 
-/** One table row; `floor` gives the overhead columns. */
+/** One table row; `floor` gives the ratio to the bare bot. */
 export function row(name: string, m: Measured, floor?: Measured) {
-  const p = (values: number[], q: number) => round(pct(values, q));
-  const lat = m.seq.latencies;
+  const p = (values: number[], q: number) => round(pct(values, q), 1);
+  const serial = pct(m.serial.latencies, 50);
+  const bursts = [m.instant, m.limited];
   return {
     case: name,
-    p50_ms: p(lat, 50),
-    p99_ms: p(lat, 99),
-    overhead_p50_ms: floor ? round(pct(lat, 50) - pct(floor.seq.latencies, 50)) : '',
-    overhead_p99_ms: floor ? round(pct(lat, 99) - pct(floor.seq.latencies, 99)) : '',
-    first_sign_p50_ms: m.seq.firstSign.length ? p(m.seq.firstSign, 50) : '',
-    first_sign_p99_ms: m.seq.firstSign.length ? p(m.seq.firstSign, 99) : '',
-    cpu_ms_per_update: round(m.seq.cost.botCpuMs),
-    // Wall-clock overhead swings with the machine's load; CPU time per update does not (much).
-    overhead_cpu_ms: floor ? round(m.seq.cost.botCpuMs - floor.seq.cost.botCpuMs) : '',
-    burst_per_s: Math.round(m.b.updatesPerSecond),
-    ...costColumns(m.b.cost),
-    'lost/dup/unexp/reord': `${m.b.lost}/${m.b.duplicated}/${m.b.unexpected}/${m.b.reorderedChats}`,
+    serial_p50_ms: round(serial, 1),
+    serial_p99_ms: p(m.serial.latencies, 99),
+    serial_x_bare: floor ? round(serial / pct(floor.serial.latencies, 50), 2) : '',
+    first_sign_p50_ms: m.serial.firstSign.length ? p(m.serial.firstSign, 50) : '',
+    burst_per_s: Math.round(m.instant.updatesPerSecond),
+    cpu_ms_per_answer: round(m.instant.cost.botCpuMs),
+    stream_first_vs_chunk_p50_ms: p(m.streamed.firstVsChunk, 50),
+    stream_reply_p50_ms: p(m.streamed.reply, 50),
+    limited_per_s: round(m.limited.updatesPerSecond, 1),
+    'limited_429/sends': `${m.limited.tooMany}/${m.limited.sends} (${round((100 * m.limited.tooMany) / Math.max(1, m.limited.sends), 1)}%)`,
+    idle_cpu_pct_then_settled: m.idleCpuPercent.map((v) => round(v, 2)).join(' / '),
+    'lost/dup/unexp/reord': [
+      sum(bursts, (b) => b.lost),
+      sum(bursts, (b) => b.duplicated),
+      sum(bursts, (b) => b.unexpected),
+      sum(bursts, (b) => b.reorderedChats),
+    ].join('/'),
     'failed_calls/dropped': `${m.failedCalls}/${m.droppedByFake}`,
-    ...memoryColumns(m.b.cost),
+    rss_mb: Math.round(m.limited.cost.after.rssMb),
   };
 }
+
+const sum = <T>(items: T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
 
 /** The bot's CPU per update under load, what that allows on one core, and the fakes' share. */
 export function costColumns(cost: Cost) {

@@ -3,13 +3,15 @@
  * (latency), a burst over many chats (throughput and per-chat order), and a long soak (memory).
  * Each reports the bot process's CPU time and the bench process's own (the fakes') beside it.
  */
-import type { FakeTelegram } from '../../test/fakes/telegram.js';
+import type { FakeGemini, GeminiRequest } from '../../test/fakes/gemini.js';
+import { TELEGRAM_RATE_LIMITS, type FakeTelegram } from '../../test/fakes/telegram.js';
 import type { BotProcess, Usage } from './child.js';
 import { sleep } from './stats.js';
 import type { Tracker } from './tracker.js';
 
 export interface Target {
   telegram: FakeTelegram;
+  gemini: FakeGemini;
   tracker: Tracker;
   bot: BotProcess;
 }
@@ -128,4 +130,79 @@ export function soak(t: Target, chatBase: number, chats: number, n: number, batc
     }
     return { updatesPerSecond: n / ((performance.now() - t0) / 1000) };
   });
+}
+
+/** The streaming model of the table: answers after `firstMs`, then `chunks` pieces `gapMs` apart. */
+export const STREAMING = { firstMs: 300, chunks: 5, gapMs: 50 };
+
+/**
+ * Like burst(), with a model that streams (STREAMING). Per message: its first draft (or, without
+ * drafts, its answer) against the model's first chunk, and its answer against the model request:
+ * both exclude the wait behind earlier messages of the same chat, which the model request starts after.
+ */
+export function streaming(t: Target, chatBase: number, chats: number, n: number, prefix: string) {
+  const requests = new Map<string, GeminiRequest>();
+  t.gemini.respond = (req) => {
+    requests.set(req.lastUserText, req);
+    const rest = Array.from({ length: STREAMING.chunks - 1 }, (_, i) => ` part${i + 2}`);
+    return {
+      chunks: [`${req.lastUserText}:`, ...rest],
+      firstTokenDelayMs: STREAMING.firstMs,
+      chunkDelayMs: STREAMING.gapMs,
+    };
+  };
+  // The fake records epoch ms; the tracker performance.now().
+  const perf = (epochMs: number) => epochMs - performance.timeOrigin;
+  return costed(t, n, async () => {
+    const expectedTotal = t.tracker.answered + n;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      t.telegram.pushUpdate(
+        t.telegram.updates.text({ chatId: chatBase + (i % chats), text: `${prefix}${i}` }),
+      );
+    }
+    await t.tracker.until(() => t.tracker.answered >= expectedTotal, `${n} streamed answers`);
+    const seconds = (performance.now() - t0) / 1000;
+    t.gemini.respond = undefined;
+    const firstVsChunk: number[] = [];
+    const reply: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const text = `${prefix}${i}`;
+      const log = t.tracker.chat(chatBase + (i % chats));
+      const answerAt = log.answeredAt[log.answers.findIndex((a) => a.startsWith(`${text}:`))];
+      const draftAt = log.drafts.find((d) => d.text.startsWith(`${text}:`))?.at;
+      const request = requests.get(text);
+      const chunkAt = request?.chunksAt?.[0];
+      if (answerAt === undefined || request === undefined || chunkAt === undefined) continue;
+      firstVsChunk.push((draftAt ?? answerAt) - perf(chunkAt));
+      reply.push(answerAt - perf(request.at));
+    }
+    return { repliesPerSecond: n / seconds, firstVsChunk, reply };
+  });
+}
+
+/**
+ * `n` updates over `chats` chats pushed at once while the fake Telegram enforces Telegram's stated
+ * limits (TELEGRAM_RATE_LIMITS): answers/s, and how many flood-controlled calls got 429.
+ */
+export async function underLimits(t: Target, chatBase: number, chats: number, n: number, prefix: string) {
+  t.telegram.setRateLimit(TELEGRAM_RATE_LIMITS);
+  const sends0 = t.tracker.sends;
+  const tooMany0 = t.tracker.tooMany;
+  try {
+    const result = await burst(t, chatBase, chats, n, prefix);
+    const sends = t.tracker.sends - sends0;
+    const tooMany = t.tracker.tooMany - tooMany0;
+    return { ...result, sends, tooMany };
+  } finally {
+    t.telegram.setRateLimit(null);
+  }
+}
+
+/** The bot process's CPU use while nothing happens for `ms`, in percent of one core. */
+export async function idleCpu(t: Target, ms: number): Promise<number> {
+  const before = t.bot.usage().cpuMs;
+  const t0 = performance.now();
+  await Promise.race([sleep(ms), t.bot.exited]);
+  return ((t.bot.usage().cpuMs - before) / (performance.now() - t0)) * 100;
 }

@@ -3,7 +3,7 @@
  * O(1) work per call: no scan of the ever-growing call log, so the fake's process stays
  * idle enough not to slow the bot it measures.
  */
-import type { FakeTelegram, TelegramCall } from '../../test/fakes/telegram.js';
+import { SENDING_METHODS, type FakeTelegram, type TelegramCall } from '../../test/fakes/telegram.js';
 
 interface ChatLog {
   /** Texts of the successful sendMessage calls, in completion order. */
@@ -12,6 +12,8 @@ interface ChatLog {
   answeredAt: number[];
   /** performance.now() at each visible sign of work (typing action or draft). */
   signsAt: number[];
+  /** Each successful draft: its text and performance.now(). */
+  drafts: Array<{ text: string; at: number }>;
 }
 
 export interface Tracker {
@@ -20,6 +22,10 @@ export interface Tracker {
   readonly answered: number;
   /** Bot API calls that failed (any method): a clean run has none. */
   readonly failed: number;
+  /** Flood-controlled calls (the fake's SENDING_METHODS) made, answered or refused. */
+  readonly sends: number;
+  /** Calls answered 429. */
+  readonly tooMany: number;
   /**
    * Resolves once `check()` holds, re-checked after every answer; rejects when no answer came for
    * `stallMs` (a slow machine makes a burst slow, not lost: only silence means lost).
@@ -29,22 +35,28 @@ export interface Tracker {
 }
 
 const SIGNS = new Set(['sendChatAction', 'sendMessageDraft']);
+const SENDING = new Set(SENDING_METHODS);
 
 export function track(telegram: FakeTelegram): Tracker {
   const chats = new Map<number, ChatLog>();
   const waiters = new Set<() => void>();
   let answered = 0;
   let failed = 0;
+  let sends = 0;
+  let tooMany = 0;
   const chat = (chatId: number): ChatLog => {
     let log = chats.get(chatId);
-    if (log === undefined) chats.set(chatId, (log = { answers: [], answeredAt: [], signsAt: [] }));
+    if (log === undefined)
+      chats.set(chatId, (log = { answers: [], answeredAt: [], signsAt: [], drafts: [] }));
     return log;
   };
 
   const unsubscribe = telegram.onCall((call: TelegramCall) => {
     const now = performance.now();
+    if (SENDING.has(call.method)) sends += 1;
     if (call.response?.ok !== true) {
       failed += 1;
+      if (call.response?.error_code === 429) tooMany += 1;
       return;
     }
     if (call.method === 'sendMessage') {
@@ -54,7 +66,9 @@ export function track(telegram: FakeTelegram): Tracker {
       answered += 1;
       for (const wake of [...waiters]) wake();
     } else if (SIGNS.has(call.method)) {
-      chat(Number(call.params.chat_id)).signsAt.push(now);
+      const log = chat(Number(call.params.chat_id));
+      log.signsAt.push(now);
+      if (call.method === 'sendMessageDraft') log.drafts.push({ text: String(call.params.text), at: now });
     }
   });
 
@@ -65,6 +79,12 @@ export function track(telegram: FakeTelegram): Tracker {
     },
     get failed() {
       return failed;
+    },
+    get sends() {
+      return sends;
+    },
+    get tooMany() {
+      return tooMany;
     },
     until(check, what, stallMs = 30_000) {
       if (check()) return Promise.resolve();

@@ -232,7 +232,7 @@ export const OPTIONS = {
     kind: 'bool',
     schema: z.boolean().default(true),
     description:
-      'Pace outgoing Telegram calls below its limits (grammY throttler); 429s are retried either way',
+      'Pace messages below Telegram flood limits: 30/s per bot; per group 20/min and 1/s after a burst of 3. Typing and drafts never wait; 429s are retried either way',
   },
   broadcastRate: {
     env: 'BOTCTL_BROADCAST_RATE',

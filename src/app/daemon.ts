@@ -17,6 +17,7 @@ import { createIntake } from './intake.js';
 import { startPolling, ALLOWED_UPDATES } from './polling.js';
 import { createServices } from './services.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
+import { createPacer } from '../adapters/telegram/pacer.js';
 import type { Logger } from './logger.js';
 
 const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
@@ -26,8 +27,8 @@ export interface DaemonOptions {
   mode?: 'polling' | 'webhook';
   autoMigrate?: boolean;
   logger?: Logger;
-  /** Off in tests: the throttler adds ~1 s to repeated calls to one chat. */
-  throttle?: boolean;
+  /** Pace messages below Telegram's flood limits (config telegramThrottle); default on. */
+  pace?: boolean;
   timing?: { draftIntervalMs?: number; editIntervalMs?: number; typingIntervalMs?: number };
   maxInFlight?: number;
   shutdownTimeoutMs?: number;
@@ -57,7 +58,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       services,
       log,
       metrics: services.metrics,
-      throttle: options.throttle ?? true,
+      ...(options.pace === false ? {} : { pacer: createPacer().transformer }),
       timing: options.timing,
       onTelegramContact: () => (lastTelegramContact = Date.now()),
       floodGate: app.floodGate(),

@@ -1,6 +1,6 @@
 /**
  * Builds the grammY bot: API transformers (429 accounting, shared flood gate, auto-retry,
- * optional throttler; the last installed runs first), then middleware in order: error
+ * the pacer of Telegram's flood limits; the last installed runs first), then middleware in order: error
  * boundary, metrics, per-chat ordering, i18n, identify, features, and `unhandled` last.
  * Nothing here talks to storage or the model directly: features call services.
  */
@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { Bot, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import type { Log, Metrics } from '../domain/telemetry.js';
@@ -39,8 +38,11 @@ export interface CreateBotOptions {
   services: BotServices;
   log: Log;
   metrics: Metrics;
-  /** Telegram's rate limits are enforced by the server anyway; the throttler avoids hitting them. */
-  throttle: boolean;
+  /**
+   * Paces messages below Telegram's flood limits (adapters/telegram/pacer.ts); none by default.
+   * Installed outside auto-retry (a re-sent 429 is not paced again), inside the flood gate's `outer`.
+   */
+  pacer?: Transformer;
   timing?: Partial<{ draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number }>;
   botInfo?: UserFromGetMe;
   /** Inline queries are answered once unchanged this long (ms); default 600. */
@@ -51,7 +53,7 @@ export interface CreateBotOptions {
    * Holds sends during a flood wait shared with other processes using the token, and records 429s;
    * none by default. grammY runs the last installed transformer first: `inner` is installed inside
    * auto-retry, so it sees every raw 429 before auto-retry re-sends; `outer` last, so sends held
-   * through a wait pass the throttler after it, paced, instead of all at once when it ends.
+   * through a wait pass the pacer after it, paced, instead of all at once when it ends.
    */
   floodGate?: { inner: Transformer; outer: Transformer };
 }
@@ -70,7 +72,7 @@ export function createBot(options: CreateBotOptions): {
   bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
   if (options.floodGate) bot.api.config.use(options.floodGate.inner);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
-  if (options.throttle) bot.api.config.use(apiThrottler());
+  if (options.pacer) bot.api.config.use(options.pacer);
   if (options.floodGate) bot.api.config.use(options.floodGate.outer);
 
   const i18n = new I18n<BotContext>({

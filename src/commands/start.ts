@@ -27,7 +27,7 @@ export default class Start extends BaseCommand<typeof Start> {
       config,
       mode: this.flags.mode as 'polling' | 'webhook' | undefined,
       autoMigrate: this.flags['auto-migrate'],
-      throttle: config.telegramThrottle,
+      pace: config.telegramThrottle,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });
     await new Promise<void>((resolve) => {

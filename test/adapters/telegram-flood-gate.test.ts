@@ -2,11 +2,11 @@
  * The shared flood gate through real grammY Apis against the fake Bot API, two senders (two
  * gates, two database connections: what two processes have) on one real SQLite database.
  */
-import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Api, HttpError } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botIdOf, createFloodGate, type FloodGate } from '../../src/adapters/telegram/flood-gate.js';
 import { createTelegramMessenger } from '../../src/adapters/telegram/messenger.js';
+import { createPacer } from '../../src/adapters/telegram/pacer.js';
 import type { FloodRepository } from '../../src/domain/ports.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from '../helpers/bot-harness.js';
@@ -97,19 +97,22 @@ describe('shared flood gate', () => {
     expect(reads).toBe(1);
   });
 
-  it('holds before the throttler too, so sends held through a wait are paced after it, not sent at once', async () => {
+  it('holds before the pacer too, so sends held through a wait are paced after it, not sent at once', async () => {
     const { gate: flood } = gate(db.repos.flood);
     const api = new Api(TEST_TOKEN, { apiRoot: telegram.apiRoot });
-    // The daemon's order: inner, (auto-retry,) the throttler, outer last.
-    api.config.use(flood.inner, apiThrottler(), flood.outer);
+    // The daemon's order: inner, (auto-retry,) the pacer, outer last.
+    api.config.use(flood.inner, createPacer().transformer, flood.outer);
     const until = Date.now() + 1200;
     await db.repos.flood.extend(BOT, new Date(until));
-    await Promise.all([api.sendMessage(60, 'one'), api.sendMessage(60, 'two')]);
-    const [one, two] = telegram.callsOf('sendMessage');
-    expect(one!.at).toBeGreaterThanOrEqual(until);
-    // The throttler starts one chat's sends a second apart (give or take the requests' own jitter);
-    // had both passed it during the wait, they would have left the gate together (ms apart) at its end.
-    expect(two!.at - one!.at).toBeGreaterThanOrEqual(900);
+    // A group: three sends may leave at once, the fourth a second after them.
+    const group = -60;
+    await Promise.all(['one', 'two', 'three', 'four'].map((text) => api.sendMessage(group, text)));
+    const sends = telegram.callsOf('sendMessage');
+    expect(sends.map((call) => call.params.text)).toEqual(['one', 'two', 'three', 'four']);
+    expect(sends[0]!.at).toBeGreaterThanOrEqual(until);
+    // Had all four passed the pacer during the wait, the fourth would have had its turn during it
+    // too, and all four would have left the gate together (ms apart) at its end.
+    expect(sends[3]!.at - sends[0]!.at).toBeGreaterThanOrEqual(900);
   });
 
   it('lets a held send go when its signal aborts, without calling Telegram; close() releases all', async () => {

@@ -32,7 +32,6 @@ async function envFor(dataDir: string, extra: Record<string, string> = {}) {
     BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
     BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
     BOTCTL_HTTP_PORT: String(await freePort()),
-    BOTCTL_TELEGRAM_THROTTLE: 'false',
     BOTCTL_LOG_LEVEL: 'info',
     ...extra,
   };

@@ -4,7 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bot, GrammyError, InputFile, webhookCallback } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN, startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import {
+  DEFAULT_TOKEN,
+  startFakeTelegram,
+  TELEGRAM_RATE_LIMITS,
+  type FakeTelegram,
+} from '../fakes/telegram.js';
 
 let tg: FakeTelegram;
 let bot: Bot;
@@ -294,6 +299,29 @@ describe('fake Telegram: faults', () => {
     expect((await apiError(bot.api.sendMessage(9, 'three'))).parameters.retry_after).toBe(7);
     expect(tg.tooManyRequestsCount).toBe(2);
     expect(tg.sentMessages(9)).toEqual(['one']);
+  });
+
+  it("enforces Telegram's stated limits: a short burst per chat, then 1/s; 20 new messages a minute per group", async () => {
+    tg.setRateLimit(TELEGRAM_RATE_LIMITS);
+    for (const text of ['one', 'two', 'three']) await bot.api.sendMessage(11, text);
+    const fourth = await apiError(bot.api.sendMessage(11, 'four'));
+    expect(fourth.error_code).toBe(429);
+    expect(fourth.parameters.retry_after).toBe(1);
+    // Typing and drafts are not flood-controlled.
+    await bot.api.sendChatAction(11, 'typing');
+    await bot.api.sendMessageDraft(11, 1, 'draft');
+
+    const group = -1001;
+    tg.setRateLimit({ ...TELEGRAM_RATE_LIMITS, perChatPerSecond: 1000 });
+    const sent = [];
+    for (let i = 0; i < 20; i++) sent.push(await bot.api.sendMessage(group, `g${i}`));
+    // Edits are not new messages: they do not count toward the group's minute.
+    await bot.api.editMessageText(group, sent[0]!.message_id, 'edited');
+    const minute = await apiError(bot.api.sendMessage(group, 'g20'));
+    expect(minute.error_code).toBe(429);
+    expect(minute.parameters.retry_after).toBeGreaterThan(50);
+    tg.setRateLimit(null);
+    expect(tg.tooManyRequestsCount).toBe(2);
   });
 
   it('answers 403 for a user who blocked the bot', async () => {

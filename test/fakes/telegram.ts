@@ -19,7 +19,7 @@ import type { WebhookDelivery } from './telegram/updates.js';
 export type { UploadedFile, Params } from './telegram/body.js';
 export type * from './telegram/builders.js';
 export type { FailureSpec, RateLimit } from './telegram/faults.js';
-export { SENDING_METHODS } from './telegram/faults.js';
+export { SENDING_METHODS, TELEGRAM_RATE_LIMITS } from './telegram/faults.js';
 export type { TelegramCall, Envelope } from './telegram/server.js';
 export type { DraftRecord } from './telegram/state.js';
 export type { ChatId, FileRecord, StoredMessage } from './telegram/store.js';

@@ -69,7 +69,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const daemonOptions: DaemonOptions = {
     config,
     logger: logs.logger,
-    throttle: false,
     timing: { draftIntervalMs: 40, editIntervalMs: 80, typingIntervalMs: 2000 },
     pollTimeoutSeconds: 1,
     shutdownTimeoutMs: 5000,

@@ -7,9 +7,9 @@
  * grammY runs the last installed transformer first. `inner` goes inside auto-retry (installed
  * before autoRetry()), so it sees every raw 429, including those auto-retry re-sends; auto-retry's
  * own wait then ends when the recorded one does, so the two do not add up: the gate only adds
- * what another process recorded beyond it. `outer` goes last, outside a throttler: a send held
- * after passing the throttler would leave with every other one held at the end of the wait, in
- * one burst; held before it, they pass the throttler after the wait and are paced again.
+ * what another process recorded beyond it. `outer` goes last, outside the pacer (pacer.ts): a send
+ * held after passing the pacer would leave with every other one held at the end of the wait, in
+ * one burst; held before it, they pass the pacer after the wait and are paced again.
  *
  * Cheap on the hot path: the end of the wait lives in memory and is read from the database
  * again at most once per `refreshMs` (1 s) -- one small read a second per process, not one per
@@ -39,7 +39,7 @@ export interface FloodGateOptions {
 export interface FloodGate {
   /** Holds sends while the wait lasts (or until the call's signal aborts) and records raw 429s. */
   readonly inner: Transformer;
-  /** Holds sends only; install it last, outside a throttler (optional without one). */
+  /** Holds sends only; install it last, outside the pacer (optional without one). */
   readonly outer: Transformer;
   /** Milliseconds until sends may start again, 0 when they may now (reads the database when stale). */
   waitMs(): Promise<number>;

@@ -36,7 +36,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): Mess
     timeoutSeconds: options.timeoutSeconds ?? 30,
   });
   const gate = options.floodGate;
-  // No auto-retry or throttler here: the broadcast paces and retries itself.
+  // No auto-retry or pacer here: the broadcast paces and retries itself.
   if (gate) api.config.use(gate.inner);
   const uploaded = new Map<string, string>();
 

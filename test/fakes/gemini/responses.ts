@@ -77,6 +77,8 @@ export interface GeminiRequest {
   at: number;
   /** HTTP status answered; unset while the request is in progress (or hanging). */
   status?: number;
+  /** Streaming (SSE): epoch ms at which each chunk was written. */
+  chunksAt?: number[];
 }
 
 /** What a respond handler sees: a generate call. */

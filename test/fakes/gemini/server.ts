@@ -278,6 +278,7 @@ async function answerGenerate(
       return;
     }
     res.write(`data: ${JSON.stringify(response)}\r\n\r\n`);
+    request.chunksAt = [...(request.chunksAt ?? []), Date.now()];
   }
   if (reply.streamError !== undefined && errorAfter >= built.responses.length) {
     res.end(`data: ${JSON.stringify(googleError(reply.streamError))}\r\n\r\n`);

@@ -19,13 +19,29 @@ export interface RateLimit {
   perSecond?: number;
   /** Sends per rolling second to one chat (Telegram: about 1). */
   perChatPerSecond?: number;
-  /** Sends per rolling minute to one group or supergroup (Telegram: about 20). */
+  /**
+   * Sends to one chat that may go at once ("short bursts" in Telegram's FAQ): the per-chat limit is
+   * then a token bucket of this size refilled at perChatPerSecond, instead of a rolling second.
+   */
+  perChatBurst?: number;
+  /** New messages (not edits) per rolling minute to one group or supergroup (Telegram: about 20). */
   perGroupPerMinute?: number;
   /** Fixed retry_after to report; by default the seconds until the window has room again (at least 1). */
   retryAfter?: number;
   /** Methods that count as sends; default SENDING_METHODS. */
   methods?: readonly string[];
 }
+
+/**
+ * Telegram's limits as its Bot FAQ states them: ~30 messages a second per bot, ~1 a second per chat
+ * with short bursts allowed, 20 a minute per group.
+ */
+export const TELEGRAM_RATE_LIMITS: Readonly<RateLimit> = {
+  perSecond: 30,
+  perChatPerSecond: 1,
+  perChatBurst: 3,
+  perGroupPerMinute: 20,
+};
 
 /** Methods Telegram flood-controls. Chat actions and drafts are left out: they are cheap typing signals. */
 export const SENDING_METHODS: readonly string[] = [
@@ -56,12 +72,15 @@ interface SendRecord {
   at: number;
   chat: string;
   group: boolean;
+  edit: boolean;
 }
 
 export class Faults {
   private failures = new Map<string, ScriptedFailure[]>();
   private rateLimit: RateLimit | undefined;
   private sends: SendRecord[] = [];
+  /** Per-chat token buckets (perChatBurst): the theoretical arrival time of the next send (GCRA). */
+  private chatBuckets = new Map<string, number>();
   private latencyAll = 0;
   private latencyByMethod = new Map<string, number>();
   readonly blocked = new Set<string>();
@@ -76,6 +95,7 @@ export class Faults {
   setRateLimit(limit: RateLimit | null): void {
     this.rateLimit = limit ?? undefined;
     this.sends = [];
+    this.chatBuckets.clear();
   }
 
   setLatency(ms: number, method?: string): void {
@@ -117,14 +137,19 @@ export class Faults {
     if (limit.perSecond !== undefined && lastSecond.length >= limit.perSecond) {
       waits.push(windowWait(lastSecond, limit.perSecond, 1000, now));
     }
-    if (chat !== undefined && limit.perChatPerSecond !== undefined) {
+    const interval = limit.perChatPerSecond !== undefined ? 1000 / limit.perChatPerSecond : undefined;
+    if (chat !== undefined && interval !== undefined && limit.perChatBurst !== undefined) {
+      const allowedAt = (this.chatBuckets.get(chat) ?? -Infinity) - (limit.perChatBurst - 1) * interval;
+      if (now < allowedAt) waits.push(allowedAt - now);
+    } else if (chat !== undefined && limit.perChatPerSecond !== undefined) {
       const forChat = lastSecond.filter((s) => s.chat === chat);
       if (forChat.length >= limit.perChatPerSecond)
         waits.push(windowWait(forChat, limit.perChatPerSecond, 1000, now));
     }
+    const edit = method.startsWith('edit');
     const group = chat !== undefined && typeof chatId !== 'undefined' && isGroup(chatId as ChatId);
-    if (group && limit.perGroupPerMinute !== undefined) {
-      const forGroup = this.sends.filter((s) => s.chat === chat);
+    if (group && !edit && limit.perGroupPerMinute !== undefined) {
+      const forGroup = this.sends.filter((s) => s.chat === chat && !s.edit);
       if (forGroup.length >= limit.perGroupPerMinute) {
         waits.push(windowWait(forGroup, limit.perGroupPerMinute, 60_000, now));
       }
@@ -133,13 +158,16 @@ export class Faults {
       this.tooManyRequestsCount++;
       throw tooManyRequests(limit.retryAfter ?? Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
     }
-    this.sends.push({ at: now, chat: chat ?? '', group });
+    this.sends.push({ at: now, chat: chat ?? '', group, edit });
+    if (chat !== undefined && interval !== undefined && limit.perChatBurst !== undefined)
+      this.chatBuckets.set(chat, Math.max(this.chatBuckets.get(chat) ?? -Infinity, now) + interval);
   }
 
   reset(): void {
     this.failures.clear();
     this.rateLimit = undefined;
     this.sends = [];
+    this.chatBuckets.clear();
     this.latencyAll = 0;
     this.latencyByMethod.clear();
     this.blocked.clear();
