@@ -185,10 +185,12 @@ describe('a data dir that cannot be made', { timeout: PROCESS_TIMEOUT_MS }, () =
     ['config', 'set', 'model', 'gemini-flash-latest'],
   ];
   const places = [
-    // Node's recursive mkdir loops forever here (mkdir says ENOENT though /proc exists).
-    ['under /proc', () => `/proc/botctl-test-${process.pid}/data`],
+    // Node's recursive mkdir loops forever here (mkdir says ENOENT though /proc exists). As this
+    // user: root passes every permission check and reaches the mkdir.
+    ['under /proc', false, () => `/proc/botctl-test-${process.pid}/data`],
     [
       'under a read-only dir',
+      true,
       () => {
         const ro = path.join(tempRoot(), 'read-only');
         fs.mkdirSync(ro, { mode: 0o555 });
@@ -198,12 +200,12 @@ describe('a data dir that cannot be made', { timeout: PROCESS_TIMEOUT_MS }, () =
     ],
   ] as const;
 
-  for (const [where, makePath] of places) {
+  for (const [where, unprivileged, makePath] of places) {
     it.each(commands.map((args) => [args.slice(0, 2).join(' '), args] as const))(
       `${where}: %s fails in one line naming the path, at once`,
       async (_name, args) => {
         const dataDir = makePath();
-        const run = await botctl([...args, '--json'], { BOTCTL_DATA_DIR: dataDir }, { unprivileged: true });
+        const run = await botctl([...args, '--json'], { BOTCTL_DATA_DIR: dataDir }, { unprivileged });
         expect(run.exitCode, run.stdout + run.stderr).toBeGreaterThan(0);
         const { error } = parseEnvelope(run.stdout);
         expect(error!.message).toContain(dataDir);
