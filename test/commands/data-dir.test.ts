@@ -136,6 +136,18 @@ describe('a data dir with no database', { timeout: PROCESS_TIMEOUT_MS }, () => {
     },
   );
 
+  it('an empty SQLite file (left by an older botctl) counts as no database, not a raw "no such table"', async () => {
+    const root = tempRoot();
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    new Database(path.join(dataDir, 'botctl.sqlite')).close();
+    for (const args of [['stats'], ['users', 'list']]) {
+      const run = await botctl([...args, '--json'], { BOTCTL_DATA_DIR: dataDir });
+      expect(run.exitCode, args.join(' ')).toBe(1);
+      expect(parseEnvelope(run.stdout).error).toMatchObject({ code: 'DATABASE_MISSING' });
+    }
+  });
+
   it('start without --auto-migrate, and backup list, create nothing either', async () => {
     const root = tempRoot();
     const dataDir = path.join(root, 'data');

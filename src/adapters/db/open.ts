@@ -108,9 +108,19 @@ async function openSqlite(options: OpenDatabaseOptions, path: string): Promise<D
   } catch (error) {
     throw unreachable(error, where, 'Check that the directory exists or can be created, and is writable.');
   }
+  // An empty file (left by an older botctl that created one on every read) is no database either.
+  if (options.create === false && path !== ':memory:' && isEmptySqlite(client)) {
+    client.close();
+    throw databaseMissing(path);
+  }
   const repos = createSqliteRepositories(client, options.cipher, where);
   const migrator = createMigrator(sqliteMigrationDriver(client), { dir: options.migrationsDir });
   return { repos, migrator, dialect: 'sqlite', close: () => repos.close() };
+}
+
+function isEmptySqlite(client: { prepare(sql: string): { get(): unknown } }): boolean {
+  const row = client.prepare(`select count(*) as n from sqlite_master`).get() as { n: number };
+  return row.n === 0;
 }
 
 async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
