@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BotctlError } from '../domain/errors.js';
+import { makeDirs } from '../adapters/system/dirs.js';
 import { CONFIG_FILE_NAME } from './config.js';
 
 export function configFilePath(dataDir: string): string {
@@ -60,17 +61,7 @@ export function writeConfigFile(dataDir: string, values: Record<string, unknown>
   }
 }
 
-/** Creates the data dir with mode 0700 (and tightens an existing one we created). */
+/** Creates the data dir (and missing parents) with mode 0700; one line naming the path when it cannot. */
 export function ensureDataDir(dataDir: string): void {
-  try {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new BotctlError(
-      'CONFIG_INVALID',
-      `Cannot create data dir ${dataDir}: ${(error as Error).message}`,
-      {
-        hint: 'choose a writable directory with --data-dir or BOTCTL_DATA_DIR',
-      },
-    );
-  }
+  makeDirs(dataDir, 'data dir');
 }

@@ -4,6 +4,7 @@
  * read this table, so they validate alike. Defaults are documented here and in README.
  */
 import { z } from 'zod';
+import { databaseUrlProblem } from '../adapters/db/url.js';
 import { encryptionKeysProblem } from '../domain/encryption-keys.js';
 
 /** How an environment string becomes a config value. */
@@ -22,6 +23,8 @@ const telegramToken = z
   .string()
   .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA... (from @BotFather)');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** Strings are mapped to booleans by fromEnvString (config.ts); anything it does not know arrives here as a string. */
+const bool = z.boolean({ error: 'must be true or false (also yes/no, on/off, 1/0)' });
 const port = z.number().int().min(0).max(65535);
 const count = z.number().int().min(0);
 
@@ -118,8 +121,16 @@ export const OPTIONS = {
   databaseUrl: {
     env: 'BOTCTL_DATABASE_URL',
     kind: 'string',
-    schema: z.string().min(1).optional(),
-    description: 'postgres://... or a SQLite file path; default: <data dir>/botctl.sqlite',
+    schema: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        const problem = databaseUrlProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    description:
+      'postgres://... or a SQLite file path (file: or sqlite: before it is fine; relative to the data dir); default: <data dir>/botctl.sqlite',
     secret: true,
   },
   backupDir: {
@@ -230,7 +241,7 @@ export const OPTIONS = {
   telegramThrottle: {
     env: 'BOTCTL_TELEGRAM_THROTTLE',
     kind: 'bool',
-    schema: z.boolean().default(true),
+    schema: bool.default(true),
     description:
       'Pace messages below Telegram flood limits: 30/s per bot; per group 20/min and 1/s after a burst of 3. Typing and drafts never wait; 429s are retried either way',
   },
@@ -267,7 +278,7 @@ export const OPTIONS = {
   keepAudio: {
     env: 'BOTCTL_KEEP_AUDIO',
     kind: 'bool',
-    schema: z.boolean().default(false),
+    schema: bool.default(false),
     description: "Keep copies of users' voice notes under <data dir>/audio (default: not kept)",
   },
   ttsModel: {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { BotctlError } from '../domain/errors.js';
+import { parseDatabaseUrl, type DatabaseTarget } from '../adapters/db/url.js';
 import {
   OPTIONS,
   SECRET_KEYS,
@@ -18,11 +19,19 @@ import {
 export interface Config extends ConfigValues {
   /** Absolute data directory: config file, SQLite database, backups. */
   readonly dataDir: string;
-  /** Resolved database URL (the SQLite default lives in the data dir). */
+  /** Resolved database URL: a postgres:// URL or an absolute SQLite path (default: in the data dir). */
   readonly databaseUrl: string;
+  /** The same, parsed: which dialect, and where. */
+  readonly database: DatabaseTarget;
 }
 
 export const CONFIG_FILE_NAME = 'config.json';
+
+/** The SQLite file in the data dir when databaseUrl is not set. */
+export const DEFAULT_DATABASE_FILE = 'botctl.sqlite';
+
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
 
 export interface LoadConfigInput {
   dataDir: string;
@@ -47,8 +56,9 @@ export function loadConfig(input: LoadConfigInput): Readonly<Config> {
   if (!parsed.success) throw configError(parsed.error.issues);
   const values = parsed.data;
   checkCrossFieldRules(values);
-  const databaseUrl = values.databaseUrl ?? path.join(input.dataDir, 'botctl.sqlite');
-  return deepFreeze({ ...values, dataDir: input.dataDir, databaseUrl });
+  // Canonical from here on: a SQLite path is absolute (relative ones live in the data dir).
+  const database = parseDatabaseUrl(values.databaseUrl ?? DEFAULT_DATABASE_FILE, input.dataDir);
+  return deepFreeze({ ...values, dataDir: input.dataDir, databaseUrl: database.location, database });
 }
 
 /** Turns every zod issue into one line naming the key, its env variable and the fix. */
@@ -111,8 +121,13 @@ export function fromEnvString(key: OptionKey, raw: string): unknown {
   switch (kind) {
     case 'int':
       return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    case 'bool':
-      return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+    case 'bool': {
+      // Strict: a typo ("maybe", "ture") is refused by the schema, never read as false.
+      const word = raw.trim().toLowerCase();
+      if (TRUE_WORDS.includes(word)) return true;
+      if (FALSE_WORDS.includes(word)) return false;
+      return raw;
+    }
     case 'list':
       return list();
     case 'intList':

@@ -41,6 +41,11 @@ export interface App {
 export interface CreateAppOptions {
   logLevel?: string;
   logger?: Logger;
+  /**
+   * Create a missing SQLite database (0600, in a 0700 directory). Only `migrate up`, `setup` and
+   * `start --auto-migrate` do; every other command fails with DATABASE_MISSING instead.
+   */
+  createDatabase?: boolean;
 }
 
 export async function createApp(config: Readonly<Config>, options: CreateAppOptions = {}): Promise<App> {
@@ -59,6 +64,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   let lastWarningAt = 0;
   const db = await openDatabase({
     url: config.databaseUrl,
+    create: options.createDatabase === true,
     cipher,
     onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
   });

@@ -46,7 +46,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config } = options;
   const mode = options.mode ?? config.mode;
   requireSecrets(config, mode);
-  const app = await createApp(config, options.logger ? { logger: options.logger } : {});
+  // --auto-migrate may start from nothing; without it a missing database is DATABASE_MISSING.
+  const app = await createApp(config, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    createDatabase: options.autoMigrate === true,
+  });
   const log = app.logger;
   try {
     await ensureMigrated(app.migrator, options.autoMigrate === true, log);

@@ -6,7 +6,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPostgresUrl } from '../adapters/db/open.js';
 import type { OptionKey } from './config-schema.js';
 import type { Config } from './config.js';
 import { OPTION_KEYS, formatOption, isSecretValue, spec } from './option-values.js';
@@ -39,8 +38,8 @@ export function systemdValues({ config }: DeployInput): Record<string, string> {
   const writable = new Set([config.dataDir]);
   const backupDir = config.backupDir ?? path.join(config.dataDir, 'backups');
   if (!backupDir.startsWith(`${config.dataDir}/`)) writable.add(backupDir);
-  if (!isPostgresUrl(config.databaseUrl)) {
-    const dbDir = path.dirname(path.resolve(config.databaseUrl));
+  if (config.database.dialect === 'sqlite') {
+    const dbDir = path.dirname(config.database.location);
     if (dbDir !== config.dataDir && !dbDir.startsWith(`${config.dataDir}/`)) writable.add(dbDir);
   }
   const paths = [...writable, process.execPath, BIN];
@@ -86,7 +85,9 @@ const yamlEntry = (name: string, value: string) =>
 /** Non-secret settings for the Deployment; a SQLite path is left to the default under /data. */
 export function k8sEnvEntries(input: DeployInput): string {
   return settings(input)
-    .filter(({ key, secret, text }) => !secret && !(key === 'databaseUrl' && !isPostgresUrl(text)))
+    .filter(
+      ({ key, secret }) => !secret && !(key === 'databaseUrl' && input.config.database.dialect === 'sqlite'),
+    )
     .map(({ key, text }) => yamlEntry(spec(key).env, text))
     .join('\n');
 }

@@ -2,16 +2,14 @@
  * The database probes: setup asks "does it answer?" before writing anything, doctor asks
  * "is it at the schema this botctl expects?". Neither creates a SQLite file.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { BotctlError } from '../domain/errors.js';
 import type { MigrationStatus } from '../domain/ports.js';
-import { isPostgresUrl, redactUrl, sqlitePath } from '../adapters/db/open.js';
-import { nearestExisting } from './writable.js';
+import { nearestExisting } from '../adapters/system/dirs.js';
+import { parseDatabaseUrl } from '../adapters/db/url.js';
 
-/** Opens the database, reads the migration state, closes it. */
+/** Opens the database (a missing SQLite file is DATABASE_MISSING), reads the migration state, closes it. */
 export async function migrationStatus(url: string): Promise<MigrationStatus> {
-  assertSqliteExists(url);
   const db = await openProbeDatabase(url);
   try {
     return await db.migrator.status();
@@ -20,14 +18,17 @@ export async function migrationStatus(url: string): Promise<MigrationStatus> {
   }
 }
 
-/** Connects (PostgreSQL) and closes again; for SQLite only checks that the file could be created. */
-export async function databaseReachable(url: string): Promise<void> {
-  if (isPostgresUrl(url)) return void (await (await openProbeDatabase(url)).close());
-  const file = sqlitePath(url);
-  if (nearestExisting(path.dirname(file)) === null) {
+/**
+ * Connects (PostgreSQL) and closes again; for SQLite only checks that the file could be created.
+ * A relative SQLite path is taken relative to dataDir, as the loaded config will take it.
+ */
+export async function databaseReachable(url: string, dataDir = process.cwd()): Promise<void> {
+  const target = parseDatabaseUrl(url, dataDir);
+  if (target.dialect === 'postgres') return void (await (await openProbeDatabase(target.location)).close());
+  if (nearestExisting(path.dirname(target.location)) === null) {
     throw new BotctlError(
       'DATABASE_UNREACHABLE',
-      `SQLite database ${file}: no directory on that path can be created`,
+      `SQLite database ${target.location}: no directory on that path can be created`,
       {
         hint: 'choose a path in a writable directory',
       },
@@ -40,16 +41,6 @@ async function openProbeDatabase(url: string) {
     import('../adapters/db/open.js'),
     import('../adapters/system/cipher.js'),
   ]);
-  return openDatabase({ url, cipher: createFieldCipher([]) });
-}
-
-/** Doctor looks, it does not create: opening a missing SQLite file would create an empty one. */
-function assertSqliteExists(url: string): void {
-  if (isPostgresUrl(url)) return;
-  const file = sqlitePath(url);
-  if (file !== ':memory:' && !fs.existsSync(file)) {
-    throw new BotctlError('DATABASE_UNREACHABLE', `SQLite database ${redactUrl(file)} does not exist yet`, {
-      hint: 'run `botctl setup` or `botctl migrate up`',
-    });
-  }
+  // Probes look, they do not create: opening a missing SQLite file would create an empty one.
+  return openDatabase({ url, cipher: createFieldCipher([]), create: false });
 }

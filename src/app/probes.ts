@@ -16,9 +16,9 @@ import type {
   WebhookState,
 } from '../services/doctor/types.js';
 import type { Config } from './config.js';
-import { isPostgresUrl } from '../adapters/db/open.js';
 import { databaseReachable, migrationStatus } from './probe-database.js';
-import { nearestExisting } from './writable.js';
+import { nearestExisting } from '../adapters/system/dirs.js';
+import { parseDatabaseUrl } from '../adapters/db/url.js';
 
 /** grammY types its signal with the abort-controller polyfill's class; Node's is compatible at run time. */
 type GrammySignal = Parameters<Api['getMe']>[0];
@@ -27,7 +27,7 @@ export interface Probes extends DoctorProbes {
   /** Sends a plain text message; throws the coded Telegram error when it is not delivered. */
   sendMessage(target: TelegramTarget, chatId: number, text: string): Promise<void>;
   /** Connects (PostgreSQL) and closes again; for SQLite only checks the path, creating nothing. */
-  databaseReachable(url: string): Promise<void>;
+  databaseReachable(url: string, dataDir?: string): Promise<void>;
 }
 
 /** Generous: a loaded machine or a slow link can take seconds; a dead one should not hold setup for long. */
@@ -88,7 +88,7 @@ export function createProbes(config?: Readonly<Config>): Probes {
     },
     database: migrationStatus,
     databaseReachable,
-    dialectOf: (url) => (isPostgresUrl(url) ? 'postgres' : 'sqlite'),
+    dialectOf: (url) => parseDatabaseUrl(url, process.cwd()).dialect,
     async redis(url, timeoutMs) {
       const { createCache } = await import('../adapters/cache/index.js');
       const cache = await createCache({

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotctlError } from '../domain/errors.js';
+import { makeDirs } from '../adapters/system/dirs.js';
 
 /** templates/ of this package: dist/app -> ../../templates, and the same from src/app. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -30,7 +31,7 @@ export function renderTemplateFile(relative: string, values: Readonly<Record<str
 
 /** Writes through a temp file and a rename, so a reader never sees half a file. */
 export function writeFileAtomic(file: string, body: string, mode: number): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  makeDirs(path.dirname(file), 'render dir', 0o755);
   const temp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(temp, body, { mode });

@@ -5,25 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BotctlError } from '../domain/errors.js';
-
-/**
- * The path itself or its closest existing ancestor; null when that ancestor is a file (so
- * nothing can be created below it) or cannot be looked at.
- */
-export function nearestExisting(target: string): string | null {
-  let current = path.resolve(target);
-  for (;;) {
-    try {
-      return fs.statSync(current).isDirectory() ? current : null;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
-    }
-    const parent = path.dirname(current);
-    if (parent === current) return null;
-    current = parent;
-  }
-}
+import { nearestExisting } from '../adapters/system/dirs.js';
 
 /** Throws CONFIG_INVALID (one line naming the directory) when dir cannot be created or written. */
 export function assertWritableDir(dir: string, what = 'data dir'): void {

@@ -71,11 +71,18 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
     return this.config_;
   }
 
-  /** Opens the app (database, cache, clients) on first use; closed in finally(). */
-  protected async app(): Promise<App> {
+  /**
+   * Opens the app (database, cache, clients) on first use; closed in finally(). Only commands
+   * meant to bring a database into being pass createDatabase; the others never create a data dir
+   * or a file, and fail with DATABASE_MISSING when there is none.
+   */
+  protected async app(options: { createDatabase?: boolean } = {}): Promise<App> {
     if (!this.app_) {
       const { createApp } = await import('../app/container.js');
-      this.app_ = await createApp(this.loadConfig(), { logLevel: this.flags.verbose ? 'debug' : 'warn' });
+      this.app_ = await createApp(this.loadConfig(), {
+        logLevel: this.flags.verbose ? 'debug' : 'warn',
+        createDatabase: options.createDatabase === true,
+      });
     }
     return this.app_;
   }

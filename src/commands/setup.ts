@@ -83,7 +83,7 @@ export default class Setup extends BaseCommand<typeof Setup> {
     );
     if (plan.secretGenerated) this.say('Generated a webhook secret (stored in the config file).');
     return finishSetup({
-      app: await this.app(),
+      app: await this.app({ createDatabase: true }),
       plan,
       file,
       probes: input.probes,

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   USAGE: { exit: EXIT.usage, retryable: false },
   DATABASE_UNREACHABLE: { exit: EXIT.failure, retryable: true },
   DATABASE_ERROR: { exit: EXIT.failure, retryable: false },
+  DATABASE_MISSING: { exit: EXIT.failure, retryable: false },
   SCHEMA_NEWER: { exit: EXIT.failure, retryable: false },
   MIGRATIONS_PENDING: { exit: EXIT.failure, retryable: false },
   MIGRATION_TAMPERED: { exit: EXIT.failure, retryable: false },

@@ -4,6 +4,7 @@ error-config-missing = The configuration is incomplete.
 error-usage = That command was not used correctly.
 error-database-unreachable = The database is not reachable right now. Please try again in a minute.
 error-database-error = Something went wrong while saving. Please try again.
+error-database-missing = There is no database yet: run `botctl setup` (first time) or `botctl migrate up`.
 error-schema-newer = The database was upgraded by a newer botctl.
 error-migrations-pending = The database needs an upgrade before the bot can start.
 error-migration-tampered = A database migration changed after it was applied.

@@ -4,6 +4,7 @@ error-config-missing = Конфигурация неполна.
 error-usage = Команда использована неправильно.
 error-database-unreachable = База данных сейчас недоступна. Попробуйте через минуту.
 error-database-error = Не удалось сохранить данные. Попробуйте ещё раз.
+error-database-missing = Базы данных ещё нет: выполните `botctl setup` (первый запуск) или `botctl migrate up`.
 error-schema-newer = База данных обновлена более новой версией botctl.
 error-migrations-pending = Перед запуском бота базу данных нужно обновить.
 error-migration-tampered = Миграция базы данных изменилась после применения.

@@ -4,6 +4,7 @@
  * (DatabaseSnapshotter, SnapshotChecker, BackupStore). Every writing operation holds the
  * store's lock, so cron and a manual run never interleave (LOCKED, exit 75).
  */
+import { BotctlError } from '../domain/errors.js';
 import { backupId, checkNewPassphrase, preMigrateDecision, selectForPrune } from '../domain/backup-rules.js';
 import type {
   BackupManifest,
@@ -96,7 +97,18 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
 
   return {
     dir: store.dir,
-    create: (options = {}) => locked(() => createLocked(options)),
+    async create(options = {}) {
+      // Before the lock, which creates the backup dir: with no database nothing should appear on disk.
+      const database = live();
+      if (!(await database.inspect()).exists) {
+        throw new BotctlError(
+          'DATABASE_MISSING',
+          `There is no database to back up (${database.target} is missing or has no tables): run \`botctl setup\` (first time) or \`botctl migrate up\``,
+          { hint: 'check --data-dir (BOTCTL_DATA_DIR) and databaseUrl if one should be there' },
+        );
+      }
+      return locked(() => createLocked(options));
+    },
 
     async list() {
       const { backups, unreadable } = await store.list();

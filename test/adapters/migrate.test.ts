@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, redactUrl, sqlitePath } from '../../src/adapters/db/open.js';
+import { openDatabase, redactUrl } from '../../src/adapters/db/open.js';
+import { parseDatabaseUrl } from '../../src/adapters/db/url.js';
 import { locateMigrations } from '../../src/adapters/db/migration-files.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import type { BotctlError } from '../../src/domain/errors.js';
@@ -283,8 +284,8 @@ describe('opening databases', () => {
         await db.repos.ping();
         await db.close();
       }
-      expect(sqlitePath(':memory:')).toBe(':memory:');
-      expect(sqlitePath('sqlite://relative.db')).toMatch(/\/relative\.db$/);
+      expect(parseDatabaseUrl(':memory:', dir).location).toBe(':memory:');
+      expect(parseDatabaseUrl('sqlite://relative.db', dir).location).toBe(join(dir, 'relative.db'));
       expect(redactUrl('postgresql://u:p@h/db')).toBe('postgresql://u:***@h/db');
       expect(redactUrl('postgres://h/db')).toBe('postgres://h/db');
     } finally {

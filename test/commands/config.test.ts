@@ -142,3 +142,108 @@ describe('botctl config', { timeout: PROCESS_TIMEOUT_MS }, () => {
     ]);
   });
 });
+
+describe('booleans are strict', { timeout: PROCESS_TIMEOUT_MS }, () => {
+  it('config set takes true/false/yes/no/on/off/1/0 in any case and refuses anything else, naming the key', async () => {
+    for (const [word, stored] of [
+      ['OFF', false],
+      ['yes', true],
+      ['0', false],
+      ['True', true],
+    ] as const) {
+      const ok = await cli(['config', 'set', 'telegramThrottle', word]);
+      expect(ok.exitCode, `${word}: ${ok.stderr}`).toBe(0);
+      expect(readConfig(dataDir).telegramThrottle, word).toBe(stored);
+    }
+    const before = snapshot(dataDir);
+    for (const word of ['maybe', 'ture', '2', '']) {
+      const refused = await cli(['config', 'set', 'telegramThrottle', word, '--json']);
+      expect(refused.exitCode, word).toBe(2);
+      const { error } = parseEnvelope(refused.stdout);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(error!.message).toMatch(/^telegramThrottle \(--telegram-throttle, BOTCTL_TELEGRAM_THROTTLE\): /);
+    }
+    expect(snapshot(dataDir)).toEqual(before);
+  });
+
+  it('a BOTCTL_* boolean that is not one of those words is refused in one line naming the variable', async () => {
+    const validate = await cli(['config', 'validate', '--json'], { BOTCTL_KEEP_AUDIO: 'maybe' });
+    expect(validate.exitCode).toBe(2);
+    const { problems } = parseEnvelope(validate.stdout).result as { problems: string[] };
+    expect(problems).toEqual([
+      expect.stringMatching(/^keepAudio \(BOTCTL_KEEP_AUDIO, from env\): must be true or false/),
+    ]);
+    const command = await cli(['migrate', 'status', '--json'], { BOTCTL_TELEGRAM_THROTTLE: 'maybe' });
+    expect(command.exitCode).toBe(2);
+    expect(parseEnvelope(command.stdout).error!.message).toMatch(
+      /telegramThrottle \(BOTCTL_TELEGRAM_THROTTLE\): must be true or false/,
+    );
+    const get = await cli(['config', 'get', 'keepAudio', '--json'], { BOTCTL_KEEP_AUDIO: 'On' });
+    expect(parseEnvelope(get.stdout).result).toMatchObject({ value: true, source: 'env', problem: null });
+  });
+});
+
+describe('botctl config unset', { timeout: PROCESS_TIMEOUT_MS }, () => {
+  it('removes the key so the default applies, atomically with a 0600 .bak', async () => {
+    expect((await cli(['config', 'set', 'contextTokens', '4000'])).exitCode).toBe(0);
+    const unset = await cli(['config', 'unset', 'BOTCTL_CONTEXT_TOKENS', '--json']);
+    expect(unset.exitCode, unset.stderr).toBe(0);
+    expect(parseEnvelope(unset.stdout).result).toMatchObject({
+      key: 'contextTokens',
+      removed: true,
+      previous: '4000',
+    });
+    expect(readConfig(dataDir)).not.toHaveProperty('contextTokens');
+    expect(readConfig(dataDir)).toMatchObject({ admins: [1, 2] });
+    expect(mode(path.join(dataDir, 'config.json'))).toBe(0o600);
+    expect(mode(path.join(dataDir, 'config.json.bak'))).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'config.json.bak'), 'utf8'))).toMatchObject({
+      contextTokens: 4000,
+    });
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['config.json', 'config.json.bak']);
+    const get = await cli(['config', 'get', 'contextTokens', '--json']);
+    expect(parseEnvelope(get.stdout).result).toMatchObject({ source: 'default' });
+    // A secret's old value is masked in the answer.
+    const secret = await cli(['config', 'unset', 'databaseUrl']);
+    expect(secret.exitCode).toBe(0);
+    expect(secret.stdout).toContain('postgres://botctl:****@db.internal:5432/botctl');
+    expect(secret.stdout).not.toContain('db-password-1');
+  });
+
+  it('changes nothing for a key that is not set, refuses an unknown key (usage) or a removal that breaks a rule', async () => {
+    const before = snapshot(dataDir);
+    const notSet = await cli(['config', 'unset', 'model', '--json']);
+    expect(notSet.exitCode, notSet.stderr).toBe(0);
+    expect(parseEnvelope(notSet.stdout).result).toMatchObject({
+      key: 'model',
+      removed: false,
+      previous: null,
+    });
+    const unknown = await cli(['config', 'unset', 'colour', '--json']);
+    expect(unknown.exitCode).toBe(2);
+    expect(parseEnvelope(unknown.stdout).error).toMatchObject({ code: 'USAGE' });
+    expect(snapshot(dataDir)).toEqual(before);
+
+    const file = {
+      ...readConfig(dataDir),
+      mode: 'webhook',
+      webhookUrl: 'https://bot.example.com/hook',
+      webhookSecret: 'w'.repeat(32),
+    };
+    fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(file), { mode: 0o600 });
+    const kept = snapshot(dataDir);
+    const breaking = await cli(['config', 'unset', 'webhookUrl', '--json']);
+    expect(breaking.exitCode).toBe(2);
+    expect(parseEnvelope(breaking.stdout).error!.message).toMatch(
+      /^Not removed: mode is webhook but webhookUrl/,
+    );
+    expect(snapshot(dataDir)).toEqual(kept);
+  });
+
+  it('without a config file creates neither the file nor the data dir', async () => {
+    const empty = tempDataDir();
+    const result = await runCli(['config', 'unset', 'model'], { BOTCTL_DATA_DIR: empty });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(fs.existsSync(empty)).toBe(false);
+  });
+});

@@ -61,8 +61,14 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses pending migrations unless --auto-migrate (exit 1)', async () => {
-    const result = await runCli(['start'], await envFor(tempDir()));
+  it('refuses pending migrations unless --auto-migrate (exit 1), and a missing database without creating it', async () => {
+    const env = await envFor(tempDir());
+    const missing = await runCli(['start'], env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('DATABASE_MISSING');
+    expect(fs.existsSync(path.join(env.BOTCTL_DATA_DIR, 'botctl.sqlite'))).toBe(false);
+    expect((await runCli(['migrate', 'up', '--to', '0'], env)).exitCode).toBe(0);
+    const result = await runCli(['start'], env);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/migration\(s\) pending/);
     expect(result.stderr).toContain('botctl migrate up');

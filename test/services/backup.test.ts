@@ -146,8 +146,8 @@ describe.each(DIALECTS)('backup service on %s', { timeout: 120_000 }, (dialect) 
     });
     try {
       await expect(other.create()).rejects.toMatchObject({
-        code: 'NOT_FOUND',
-        hint: expect.stringContaining('migrate up'),
+        code: 'DATABASE_MISSING',
+        message: expect.stringContaining('migrate up'),
       });
       expect(empty.stored()).toEqual([]);
     } finally {

@@ -1,19 +1,29 @@
 /**
- * Opens the database named by a URL: postgres:// or postgresql:// -> PostgreSQL through
- * postgres.js; anything else -> a SQLite file (an optional sqlite: or file: prefix is dropped).
- * The connection is probed before returning, so a wrong URL fails here, in one line, with the
- * password redacted.
+ * Opens the database named by a URL (read by url.ts: postgres:// -> PostgreSQL through
+ * postgres.js, a path or file:/sqlite: -> a SQLite file). The connection is probed before
+ * returning, so a wrong URL fails here, in one line, with the password redacted.
+ *
+ * A SQLite file is created only when asked (`create`): `migrate up`, `setup` and
+ * `start --auto-migrate` create it, 0600 in a 0700 directory; every other command finds that
+ * there is no database and says so (DATABASE_MISSING) instead of leaving an empty file behind.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { dirname } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
 import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports.js';
+import { makeDirs } from '../system/dirs.js';
 import { createMigrator } from './migrate.js';
 import { unreachable } from './shared/errors.js';
+import { parseDatabaseUrl } from './url.js';
 
 export interface OpenDatabaseOptions {
-  /** postgres://user:pass@host:5432/db, or a SQLite path (sqlite:/file: prefixes accepted, ":memory:"). */
+  /** postgres://user:pass@host:5432/db, or a SQLite path (sqlite:/file: prefixes accepted, ":memory:"); relative to the working directory. */
   url: string;
+  /**
+   * Create a missing SQLite file (and its directory). Default true, for tests and benchmarks;
+   * the CLI passes false except where a database is meant to appear.
+   */
+  create?: boolean;
   /** Seals and opens personal fields; use createFieldCipher([]) for none. */
   cipher: FieldCipher;
   /** PostgreSQL NOTICE messages (e.g. "relation already exists, skipping"); dropped when absent. */
@@ -29,10 +39,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url.trim());
-}
-
 /** The URL with its password replaced by ***, safe for logs and error messages. */
 export function redactUrl(url: string): string {
   try {
@@ -45,42 +51,76 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** The file path of a SQLite URL, absolute (relative paths resolve against the working directory). */
-export function sqlitePath(url: string): string {
-  const trimmed = url.trim();
-  if (trimmed === ':memory:') return trimmed;
-  if (/^file:\/\//i.test(trimmed)) return fileURLToPath(trimmed);
-  const bare = trimmed.replace(/^(sqlite|file):/i, '').replace(/^\/\/(?=.)/, '');
-  return bare === ':memory:' ? bare : resolve(bare);
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const target = parseDatabaseUrl(options.url, process.cwd());
+  return target.dialect === 'postgres'
+    ? openPostgres({ ...options, url: target.location })
+    : openSqlite(options, target.location);
 }
 
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.url.trim() === '') {
-    throw new BotctlError('CONFIG_INVALID', 'databaseUrl is empty', {
-      hint: 'Set databaseUrl to a SQLite file path or a postgres:// URL.',
-      params: { key: 'databaseUrl' },
+/** Thrown by every command that reads a database that is not there. */
+export function databaseMissing(path: string): BotctlError {
+  return new BotctlError(
+    'DATABASE_MISSING',
+    `There is no database at ${path}: run \`botctl setup\` (first time) or \`botctl migrate up\``,
+    {
+      hint: 'check --data-dir (BOTCTL_DATA_DIR) and databaseUrl if one should be there',
+      params: { path },
+    },
+  );
+}
+
+/**
+ * The SQLite file, created 0600 before SQLite opens it: its -wal and -shm files take the main
+ * file's mode, so chat history is never readable by other local users whatever the umask.
+ */
+function prepareSqliteFile(path: string, create: boolean): void {
+  if (path === ':memory:' || fs.existsSync(path)) return;
+  if (!create) throw databaseMissing(path);
+  try {
+    makeDirs(dirname(path), 'database directory');
+  } catch (error) {
+    throw new BotctlError('DATABASE_UNREACHABLE', (error as Error).message, {
+      cause: error,
+      retryable: false,
+      hint: 'choose a path in a writable directory for databaseUrl (BOTCTL_DATABASE_URL), or fix its owner and mode',
     });
   }
-  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options);
+  try {
+    fs.closeSync(fs.openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw unreachable(error, `SQLite database ${path}`);
+  }
 }
 
-async function openSqlite(options: OpenDatabaseOptions): Promise<Database> {
+async function openSqlite(options: OpenDatabaseOptions, path: string): Promise<Database> {
   const [{ openSqliteClient }, { createSqliteRepositories }, { sqliteMigrationDriver }] = await Promise.all([
     import('./sqlite/client.js'),
     import('./sqlite/index.js'),
     import('./sqlite/ledger.js'),
   ]);
-  const path = sqlitePath(options.url);
   const where = `SQLite database ${path}`;
+  prepareSqliteFile(path, options.create !== false);
   let client;
   try {
     client = openSqliteClient(path);
   } catch (error) {
     throw unreachable(error, where, 'Check that the directory exists or can be created, and is writable.');
   }
+  // An empty file (left by an older botctl that created one on every read) is no database either.
+  if (options.create === false && path !== ':memory:' && isEmptySqlite(client)) {
+    client.close();
+    throw databaseMissing(path);
+  }
   const repos = createSqliteRepositories(client, options.cipher, where);
   const migrator = createMigrator(sqliteMigrationDriver(client), { dir: options.migrationsDir });
   return { repos, migrator, dialect: 'sqlite', close: () => repos.close() };
+}
+
+function isEmptySqlite(client: { prepare(sql: string): { get(): unknown } }): boolean {
+  const row = client.prepare(`select count(*) as n from sqlite_master`).get() as { n: number };
+  return row.n === 0;
 }
 
 async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {

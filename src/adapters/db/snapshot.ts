@@ -5,15 +5,18 @@
  * verified on any machine.
  */
 import type { DatabaseSnapshotter, SnapshotChecker } from '../../domain/ports.js';
-import { isPostgresUrl, redactUrl, sqlitePath } from './open.js';
+import { redactUrl } from './open.js';
+import { parseDatabaseUrl } from './url.js';
 import { checkPgDump, createPgSnapshotter, type PgDumpTools } from './pg/snapshot.js';
 import { checkSqliteCopy, createSqliteSnapshotter } from './sqlite/snapshot.js';
 
 export type { PgDumpTools } from './pg/snapshot.js';
 
 export function createSnapshotter(url: string, tools: PgDumpTools): DatabaseSnapshotter {
-  if (isPostgresUrl(url)) return createPgSnapshotter(url, `PostgreSQL at ${redactUrl(url)}`, tools);
-  return createSqliteSnapshotter(sqlitePath(url));
+  const target = parseDatabaseUrl(url, process.cwd());
+  if (target.dialect === 'postgres')
+    return createPgSnapshotter(target.location, `PostgreSQL at ${redactUrl(target.location)}`, tools);
+  return createSqliteSnapshotter(target.location);
 }
 
 export function createSnapshotChecker(tools: PgDumpTools): SnapshotChecker {

@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
 import type { BackupManifest, BackupStaging, BackupStore, StoredBackup } from '../../domain/ports.js';
 import { ioError, packPayload, syncFile, unpackPayload } from './archive-payload.js';
+import { makeDirs } from './dirs.js';
 import { acquireLock } from './lock.js';
 import { MANIFEST_FILE, readManifest } from './manifest.js';
 
@@ -27,9 +28,13 @@ export function createBackupStore(dir: string): BackupStore {
 
   async function ensureDir(): Promise<void> {
     try {
-      await mkdir(root, { recursive: true, mode: 0o700 });
+      makeDirs(root, 'backup directory');
     } catch (error) {
-      throw ioError(error, `create the backup directory ${root}`);
+      // Kept a backup failure (exit 1): the message names the directory that could not be made.
+      throw new BotctlError('BACKUP_FAILED', (error as Error).message, {
+        cause: error,
+        hint: 'set backupDir (BOTCTL_BACKUP_DIR) to a writable directory, or fix its owner and mode',
+      });
     }
   }
 

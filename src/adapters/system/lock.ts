@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
+import { makeDirs } from './dirs.js';
 
 export interface ProcessLock {
   readonly path: string;
@@ -20,7 +21,7 @@ interface Holder {
 }
 
 export function acquireLock(dir: string, name: string, what = name): ProcessLock {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 'lock directory');
   const file = path.join(dir, `${name}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -48,7 +48,7 @@ export function modelMissing(models: readonly ModelInfo[], wanted: unknown): Bot
 
 export async function checkDatabase(probes: Probes, draft: Draft, dataDir: string): Promise<string> {
   const url = (draft.databaseUrl as string | undefined) ?? defaultDatabasePath(dataDir);
-  await probes.databaseReachable(url);
+  await probes.databaseReachable(url, dataDir);
   return probes.dialectOf(url) === 'postgres' ? 'PostgreSQL answers' : `SQLite file ${url}`;
 }
 

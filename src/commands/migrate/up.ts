@@ -41,7 +41,7 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
     backup: { id: string; path: string } | null;
     backupDecision: PreMigrateResult['decision'];
   }> {
-    const app = await this.app();
+    const app = await this.app({ createDatabase: true });
     const backups = await app.backups();
     const pre = await backups
       .beforeMigrate(await app.migrator.status(), {

@@ -1,13 +1,10 @@
-/** Opens the SQLite file with the pragmas the repositories rely on. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+/** Opens the SQLite file with the pragmas the repositories rely on; open.ts creates it first (0600). */
 import Database from 'better-sqlite3';
 
 export type SqliteClient = Database.Database;
 
 export function openSqliteClient(path: string): SqliteClient {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const client = new Database(path);
+  const client = new Database(path, { fileMustExist: path !== ':memory:' });
   try {
     // WAL lets readers (backups, `botctl stats`) run beside the daemon's writer.
     client.pragma('journal_mode = WAL');

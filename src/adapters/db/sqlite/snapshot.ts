@@ -8,11 +8,12 @@
  * one filesystem), so the database is the old one or the new one, never half of each.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
+import { makeDirs } from '../../system/dirs.js';
 import type { DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports.js';
 import { lastMigration, withDb } from './copy-check.js';
 
@@ -82,6 +83,8 @@ export function createSqliteSnapshotter(path: string): DatabaseSnapshotter {
             hint: 'run `botctl migrate up` first',
           });
         }
+        // Created 0600 first: SQLite would make the copy with the umask's mode (0644).
+        closeSync(openSync(file, 'w', 0o600));
         await source.backup(file, { progress: () => ALL_PAGES });
       } catch (error) {
         if (error instanceof BotctlError) throw error;
@@ -97,7 +100,7 @@ export function createSqliteSnapshotter(path: string): DatabaseSnapshotter {
     },
 
     async scratchFile() {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path), 'database directory');
       const file = `${path}.restore-${randomBytes(4).toString('hex')}.tmp`;
       return { file, cleanup: () => rm(file, { force: true }) };
     },
