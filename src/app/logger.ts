@@ -3,6 +3,7 @@
  * through pino-pretty only when the destination is a terminal. Secrets are removed twice:
  * by key path (`redact`) and by value, because SDK errors can carry a token inside a URL.
  */
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -61,10 +62,24 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (options.pretty && !options.destination) {
-    return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  const pretty = options.pretty && !options.destination ? prettyStdout() : undefined;
+  return pino(pinoOptions, options.destination ?? pretty ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/**
+ * pino-pretty as an in-thread stream, not a pino `transport`: a transport resolves its target
+ * from a worker thread and fails the whole command when it cannot ("unable to determine
+ * transport target"). pino-pretty is a runtime dependency; should an install lack it anyway,
+ * the operator gets JSON lines rather than a crash. Colours follow NO_COLOR/TERM (colorette).
+ */
+function prettyStdout(): DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const build = require('pino-pretty') as (options: { sync: boolean }) => DestinationStream;
+    return build({ sync: true });
+  } catch {
+    return undefined;
   }
-  return pino(pinoOptions, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Replaces every known secret value with [REDACTED]. */
