@@ -139,7 +139,7 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
 
     const dataDir = tempDataDir();
     expect((await setupUnattended(fakes, dataDir)).exitCode).toBe(0);
-    const down = await runCli(['migrate', 'down', '--json'], { BOTCTL_DATA_DIR: dataDir });
+    const down = await runCli(['migrate', 'down', '--yes', '--json'], { BOTCTL_DATA_DIR: dataDir });
     expect(down.exitCode, down.stderr).toBe(0);
     const rolledBack = parseEnvelope(down.stdout).result as { reverted: string[] };
     expect(shapeMismatches('migrate down', rolledBack)).toEqual([]);
