@@ -17,7 +17,7 @@ import type {
 } from '../services/doctor/types.js';
 import type { Config } from './config.js';
 import { isPostgresUrl } from '../adapters/db/open.js';
-import { databaseReachable, migrationStatus } from './probe-database.js';
+import { databaseReachable, migrationStatus, postgresMajor } from './probe-database.js';
 import { nearestExisting } from './writable.js';
 
 /** grammY types its signal with the abort-controller polyfill's class; Node's is compatible at run time. */
@@ -88,6 +88,7 @@ export function createProbes(config?: Readonly<Config>): Probes {
     },
     database: migrationStatus,
     databaseReachable,
+    postgresMajor,
     dialectOf: (url) => (isPostgresUrl(url) ? 'postgres' : 'sqlite'),
     async redis(url, timeoutMs) {
       const { createCache } = await import('../adapters/cache/index.js');
