@@ -186,6 +186,7 @@ async function ensureMigrated(app: App, options: DaemonOptions, log: Logger) {
   }
   const { applied } = await migrateUp(app, {
     passphrase: options.backupPassphrase?.(),
+    withoutBackup: 'run `botctl migrate up --no-backup`, then start',
     onBackup: (backup) => log.info({ backup: backup.id, path: backup.path }, 'backed up before migrating'),
   });
   log.info({ applied }, 'migrations applied');

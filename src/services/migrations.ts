@@ -20,6 +20,8 @@ export interface MigrateOptions {
   backup?: boolean;
   /** Encrypts the backup (BOTCTL_BACKUP_PASSPHRASE[_FILE]). */
   passphrase?: string;
+  /** How to go on without the backup when it fails (default: pass --no-backup). */
+  withoutBackup?: string;
   /** Told about the backup once it is taken, before the schema changes. */
   onBackup?: (backup: CreateResult) => void;
 }
@@ -51,7 +53,7 @@ export function assertNotNewer(status: MigrationStatus): void {
 export async function migrateUp(deps: MigrationsDeps, options: MigrateOptions = {}): Promise<UpResult> {
   const status = await deps.migrator.status();
   assertNotNewer(status);
-  const pre = await backupFirst('No migration was applied', async () =>
+  const pre = await backupFirst('No migration was applied', options.withoutBackup, async () =>
     (await deps.backups()).beforeMigrate(status, {
       to: options.to,
       skip: options.backup === false,
@@ -97,7 +99,7 @@ export async function migrateDown(deps: MigrationsDeps, options: MigrateOptions 
   const backup =
     options.backup === false
       ? null
-      : await backupFirst('Nothing was rolled back', async () =>
+      : await backupFirst('Nothing was rolled back', options.withoutBackup, async () =>
           (await deps.backups()).create({ reason: 'pre-rollback', passphrase: options.passphrase }),
         );
   if (backup) options.onBackup?.(backup);
@@ -108,14 +110,18 @@ export async function migrateDown(deps: MigrationsDeps, options: MigrateOptions 
 }
 
 /** A failed backup stops the migration, and says so; LOCKED (another backup runs) stays as it is. */
-async function backupFirst<T>(nothing: string, take: () => Promise<T>): Promise<T> {
+async function backupFirst<T>(
+  nothing: string,
+  without = 'pass --no-backup',
+  take: () => Promise<T>,
+): Promise<T> {
   try {
     return await take();
   } catch (error) {
     if (!(error instanceof BotctlError) || error.code === 'LOCKED') throw error;
     throw new BotctlError(error.code, `${nothing}: the backup before it failed: ${error.message}`, {
       cause: error,
-      hint: `${error.hint ? `${error.hint}; ` : ''}to go on without a backup, pass --no-backup`,
+      hint: `${error.hint ? `${error.hint}; ` : ''}to go on without a backup, ${without}`,
     });
   }
 }
