@@ -58,6 +58,22 @@ describe.each(DIALECTS)('backup restore while the bot runs (%s)', { timeout: 180
         expect(fx.stored()).toEqual([created.result.id]);
         expect(await fx.messages()).toEqual(before);
 
+        if (dialect === 'postgres') {
+          // A dropped connection drops its session lock: the daemon takes it again on a new one.
+          const guards = `select pid from pg_stat_activity where application_name = 'botctl daemon guard' and datname = current_database()`;
+          expect(await fx.rows(guards)).toHaveLength(1);
+          await fx.rows(`select pg_terminate_backend(pid) from (${guards}) g`);
+          await waitFor(async () => {
+            const held = await fx.rows(
+              `select 1 from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.application_name = 'botctl daemon guard' and a.datname = current_database()`,
+            );
+            expect(held).toHaveLength(1);
+          }, 30_000);
+          const again = await fx.cli(['backup', 'restore', created.result.id, '--force']);
+          expect(again.exitCode, again.stderr).toBe(75);
+          expect(fx.stored()).toEqual([created.result.id]);
+        }
+
         // The daemon still writes into the database a restart would read.
         const chat = dialect === 'sqlite' ? 8101 : 8102;
         telegram.pushUpdate(telegram.updates.text({ chatId: chat, text: 'still here' }));

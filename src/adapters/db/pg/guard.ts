@@ -23,6 +23,19 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
     let released = false;
     let retake: NodeJS.Timeout | undefined;
     const fn = mode === 'shared' ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock';
+    // One pending attempt at a time: a failing attempt closes its connection again.
+    const retakeLater = () => {
+      if (released || retake) return;
+      retake = setTimeout(() => {
+        retake = undefined;
+        if (released) return;
+        take().then(
+          (ok) => ok || retakeLater(),
+          () => retakeLater(),
+        );
+      }, RETAKE_MS);
+      retake.unref();
+    };
     const take = async () => {
       const [row] = await sql.unsafe<Array<{ ok: boolean }>>(`select ${fn}(${GUARD_KEY}) as ok`);
       return row?.ok === true;
@@ -36,39 +49,29 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
       onnotice: () => undefined,
       connection: { application_name: `botctl ${mode === 'shared' ? 'daemon' : 'restore'} guard` },
       onclose: () => {
-        if (released || mode === 'exclusive') return;
-        const again = () =>
-          void take().then(
-            (ok) => (ok ? undefined : schedule()),
-            () => schedule(),
-          );
-        const schedule = () => {
-          if (released) return;
-          retake = setTimeout(again, RETAKE_MS);
-          retake.unref();
-        };
-        schedule();
+        if (mode === 'shared') retakeLater();
       },
     });
+    // Closing the session drops the lock.
+    const close = async () => {
+      released = true;
+      clearTimeout(retake);
+      await sql.end({ timeout: 1 }).catch(() => undefined);
+    };
     let ok: boolean;
     try {
       ok = await take();
     } catch (error) {
-      released = true;
-      await sql.end({ timeout: 1 }).catch(() => undefined);
+      await close();
       throw unreachable(error, target);
     }
     if (!ok) {
-      released = true;
-      await sql.end({ timeout: 1 }).catch(() => undefined);
+      await close();
       throw mode === 'exclusive' ? theBotRuns(target) : restoreRunning(target);
     }
     return {
       async release() {
-        if (released) return;
-        released = true;
-        clearTimeout(retake);
-        await sql.end({ timeout: 1 }).catch(() => undefined); // closing the session drops the lock
+        if (!released) await close();
       },
     };
   }
