@@ -177,7 +177,13 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
     expect(old.result.removed.map((b) => b.id)).toEqual([ids[0]]);
     expect(fx.stored()).toEqual([ids[1], ids[2]].sort());
 
-    const kept = await fx.json<{ removed: Created[]; kept: number }>(['backup', 'prune', '--keep', '1', '--yes']);
+    const kept = await fx.json<{ removed: Created[]; kept: number }>([
+      'backup',
+      'prune',
+      '--keep',
+      '1',
+      '--yes',
+    ]);
     expect(kept.result).toMatchObject({ kept: 1, dryRun: false });
     expect(shapeMismatches('backup prune', kept.result)).toEqual([]);
     expect(fx.stored()).toEqual([ids[2]]);
