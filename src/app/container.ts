@@ -4,10 +4,11 @@
  * Heavy SDKs are imported lazily by the parts that need them.
  */
 import path from 'node:path';
+import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { openDatabase } from '../adapters/db/open.js';
 import { createFieldCipher } from '../adapters/system/cipher.js';
 import { parseEncryptionKeys } from '../domain/encryption-keys.js';
-import type { Cache, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
+import type { Cache, DatabaseGuard, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
 import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
@@ -31,6 +32,8 @@ export interface App {
   floodGate(): FloodGate;
   /** A cron-safe process lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
+  /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
+  readonly guard: DatabaseGuard;
   /** Backups of this database (`botctl backup`, the backup `migrate up` takes first); built on first use. */
   backups(): Promise<BackupService>;
   /** The shared cache (Redis when configured, else this process's memory), opened on first use. */
@@ -95,6 +98,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     lock(name, what) {
       return acquireLock(path.join(config.dataDir, 'locks'), name, what);
     },
+    guard: createDatabaseGuard(config.databaseUrl),
     backups() {
       return (backups ??= createBackups(config));
     },
@@ -155,6 +159,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
     store: archive.createBackupStore(config.backupDir ?? path.join(config.dataDir, 'backups')),
     snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
     checker: snapshot.createSnapshotChecker(tools),
+    guard: () => createDatabaseGuard(config.databaseUrl),
     codeSchema: (dialect) => {
       const last = migrations.loadMigrations(migrations.locateMigrations(dialect)).at(-1);
       return last ? { id: last.id, tag: last.tag } : null;

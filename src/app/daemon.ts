@@ -7,12 +7,12 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
-import type { Migrator } from '../domain/ports.js';
 import { createBot } from '../bot/create-bot.js';
 import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
 import type { Config } from './config.js';
-import { createApp } from './container.js';
+import { createApp, type App } from './container.js';
+import { assertNotNewer, migrateUp } from '../services/migrations.js';
 import { createIntake } from './intake.js';
 import { startPolling, ALLOWED_UPDATES } from './polling.js';
 import { createServices } from './services.js';
@@ -26,6 +26,8 @@ export interface DaemonOptions {
   config: Readonly<Config>;
   mode?: 'polling' | 'webhook';
   autoMigrate?: boolean;
+  /** The passphrase for the backup --auto-migrate takes first (BOTCTL_BACKUP_PASSPHRASE[_FILE]); read only then. */
+  backupPassphrase?: () => string | undefined;
   logger?: Logger;
   /** Pace messages below Telegram's flood limits (config telegramThrottle); default on. */
   pace?: boolean;
@@ -52,8 +54,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     createDatabase: options.autoMigrate === true,
   });
   const log = app.logger;
+  // Held for the daemon's life: `backup restore` refuses while it is (see DatabaseGuard).
+  const hold = await app.guard.holdShared().catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   try {
-    await ensureMigrated(app.migrator, options.autoMigrate === true, log);
+    await ensureMigrated(app, options, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
     const { bot, inFlight, i18n } = createBot({
@@ -148,10 +155,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         await http.close();
         log.info({}, 'botctl stopped');
         await app.close();
+        await hold.release();
       })());
     return { port, bot: bot as unknown as Bot, stop };
   } catch (error) {
     await app.close();
+    await hold.release();
     throw error;
   }
 }
@@ -170,23 +179,20 @@ function requireSecrets(config: Readonly<Config>, mode: string): void {
   }
 }
 
-async function ensureMigrated(migrator: Migrator, auto: boolean, log: Logger) {
-  const status = await migrator.status();
-  if (status.current > status.latest) {
-    throw new BotctlError(
-      'SCHEMA_NEWER',
-      `The database is at migration ${status.current}, newer than this botctl knows (${status.latest})`,
-      {
-        hint: 'upgrade botctl, or restore a backup taken before the upgrade',
-      },
-    );
-  }
+/** Pending migrations stop the start unless told to migrate, which backs up first like `migrate up`. */
+async function ensureMigrated(app: App, options: DaemonOptions, log: Logger) {
+  const status = await app.migrator.status();
+  assertNotNewer(status);
   if (status.pending === 0) return;
-  if (!auto) {
+  if (options.autoMigrate !== true) {
     throw new BotctlError('MIGRATIONS_PENDING', `${status.pending} database migration(s) pending`, {
       hint: 'run `botctl migrate up` (it backs up first), or start with --auto-migrate',
     });
   }
-  const applied = await migrator.up();
+  const { applied } = await migrateUp(app, {
+    passphrase: options.backupPassphrase?.(),
+    withoutBackup: 'run `botctl migrate up --no-backup`, then start',
+    onBackup: (backup) => log.info({ backup: backup.id, path: backup.path }, 'backed up before migrating'),
+  });
   log.info({ applied }, 'migrations applied');
 }

@@ -36,6 +36,24 @@ export async function databaseReachable(url: string, dataDir = process.cwd()): P
   }
 }
 
+/** The server's major version: pg_dump refuses a server newer than itself. */
+export async function postgresMajor(url: string): Promise<number> {
+  const [{ default: postgres }, { unreachable }, { redactUrl }] = await Promise.all([
+    import('postgres'),
+    import('../adapters/db/shared/errors.js'),
+    import('../adapters/db/open.js'),
+  ]);
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => undefined });
+  try {
+    const [row] = await sql.unsafe<Array<{ server_version_num: string }>>('show server_version_num');
+    return Math.floor(Number(row?.server_version_num) / 10_000);
+  } catch (error) {
+    throw unreachable(error, `PostgreSQL at ${redactUrl(url)}`);
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
+}
+
 async function openProbeDatabase(url: string) {
   const [{ openDatabase }, { createFieldCipher }] = await Promise.all([
     import('../adapters/db/open.js'),

@@ -16,7 +16,7 @@ import type {
   WebhookState,
 } from '../services/doctor/types.js';
 import type { Config } from './config.js';
-import { databaseReachable, migrationStatus } from './probe-database.js';
+import { databaseReachable, migrationStatus, postgresMajor } from './probe-database.js';
 import { nearestExisting } from '../adapters/system/dirs.js';
 import { parseDatabaseUrl } from '../adapters/db/url.js';
 
@@ -88,6 +88,7 @@ export function createProbes(config?: Readonly<Config>): Probes {
     },
     database: migrationStatus,
     databaseReachable,
+    postgresMajor,
     dialectOf: (url) => parseDatabaseUrl(url, process.cwd()).dialect,
     async redis(url, timeoutMs) {
       const { createCache } = await import('../adapters/cache/index.js');

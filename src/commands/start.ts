@@ -1,11 +1,12 @@
 import { Flags } from '@oclif/core';
+import { resolvePassphrase } from '../cli/backup-command.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 
 export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
   static override description =
-    'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate.' +
+    'Runs until SIGTERM or SIGINT: then stops taking updates, lets answers in flight finish (up to 25 s), and exits 0. A second signal exits at once. Refuses to start while migrations are pending unless --auto-migrate, which first takes the backup `migrate up` takes. Refuses to start while `backup restore` replaces the database.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> start',
@@ -17,7 +18,9 @@ export default class Start extends BaseCommand<typeof Start> {
       options: ['polling', 'webhook'],
       description: 'how updates arrive [default: config `mode`]',
     }),
-    'auto-migrate': Flags.boolean({ description: 'apply pending migrations before starting' }),
+    'auto-migrate': Flags.boolean({
+      description: 'apply pending migrations before starting (after a verified backup, like `migrate up`)',
+    }),
   };
 
   async run(): Promise<void> {
@@ -27,6 +30,7 @@ export default class Start extends BaseCommand<typeof Start> {
       config,
       mode: this.flags.mode as 'polling' | 'webhook' | undefined,
       autoMigrate: this.flags['auto-migrate'],
+      backupPassphrase: () => resolvePassphrase({}, process.env),
       pace: config.telegramThrottle,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });

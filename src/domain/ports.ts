@@ -429,7 +429,7 @@ export interface SchemaVersion {
   tag: string;
 }
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-restore';
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-rollback' | 'pre-restore';
 
 /** manifest.json beside the payload; everything `backup list` shows comes from here. */
 export interface BackupManifest {
@@ -482,6 +482,24 @@ export interface DatabaseSnapshotter {
   /** Replaces the live database with the checked copy at `file`, all or nothing. */
   replace(file: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Who is using the live database: every running daemon holds it shared for its whole life; a
+ * restore holds it exclusively, so it cannot replace the database under a daemon (whose writes
+ * would go on into the replaced file or the dropped tables) and no daemon starts mid-restore.
+ * The hold dies with its process (an OS file lock, a Postgres session lock), so a crash never
+ * leaves it behind.
+ */
+export interface DatabaseGuard {
+  /** For a daemon; several may hold it at once. LOCKED (exit 75) while a restore holds it. */
+  holdShared(): Promise<DatabaseHold>;
+  /** For a restore. LOCKED (exit 75) while any daemon holds it. */
+  holdExclusive(): Promise<DatabaseHold>;
+}
+
+export interface DatabaseHold {
+  release(): Promise<void>;
 }
 
 /** Opens a copy of either dialect and checks it (integrity, ledger present); throws BACKUP_CORRUPT. */

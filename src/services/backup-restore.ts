@@ -1,13 +1,14 @@
 /**
  * Verify and restore. Verify reads a backup the way a restore would (size, checksum, decrypt,
  * decompress) and opens the copy. Restore checks everything before touching the database:
- * dialect, schema compatibility, --force, then verifies the unpacked copy, takes a safety
+ * dialect, schema compatibility, that no daemon runs on the database, --force, then verifies the unpacked copy, takes a safety
  * backup of what is there, and only then replaces the database in one atomic step.
  */
 import { compareSchema } from '../domain/backup-rules.js';
 import { BotctlError } from '../domain/errors.js';
 import type {
   BackupStore,
+  DatabaseGuard,
   DatabaseSnapshotter,
   Dialect,
   SchemaVersion,
@@ -23,6 +24,7 @@ interface VerifyDeps {
 
 interface RestoreDeps extends VerifyDeps {
   db: DatabaseSnapshotter;
+  guard: DatabaseGuard;
   codeSchema: (dialect: Dialect) => SchemaVersion | null;
   safetyBackup: (options: {
     reason: 'pre-restore';
@@ -78,7 +80,6 @@ export async function restoreBackup(
   ref: string,
   options: RestoreOptions,
 ): Promise<RestoreResult> {
-  const step = options.onStep ?? (() => undefined);
   const backup = await deps.store.resolve(ref);
   const { manifest: m } = backup;
   const { db } = deps;
@@ -102,6 +103,25 @@ export async function restoreBackup(
       },
     );
   }
+  // Held to the end: a running daemon would go on writing into the replaced file (SQLite) or
+  // over the restored rows (Postgres), and no daemon may start mid-restore.
+  const hold = await deps.guard.holdExclusive();
+  try {
+    return await replaceHeld(deps, backup, compatibility, options);
+  } finally {
+    await hold.release();
+  }
+}
+
+async function replaceHeld(
+  deps: RestoreDeps,
+  backup: StoredBackup,
+  compatibility: ReturnType<typeof compareSchema>,
+  options: RestoreOptions,
+): Promise<RestoreResult> {
+  const step = options.onStep ?? (() => undefined);
+  const { manifest: m } = backup;
+  const { db } = deps;
   const current = await db.inspect();
   if (current.exists && !options.force) {
     throw new BotctlError(

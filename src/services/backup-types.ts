@@ -35,6 +35,16 @@ export interface PruneResult {
   dryRun: boolean;
   removed: BackupSummary[];
   kept: number;
+  /** The operator said no at the prompt: nothing was deleted. */
+  declined?: true;
+}
+
+export interface PruneOptions {
+  keep?: number;
+  olderThanMs?: number;
+  dryRun?: boolean;
+  /** Asked before deleting anything (not on a dry run or when nothing would go); false keeps every backup. */
+  confirm?: (doomed: BackupSummary[], kept: number) => Promise<boolean>;
 }
 
 export interface PreMigrateResult {
@@ -48,7 +58,7 @@ export interface BackupService {
   list(): Promise<{ backups: BackupSummary[]; unreadable: string[] }>;
   verify(ref: string, options?: { passphrase?: string; onStep?: Step }): Promise<VerifyResult>;
   restore(ref: string, options?: RestoreOptions): Promise<RestoreResult>;
-  prune(options: { keep?: number; olderThanMs?: number; dryRun?: boolean }): Promise<PruneResult>;
+  prune(options: PruneOptions): Promise<PruneResult>;
   /** Takes a backup when migrating would change a database that holds applied migrations. */
   beforeMigrate(
     status: MigrationStatus,

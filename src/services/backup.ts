@@ -9,6 +9,7 @@ import { backupId, checkNewPassphrase, preMigrateDecision, selectForPrune } from
 import type {
   BackupManifest,
   BackupStore,
+  DatabaseGuard,
   DatabaseSnapshotter,
   Dialect,
   SchemaVersion,
@@ -25,6 +26,8 @@ export interface BackupServiceDeps {
   /** Builds the live database's snapshotter; called on first need only (list and verify never open the database). */
   snapshotter: () => DatabaseSnapshotter;
   checker: SnapshotChecker;
+  /** Who uses the live database: a restore holds it exclusively, refused while a daemon runs. */
+  guard: () => DatabaseGuard;
   /** The newest migration this code knows for a dialect (null: none). */
   codeSchema: (dialect: Dialect) => SchemaVersion | null;
   botctlVersion: string;
@@ -125,7 +128,12 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     restore: (ref, options = {}) =>
       locked(() =>
         restoreBackup(
-          { ...deps, db: live(), safetyBackup: (o) => createLocked({ ...o, verify: false }) },
+          {
+            ...deps,
+            db: live(),
+            guard: deps.guard(),
+            safetyBackup: (o) => createLocked({ ...o, verify: false }),
+          },
           ref,
           options,
         ),
@@ -135,6 +143,12 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       locked(async () => {
         const { backups } = await store.list();
         const doomed = selectForPrune(backups, (b) => b.manifest.createdAt, options, now());
+        // Asked under the lock, so exactly the backups shown are the ones deleted.
+        const go =
+          options.dryRun === true ||
+          doomed.length === 0 ||
+          (await (options.confirm?.(doomed.map(summarize), backups.length - doomed.length) ?? true));
+        if (!go) return { dryRun: false, removed: [], kept: backups.length, declined: true };
         if (!options.dryRun) for (const backup of doomed) await store.remove(backup);
         return {
           dryRun: options.dryRun === true,

@@ -43,6 +43,7 @@ function fakeProbes(calls: string[] = []): Probes {
       if (url.includes(':1/')) throw new BotctlError('DATABASE_UNREACHABLE', 'Cannot reach PostgreSQL');
     },
     dialectOf: (url) => (url.startsWith('postgres') ? 'postgres' : 'sqlite'),
+    postgresMajor: async () => 15,
     redis: async (url) => (calls.push(`redis ${url}`), url.endsWith(':6379')),
     toolVersion: async () => null,
     mode: async () => null,

@@ -95,7 +95,7 @@ describe.each(DIALECTS)('botctl backup failures on %s', { timeout: SLOW }, (dial
       );
       for (const args of [
         ['backup', 'create'],
-        ['backup', 'prune', '--keep', '1'],
+        ['backup', 'prune', '--keep', '1', '--yes'],
         ['backup', 'restore', 'x', '--force'],
       ]) {
         const run = await fx.cli(args);

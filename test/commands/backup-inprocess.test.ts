@@ -88,7 +88,7 @@ describe.each(DIALECTS)('backup commands in-process on %s', { timeout: 120_000 }
     expect(restored.stdout).toContain(`Restored backup ${id}`);
     expect(restored.stdout).toContain('Safety backup of the replaced database');
 
-    const pruned = await run(fx, BackupPrune, ['--keep', '1']);
+    const pruned = await run(fx, BackupPrune, ['--keep', '1', '--yes']);
     expect(pruned.stdout).toContain(`Deleted ${id}`);
     expect(pruned.stdout).toContain('Deleted 1, kept 1.');
     expect((await run(fx, MigrateUp, [])).stdout).toContain('Database is up to date.');

@@ -173,11 +173,17 @@ describe.each(DIALECTS)('botctl backup on %s', { timeout: SLOW }, (dialect) => {
     editManifest(path.join(fx.backupDir, ids[0]!), (m) => {
       m.createdAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
     });
-    const old = await fx.json<{ removed: Created[] }>(['backup', 'prune', '--older-than', '30d']);
+    const old = await fx.json<{ removed: Created[] }>(['backup', 'prune', '--older-than', '30d', '--yes']);
     expect(old.result.removed.map((b) => b.id)).toEqual([ids[0]]);
     expect(fx.stored()).toEqual([ids[1], ids[2]].sort());
 
-    const kept = await fx.json<{ removed: Created[]; kept: number }>(['backup', 'prune', '--keep', '1']);
+    const kept = await fx.json<{ removed: Created[]; kept: number }>([
+      'backup',
+      'prune',
+      '--keep',
+      '1',
+      '--yes',
+    ]);
     expect(kept.result).toMatchObject({ kept: 1, dryRun: false });
     expect(shapeMismatches('backup prune', kept.result)).toEqual([]);
     expect(fx.stored()).toEqual([ids[2]]);

@@ -139,7 +139,7 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
 
     const dataDir = tempDataDir();
     expect((await setupUnattended(fakes, dataDir)).exitCode).toBe(0);
-    const down = await runCli(['migrate', 'down', '--json'], { BOTCTL_DATA_DIR: dataDir });
+    const down = await runCli(['migrate', 'down', '--yes', '--json'], { BOTCTL_DATA_DIR: dataDir });
     expect(down.exitCode, down.stderr).toBe(0);
     const rolledBack = parseEnvelope(down.stdout).result as { reverted: string[] };
     expect(shapeMismatches('migrate down', rolledBack)).toEqual([]);
@@ -198,9 +198,30 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
       expect(report.summary.fail).toBe(0);
       expect(check('database')?.detail).toMatch(/^postgres reachable, migrations current/);
       expect(check('pg_dump')).toMatchObject({ status: 'pass' });
-      expect(check('pg_dump')?.detail).toMatch(/^pg_dump \(PostgreSQL\) \d+/);
+      expect(check('pg_dump')?.detail).toMatch(/^pg_dump \(PostgreSQL\) \d+.*, server PostgreSQL \d+$/);
       expect(check('redis')).toMatchObject({ status: 'pass', detail: 'answers PING' });
       expect(check('backup')).toMatchObject({ status: 'pass' });
+    });
+
+    it('fails pg_dump older than the server (pg_dump refuses a newer server), naming the client to install', async () => {
+      const [row] = await db.raw('show server_version_num');
+      const server = Math.floor(Number(row!.server_version_num) / 10_000);
+      const bin = fs.mkdtempSync(path.join(path.dirname(dataDir), 'old-pg-'));
+      fs.writeFileSync(
+        path.join(bin, 'pg_dump'),
+        `#!/bin/sh\necho "pg_dump (PostgreSQL) ${server - 1}.9 (Debian ${server - 1}.9-1)"\n`,
+        { mode: 0o755 },
+      );
+      const { exitCode, report, check } = await doctor(dataDir, [], { PATH: `${bin}:${process.env.PATH}` });
+      expect(exitCode).toBe(1);
+      expect(report.summary.fail).toBe(1);
+      expect(check('pg_dump')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining(
+          `pg_dump ${server - 1} is older than the server (PostgreSQL ${server})`,
+        ),
+        hint: expect.stringContaining(`postgresql-client-${server}`),
+      });
     });
 
     it('fails with one line when the server cannot be reached', async () => {

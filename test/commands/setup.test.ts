@@ -325,7 +325,7 @@ describe('botctl setup --render', { timeout: PROCESS_TIMEOUT_MS }, () => {
     }
     expect(unit).toContain(`Environment=BOTCTL_DATA_DIR=${dataDir}`);
     expect(text('systemd/botctl-backup.service')).toMatch(/ExecStart=.* backup create$/m);
-    expect(text('systemd/botctl-prune.service')).toMatch(/ExecStart=.* backup prune --keep 14$/m);
+    expect(text('systemd/botctl-prune.service')).toMatch(/ExecStart=.* backup prune --keep 14 --yes$/m);
     expect(text('botctl.env')).toContain(`BOTCTL_DATA_DIR=${dataDir}`);
     expect(text('botctl.env')).toContain('BOTCTL_MODEL=gemini-2.5-flash');
     expect(text('botctl.env')).toMatch(/^# BOTCTL_TELEGRAM_TOKEN_FILE=/m);

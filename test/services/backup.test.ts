@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabaseGuard } from '../../src/adapters/db/guard.js';
 import { createSnapshotChecker, createSnapshotter } from '../../src/adapters/db/snapshot.js';
 import { createBackupStore } from '../../src/adapters/system/archive.js';
 import { createPgTools } from '../../src/adapters/system/pg-tools.js';
@@ -41,6 +42,7 @@ describe.each(DIALECTS)('backup service on %s', { timeout: 120_000 }, (dialect) 
       store: createBackupStore(fx.backupDir),
       snapshotter: () => createSnapshotter(fx.db.url, tools),
       checker: createSnapshotChecker(tools),
+      guard: () => createDatabaseGuard(fx.db.url),
       codeSchema: () => codeSchema,
       botctlVersion: '9.9.9-test',
       now: () => new Date((clock = new Date(clock.getTime() + 1000))),
@@ -139,6 +141,7 @@ describe.each(DIALECTS)('backup service on %s', { timeout: 120_000 }, (dialect) 
       store: createBackupStore(empty.backupDir),
       snapshotter: () => createSnapshotter(empty.db.url, tools),
       checker: createSnapshotChecker(tools),
+      guard: () => createDatabaseGuard(empty.db.url),
       codeSchema: () => null,
       botctlVersion: 'x',
       now: () => new Date(),

@@ -22,6 +22,7 @@ function probes(overrides: Partial<DoctorProbes> = {}): DoctorProbes {
     ],
     database: async () => ({ dialect: 'sqlite', current: 3, latest: 3, pending: 0, migrations: [] }),
     dialectOf: () => 'sqlite',
+    postgresMajor: async () => 15,
     redis: async () => true,
     toolVersion: async (command) => `${command} version 1`,
     mode: async (p) => (p.endsWith('.json') ? 0o600 : 0o700),

@@ -57,12 +57,11 @@ export function writeSetupConfig(
 export async function finishSetup(input: FinishInput): Promise<SetupResult> {
   const { app, plan, say } = input;
   const { config } = app;
-  const before = await app.migrator.status();
-  const pre = await (
-    await app.backups()
-  ).beforeMigrate(before, { passphrase: resolvePassphrase({}, process.env) });
-  if (pre.backup) say(`Backed up the database first: ${pre.backup.id}`);
-  const applied = await app.migrator.up();
+  const { migrateUp } = await import('../../services/migrations.js');
+  const { applied, backup } = await migrateUp(app, {
+    passphrase: resolvePassphrase({}, process.env),
+    onBackup: (taken) => say(`Backed up the database first: ${taken.id}`),
+  });
   say(
     applied.length === 0
       ? `Database (${app.dialect}) is up to date.`
@@ -89,7 +88,7 @@ export async function finishSetup(input: FinishInput): Promise<SetupResult> {
     dialect: app.dialect,
     mode: config.mode,
     migrationsApplied: applied,
-    backup: pre.backup?.id ?? null,
+    backup: backup?.id ?? null,
     testMessage,
     rendered,
   };

@@ -3,8 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolvePassphrase } from '../../cli/backup-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { BotctlError } from '../../domain/errors.js';
-import type { PreMigrateResult } from '../../services/backup.js';
+import type { UpResult } from '../../services/migrations.js';
 
 export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
   static override summary = 'Apply pending database migrations';
@@ -39,34 +38,20 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
     applied: string[];
     current: number;
     backup: { id: string; path: string } | null;
-    backupDecision: PreMigrateResult['decision'];
+    backupDecision: UpResult['backupDecision'];
   }> {
-    const app = await this.app({ createDatabase: true });
-    const backups = await app.backups();
-    const pre = await backups
-      .beforeMigrate(await app.migrator.status(), {
-        to: this.flags.to,
-        skip: !this.flags.backup,
-        passphrase: resolvePassphrase({}, process.env),
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof BotctlError) || error.code === 'LOCKED') throw error;
-        throw new BotctlError(
-          error.code,
-          `No migration was applied: the backup before it failed: ${error.message}`,
-          {
-            cause: error,
-            hint: `${error.hint ? `${error.hint}; ` : ''}to migrate without a backup: botctl migrate up --no-backup`,
-          },
-        );
-      });
-    if (pre.backup) this.say(`Backed up the database first: ${pre.backup.id} in ${pre.backup.path}`);
-    const applied = await app.migrator.up(this.flags.to);
-    const status = await app.migrator.status();
+    const { migrateUp } = await import('../../services/migrations.js');
+    const result = await migrateUp(await this.app({ createDatabase: true }), {
+      to: this.flags.to,
+      backup: this.flags.backup,
+      passphrase: resolvePassphrase({}, process.env),
+      onBackup: (backup) => this.say(`Backed up the database first: ${backup.id} in ${backup.path}`),
+    });
+    const { applied } = result;
     this.say(
       applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length}: ${applied.join(', ')}`,
     );
-    const backup = pre.backup ? { id: pre.backup.id, path: pre.backup.path } : null;
-    return { applied, current: status.current, backup, backupDecision: pre.decision };
+    const backup = result.backup ? { id: result.backup.id, path: result.backup.path } : null;
+    return { applied, current: result.current, backup, backupDecision: result.backupDecision };
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * `start --auto-migrate` (the Docker image's and the k8s template's command) takes the same
+ * verified backup `migrate up` takes before it changes a database with applied migrations.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { backupFixture, latestSchema } from '../helpers/backup.js';
+import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
+import { spawnCli } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/db.js';
+import { freePort } from '../helpers/ports.js';
+
+let telegram: FakeTelegram;
+let gemini: FakeGemini;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram({ token: TEST_TOKEN });
+  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
+});
+afterAll(async () => {
+  await telegram?.close();
+  await gemini?.close();
+});
+
+describe.each(DIALECTS)('start --auto-migrate (%s)', { timeout: 180_000 }, (dialect) => {
+  it('backs up a database with a pending migration before migrating it', async () => {
+    const fx = await backupFixture(dialect, { migrate: false });
+    try {
+      const latest = latestSchema(dialect).id;
+      const older = await fx.json(['migrate', 'up', '--to', String(latest - 1)]);
+      expect(older.exitCode, older.stderr).toBe(0);
+      await fx.seed(3);
+      expect(fx.stored()).toEqual([]);
+
+      const since = Date.now();
+      const daemon = spawnCli(['start', '--auto-migrate'], {
+        ...fx.env,
+        BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
+        BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
+        BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
+        BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
+        BOTCTL_HTTP_PORT: String(await freePort()),
+      });
+      try {
+        await telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
+      } finally {
+        daemon.kill('SIGTERM');
+      }
+      const run = await daemon;
+      expect(run.exitCode, String(run.stderr).slice(-2000)).toBe(0);
+      expect(String(run.stdout)).toContain('"msg":"backed up before migrating"');
+
+      const list = await fx.json<{
+        backups: Array<{ reason: string; schema: { id: number }; path: string }>;
+      }>(['backup', 'list']);
+      expect(list.result.backups).toMatchObject([{ reason: 'pre-migrate', schema: { id: latest - 1 } }]);
+      const verified = await fx.json(['backup', 'verify', list.result.backups[0]!.path]);
+      expect(verified.exitCode, verified.stderr).toBe(0);
+      const status = await fx.json<{ current: number }>(['migrate', 'status']);
+      expect(status.result.current).toBe(latest);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
