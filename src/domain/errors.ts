@@ -8,8 +8,11 @@
  * them sees a GrammyError, an ApiError or a SQLSTATE.
  */
 
-/** Exit codes: 0 ok, 1 failure, 2 usage/config, 75 temporary (EX_TEMPFAIL, e.g. "already running"). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, tempFail: 75 } as const;
+/**
+ * Exit codes: 0 ok, 1 failure, 2 usage/config (an unknown command too), 75 temporary (EX_TEMPFAIL,
+ * e.g. "already running"), 130 interrupted (128 + SIGINT, what a shell reports for Ctrl-C).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, tempFail: 75, interrupted: 130 } as const;
 
 export const ERROR_CODES = {
   CONFIG_INVALID: { exit: EXIT.usage, retryable: false },

@@ -92,6 +92,21 @@ describe('usage errors', { timeout: PROCESS_TIMEOUT_MS }, () => {
     expect(parseEnvelope(status.stdout).result).toMatchObject({ current: applied, pending: 0 });
   });
 
+  it("every exit code these end with is in the command's --help: an unknown command, Ctrl-C at a prompt", async () => {
+    const documented = async (command: string, code: number) => {
+      const help = await runCli([command, '--help'], env);
+      const text = help.stdout.replaceAll(/\s+/g, ' ');
+      expect(text, `botctl ${command} --help`).toMatch(new RegExp(`Exit codes: (.*; )?${code} `));
+    };
+    const unknown = await runCli(['frobnicate'], env);
+    await documented('doctor', unknown.exitCode);
+
+    const session = spawnInPty(['setup'], { BOTCTL_DATA_DIR: dataDir() });
+    await session.expect('Telegram bot token');
+    session.press('\x03');
+    await documented('setup', await session.exitCode);
+  });
+
   it("a reader that has closed the pipe (`| head -1`) ends the run quietly, with the command's exit code", async () => {
     for (const args of [
       ['broadcast', '--help'],
