@@ -39,6 +39,7 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
   protected readonly warnings: string[] = [];
   private config_?: Readonly<Config>;
   private app_?: App;
+  private failure?: BotctlError;
   private scrub: (text: string) => string = (text) => text;
 
   public override async init(): Promise<void> {
@@ -109,8 +110,27 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
     process.stdout.write(`${this.scrub(JSON.stringify(json))}\n`);
   }
 
+  /**
+   * The run failed but its result stands (doctor's report, validate's problems): the process
+   * exits with the error's code, and the --json envelope says "error" and carries both.
+   */
+  protected failWith(error: BotctlError): void {
+    this.failure = error;
+    process.exitCode = error.exitCode;
+  }
+
+  /** The envelope's status follows the exit code, whoever set it. */
   protected override toSuccessJson(result: unknown): unknown {
-    return { status: 'ok', result: result ?? null, warnings: this.warnings };
+    const failed = this.failure !== undefined || Number(process.exitCode ?? 0) !== 0;
+    if (!failed) return { status: 'ok', result: result ?? null, warnings: this.warnings };
+    const error = this.failure
+      ? {
+          code: this.failure.code,
+          message: this.scrub(this.failure.message),
+          hint: this.failure.hint ?? null,
+        }
+      : null;
+    return { status: 'error', result: result ?? null, error, warnings: this.warnings };
   }
 
   protected override toErrorJson(err: unknown): unknown {

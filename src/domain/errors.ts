@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   BACKUP_FAILED: { exit: EXIT.failure, retryable: false },
   LOCKED: { exit: EXIT.tempFail, retryable: true },
   NOT_FOUND: { exit: EXIT.failure, retryable: false },
+  CHECK_FAILED: { exit: EXIT.failure, retryable: false },
   INTERNAL: { exit: EXIT.failure, retryable: false },
 } as const satisfies Record<string, { exit: number; retryable: boolean }>;
 

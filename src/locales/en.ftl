@@ -25,6 +25,7 @@ error-backup-passphrase = The backup is encrypted and the passphrase is missing 
 error-backup-failed = The backup could not be written or restored.
 error-locked = Another botctl process is already doing this.
 error-not-found = Not found.
+error-check-failed = A health check failed.
 error-internal = Sorry, something went wrong on my side. Please try again.
 
 # Commands and chat
