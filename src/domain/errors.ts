@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   BACKUP_PASSPHRASE: { exit: EXIT.failure, retryable: false },
   BACKUP_FAILED: { exit: EXIT.failure, retryable: false },
   LOCKED: { exit: EXIT.tempFail, retryable: true },
+  PORT_IN_USE: { exit: EXIT.failure, retryable: false },
   NOT_FOUND: { exit: EXIT.failure, retryable: false },
   CHECK_FAILED: { exit: EXIT.failure, retryable: false },
   INTERNAL: { exit: EXIT.failure, retryable: false },

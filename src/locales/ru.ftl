@@ -24,6 +24,7 @@ error-backup-corrupt = Резервная копия повреждена и н�
 error-backup-passphrase = Резервная копия зашифрована, а пароль не указан или неверен.
 error-backup-failed = Не удалось записать или восстановить резервную копию.
 error-locked = Другой процесс botctl уже выполняет эту операцию.
+error-port-in-use = HTTP-порт бота { $port } уже занят.
 error-not-found = Не найдено.
 error-check-failed = Проверка состояния не пройдена.
 error-internal = Извините, у меня что-то пошло не так. Попробуйте ещё раз.
