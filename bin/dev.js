@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // Development entry: runs src/ through tsx. ignoreManifest keeps a built manifest from
 // silently sending us to stale dist/ code.
+import './closed-pipe.js';
 import { execute } from '@oclif/core';
 
 await execute({

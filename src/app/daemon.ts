@@ -104,7 +104,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             }
           : undefined,
     });
-    await http.listen({ host: config.httpHost, port: config.httpPort });
+    await http.listen({ host: config.httpHost, port: config.httpPort }).catch((error: unknown) => {
+      throw portError(error, config.httpHost, config.httpPort);
+    });
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
 
@@ -163,6 +165,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await hold.release();
     throw error;
   }
+}
+
+/** A taken port is the operator's to fix: say which one and where it is set. */
+function portError(error: unknown, host: string, port: number): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
+  return new BotctlError('PORT_IN_USE', `Port ${port} on ${host} is already in use`, {
+    cause: error,
+    params: { port },
+    hint:
+      'stop what listens there (another `botctl start`?), or choose another port: ' +
+      '`botctl config set httpPort <port>` or BOTCTL_HTTP_PORT',
+  });
 }
 
 function requireSecrets(config: Readonly<Config>, mode: string): void {

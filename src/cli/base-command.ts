@@ -5,6 +5,7 @@
  * an exit code. Stack traces only with --verbose or DEBUG.
  */
 import fs from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { BotctlError, toBotctlError } from '../domain/errors.js';
 import { loadConfig, resolveDataDir, secretValues, type Config } from '../app/config.js';
@@ -38,6 +39,7 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
   protected readonly warnings: string[] = [];
   private config_?: Readonly<Config>;
   private app_?: App;
+  private failure?: BotctlError;
   private scrub: (text: string) => string = (text) => text;
 
   public override async init(): Promise<void> {
@@ -108,8 +110,27 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
     process.stdout.write(`${this.scrub(JSON.stringify(json))}\n`);
   }
 
+  /**
+   * The run failed but its result stands (doctor's report, validate's problems): the process
+   * exits with the error's code, and the --json envelope says "error" and carries both.
+   */
+  protected failWith(error: BotctlError): void {
+    this.failure = error;
+    process.exitCode = error.exitCode;
+  }
+
+  /** The envelope's status follows the exit code, whoever set it. */
   protected override toSuccessJson(result: unknown): unknown {
-    return { status: 'ok', result: result ?? null, warnings: this.warnings };
+    const failed = this.failure !== undefined || Number(process.exitCode ?? 0) !== 0;
+    if (!failed) return { status: 'ok', result: result ?? null, warnings: this.warnings };
+    const error = this.failure
+      ? {
+          code: this.failure.code,
+          message: this.scrub(this.failure.message),
+          hint: this.failure.hint ?? null,
+        }
+      : null;
+    return { status: 'error', result: result ?? null, error, warnings: this.warnings };
   }
 
   protected override toErrorJson(err: unknown): unknown {
@@ -140,16 +161,41 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
   }
 }
 
-/** oclif's own usage errors (unknown flag, missing arg) keep exit 2; everything else is coded. */
+/** oclif's own usage errors (unknown flag, missing arg, bad value) keep exit 2, with their whole reason. */
 function codedFrom(err: unknown): BotctlError {
   if (err instanceof BotctlError) return err;
   const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
   if (err instanceof Errors.CLIError && oclifExit !== undefined) {
     const usage =
       oclifExit === 2 || (err as Error).name.includes('Parse') || (err as Error).message.includes('flag');
-    return new BotctlError(usage ? 'USAGE' : 'INTERNAL', (err as Error).message.split('\n')[0] ?? '', {
-      hint: usage ? 'see --help' : undefined,
-    });
+    return usage
+      ? new BotctlError('USAGE', parseMessage(err), { hint: 'see --help' })
+      : new BotctlError('INTERNAL', (err as Error).message.split('\n')[0] ?? '');
   }
   return toBotctlError(err);
+}
+
+/**
+ * oclif puts the reason of a parse error on the lines after a heading ("Parsing --limit",
+ * "Missing 1 required arg:", "The following error occurred:") and ends with "See more help with
+ * --help" (our hint says so): one line, heading and reasons, keeps the reason and the one-line rule.
+ */
+export function parseMessage(err: Error): string {
+  const missing = (err as { args?: unknown }).args;
+  if (err.message.startsWith('Missing ') && Array.isArray(missing) && missing.every(isNamedArg)) {
+    const list = missing.map((a) => (a.description ? `${a.name} (${a.description})` : a.name));
+    return `${err.message.split(':')[0]}: ${list.join(', ')}`;
+  }
+  const lines = stripVTControlCharacters(err.message)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'See more help with --help');
+  const [heading = '', ...reasons] = lines;
+  return reasons.length === 0 ? heading : `${heading.replace(/:$/, '')}: ${reasons.join('; ')}`;
+}
+
+function isNamedArg(value: unknown): value is { name: string; description?: string } {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string'
+  );
 }

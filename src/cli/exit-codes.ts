@@ -7,8 +7,9 @@ import { EXIT } from '../domain/errors.js';
 export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
   [EXIT.ok]: 'success',
   [EXIT.failure]: 'failure (database, network, not found, a failed check)',
-  [EXIT.usage]: 'usage or configuration error (bad flag or value)',
+  [EXIT.usage]: 'usage or configuration error (bad flag or value, unknown command)',
   [EXIT.tempFail]: 'temporary: another botctl holds the lock; try again later',
+  [EXIT.interrupted]: 'interrupted (Ctrl-C)',
 };
 
 export const EXIT_CODES_HELP =

@@ -6,6 +6,7 @@ import type { JsonShape } from '../cli/json-shape.js';
 import type { Config, LoadConfigInput } from '../app/config.js';
 import { configFilePath, readConfigFile } from '../app/config-file.js';
 import { configProblems } from '../app/config-sources.js';
+import { BotctlError } from '../domain/errors.js';
 import type { CheckReport } from '../services/doctor/types.js';
 import type { DoctorSummary } from '../services/doctor/run.js';
 
@@ -55,7 +56,14 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     const summary = summarize(checks);
     this.say(`\n${summary.pass} passed, ${summary.warn} warning(s), ${summary.fail} failed`);
     // The report is the result either way; a failed check is exit 1 (the --json envelope still has every check).
-    if (summary.fail > 0) process.exitCode = 1;
+    const failed = checks.filter((c) => c.status === 'fail').map((c) => c.title);
+    if (failed.length > 0) {
+      this.failWith(
+        new BotctlError('CHECK_FAILED', `${failed.length} check(s) failed: ${failed.join(', ')}`, {
+          hint: 'see the hint under each failed check',
+        }),
+      );
+    }
     return { healthy: summary.fail === 0, summary, checks };
   }
 

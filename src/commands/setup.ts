@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
+import { EXIT } from '../domain/errors.js';
 import type { JsonShape } from '../cli/json-shape.js';
 import { collectGiven, optionFlags } from '../cli/option-flags.js';
 import { configFilePath, readConfigFile } from '../app/config-file.js';
@@ -72,7 +73,7 @@ export default class Setup extends BaseCommand<typeof Setup> {
     const plan = await makePlan(input, interactive);
     if (plan === null) {
       this.logToStderr('\nSetup cancelled: nothing was written.');
-      process.exitCode = 130;
+      process.exitCode = EXIT.interrupted;
       return null;
     }
     if (plan.render.length > 0 && render === undefined) assertWritableDir(renderDir, 'render dir');

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { resolvePassphrase } from '../cli/backup-command.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
+import { EXIT } from '../domain/errors.js';
 
 export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
@@ -38,7 +39,7 @@ export default class Start extends BaseCommand<typeof Start> {
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         signals += 1;
-        if (signals > 1) process.exit(130); // a second signal forces exit
+        if (signals > 1) process.exit(EXIT.interrupted); // a second signal forces exit
         void daemon.stop(signal).then(resolve, resolve);
       };
       process.on('SIGTERM', onSignal);

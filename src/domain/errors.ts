@@ -8,8 +8,11 @@
  * them sees a GrammyError, an ApiError or a SQLSTATE.
  */
 
-/** Exit codes: 0 ok, 1 failure, 2 usage/config, 75 temporary (EX_TEMPFAIL, e.g. "already running"). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, tempFail: 75 } as const;
+/**
+ * Exit codes: 0 ok, 1 failure, 2 usage/config (an unknown command too), 75 temporary (EX_TEMPFAIL,
+ * e.g. "already running"), 130 interrupted (128 + SIGINT, what a shell reports for Ctrl-C).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, tempFail: 75, interrupted: 130 } as const;
 
 export const ERROR_CODES = {
   CONFIG_INVALID: { exit: EXIT.usage, retryable: false },
@@ -37,7 +40,9 @@ export const ERROR_CODES = {
   BACKUP_PASSPHRASE: { exit: EXIT.failure, retryable: false },
   BACKUP_FAILED: { exit: EXIT.failure, retryable: false },
   LOCKED: { exit: EXIT.tempFail, retryable: true },
+  PORT_IN_USE: { exit: EXIT.failure, retryable: false },
   NOT_FOUND: { exit: EXIT.failure, retryable: false },
+  CHECK_FAILED: { exit: EXIT.failure, retryable: false },
   INTERNAL: { exit: EXIT.failure, retryable: false },
 } as const satisfies Record<string, { exit: number; retryable: boolean }>;
 

@@ -24,7 +24,9 @@ error-backup-corrupt = The backup is damaged and cannot be used.
 error-backup-passphrase = The backup is encrypted and the passphrase is missing or wrong.
 error-backup-failed = The backup could not be written or restored.
 error-locked = Another botctl process is already doing this.
+error-port-in-use = The bot's HTTP port { $port } is already in use.
 error-not-found = Not found.
+error-check-failed = A health check failed.
 error-internal = Sorry, something went wrong on my side. Please try again.
 
 # Commands and chat

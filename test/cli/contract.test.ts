@@ -66,7 +66,7 @@ describe('CLI contract (test/snapshots/cli-contract.json)', () => {
       options: ['user', 'premium', 'admin'],
       required: true,
     });
-    expect(written.exitCodes).toEqual({ failure: 1, ok: 0, tempFail: 75, usage: 2 });
+    expect(written.exitCodes).toEqual({ failure: 1, interrupted: 130, ok: 0, tempFail: 75, usage: 2 });
     expect((await contractScript('--snapshot', target)).code).toBe(0);
   }, 60_000);
 });

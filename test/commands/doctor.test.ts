@@ -156,6 +156,35 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
     expect(invalid.check('node')?.status).toBe('pass');
   });
 
+  it('on an invalid config, fails that check naming the key, runs the checks that need no config, and says "error" in --json', async () => {
+    const result = await runCli(
+      ['doctor', '--json', '--timeout', '60'],
+      fakes.env(healthy, { BOTCTL_FFMPEG_PATH: ffmpeg, BOTCTL_MODE: 'carrier-pigeon' }),
+    );
+    expect(result.exitCode).toBe(1);
+    const envelope = parseEnvelope(result.stdout) as ReturnType<typeof parseEnvelope> & { result: Report };
+    expect(envelope).toMatchObject({
+      status: 'error',
+      error: { code: 'CHECK_FAILED', message: '1 check(s) failed: Configuration' },
+    });
+    const check = (id: string) => envelope.result.checks.find((c) => c.id === id);
+    expect(check('config')).toMatchObject({ status: 'fail' });
+    expect(check('config')?.detail).toMatch(/^mode \(BOTCTL_MODE, from env\): /);
+    // The webhook check needs the token check, which needs the config: neither is run.
+    expect(check('telegram')?.detail).toBe('not checked: Configuration failed');
+    expect(check('webhook')).toMatchObject({ status: 'warn', detail: 'not checked: Configuration failed' });
+    for (const id of ['node', 'permissions', 'disk']) expect(check(id)?.status, id).toBe('pass');
+    expect(check('ffmpeg')?.detail).toBeTruthy(); // looked for under its default name: the config is unreadable
+    expect(result.stdout).not.toMatch(/Cannot destructure|of null/);
+
+    const ok = await runCli(
+      ['doctor', '--json', '--timeout', '60'],
+      fakes.env(healthy, { BOTCTL_FFMPEG_PATH: ffmpeg }),
+    );
+    expect(ok.exitCode, ok.stdout).toBe(0);
+    expect(parseEnvelope(ok.stdout).status).toBe('ok');
+  });
+
   it('warns about a data dir or config file others can read, a Redis that does not answer and a missing ffmpeg', async () => {
     const dataDir = tempDataDir();
     expect((await setupUnattended(fakes, dataDir)).exitCode).toBe(0);

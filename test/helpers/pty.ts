@@ -30,6 +30,8 @@ export function spawnInPty(args: string[], env: Record<string, string | undefine
     env: { ...base, NO_COLOR: '1', TERM: 'dumb', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Keys typed after the program ended are lost, as on a real terminal (not an EPIPE in the test).
+  child.stdin.on('error', () => undefined);
   let raw = '';
   let cursor = 0;
   const onData = (chunk: Buffer) => (raw += chunk.toString('utf8'));

@@ -3,6 +3,7 @@ import { configInput } from '../../cli/config-input.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { configFilePath } from '../../app/config-file.js';
+import { BotctlError } from '../../domain/errors.js';
 import { REQUIRED_TO_START, configProblems, resolveOptions } from '../../app/config-sources.js';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
@@ -40,7 +41,11 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
     }
     this.say(`${problems.length} problem(s) in the configuration (${file} and the environment):`);
     for (const line of problems) this.say(`  ${line}`);
-    process.exitCode = 2;
+    this.failWith(
+      new BotctlError('CONFIG_INVALID', `${problems.length} problem(s) in the configuration`, {
+        hint: 'fix each with `botctl config set <key> <value>` (or rerun `botctl setup`)',
+      }),
+    );
     return { valid: false, problems, file };
   }
 }

@@ -16,6 +16,8 @@ export async function runChecks(checks: readonly Check[], ctx: DoctorContext): P
   const applicable = checks.filter((check) => check.applies?.(ctx) ?? true);
   const byId = new Map(applicable.map((check) => [check.id, check]));
   const started = new Map<string, Promise<CheckReport>>();
+  /** Why a check was not run: the title of the failed check at the root of its prerequisites. */
+  const notRun = new Map<string, string>();
 
   const start = (check: Check): Promise<CheckReport> => {
     let report = started.get(check.id);
@@ -23,9 +25,12 @@ export async function runChecks(checks: readonly Check[], ctx: DoctorContext): P
       report = (async () => {
         const prerequisites = (check.needs ?? []).map((id) => byId.get(id)).filter((c) => c !== undefined);
         const before = await Promise.all(prerequisites.map(start));
-        const failed = before.find((r) => r.status === 'fail');
-        const outcome: CheckOutcome = failed
-          ? { status: 'warn', detail: `not checked: ${failed.title} failed` }
+        // A prerequisite that failed, or was itself not checked, leaves nothing to check with.
+        const blocked = before.find((r) => r.status === 'fail' || notRun.has(r.id));
+        const cause = blocked && (notRun.get(blocked.id) ?? blocked.title);
+        if (cause) notRun.set(check.id, cause);
+        const outcome: CheckOutcome = cause
+          ? { status: 'warn', detail: `not checked: ${cause} failed` }
           : await runOne(check, ctx);
         return { id: check.id, title: check.title, ...outcome };
       })();
