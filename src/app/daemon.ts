@@ -73,6 +73,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       inbox: app.repos.updates,
       handle: (update: Update) => bot.handleUpdate(update),
       log,
+      metrics: services.metrics,
       maxInFlight,
     });
     const http = await createHttpServer({
