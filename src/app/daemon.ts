@@ -40,6 +40,8 @@ export interface Daemon {
   readonly port: number;
   readonly bot: Bot;
   stop(reason?: string): Promise<void>;
+  /** Settles when the daemon stopped itself on an error it cannot go on with (e.g. TELEGRAM_CONFLICT). */
+  readonly failed: Promise<BotctlError>;
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -109,6 +111,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const pruneTimer = setInterval(() => void pruneInbox(), 60 * 60_000);
     pruneTimer.unref();
     let runner: RunnerHandle | undefined;
+    let fail!: (error: BotctlError) => void;
+    const failed = new Promise<BotctlError>((resolve) => (fail = resolve));
     if (mode === 'webhook') {
       await bot.api.setWebhook(config.webhookUrl!, {
         secret_token: config.webhookSecret!,
@@ -123,6 +127,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log,
         concurrency: maxInFlight,
         pollTimeoutSeconds: options.pollTimeoutSeconds,
+        onConflict: (error) => {
+          log.error({ code: error.code, hint: error.hint }, error.message);
+          void stop(error.code).then(() => fail(error));
+        },
       });
     }
     log.info(
@@ -146,7 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log.info({}, 'botctl stopped');
         await app.close();
       })());
-    return { port, bot: bot as unknown as Bot, stop };
+    return { port, bot: bot as unknown as Bot, stop, failed };
   } catch (error) {
     await app.close();
     throw error;
