@@ -21,6 +21,8 @@ import { createPacer } from '../adapters/telegram/pacer.js';
 import type { Logger } from './logger.js';
 
 const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
+const CANCEL_GRACE_MS = 3000;
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -145,11 +147,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         clearInterval(pruneTimer);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         const left = await intake.drain(options.shutdownTimeoutMs ?? 25_000);
-        if (left > 0)
-          log.warn(
-            { left, chats: inFlight.size() },
-            'shutdown timeout: unfinished answers will be replayed on next start',
-          );
+        if (left > 0) {
+          // Cancel what still runs before the database closes under it; it is replayed on next start.
+          intake.abandon();
+          const chats = inFlight.cancelAll(new Error('shutting down'));
+          log.warn({ left, chats }, 'shutdown timeout: unfinished answers cancelled, replayed on next start');
+          const still = await intake.drain(CANCEL_GRACE_MS);
+          if (still > 0) log.warn({ left: still }, 'handlers still running as the database closes');
+        }
         await http.close();
         log.info({}, 'botctl stopped');
         await app.close();

@@ -26,6 +26,8 @@ export function createIntake(options: IntakeOptions) {
   const { inbox, log } = options;
   const now = options.now ?? (() => new Date());
   const running = new Set<Promise<void>>();
+  /** Set by a shutdown that gave up waiting: nothing more is marked done, so it is all replayed. */
+  let abandoned = false;
 
   /** Stores one update; only a `fresh` one is to be handled. */
   async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
@@ -63,7 +65,7 @@ export function createIntake(options: IntakeOptions) {
     const task = options
       .handle(update)
       .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
-      .then(() => inbox.markDone(update.update_id, now()))
+      .then(() => (abandoned ? undefined : inbox.markDone(update.update_id, now())))
       .catch((error: unknown) =>
         log.error({ err: error, updateId: update.update_id }, 'could not mark update done'),
       )
@@ -92,6 +94,14 @@ export function createIntake(options: IntakeOptions) {
       return pending.length;
     },
     inFlight: () => running.size,
+    /**
+     * Shutdown timed out: handlers still running (or cancelled now) may not have answered, so
+     * none of them is marked done; the next start replays them, as after a crash.
+     */
+    abandon(): number {
+      abandoned = true;
+      return running.size;
+    },
     /** Waits for running handlers, at most `timeoutMs`; returns how many were still running. */
     async drain(timeoutMs: number): Promise<number> {
       let timer: ReturnType<typeof setTimeout> | undefined;
