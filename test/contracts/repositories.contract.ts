@@ -950,7 +950,10 @@ export function describeRepositoryContract(dialect: Dialect): void {
 
       it('stores a rejected update settled, with its reason: never pending, a duplicate after, pruned', async () => {
         const at = new Date('2025-02-01T00:00:00Z');
-        const rejected = { ...inboxEntry(31, 'none', null, '{"message":{"chat":null}}'), rejected: 'malformed' };
+        const rejected = {
+          ...inboxEntry(31, 'none', null, '{"message":{"chat":null}}'),
+          rejected: 'malformed',
+        };
         expect(await repos.updates.record(rejected, at)).toBe(true);
         expect(await repos.updates.record(inboxEntry(31, 'none'))).toBe(false);
         expect(await repos.updates.pending(10)).toEqual([]);
