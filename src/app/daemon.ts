@@ -21,6 +21,8 @@ import { createPacer } from '../adapters/telegram/pacer.js';
 import type { Logger } from './logger.js';
 
 const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
+const CANCEL_GRACE_MS = 3000;
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -42,6 +44,8 @@ export interface Daemon {
   readonly port: number;
   readonly bot: Bot;
   stop(reason?: string): Promise<void>;
+  /** Settles when the daemon stopped itself on an error it cannot go on with (e.g. TELEGRAM_CONFLICT). */
+  readonly failed: Promise<BotctlError>;
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -84,6 +88,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       inbox: app.repos.updates,
       handle: (update: Update) => bot.handleUpdate(update),
       log,
+      metrics: services.metrics,
       maxInFlight,
     });
     const http = await createHttpServer({
@@ -121,6 +126,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const pruneTimer = setInterval(() => void pruneInbox(), 60 * 60_000);
     pruneTimer.unref();
     let runner: RunnerHandle | undefined;
+    let fail!: (error: BotctlError) => void;
+    const failed = new Promise<BotctlError>((resolve) => (fail = resolve));
     if (mode === 'webhook') {
       await bot.api.setWebhook(config.webhookUrl!, {
         secret_token: config.webhookSecret!,
@@ -135,6 +142,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log,
         concurrency: maxInFlight,
         pollTimeoutSeconds: options.pollTimeoutSeconds,
+        onConflict: (error) => {
+          log.error({ code: error.code, hint: error.hint }, error.message);
+          void stop(error.code).then(() => fail(error));
+        },
       });
     }
     log.info(
@@ -149,17 +160,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         clearInterval(pruneTimer);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         const left = await intake.drain(options.shutdownTimeoutMs ?? 25_000);
-        if (left > 0)
-          log.warn(
-            { left, chats: inFlight.size() },
-            'shutdown timeout: unfinished answers will be replayed on next start',
-          );
+        if (left > 0) {
+          // Cancel what still runs before the database closes under it; it is replayed on next start.
+          intake.abandon();
+          const chats = inFlight.cancelAll(new Error('shutting down'));
+          log.warn({ left, chats }, 'shutdown timeout: unfinished answers cancelled, replayed on next start');
+          const still = await intake.drain(CANCEL_GRACE_MS);
+          if (still > 0) log.warn({ left: still }, 'handlers still running as the database closes');
+        }
         await http.close();
         log.info({}, 'botctl stopped');
         await app.close();
         await hold.release();
       })());
-    return { port, bot: bot as unknown as Bot, stop };
+    return { port, bot: bot as unknown as Bot, stop, failed };
   } catch (error) {
     await app.close();
     await hold.release();

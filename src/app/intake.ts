@@ -4,15 +4,20 @@
  * handed to the bot, and marked done when its handler finishes. On start, updates left
  * pending by a crash are replayed first, in order. Duplicate update_ids are dropped.
  * In-flight work is bounded: polling slows down, webhooks get 503 (Telegram retries).
+ * An update the bot cannot route (update-shape.ts) is stored as rejected with its reason,
+ * counted and logged by id, and acknowledged like any other: one bad update never holds up
+ * the updates after it.
  */
 import type { Update } from 'grammy/types';
 import type { UpdateInboxRepository } from '../domain/ports.js';
-import type { Log } from '../domain/telemetry.js';
+import type { Log, Metrics } from '../domain/telemetry.js';
+import { routeUpdate } from './update-shape.js';
 
 export interface IntakeOptions {
   inbox: UpdateInboxRepository;
   handle: (update: Update) => Promise<void>;
   log: Log;
+  metrics?: Pick<Metrics, 'updateRejected'>;
   maxInFlight: number;
   now?: () => Date;
 }
@@ -21,20 +26,37 @@ export function createIntake(options: IntakeOptions) {
   const { inbox, log } = options;
   const now = options.now ?? (() => new Date());
   const running = new Set<Promise<void>>();
+  /** Set by a shutdown that gave up waiting: nothing more is marked done, so it is all replayed. */
+  let abandoned = false;
 
-  /** Records a batch; returns only the updates not seen before, in order. */
+  /** Stores one update; only a `fresh` one is to be handled. */
+  async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
+    const routing = routeUpdate(update as unknown as Record<string, unknown>);
+    const stored = {
+      updateId: update.update_id,
+      chatKey: routing.ok ? chatKeyOfUpdate(update) : 'none',
+      fromId: senderOfUpdate(update),
+      payload: JSON.stringify(update),
+      ...(routing.ok ? {} : { rejected: `${routing.reason}: ${routing.detail}` }),
+    };
+    if (!(await inbox.record(stored, now()))) {
+      log.info({ updateId: update.update_id }, 'duplicate update dropped');
+      return 'duplicate';
+    }
+    if (routing.ok) return 'fresh';
+    // The reason names a field and a check, never a value: no personal data in the log.
+    options.metrics?.updateRejected(routing.reason);
+    log.warn(
+      { updateId: update.update_id, reason: routing.reason, detail: routing.detail },
+      'update rejected: the bot cannot route it',
+    );
+    return 'rejected';
+  }
+
+  /** Records a batch; returns only the updates to handle (not seen before, routable), in order. */
   async function record(updates: readonly Update[]): Promise<Update[]> {
     const fresh: Update[] = [];
-    for (const update of updates) {
-      const stored = {
-        updateId: update.update_id,
-        chatKey: chatKeyOfUpdate(update),
-        fromId: senderOfUpdate(update),
-        payload: JSON.stringify(update),
-      };
-      if (await inbox.record(stored, now())) fresh.push(update);
-      else log.info({ updateId: update.update_id }, 'duplicate update dropped');
-    }
+    for (const update of updates) if ((await recordOne(update)) === 'fresh') fresh.push(update);
     return fresh;
   }
 
@@ -43,7 +65,7 @@ export function createIntake(options: IntakeOptions) {
     const task = options
       .handle(update)
       .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
-      .then(() => inbox.markDone(update.update_id, now()))
+      .then(() => (abandoned ? undefined : inbox.markDone(update.update_id, now())))
       .catch((error: unknown) =>
         log.error({ err: error, updateId: update.update_id }, 'could not mark update done'),
       )
@@ -56,11 +78,11 @@ export function createIntake(options: IntakeOptions) {
     record,
     dispatch,
     /** Webhook path: refuse when full, record, then run outside the request. */
-    async accept(update: Update): Promise<'accepted' | 'duplicate' | 'busy'> {
+    async accept(update: Update): Promise<'accepted' | 'duplicate' | 'rejected' | 'busy'> {
       if (running.size >= options.maxInFlight) return 'busy';
-      const [fresh] = await record([update]);
-      if (!fresh) return 'duplicate';
-      void dispatch(fresh);
+      const outcome = await recordOne(update);
+      if (outcome !== 'fresh') return outcome;
+      void dispatch(update);
       return 'accepted';
     },
     /** Re-runs updates a crash left pending, oldest first; per-chat order is kept by the bot. */
@@ -72,6 +94,14 @@ export function createIntake(options: IntakeOptions) {
       return pending.length;
     },
     inFlight: () => running.size,
+    /**
+     * Shutdown timed out: handlers still running (or cancelled now) may not have answered, so
+     * none of them is marked done; the next start replays them, as after a crash.
+     */
+    abandon(): number {
+      abandoned = true;
+      return running.size;
+    },
     /** Waits for running handlers, at most `timeoutMs`; returns how many were still running. */
     async drain(timeoutMs: number): Promise<number> {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -127,5 +157,7 @@ export function senderOfUpdate(update: Update): number | null {
     update.poll_answer?.user ??
     update.message_reaction?.user ??
     update.business_connection?.user;
-  return from?.id ?? null;
+  // Only a real id: a rejected update is stored with whatever it claims, and the column is a bigint.
+  const id: unknown = (from as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
 }

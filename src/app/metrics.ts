@@ -5,6 +5,13 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metrics } from '../domain/telemetry.js';
+import { REJECT_REASONS, TELEGRAM_UPDATE_TYPES } from './update-shape.js';
+
+// Label values come from a fixed list: an update's keys are the sender's to choose (a webhook
+// caller could otherwise create a series per request).
+const UPDATE_TYPES = new Set<string>(TELEGRAM_UPDATE_TYPES);
+const typeLabel = (type: string) => (UPDATE_TYPES.has(type) ? type : 'other');
+const REASONS = new Set<string>(REJECT_REASONS);
 
 export interface AppMetrics extends Metrics {
   readonly registry: Registry;
@@ -19,6 +26,12 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
     name: 'botctl_updates_total',
     help: 'Telegram updates received, by type',
     labelNames: ['type'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'botctl_updates_rejected_total',
+    help: 'Updates the bot could not route (stored, acknowledged and skipped), by reason',
+    labelNames: ['reason'],
     registers: [registry],
   });
   const handlerSeconds = new Histogram({
@@ -66,8 +79,9 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
   });
   return {
     registry,
-    updateReceived: (type) => updates.inc({ type }),
-    updateHandled: (type, seconds) => handlerSeconds.observe({ type }, seconds),
+    updateReceived: (type) => updates.inc({ type: typeLabel(type) }),
+    updateHandled: (type, seconds) => handlerSeconds.observe({ type: typeLabel(type) }, seconds),
+    updateRejected: (reason) => rejected.inc({ reason: REASONS.has(reason) ? reason : 'other' }),
     geminiCall: ({ model, outcome, seconds, tokensIn, tokensOut }) => {
       geminiSeconds.observe({ model, outcome }, seconds);
       if (tokensIn) geminiTokens.inc({ model, direction: 'in' }, tokensIn);

@@ -4,7 +4,9 @@
  * an update we have not recorded. The concurrent sink runs handlers (ordered per chat by
  * the bot's sequentialize) and applies backpressure at `concurrency`.
  */
-import type { Api } from 'grammy';
+import { GrammyError, type Api } from 'grammy';
+import type { BotctlError } from '../domain/errors.js';
+import { translateTelegramError } from '../adapters/telegram/errors.js';
 import type { Update } from 'grammy/types';
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
 import type { Log } from '../domain/telemetry.js';
@@ -24,6 +26,11 @@ export function startPolling(options: {
   log: Log;
   concurrency: number;
   pollTimeoutSeconds?: number;
+  /**
+   * A 409 from getUpdates: another poller (or a webhook) has this token. Two pollers would
+   * take turns stealing each other's updates, so this one gives up: the daemon stops.
+   */
+  onConflict: (error: BotctlError) => void;
 }): RunnerHandle {
   const { bot, intake, log } = options;
   let offset = 0;
@@ -49,6 +56,11 @@ export function startPolling(options: {
         return fresh;
       } catch (error) {
         if (signal.aborted) throw error;
+        if (error instanceof GrammyError && error.error_code === 409) {
+          options.onConflict(translateTelegramError(error));
+          await sleep(60_000, signal); // until the daemon stops the runner
+          return [];
+        }
         failures += 1;
         const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
         log.error({ err: error, retryInMs: delay }, 'fetching updates failed');
@@ -69,6 +81,7 @@ export function startPolling(options: {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve(); // stopped already: an abort event will not come again
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });

@@ -25,6 +25,7 @@ import { mediaFeatures, type MediaServices } from './features/media.js';
 import { createCallbackSigner } from './callback-data.js';
 import { createAnswerExtras } from './reply/answer-extras.js';
 import { admitted, identify } from './middleware/access.js';
+import { blockedOnForbidden, membershipFeature } from './middleware/blocked-users.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 
 export interface BotServices extends AccountServices, MediaServices {
@@ -70,6 +71,7 @@ export function createBot(options: CreateBotOptions): {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
+  bot.api.config.use(blockedOnForbidden(options.services.access, options.log));
   if (options.floodGate) bot.api.config.use(options.floodGate.inner);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   if (options.pacer) bot.api.config.use(options.pacer);
@@ -112,6 +114,7 @@ export function createBot(options: CreateBotOptions): {
   bot.use(sequentialize((ctx: BotContext) => (isStop(ctx) ? undefined : chatKeyOf(ctx))));
   bot.use(i18n);
   bot.use(identify(access));
+  bot.use(membershipFeature(access));
   bot.use(accountFeatures(options.services));
   bot.use(mediaFeatures({ ...answerDeps, services: options.services, signer }));
   bot.use(

@@ -1,12 +1,23 @@
 /** What the `botctl users` commands share: the service, the shared arg and flag, and how users and quotas print. */
 import { Args } from '@oclif/core';
 import type { App } from '../app/container.js';
+import { parseTelegramId, parseUserRef } from '../domain/user-ref.js';
 import type { QuotaReport, UserChange, UserSummary } from '../services/user-views.js';
 import type { PrivacyService } from '../services/privacy.js';
 import type { UsersService } from '../services/users.js';
 import type { JsonShape } from './json-shape.js';
 
-export const userArg = Args.string({ description: 'Telegram user id, or @username', required: true });
+/** `<user>`: checked as it is parsed, so a malformed one is a usage error (exit 2) before the database opens. */
+export const userArg = Args.custom<string>({
+  description: 'Telegram user id, or @username',
+  parse: async (input) => (parseUserRef(input), input),
+})({ required: true });
+
+/** `<telegramId>` of export and forget: a positive integer, or a usage error (exit 2). */
+export const telegramIdArg = Args.custom<number>({
+  description: 'the Telegram user id',
+  parse: async (input) => parseTelegramId(input),
+})({ required: true });
 
 export async function usersService(app: App): Promise<UsersService> {
   const { createUsersService } = await import('../services/users.js');

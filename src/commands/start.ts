@@ -35,15 +35,18 @@ export default class Start extends BaseCommand<typeof Start> {
       pace: config.telegramThrottle,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });
-    await new Promise<void>((resolve) => {
+    const failure = await new Promise<Error | undefined>((resolve) => {
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         signals += 1;
         if (signals > 1) process.exit(EXIT.interrupted); // a second signal forces exit
-        void daemon.stop(signal).then(resolve, resolve);
+        void daemon.stop(signal).then(() => resolve(undefined), resolve);
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      // The daemon stopped itself (e.g. another poller has the token): exit with its code.
+      void daemon.failed.then(resolve);
     });
+    if (failure) throw failure;
   }
 }

@@ -200,5 +200,8 @@ export interface StoredUpdate {
   receivedAt: Date;
 }
 
-/** What the intake stores for an update; the repository adds the time. */
-export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'>;
+/**
+ * What the intake stores for an update; the repository adds the time. With `rejected` (the reason)
+ * the update is stored as already settled: never handled, never replayed, pruned like a done one.
+ */
+export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'> & { rejected?: string };

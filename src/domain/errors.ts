@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   DECRYPTION_FAILED: { exit: EXIT.failure, retryable: false },
   TELEGRAM_UNAUTHORIZED: { exit: EXIT.failure, retryable: false },
   TELEGRAM_ERROR: { exit: EXIT.failure, retryable: true },
+  TELEGRAM_CONFLICT: { exit: EXIT.failure, retryable: false },
   GEMINI_UNAUTHORIZED: { exit: EXIT.failure, retryable: false },
   GEMINI_UNAVAILABLE: { exit: EXIT.failure, retryable: true },
   GEMINI_BUSY: { exit: EXIT.failure, retryable: true },

@@ -157,7 +157,7 @@ export interface UpdateInboxRepository {
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;
-  /** Deletes done updates older than the cutoff; returns how many. */
+  /** Deletes done (and rejected) updates settled before the cutoff; returns how many. */
   pruneDone(olderThan: Date): Promise<number>;
 }
 

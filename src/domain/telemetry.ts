@@ -2,6 +2,8 @@
 export interface Metrics {
   updateReceived(type: string): void;
   updateHandled(type: string, seconds: number): void;
+  /** An update the bot could not route, stored and skipped (reason: update-shape.ts REJECT_REASONS). */
+  updateRejected(reason: string): void;
   geminiCall(call: {
     model: string;
     outcome: string;
@@ -25,6 +27,7 @@ export interface Log {
 export const NO_METRICS: Metrics = {
   updateReceived: () => undefined,
   updateHandled: () => undefined,
+  updateRejected: () => undefined,
   geminiCall: () => undefined,
   error: () => undefined,
   telegramRateLimited: () => undefined,

@@ -3,6 +3,7 @@
  * /metrics (Prometheus) and, in webhook mode, the webhook path. Routes get plain functions,
  * so this edge knows nothing of adapters.
  */
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
@@ -23,6 +24,17 @@ export async function createHttpServer(options: HttpServerOptions) {
     // Telegram updates are small; anything larger is not a Telegram update.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+  });
+  // Error bodies are generic: exception text can carry internals (and Telegram shows webhook
+  // answers in getWebhookInfo). The error itself goes to the log.
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status >= 500) request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    else request.log.warn({ err: error, route: request.routeOptions.url, status }, 'request refused');
+    return reply.code(status).send({ ok: false, error: STATUS_CODES[status]?.toLowerCase() ?? 'error' });
   });
   await app.register(healthRoutes(options));
   if (options.webhook) await app.register(webhookRoute(options.webhook));

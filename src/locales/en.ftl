@@ -12,6 +12,7 @@ error-migration-failed = A database migration failed.
 error-decryption-failed = Stored data could not be decrypted.
 error-telegram-unauthorized = Telegram rejected the bot token.
 error-telegram-error = Telegram did not accept the request. Please try again.
+error-telegram-conflict = Another process is taking this bot's updates from Telegram. Run one botctl per bot token.
 error-gemini-unauthorized = The AI service rejected the API key.
 error-gemini-unavailable = The AI service is temporarily unavailable. Your message is kept: send /retry in a little while.
 error-gemini-busy = The AI model is busy right now (its request limit is reached). Your message is kept: send /retry in a minute.

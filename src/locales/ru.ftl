@@ -12,6 +12,7 @@ error-migration-failed = Миграция базы данных не удала�
 error-decryption-failed = Не удалось расшифровать сохранённые данные.
 error-telegram-unauthorized = Telegram не принял токен бота.
 error-telegram-error = Telegram не принял запрос. Попробуйте ещё раз.
+error-telegram-conflict = Обновления этого бота забирает другой процесс. Для одного токена бота запускайте один botctl.
 error-gemini-unauthorized = ИИ-сервис не принял API-ключ.
 error-gemini-unavailable = ИИ-сервис временно недоступен. Ваше сообщение сохранено: отправьте /retry чуть позже.
 error-gemini-busy = ИИ-модель сейчас перегружена (достигнут лимит запросов). Ваше сообщение сохранено: отправьте /retry через минуту.

@@ -119,7 +119,20 @@ export function createAccessService(deps: {
     await cache.delete(userKey(telegramId));
   }
 
-  return { identify, admit, forget };
+  /**
+   * The user blocked the bot (true) or came back (false), as Telegram told us; the same status a
+   * broadcast records on a 403. A ban is the operator's and stays.
+   */
+  async function setBlocked(telegramId: number, blocked: boolean): Promise<void> {
+    const user = await users.getByTelegramId(telegramId);
+    if (!user || user.status === 'banned') return;
+    const to = blocked ? 'blocked' : 'active';
+    if (user.status === to) return;
+    await users.setStatus(user.id, to);
+    await forget(telegramId);
+  }
+
+  return { identify, admit, forget, setBlocked };
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;

@@ -8,6 +8,7 @@ import type { Role, User, UserStatus } from '../domain/entities.js';
 import { BotctlError } from '../domain/errors.js';
 import type { AuditRepository, StatsRepository, UsageRepository, UserRepository } from '../domain/ports.js';
 import { utcDay, type QuotaLimits } from '../domain/quota.js';
+import { parseUserRef } from '../domain/user-ref.js';
 import {
   quotaReport,
   summarize,
@@ -16,8 +17,6 @@ import {
   type UserDetails,
   type UserSummary,
 } from './user-views.js';
-
-const USERNAME = /^@?([A-Za-z][A-Za-z0-9_]{1,31})$/;
 
 export function createUsersService(deps: {
   users: UserRepository;
@@ -31,20 +30,15 @@ export function createUsersService(deps: {
 
   /** A Telegram id ("123456") or a username ("@ann" or "ann"); NOT_FOUND or USAGE otherwise. */
   async function resolve(ref: string): Promise<User> {
-    const text = ref.trim();
-    if (/^\d{1,16}$/.test(text)) {
-      const user = await users.getByTelegramId(Number(text));
+    const parsed = parseUserRef(ref);
+    if ('telegramId' in parsed) {
+      const user = await users.getByTelegramId(parsed.telegramId);
       if (user) return user;
-      throw new BotctlError('NOT_FOUND', `No user with Telegram id ${text}`, {
+      throw new BotctlError('NOT_FOUND', `No user with Telegram id ${parsed.telegramId}`, {
         hint: 'list users with `botctl users list`; a user appears after their first message to the bot',
       });
     }
-    const name = USERNAME.exec(text)?.[1];
-    if (!name) {
-      throw new BotctlError('USAGE', `"${ref}" is neither a Telegram id nor a @username`, {
-        hint: 'e.g. 123456789 or @ann',
-      });
-    }
+    const name = parsed.username;
     const found = await users.list({ username: name, limit: 2 });
     if (found.length === 1) return found[0]!;
     if (found.length === 0) {

@@ -1,5 +1,5 @@
 /**
- * `botctl users list|show|ban|unban|role|quota` as processes on SQLite and PostgreSQL: --json
+ * `botctl users list|show|ban|unban|role|quota` (and the id checks of export and forget) as processes on SQLite and PostgreSQL: --json
  * results with exact values (checked against each command's declared shape), filters, the
  * audit log rows a change leaves, and one-line failures.
  */
@@ -184,6 +184,9 @@ describe.each(DIALECTS)('botctl users on %s (process)', (dialect) => {
         [['ban', '@nobody'], 1, /No user @nobody/],
         [['quota', 'not a name!'], 2, /is neither a Telegram id nor a @username/],
         [['role', '7001', 'superuser'], 2, /Expected superuser to be one of: user, premium, admin/],
+        [['forget', 'abc', '--yes'], 2, /"abc" is not a Telegram user id/],
+        [['export', '-5'], 2, /"-5" is not a Telegram user id/],
+        [['unban', '0'], 2, /"0" is neither a Telegram id nor a @username/],
       ];
       for (const [args, exit, message] of cases) {
         const run = await runCli(['users', ...args], env);
@@ -193,6 +196,9 @@ describe.each(DIALECTS)('botctl users on %s (process)', (dialect) => {
       }
       const json = await runCli(['users', 'show', '@nobody', '--json'], env);
       expect(parseEnvelope(json.stdout)).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND' } });
+      const badId = await runCli(['users', 'forget', 'abc', '--yes', '--json'], env);
+      expect(badId.exitCode).toBe(2);
+      expect(parseEnvelope(badId.stdout)).toMatchObject({ status: 'error', error: { code: 'USAGE' } });
       expect(await audit()).toEqual([]);
     },
     SLOW,

@@ -947,6 +947,21 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await repos.updates.pruneDone(new Date('2025-01-05T00:00:00Z'))).toBe(1);
         expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([9_000_000_000]);
       });
+
+      it('stores a rejected update settled, with its reason: never pending, a duplicate after, pruned', async () => {
+        const at = new Date('2025-02-01T00:00:00Z');
+        const rejected = {
+          ...inboxEntry(31, 'none', null, '{"message":{"chat":null}}'),
+          rejected: 'malformed',
+        };
+        expect(await repos.updates.record(rejected, at)).toBe(true);
+        expect(await repos.updates.record(inboxEntry(31, 'none'))).toBe(false);
+        expect(await repos.updates.pending(10)).toEqual([]);
+        const [row] = await db.raw('select status, reason from update_inbox where update_id = ?', [31]);
+        expect([row?.status, row?.reason]).toEqual(['rejected', 'malformed']);
+        expect(await repos.updates.pruneDone(new Date('2025-01-31T00:00:00Z'))).toBe(0);
+        expect(await repos.updates.pruneDone(new Date('2025-02-02T00:00:00Z'))).toBe(1);
+      });
     });
 
     describe('telegram flood wait', () => {

@@ -131,4 +131,38 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     expect((await second).exitCode).toBe(0);
     expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']);
   });
+
+  it('a second poller on the same token: one daemon stops with TELEGRAM_CONFLICT (exit 1), the other answers', async () => {
+    gemini.respond = (req) => ({ text: `one of two: ${req.lastUserText}` });
+    const since = Date.now();
+    const first = spawnCli(['start', '--auto-migrate'], await envFor(tempDir()));
+    await step(
+      first,
+      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+    );
+    const second = spawnCli(['start', '--auto-migrate'], await envFor(tempDir()));
+    // Telegram ends the older long poll with 409 when the newer arrives: whichever gets it stops.
+    // (execa's subprocesses are thenables: race on their indexes, not on them.)
+    const stopped = await step(
+      second,
+      step(first, Promise.race([first.then(() => 0), second.then(() => 1)])),
+    );
+    const [loser, winner] = stopped === 0 ? [first, second] : [second, first];
+    const result = await loser;
+    expect(result.exitCode, `${String(result.stdout).slice(-2500)}\n${String(result.stderr)}`).toBe(1);
+    expect(String(result.stderr)).toMatch(/Another process is taking this bot's updates \(409 Conflict/);
+    expect(String(result.stderr)).toContain('TELEGRAM_CONFLICT');
+    expect(String(result.stderr)).toContain('run one botctl per bot token');
+    expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
+
+    telegram.pushUpdate(telegram.updates.text({ chatId: 7003, text: 'who answers?' }));
+    await step(
+      winner,
+      waitFor(() => expect(telegram.sentMessages(7003)).toEqual(['one of two: who answers?']), 30_000),
+    );
+    winner.kill('SIGTERM');
+    const end = await winner;
+    expect(end.exitCode, `${String(end.stdout).slice(-3000)}\n${String(end.stderr).slice(-1500)}`).toBe(0);
+    expect(telegram.sentMessages(7003)).toEqual(['one of two: who answers?']);
+  });
 });

@@ -105,6 +105,25 @@ describe('webhook mode', () => {
     expect(h.gemini.requests.filter((r) => r.lastUserText === 'only once')).toHaveLength(1);
   });
 
+  it('acknowledges an update of an unknown type without making a metric label of it', async () => {
+    const post = (body: string) =>
+      fetch(`${base()}/tg/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+        body,
+      });
+    const unknown = await post(JSON.stringify({ update_id: 880_001, zz_caller_chosen_label: {} }));
+    expect([unknown.status, await unknown.json()]).toEqual([200, { ok: true, result: 'rejected' }]);
+    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    expect(metrics).not.toContain('zz_caller_chosen_label');
+    expect(metrics).toMatch(/botctl_updates_rejected_total\{reason="unknown_type"\} 1/);
+    const [row] = await h.db.raw('select status, reason from update_inbox where update_id = ?', [880_001]);
+    expect(row).toMatchObject({ status: 'rejected', reason: 'unknown_type: zz_caller_chosen_label' });
+    // A body that is not JSON: refused with a generic body, no parser message.
+    const broken = await post('{"update_id": 1, "message": {');
+    expect([broken.status, await broken.json()]).toEqual([400, { ok: false, error: 'bad request' }]);
+  });
+
   it('serves liveness, readiness with its checks, and Prometheus metrics', async () => {
     const health = await fetch(`${base()}/healthz`);
     expect(health.status).toBe(200);

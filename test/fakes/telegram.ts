@@ -219,13 +219,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const update = state.queue.push(input);
       // Remember what Telegram would know: the message (for replies, copies, callbacks) and open queries.
       const message = update.message ?? update.edited_message ?? update.channel_post;
-      if (message !== undefined) {
+      // Fuzz tests push malformed updates: only a message with a real chat and id is remembered.
+      if (isMessageLike(message)) {
         const existing = state.store.find(message.chat.id, message.message_id);
         if (existing !== undefined && update.edited_message !== undefined) existing.message = message;
         else if (existing === undefined) state.store.record(message, false);
       }
-      if (update.callback_query !== undefined) state.openQueries.add(update.callback_query.id);
-      if (update.inline_query !== undefined) state.openQueries.add(update.inline_query.id);
+      if (typeof update.callback_query?.id === 'string') state.openQueries.add(update.callback_query.id);
+      if (typeof update.inline_query?.id === 'string') state.openQueries.add(update.inline_query.id);
       return update;
     },
     updates,
@@ -280,4 +281,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       state.reset();
     },
   };
+}
+
+function isMessageLike(value: unknown): value is Message {
+  const message = value as { chat?: { id?: unknown }; message_id?: unknown } | null | undefined;
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof message.chat === 'object' &&
+    message.chat !== null &&
+    typeof message.chat.id === 'number' &&
+    typeof message.message_id === 'number'
+  );
 }

@@ -15,6 +15,17 @@ export function translateTelegramError(error: unknown): BotctlError {
         },
       );
     }
+    if (error.error_code === 409 && error.method === 'getUpdates') {
+      // Telegram serves one getUpdates poller per token (and none while a webhook is set).
+      return new BotctlError(
+        'TELEGRAM_CONFLICT',
+        `Another process is taking this bot's updates (409 ${error.description})`,
+        {
+          hint: 'run one botctl per bot token: stop the other instance (or the webhook set for this token)',
+          cause: error,
+        },
+      );
+    }
     return new BotctlError(
       'TELEGRAM_ERROR',
       `Telegram refused ${error.method}: ${error.error_code} ${error.description}`,

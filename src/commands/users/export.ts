@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { privacyService } from '../../cli/users-command.js';
+import { privacyService, telegramIdArg } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_EXPORT_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -34,7 +34,7 @@ export default class UsersExport extends BaseCommand<typeof UsersExport> {
   ];
   static jsonShape: JsonShape = USERS_EXPORT_SHAPE;
   static override args = {
-    telegramId: Args.integer({ description: 'the Telegram user id', required: true, min: 1 }),
+    telegramId: telegramIdArg,
   };
   static override flags = {
     output: Flags.string({ char: 'o', description: 'write the export to this file instead of stdout' }),

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { privacyService } from '../../cli/users-command.js';
+import { privacyService, telegramIdArg } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -18,7 +18,7 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
   ];
   static jsonShape: JsonShape = USERS_FORGET_SHAPE;
   static override args = {
-    telegramId: Args.integer({ description: 'the Telegram user id', required: true, min: 1 }),
+    telegramId: telegramIdArg,
   };
   static override flags = {
     yes: Flags.boolean({ description: 'confirm the deletion' }),

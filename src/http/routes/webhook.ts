@@ -2,12 +2,13 @@
  * Telegram's webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time), hands the
  * update to the dispatcher and answers at once; the model call runs outside the request,
  * since Telegram re-sends an update it waited too long for. 503 when the work queue is
- * full: Telegram retries later, which is the backpressure.
+ * full: Telegram retries later, which is the backpressure. An update the bot cannot route is
+ * stored as rejected and answered 200 too: Telegram would re-send an error answer forever.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 
-export type AcceptResult = 'accepted' | 'duplicate' | 'busy';
+export type AcceptResult = 'accepted' | 'duplicate' | 'rejected' | 'busy';
 
 export interface WebhookDeps {
   path: string;

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports.js';
 import { toStoredUpdate } from '../shared/mapping.js';
@@ -6,29 +6,39 @@ import { updateInbox } from './schema.js';
 
 export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInboxRepository {
   const i = updateInbox;
+  const values = {
+    updateId: sql.placeholder('updateId'),
+    chatKey: sql.placeholder('chatKey'),
+    fromId: sql.placeholder('fromId'),
+    payload: sql.placeholder('payload'),
+    receivedAt: sql.placeholder('receivedAt'),
+  };
   const insert = db
     .insert(i)
-    .values({
-      updateId: sql.placeholder('updateId'),
-      chatKey: sql.placeholder('chatKey'),
-      fromId: sql.placeholder('fromId'),
-      payload: sql.placeholder('payload'),
-      status: 'pending',
-      receivedAt: sql.placeholder('receivedAt'),
-    })
+    .values({ ...values, status: 'pending' })
     .onConflictDoNothing()
     .returning({ updateId: i.updateId })
     .prepare('inbox_record');
+  // A rejected update is settled on arrival (done_at set), so it is pruned like a done one.
+  const insertRejected = db
+    .insert(i)
+    .values({
+      ...values,
+      status: 'rejected',
+      reason: sql.placeholder('reason'),
+      doneAt: sql.placeholder('receivedAt'),
+    })
+    .onConflictDoNothing()
+    .returning({ updateId: i.updateId })
+    .prepare('inbox_record_rejected');
   return {
-    async record({ updateId, chatKey, fromId, payload }, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
       // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
-      const rows = await insert.execute({
-        updateId,
-        chatKey,
-        fromId,
-        payload: cipher.seal(payload),
-        receivedAt: now,
-      });
+      const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
+      const rows =
+        rejected === undefined
+          ? await insert.execute(row)
+          : await insertRejected.execute({ ...row, reason: rejected });
       return rows.length === 1;
     },
     async markDone(updateId, now = new Date()) {
@@ -46,7 +56,7 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     async pruneDone(olderThan) {
       const rows = await db
         .delete(i)
-        .where(and(eq(i.status, 'done'), lt(i.doneAt, olderThan)))
+        .where(and(ne(i.status, 'pending'), lt(i.doneAt, olderThan)))
         .returning({ updateId: i.updateId });
       return rows.length;
     },

@@ -29,7 +29,7 @@ export type DeliveryRow = Omit<Delivery, 'telegramId'>;
 export type ApiKeyRow = ApiKey;
 export type AuditRow = AuditEntry;
 export interface InboxRow extends StoredUpdate {
-  status: 'pending' | 'done';
+  status: 'pending' | 'done' | 'rejected';
   doneAt: Date | null;
 }
 

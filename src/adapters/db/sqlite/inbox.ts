@@ -1,5 +1,5 @@
 import { lazy } from '../shared/lazy.js';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports.js';
 import { toStoredUpdate } from '../shared/mapping.js';
@@ -7,30 +7,39 @@ import { updateInbox } from './schema.js';
 
 export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): UpdateInboxRepository {
   const i = updateInbox;
+  const values = {
+    updateId: sql.placeholder('updateId'),
+    chatKey: sql.placeholder('chatKey'),
+    fromId: sql.placeholder('fromId'),
+    payload: sql.placeholder('payload'),
+    receivedAt: sql.placeholder('receivedAt'),
+  };
   const insert = lazy(() =>
     db
       .insert(i)
+      .values({ ...values, status: 'pending' })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  // A rejected update is settled on arrival (done_at set), so it is pruned like a done one.
+  const insertRejected = lazy(() =>
+    db
+      .insert(i)
       .values({
-        updateId: sql.placeholder('updateId'),
-        chatKey: sql.placeholder('chatKey'),
-        fromId: sql.placeholder('fromId'),
-        payload: sql.placeholder('payload'),
-        status: 'pending',
-        receivedAt: sql.placeholder('receivedAt'),
+        ...values,
+        status: 'rejected',
+        reason: sql.placeholder('reason'),
+        doneAt: sql.placeholder('receivedAt'),
       })
       .onConflictDoNothing()
       .prepare(),
   );
   return {
-    async record({ updateId, chatKey, fromId, payload }, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
       // The primary key decides, so two processes recording one update get exactly one true.
-      const result = insert().run({
-        updateId,
-        chatKey,
-        fromId,
-        payload: cipher.seal(payload),
-        receivedAt: now,
-      });
+      const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
+      const result =
+        rejected === undefined ? insert().run(row) : insertRejected().run({ ...row, reason: rejected });
       return result.changes === 1;
     },
     async markDone(updateId, now = new Date()) {
@@ -49,7 +58,7 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
     async pruneDone(olderThan) {
       return db
         .delete(i)
-        .where(and(eq(i.status, 'done'), lt(i.doneAt, olderThan)))
+        .where(and(ne(i.status, 'pending'), lt(i.doneAt, olderThan)))
         .run().changes;
     },
   };

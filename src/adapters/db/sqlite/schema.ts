@@ -194,7 +194,10 @@ export const updateInbox = sqliteTable(
     /** Telegram id of the update's sender (null when it has none): /forget deletes by it. */
     fromId: integer('from_id'),
     payload: text('payload').notNull(),
-    status: text('status').$type<'pending' | 'done'>().notNull().default('pending'),
+    /** pending -> done when handled; rejected (never handled) when the bot cannot route it. */
+    status: text('status').$type<'pending' | 'done' | 'rejected'>().notNull().default('pending'),
+    /** Why a rejected update was not handled: a code and the offending field, never a value. */
+    reason: text('reason'),
     receivedAt: ms('received_at').notNull(),
     doneAt: ms('done_at'),
   },
