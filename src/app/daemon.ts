@@ -51,7 +51,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await ensureMigrated(app.migrator, options.autoMigrate === true, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
-    const { bot, inFlight, i18n } = createBot({
+    const { bot, inFlight, i18n, handleReplay } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
       services,
@@ -70,7 +70,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: app.repos.updates,
-      handle: (update: Update) => bot.handleUpdate(update),
+      handle: (update: Update, how) => (how.replay ? handleReplay(update) : bot.handleUpdate(update)),
       log,
       maxInFlight,
     });

@@ -8,6 +8,7 @@ import { createCircuitBreaker } from '../domain/circuit-breaker.js';
 import { createRetryPolicy } from '../domain/retry-policy.js';
 import { createAccessService } from '../services/access.js';
 import { createChatService } from '../services/chat.js';
+import { createDeliveryService } from '../services/delivery.js';
 import { createHistoryService } from '../services/history.js';
 import { createPrivacyService } from '../services/privacy.js';
 import { createSettingsService } from '../services/settings.js';
@@ -66,6 +67,7 @@ export async function createServices(app: App) {
     now,
   });
   const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
+  const delivery = createDeliveryService({ conversations: repos.conversations, updates: repos.updates, now });
   const settings = createSettingsService({ users: repos.users, access, cache, config });
   const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
@@ -100,6 +102,7 @@ export async function createServices(app: App) {
   return {
     access,
     chat,
+    delivery,
     settings,
     history,
     privacy,
