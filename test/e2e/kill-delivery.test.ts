@@ -193,14 +193,17 @@ async function runLoad(dialect: Dialect, kills: readonly number[]): Promise<Tall
       telegram.setRateLimit(null);
       ({ daemon } = await start(['start']));
     }
-    // Done when every answer is there, or when Telegram has seen no send or edit for 10 s.
+    // Done when every answer is there, or when nothing has reached Telegram or Gemini for 20 s
+    // (a slow machine may take seconds to restart and replay).
     let lastSend = Date.now();
     const stopWatching = telegram.onCall((call) => {
       if (/^(sendMessage|editMessageText)$/.test(call.method)) lastSend = Date.now();
     });
     await waitFor(
       () => {
-        if (tally(chats).lost > 0 && Date.now() - lastSend < 10_000) throw new Error('answers still coming');
+        const lastActivity = Math.max(lastSend, gemini.requests.at(-1)?.at ?? 0);
+        if (tally(chats).lost > 0 && Date.now() - lastActivity < 20_000)
+          throw new Error('answers still coming');
       },
       180_000,
       200,
