@@ -213,7 +213,11 @@ async function runLoad(dialect: Dialect, kills: readonly number[]): Promise<Tall
     const last = await daemon;
     collect(last);
     expect(last.exitCode, logs.join('\n')).toBe(0);
-    return tally(chats);
+    const result = tally(chats);
+    // The daemons' warnings and errors, to see why when an answer is missing.
+    if (result.wrongChats.length > 0)
+      result.wrongChats.push(...logs.filter(Boolean).map((l) => l.slice(-1500)));
+    return result;
   } finally {
     await database?.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -230,7 +234,8 @@ describe('answered once under kill -9 (process)', { timeout: 600_000 + SWEEP * 3
         const rows: string[] = [];
         const tallies: Tally[] = [];
         for (let k = 0; k < SWEEP; k += 1) {
-          const delay = 1200 + Math.round((k * 6000) / Math.max(1, SWEEP - 1));
+          const delay =
+            Number(process.env.BOTCTL_KILL_AT ?? 0) || 1200 + Math.round((k * 6000) / Math.max(1, SWEEP - 1));
           const result = await runLoad(dialect, [delay]);
           tallies.push(result);
           rows.push(
