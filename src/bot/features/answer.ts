@@ -93,7 +93,8 @@ export async function runAnswer(
         await extras?.keyboard(ctx, outcome),
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
-      await deps.delivery.delivered(outcome.messageId);
+      // A failed record must not turn a delivered answer into an apology: logged, not thrown.
+      await deps.delivery.delivered(outcome.messageId).catch(deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();
