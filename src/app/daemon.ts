@@ -67,7 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await ensureMigrated(app, options, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
-    const { bot, inFlight, i18n } = createBot({
+    const { bot, inFlight, i18n, handleReplay } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
       services,
@@ -86,7 +86,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: app.repos.updates,
-      handle: (update: Update) => bot.handleUpdate(update),
+      handle: (update: Update, how) => (how.replay ? handleReplay(update) : bot.handleUpdate(update)),
       log,
       metrics: services.metrics,
       maxInFlight,

@@ -15,7 +15,8 @@ import { routeUpdate } from './update-shape.js';
 
 export interface IntakeOptions {
   inbox: UpdateInboxRepository;
-  handle: (update: Update) => Promise<void>;
+  /** `replay`: the update was left pending by an earlier run (a crash) and is run again. */
+  handle: (update: Update, how: { replay: boolean }) => Promise<void>;
   log: Log;
   metrics?: Pick<Metrics, 'updateRejected'>;
   maxInFlight: number;
@@ -61,9 +62,9 @@ export function createIntake(options: IntakeOptions) {
   }
 
   /** Runs the handler and marks the update done; failures were already answered by the error boundary. */
-  function dispatch(update: Update): Promise<void> {
+  function dispatch(update: Update, how = { replay: false }): Promise<void> {
     const task = options
-      .handle(update)
+      .handle(update, how)
       .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
       .then(() => (abandoned ? undefined : inbox.markDone(update.update_id, now())))
       .catch((error: unknown) =>
@@ -88,7 +89,7 @@ export function createIntake(options: IntakeOptions) {
     /** Re-runs updates a crash left pending, oldest first; per-chat order is kept by the bot. */
     async replayPending(): Promise<number> {
       const pending = await inbox.pending(10_000);
-      for (const stored of pending) void dispatch(JSON.parse(stored.payload) as Update);
+      for (const stored of pending) void dispatch(JSON.parse(stored.payload) as Update, { replay: true });
       if (pending.length)
         log.info({ count: pending.length }, 'replaying updates left pending by the last run');
       return pending.length;

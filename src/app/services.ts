@@ -10,6 +10,7 @@ import { isBotctlError } from '../domain/errors.js';
 import { createRetryPolicy, isRetryableError } from '../domain/retry-policy.js';
 import { createAccessService } from '../services/access.js';
 import { createChatService } from '../services/chat.js';
+import { createDeliveryService } from '../services/delivery.js';
 import { createHistoryService } from '../services/history.js';
 import { createPrivacyService } from '../services/privacy.js';
 import { createSettingsService } from '../services/settings.js';
@@ -72,6 +73,7 @@ export async function createServices(app: App) {
     now,
   });
   const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
+  const delivery = createDeliveryService({ conversations: repos.conversations, updates: repos.updates, now });
   const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
   const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
@@ -106,6 +108,7 @@ export async function createServices(app: App) {
   return {
     access,
     chat,
+    delivery,
     settings,
     history,
     privacy,

@@ -7,6 +7,8 @@ import type { ConversationKey } from '../domain/ports.js';
 export interface BotState {
   /** The botctl user behind ctx.from, set by middleware/access.ts. */
   user?: User;
+  /** The update is replayed after a crash (intake.ts): admitted before, possibly half answered. */
+  replayed?: boolean;
 }
 
 export type BotContext = Context & I18nFlavor & { state: BotState };

@@ -6,13 +6,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Bot, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { AccessService } from '../services/access.js';
 import type { ChatService } from '../services/chat.js';
+import type { DeliveryService } from '../services/delivery.js';
 import { createInFlight, type InFlight } from './cancellation.js';
 import { chatKeyOf, type BotContext } from './context.js';
 import { accountFeatures, type AccountServices } from './features/account.js';
@@ -31,6 +32,7 @@ import { errorBoundary } from './middleware/error-boundary.js';
 export interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
+  delivery: DeliveryService;
 }
 
 export interface CreateBotOptions {
@@ -65,6 +67,8 @@ export function createBot(options: CreateBotOptions): {
   bot: Bot<BotContext>;
   inFlight: InFlight;
   i18n: I18n<BotContext>;
+  /** Handles an update replayed after a crash (ctx.state.replayed: not charged again, finishes a preview). */
+  handleReplay: (update: Update) => Promise<void>;
 } {
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
@@ -86,11 +90,12 @@ export function createBot(options: CreateBotOptions): {
       ctx.state?.user?.language ?? (ctx.from?.language_code?.startsWith('ru') ? 'ru' : 'en'),
   });
   const inFlight = createInFlight();
-  const { access, chat } = options.services;
+  const { access, chat, delivery } = options.services;
   const timing = { draftIntervalMs: 600, editIntervalMs: 1100, typingIntervalMs: 4500, ...options.timing };
   const signer = createCallbackSigner(options.token);
   const answerDeps = {
     chat,
+    delivery,
     inFlight,
     timing,
     admitted: admitted(access),
@@ -103,8 +108,10 @@ export function createBot(options: CreateBotOptions): {
   };
   const inline = createInlineTracker();
 
+  // grammY hands the update object itself to the context, so a replay is known by identity.
+  const replays = new WeakSet<Update>();
   bot.use((ctx, next) => {
-    ctx.state = {};
+    ctx.state = replays.has(ctx.update) ? { replayed: true } : {};
     return next();
   });
   bot.use(errorBoundary({ log: options.log, metrics: options.metrics }));
@@ -127,7 +134,11 @@ export function createBot(options: CreateBotOptions): {
   bot.use(commandsFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
   bot.use(unhandledCallbacks());
-  return { bot, inFlight, i18n };
+  const handleReplay = (update: Update) => {
+    replays.add(update);
+    return bot.handleUpdate(update);
+  };
+  return { bot, inFlight, i18n, handleReplay };
 }
 
 function isStop(ctx: BotContext): boolean {

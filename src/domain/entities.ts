@@ -100,6 +100,11 @@ export interface Message {
   latencyMs: number | null;
   telegramMessageId: number | null;
   createdAt: Date;
+  /**
+   * Answers: when Telegram accepted the answer; null while generated but not yet delivered
+   * (a crash in between: the replay sends it). Always null on user turns.
+   */
+  deliveredAt: Date | null;
 }
 
 export interface AudioFile {

@@ -91,6 +91,8 @@ export interface ConversationRepository {
   deleteMessage(id: number): Promise<void>;
   /** One message by id (e.g. the answer a "speak" button points at); null when it is gone. */
   getMessage(id: number): Promise<Message | null>;
+  /** Records that Telegram accepted this answer: from now on a replay takes it as answered. */
+  markDelivered(id: number, at: Date): Promise<void>;
 }
 
 export interface UsageRepository {
@@ -157,6 +159,10 @@ export interface UpdateInboxRepository {
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;
+  /** Remembers the message a group answer's stream created for this update (its preview). */
+  setReplyMessage(updateId: number, messageId: number): Promise<void>;
+  /** The message setReplyMessage remembered, null when none: a replay edits it into the answer. */
+  replyMessage(updateId: number): Promise<number | null>;
   /** Deletes done (and rejected) updates settled before the cutoff; returns how many. */
   pruneDone(olderThan: Date): Promise<number>;
 }

@@ -77,8 +77,12 @@ export function createAccessService(deps: {
     return user;
   }
 
-  /** Decides whether this user may send one more message now. */
-  async function admit(user: User): Promise<AccessDecision> {
+  /**
+   * Decides whether this user may send one more message now. A replay (after a crash) was
+   * admitted, or waiting, before: limits neither charge nor refuse it again, or a replayed
+   * message would be answered with a limit notice (its own count already in today's usage).
+   */
+  async function admit(user: User, options: { replay?: boolean } = {}): Promise<AccessDecision> {
     if (user.status === 'banned') {
       const noticeKey = banNoticeKey(user.telegramId);
       const firstNotice = (await cache.get<boolean>(noticeKey)) !== true;
@@ -87,6 +91,7 @@ export function createAccessService(deps: {
     }
     const listed = config.allowlist.includes(user.telegramId) || config.admins.includes(user.telegramId);
     if (config.access === 'allowlist' && !listed) return { allowed: false, user, reason: 'not-allowed' };
+    if (options.replay) return { allowed: true, user };
     if (user.role !== 'admin') {
       const at = now().getTime();
       const bucketKey = `rate:${user.telegramId}`;

@@ -43,7 +43,8 @@ export interface MediaTurn {
 export interface Answered {
   kind: 'answered';
   text: string;
-  result: ChatResult;
+  /** The model call; null when a replay sends an answer generated before a crash. */
+  result: ChatResult | null;
   /** The stored answer (what a speak button points at). */
   messageId: number;
   /** The stored user turn of a media answer (audio rows hang off it); null for text turns. */

@@ -4,8 +4,9 @@
  * with retries and a circuit breaker, store the answer and count usage.
  *
  * The user's message is stored before the model is called, so when Gemini is down the
- * message is kept and /retry answers it later; a replayed update (after a crash) that was
- * already answered is recognised by its Telegram message id and not answered twice.
+ * message is kept and /retry answers it later. A replayed update (after a crash) is recognised
+ * by its Telegram message id: answered once its answer was delivered (nothing is sent again),
+ * while an answer stored but never delivered is handed back to be sent (see delivery.ts).
  * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
  * by /retry, so they are stored only together with their answer (see chat-turn.ts).
  */
@@ -39,7 +40,7 @@ export interface AnswerInput {
 
 export type AnswerOutcome =
   | Answered
-  /** A replay of an update whose answer is already stored. */
+  /** A replay of an update whose answer Telegram already accepted. */
   | { kind: 'already-answered'; text: string }
   | { kind: 'nothing-to-retry' };
 
@@ -60,7 +61,10 @@ export function createChatService(deps: {
     // One read serves both the replay check and the model's context.
     const loaded = await loadConversation(conversations, conversation);
     const replayed = findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId);
-    if (replayed?.answer) return { kind: 'already-answered', text: replayed.answer.content };
+    if (replayed?.answer) {
+      if (replayed.answer.deliveredAt) return { kind: 'already-answered', text: replayed.answer.content };
+      return undelivered(replayed.answer);
+    }
     if (input.media) {
       const pending = { ...input.media, telegramMessageId: input.telegramMessageId, store: !replayed };
       const { signal, onText } = input;
@@ -124,6 +128,22 @@ export function createChatService(deps: {
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
+
+/**
+ * An answer stored before a crash but never delivered: sent as it was generated (no second model
+ * call). What lived only in memory is gone: the suggestions and the transcript shown above it.
+ */
+function undelivered(answer: Message): Answered {
+  return {
+    kind: 'answered',
+    text: answer.content,
+    result: null,
+    messageId: answer.id,
+    userMessageId: null,
+    transcript: null,
+    suggestions: [],
+  };
+}
 
 /** The stored user turn for this Telegram message and the answer that followed it, if any. */
 function findReplay(recent: Message[], telegramMessageId: number | null) {

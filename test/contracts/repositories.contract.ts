@@ -400,6 +400,30 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await sealed.conversations.getMessage(saved.id)).toBeNull();
       });
 
+      it('stores an answer undelivered and records when Telegram accepted it', async () => {
+        const user = await newUser();
+        const conv = await repos.conversations.getOrStart(keyOf(user));
+        const question = await repos.conversations.appendMessage({
+          conversationId: conv.id,
+          role: 'user',
+          content: 'q',
+          telegramMessageId: 7,
+        });
+        const answer = await repos.conversations.appendMessage({
+          conversationId: conv.id,
+          role: 'model',
+          content: 'a',
+        });
+        expect([question.deliveredAt, answer.deliveredAt]).toEqual([null, null]);
+        const at = new Date('2025-03-01T12:00:00.123Z');
+        await repos.conversations.markDelivered(answer.id, at);
+        expect((await repos.conversations.getMessage(answer.id))?.deliveredAt).toEqual(at);
+        expect((await repos.conversations.getContext(conv.id, 2)).map((m) => m.deliveredAt)).toEqual([
+          null,
+          at,
+        ]);
+      });
+
       it('adds audio rows to a message, lists them oldest first, and drops them with the message', async () => {
         const user = await newUser();
         const conv = await repos.conversations.getOrStart(keyOf(user));
@@ -961,6 +985,16 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect([row?.status, row?.reason]).toEqual(['rejected', 'malformed']);
         expect(await repos.updates.pruneDone(new Date('2025-01-31T00:00:00Z'))).toBe(0);
         expect(await repos.updates.pruneDone(new Date('2025-02-02T00:00:00Z'))).toBe(1);
+      });
+
+      it("remembers a group answer's preview message per update", async () => {
+        await repos.updates.record(inboxEntry(31, 'chat:-100'));
+        await repos.updates.record(inboxEntry(32, 'chat:-100'));
+        expect(await repos.updates.replyMessage(31)).toBeNull();
+        await repos.updates.setReplyMessage(31, 2_000_000_001);
+        expect(await repos.updates.replyMessage(31)).toBe(2_000_000_001);
+        expect(await repos.updates.replyMessage(32)).toBeNull();
+        expect(await repos.updates.replyMessage(404)).toBeNull();
       });
     });
 

@@ -6,12 +6,15 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { isBotctlError, type BotctlError } from '../../domain/errors.js';
 import type { Answered, AnswerOutcome, ChatService } from '../../services/chat.js';
+import type { DeliveryService } from '../../services/delivery.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';
 
 export interface AnswerDeps {
   chat: ChatService;
+  /** Records delivery, so a crash before it replays the answer (services/delivery.ts). */
+  delivery: DeliveryService;
   inFlight: InFlight;
   timing: { draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number };
   onError: (error: unknown) => void;
@@ -58,6 +61,10 @@ export async function runAnswer(
 ): Promise<void> {
   const chatKey = chatKeyOf(ctx)!;
   const privateChat = ctx.chat?.type === 'private';
+  const updateId = ctx.update.update_id;
+  // Only a replay can find a preview left by a crashed run: read it then, never on the hot path.
+  const previewMessageId =
+    ctx.state.replayed && !privateChat ? ((await deps.delivery.previewOf(updateId)) ?? undefined) : undefined;
   const stream = createStreamReply(
     ctx.api,
     {
@@ -65,7 +72,14 @@ export async function runAnswer(
       threadId: threadOptions(ctx).message_thread_id,
       replyTo: privateChat ? undefined : ctx.msg?.message_id,
     },
-    { privateChat, draftId: draftIdFor(ctx.update.update_id), ...deps.timing, onError: deps.onError },
+    {
+      privateChat,
+      draftId: draftIdFor(updateId),
+      ...deps.timing,
+      onError: deps.onError,
+      previewMessageId,
+      onPreview: (messageId) => deps.delivery.rememberPreview(updateId, messageId),
+    },
   );
   const controller = deps.inFlight.begin(chatKey);
   try {
@@ -79,6 +93,9 @@ export async function runAnswer(
         extras ? extras.render(ctx, outcome) : outcome.text,
         await extras?.keyboard(ctx, outcome),
       );
+      // Only now is the message answered: a crash before this line replays the stored answer.
+      // A failed record must not turn a delivered answer into an apology: logged, not thrown.
+      await deps.delivery.delivered(outcome.messageId).catch(deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();

@@ -30,7 +30,7 @@ export function admitted(access: AccessService): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.state.user;
     if (!user) return;
-    const decision = await access.admit(user);
+    const decision = await access.admit(user, { replay: ctx.state.replayed === true });
     if (decision.allowed) return next();
     const reply = (text: string) => ctx.reply(text, threadOptions(ctx));
     switch (decision.reason) {

@@ -20,7 +20,8 @@ export function renderAnswer(markdown: string): string[] {
 }
 
 /**
- * Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead.
+ * Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead
+ * (sent anew when that message is gone, e.g. a replay finds its preview deleted).
  * `replyMarkup` (buttons under the answer) goes on the last chunk.
  */
 export async function sendAnswer(
@@ -35,15 +36,20 @@ export async function sendAnswer(
   for (const [index, html] of chunks.entries()) {
     const reply_markup = index === chunks.length - 1 ? replyMarkup : undefined;
     if (index === 0 && editFirst !== undefined) {
-      await withPlainFallback(html, (text, parse_mode) =>
+      const edited = await withPlainFallback(html, (text, parse_mode) =>
         api.editMessageText(target.chatId, editFirst, text, {
           parse_mode,
           link_preview_options: { is_disabled: true },
           reply_markup,
         }),
-      ).catch(ignoreNotModified);
-      ids.push(editFirst);
-      continue;
+      ).then(
+        () => true,
+        (error: unknown) => (isGone(error) ? false : (ignoreNotModified(error), true)),
+      );
+      if (edited) {
+        ids.push(editFirst);
+        continue;
+      }
     }
     const sent = await withPlainFallback(html, (text, parse_mode) =>
       api.sendMessage(target.chatId, text, {
@@ -72,6 +78,10 @@ async function withPlainFallback<T>(
     if (!(error instanceof GrammyError) || !/can't parse entities/i.test(error.description)) throw error;
     return send(htmlToText(html), undefined);
   }
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof GrammyError && /message to edit not found/i.test(error.description);
 }
 
 export function ignoreNotModified(error: unknown): void {

@@ -4,6 +4,8 @@
  * `sendMessageDraft` updates; groups get one message edited at most once per interval
  * (Telegram allows ~1 edit/s per chat, 20 messages/min per group). The finished answer is
  * sent as HTML chunks (see send-html.ts); drafts vanish once the real message arrives.
+ * A group preview is remembered with its update (onPreview), so a replay after a crash edits
+ * it into the answer (previewMessageId) instead of leaving a truncated message behind.
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
@@ -18,6 +20,10 @@ export interface StreamOptions {
   editIntervalMs: number;
   typingIntervalMs: number;
   onError: (error: unknown) => void;
+  /** Groups: the preview an earlier, crashed run of this answer left; edited instead of sending anew. */
+  previewMessageId?: number | undefined;
+  /** Groups: called once the preview message exists, so a replay after a crash can finish it. */
+  onPreview?: ((messageId: number) => Promise<void>) | undefined;
 }
 
 const PREVIEW_LIMIT = 4000;
@@ -28,7 +34,7 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
   let lastPush = 0;
   let pending: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
-  let groupMessageId: number | undefined;
+  let groupMessageId: number | undefined = options.privateChat ? undefined : options.previewMessageId;
   let closed = false;
 
   const typing = () =>
@@ -67,6 +73,7 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
           : undefined,
       });
       groupMessageId = sent.message_id;
+      await options.onPreview?.(sent.message_id);
     } else {
       await api.editMessageText(target.chatId, groupMessageId, text).catch(ignoreNotModified);
     }

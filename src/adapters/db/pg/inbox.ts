@@ -53,6 +53,13 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
         .limit(limit);
       return rows.map((row) => toStoredUpdate(row, cipher));
     },
+    async setReplyMessage(updateId, messageId) {
+      await db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId));
+    },
+    async replyMessage(updateId) {
+      const [row] = await db.select({ id: i.replyMessageId }).from(i).where(eq(i.updateId, updateId));
+      return row?.id ?? null;
+    },
     async pruneDone(olderThan) {
       const rows = await db
         .delete(i)

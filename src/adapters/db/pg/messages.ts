@@ -6,7 +6,13 @@ import { messages } from './schema.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
-  'appendMessage' | 'getContext' | 'messagesAfter' | 'countMessages' | 'deleteMessage' | 'getMessage'
+  | 'appendMessage'
+  | 'getContext'
+  | 'messagesAfter'
+  | 'countMessages'
+  | 'deleteMessage'
+  | 'getMessage'
+  | 'markDelivered'
 >;
 
 export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): MessageMethods {
@@ -63,6 +69,9 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     },
     async deleteMessage(id) {
       await db.delete(m).where(eq(m.id, id));
+    },
+    async markDelivered(id, at) {
+      await db.update(m).set({ deliveredAt: at }).where(eq(m.id, id));
     },
     async getMessage(id) {
       const [row] = await db.select().from(m).where(eq(m.id, id));

@@ -80,6 +80,11 @@ export const messages = pgTable(
     model: text('model'),
     latencyMs: integer('latency_ms'),
     telegramMessageId: integer('telegram_message_id'),
+    /**
+     * Answers only: when Telegram accepted the answer (returned the sent message); null while it is
+     * generated but not delivered, so a replay after a crash sends it instead of taking it as answered.
+     */
+    deliveredAt: tz('delivered_at'),
     createdAt: tz('created_at').notNull(),
   },
   (t) => [
@@ -212,6 +217,8 @@ export const updateInbox = pgTable(
     reason: text('reason'),
     receivedAt: tz('received_at').notNull(),
     doneAt: tz('done_at'),
+    /** The message a group answer's stream created (its preview), so a replay edits it into the answer. */
+    replyMessageId: big('reply_message_id'),
   },
   (t) => [
     index('update_inbox_status_idx').on(t.status, t.updateId),

@@ -55,6 +55,13 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
         .all();
       return rows.map((row) => toStoredUpdate(row, cipher));
     },
+    async setReplyMessage(updateId, messageId) {
+      db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId)).run();
+    },
+    async replyMessage(updateId) {
+      const row = db.select({ id: i.replyMessageId }).from(i).where(eq(i.updateId, updateId)).get();
+      return row?.id ?? null;
+    },
     async pruneDone(olderThan) {
       return db
         .delete(i)

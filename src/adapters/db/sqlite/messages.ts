@@ -7,7 +7,13 @@ import { messages } from './schema.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
-  'appendMessage' | 'getContext' | 'messagesAfter' | 'countMessages' | 'deleteMessage' | 'getMessage'
+  | 'appendMessage'
+  | 'getContext'
+  | 'messagesAfter'
+  | 'countMessages'
+  | 'deleteMessage'
+  | 'getMessage'
+  | 'markDelivered'
 >;
 
 export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): MessageMethods {
@@ -74,6 +80,9 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
     },
     async deleteMessage(id) {
       db.delete(m).where(eq(m.id, id)).run();
+    },
+    async markDelivered(id, at) {
+      db.update(m).set({ deliveredAt: at }).where(eq(m.id, id)).run();
     },
     async getMessage(id) {
       const row = db.select().from(m).where(eq(m.id, id)).get();

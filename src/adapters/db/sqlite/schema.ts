@@ -68,6 +68,11 @@ export const messages = sqliteTable(
     model: text('model'),
     latencyMs: integer('latency_ms'),
     telegramMessageId: integer('telegram_message_id'),
+    /**
+     * Answers only: when Telegram accepted the answer (returned the sent message); null while it is
+     * generated but not delivered, so a replay after a crash sends it instead of taking it as answered.
+     */
+    deliveredAt: ms('delivered_at'),
     createdAt: ms('created_at').notNull(),
   },
   (t) => [
@@ -200,6 +205,8 @@ export const updateInbox = sqliteTable(
     reason: text('reason'),
     receivedAt: ms('received_at').notNull(),
     doneAt: ms('done_at'),
+    /** The message a group answer's stream created (its preview), so a replay edits it into the answer. */
+    replyMessageId: integer('reply_message_id'),
   },
   (t) => [
     index('update_inbox_status_idx').on(t.status, t.updateId),
