@@ -2,26 +2,13 @@
  * `start --auto-migrate` (the Docker image's and the k8s template's command) takes the same
  * verified backup `migrate up` takes before it changes a database with applied migrations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { describe, expect, it } from 'vitest';
+import { daemonEnv, useDaemonFakes } from '../helpers/daemon-fakes.js';
 import { backupFixture, latestSchema } from '../helpers/backup.js';
-import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
 import { spawnCli } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
-import { freePort } from '../helpers/ports.js';
 
-let telegram: FakeTelegram;
-let gemini: FakeGemini;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram({ token: TEST_TOKEN });
-  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
-});
-afterAll(async () => {
-  await telegram?.close();
-  await gemini?.close();
-});
+const fakes = useDaemonFakes();
 
 describe.each(DIALECTS)('start --auto-migrate (%s)', { timeout: 180_000 }, (dialect) => {
   it('backs up a database with a pending migration before migrating it', async () => {
@@ -36,14 +23,10 @@ describe.each(DIALECTS)('start --auto-migrate (%s)', { timeout: 180_000 }, (dial
       const since = Date.now();
       const daemon = spawnCli(['start', '--auto-migrate'], {
         ...fx.env,
-        BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
-        BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
-        BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
-        BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
-        BOTCTL_HTTP_PORT: String(await freePort()),
+        ...(await daemonEnv(fakes)),
       });
       try {
-        await telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
+        await fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
       } finally {
         daemon.kill('SIGTERM');
       }

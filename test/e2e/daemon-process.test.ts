@@ -5,33 +5,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
+import { describe, expect, it } from 'vitest';
+import { daemonEnv, useDaemonFakes } from '../helpers/daemon-fakes.js';
+import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { freePort, waitFor } from '../helpers/ports.js';
+import { waitFor } from '../helpers/ports.js';
 
-let telegram: FakeTelegram;
-let gemini: FakeGemini;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram({ token: TEST_TOKEN });
-  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
-});
-afterAll(async () => {
-  await telegram?.close();
-  await gemini?.close();
-});
+const fakes = useDaemonFakes();
 
 async function envFor(dataDir: string, extra: Record<string, string> = {}) {
   return {
     BOTCTL_DATA_DIR: dataDir,
-    BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
-    BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
-    BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
-    BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
-    BOTCTL_HTTP_PORT: String(await freePort()),
+    ...(await daemonEnv(fakes)),
     BOTCTL_LOG_LEVEL: 'info',
     ...extra,
   };
@@ -87,58 +72,59 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
 
   it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
     const dataDir = tempDir();
-    gemini.respond = () => ({ chunks: ['part one, ', 'part two, ', 'part three.'], chunkDelayMs: 700 });
+    fakes.gemini.respond = () => ({ chunks: ['part one, ', 'part two, ', 'part three.'], chunkDelayMs: 700 });
     const since = Date.now();
     const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
     await step(
       daemon,
-      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+      fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
     );
-    telegram.pushUpdate(telegram.updates.text({ chatId: 7001, text: 'long one' }));
-    await telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 30_000);
+    fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: 7001, text: 'long one' }));
+    await fakes.telegram.waitForCall('sendMessageDraft', (c) => c.params.chat_id === 7001, 30_000);
     daemon.kill('SIGTERM');
     const result = await daemon;
     expect(result.exitCode).toBe(0);
-    expect(telegram.sentMessages(7001)).toEqual(['part one, part two, part three.']);
+    expect(fakes.telegram.sentMessages(7001)).toEqual(['part one, part two, part three.']);
     expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
     expect(String(result.stdout)).not.toContain(TEST_TOKEN);
   });
 
   it('answers an update exactly once after kill -9 mid-answer and a restart', async () => {
     const dataDir = tempDir();
-    gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
+    fakes.gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
     const since = Date.now();
     const first = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
     await step(
       first,
-      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+      fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
     );
-    telegram.pushUpdate(telegram.updates.text({ chatId: 7002, text: 'crash test' }));
+    fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: 7002, text: 'crash test' }));
     await waitFor(() => {
-      if (!gemini.requests.some((r) => r.lastUserText === 'crash test')) throw new Error('not asked yet');
+      if (!fakes.gemini.requests.some((r) => r.lastUserText === 'crash test'))
+        throw new Error('not asked yet');
     }, 30_000);
     first.kill('SIGKILL');
     await first;
-    expect(telegram.sentMessages(7002)).toEqual([]);
+    expect(fakes.telegram.sentMessages(7002)).toEqual([]);
 
-    gemini.respond = (req) => ({ text: `recovered: ${req.lastUserText}` });
+    fakes.gemini.respond = (req) => ({ text: `recovered: ${req.lastUserText}` });
     const second = spawnCli(['start'], await envFor(dataDir));
     await step(
       second,
-      waitFor(() => expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 60_000),
+      waitFor(() => expect(fakes.telegram.sentMessages(7002)).toEqual(['recovered: crash test']), 60_000),
     );
     second.kill('SIGTERM');
     expect((await second).exitCode).toBe(0);
-    expect(telegram.sentMessages(7002)).toEqual(['recovered: crash test']);
+    expect(fakes.telegram.sentMessages(7002)).toEqual(['recovered: crash test']);
   });
 
   it('a second poller on the same token: one daemon stops with TELEGRAM_CONFLICT (exit 1), the other answers', async () => {
-    gemini.respond = (req) => ({ text: `one of two: ${req.lastUserText}` });
+    fakes.gemini.respond = (req) => ({ text: `one of two: ${req.lastUserText}` });
     const since = Date.now();
     const first = spawnCli(['start', '--auto-migrate'], await envFor(tempDir()));
     await step(
       first,
-      telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+      fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
     );
     const second = spawnCli(['start', '--auto-migrate'], await envFor(tempDir()));
     // Telegram ends the older long poll with 409 when the newer arrives: whichever gets it stops.
@@ -155,14 +141,14 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     expect(String(result.stderr)).toContain('run one botctl per bot token');
     expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
 
-    telegram.pushUpdate(telegram.updates.text({ chatId: 7003, text: 'who answers?' }));
+    fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: 7003, text: 'who answers?' }));
     await step(
       winner,
-      waitFor(() => expect(telegram.sentMessages(7003)).toEqual(['one of two: who answers?']), 30_000),
+      waitFor(() => expect(fakes.telegram.sentMessages(7003)).toEqual(['one of two: who answers?']), 30_000),
     );
     winner.kill('SIGTERM');
     const end = await winner;
     expect(end.exitCode, `${String(end.stdout).slice(-3000)}\n${String(end.stderr).slice(-1500)}`).toBe(0);
-    expect(telegram.sentMessages(7003)).toEqual(['one of two: who answers?']);
+    expect(fakes.telegram.sentMessages(7003)).toEqual(['one of two: who answers?']);
   });
 });

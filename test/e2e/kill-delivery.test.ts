@@ -20,14 +20,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageEntity } from 'grammy/types';
-import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
+import { daemonEnv, useDaemonFakes } from '../helpers/daemon-fakes.js';
 import { spawnCli } from '../helpers/cli.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { freePort, waitFor } from '../helpers/ports.js';
+import { waitFor } from '../helpers/ports.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PRIVATE_USERS = 42;
@@ -40,17 +38,7 @@ const RAW = process.env.BOTCTL_KILL_RAW === '1';
 /** How long sends are refused before a kill: ample for the daemon to record what Telegram accepted. */
 const HOLD_MS = 1000;
 
-let telegram: FakeTelegram;
-let gemini: FakeGemini;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram({ token: TEST_TOKEN });
-  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
-});
-afterAll(async () => {
-  await telegram?.close();
-  await gemini?.close();
-});
+const fakes = useDaemonFakes();
 
 /** What the fake Gemini writes for a question: streamed in five pieces, so answers are caught mid-way. */
 function answerTo(question: string): string {
@@ -78,13 +66,15 @@ function plan(base: number): Chat[] {
 
 function push(chat: Chat, question: string): void {
   if (!chat.group) {
-    telegram.pushUpdate(telegram.updates.text({ chatId: chat.chatId, userId: chat.userId, text: question }));
+    fakes.telegram.pushUpdate(
+      fakes.telegram.updates.text({ chatId: chat.chatId, userId: chat.userId, text: question }),
+    );
     return;
   }
-  const mention = `@${telegram.botInfo.username}`;
+  const mention = `@${fakes.telegram.botInfo.username}`;
   const entities: MessageEntity[] = [{ type: 'mention', offset: 0, length: mention.length }];
-  telegram.pushUpdate(
-    telegram.updates.text({
+  fakes.telegram.pushUpdate(
+    fakes.telegram.updates.text({
       chatId: chat.chatId,
       userId: chat.userId,
       chatType: 'group',
@@ -108,7 +98,7 @@ function tally(chats: Chat[]): Tally {
   const result: Tally = { lost: 0, duplicated: 0, truncated: 0, outOfOrder: 0, wrongChats: [] };
   for (const chat of chats) {
     const expected = chat.questions.map(answerTo);
-    const shown = telegram.sentMessages(chat.chatId);
+    const shown = fakes.telegram.sentMessages(chat.chatId);
     for (const answer of expected) {
       const times = shown.filter((text) => text === answer).length;
       if (times === 0) result.lost += 1;
@@ -127,9 +117,9 @@ type Dialect = 'sqlite' | 'postgres';
 
 /** One load of 200 messages with a SIGKILL (and a restart) at each point in `kills`; returns the tally. */
 async function runLoad(dialect: Dialect, kills: readonly number[]): Promise<Tally> {
-  telegram.reset();
-  gemini.reset();
-  gemini.respond = (request) => {
+  fakes.telegram.reset();
+  fakes.gemini.reset();
+  fakes.gemini.respond = (request) => {
     const question = request.lastUserText.replace(/^.*?(u\d+ m\d+)$/s, '$1');
     const text = answerTo(question);
     const words = text.split(/(?<= )/);
@@ -151,16 +141,12 @@ async function runLoad(dialect: Dialect, kills: readonly number[]): Promise<Tall
     const since = Date.now();
     const daemon = spawnCli(args, {
       BOTCTL_DATA_DIR: dataDir,
-      BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
-      BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
-      BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
-      BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
-      BOTCTL_HTTP_PORT: String(await freePort()),
+      ...(await daemonEnv(fakes)),
       BOTCTL_LOG_LEVEL: 'warn',
       ...extra,
     });
     try {
-      await telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
+      await fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
     } catch (error) {
       daemon.kill('SIGKILL');
       const result = await daemon;
@@ -186,22 +172,22 @@ async function runLoad(dialect: Dialect, kills: readonly number[]): Promise<Tall
       await new Promise((resolve) =>
         setTimeout(resolve, Math.max(0, delay - hold - (index === 0 ? 450 : 0))),
       );
-      if (!RAW) telegram.setRateLimit({ perSecond: 0, retryAfter: 1 });
+      if (!RAW) fakes.telegram.setRateLimit({ perSecond: 0, retryAfter: 1 });
       await new Promise((resolve) => setTimeout(resolve, hold));
       daemon.kill('SIGKILL');
       collect(await daemon);
-      telegram.setRateLimit(null);
+      fakes.telegram.setRateLimit(null);
       ({ daemon } = await start(['start']));
     }
     // Done when every answer is there, or when nothing has reached Telegram or Gemini for 20 s
     // (a slow machine may take seconds to restart and replay).
     let lastSend = Date.now();
-    const stopWatching = telegram.onCall((call) => {
+    const stopWatching = fakes.telegram.onCall((call) => {
       if (/^(sendMessage|editMessageText)$/.test(call.method)) lastSend = Date.now();
     });
     await waitFor(
       () => {
-        const lastActivity = Math.max(lastSend, gemini.requests.at(-1)?.at ?? 0);
+        const lastActivity = Math.max(lastSend, fakes.gemini.requests.at(-1)?.at ?? 0);
         if (tally(chats).lost > 0 && Date.now() - lastActivity < 20_000)
           throw new Error('answers still coming');
       },

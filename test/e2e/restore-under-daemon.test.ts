@@ -4,26 +4,16 @@
  * safety backup, rows untouched, the daemon keeps answering into the same database); once the
  * daemon has stopped, the same restore works.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { daemonEnv, useDaemonFakes } from '../helpers/daemon-fakes.js';
 import { backupFixture } from '../helpers/backup.js';
-import { TEST_GEMINI_KEY, TEST_TOKEN } from '../helpers/bot-harness.js';
 import { spawnCli } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
-import { freePort, waitFor } from '../helpers/ports.js';
+import { waitFor } from '../helpers/ports.js';
 
-let telegram: FakeTelegram;
-let gemini: FakeGemini;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram({ token: TEST_TOKEN });
-  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
-  gemini.respond = (req) => ({ text: `echo: ${req.lastUserText}` });
-});
-afterAll(async () => {
-  await telegram?.close();
-  await gemini?.close();
+const fakes = useDaemonFakes();
+beforeAll(() => {
+  fakes.gemini.respond = (req) => ({ text: `echo: ${req.lastUserText}` });
 });
 
 describe.each(DIALECTS)('backup restore while the bot runs (%s)', { timeout: 180_000 }, (dialect) => {
@@ -40,14 +30,10 @@ describe.each(DIALECTS)('backup restore while the bot runs (%s)', { timeout: 180
       const since = Date.now();
       const daemon = spawnCli(['start'], {
         ...fx.env,
-        BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
-        BOTCTL_TELEGRAM_API_ROOT: telegram.apiRoot,
-        BOTCTL_GEMINI_API_KEY: TEST_GEMINI_KEY,
-        BOTCTL_GEMINI_BASE_URL: gemini.baseUrl,
-        BOTCTL_HTTP_PORT: String(await freePort()),
+        ...(await daemonEnv(fakes)),
       });
       try {
-        await telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
+        await fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
 
         const refused = await fx.cli(['backup', 'restore', created.result.id, '--force']);
         expect(refused.exitCode, refused.stdout + refused.stderr).toBe(75);
@@ -76,8 +62,8 @@ describe.each(DIALECTS)('backup restore while the bot runs (%s)', { timeout: 180
 
         // The daemon still writes into the database a restart would read.
         const chat = dialect === 'sqlite' ? 8101 : 8102;
-        telegram.pushUpdate(telegram.updates.text({ chatId: chat, text: 'still here' }));
-        await waitFor(() => expect(telegram.sentMessages(chat)).toEqual(['echo: still here']), 60_000);
+        fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: chat, text: 'still here' }));
+        await waitFor(() => expect(fakes.telegram.sentMessages(chat)).toEqual(['echo: still here']), 60_000);
         await waitFor(async () => expect(await fx.messages()).toHaveLength(7), 30_000);
       } finally {
         daemon.kill('SIGTERM');
