@@ -1,5 +1,5 @@
 /**
- * Confirmation for commands that destroy data (`migrate down`, `backup prune`): --yes goes
+ * Confirmation for commands that destroy data (`migrate down`, `backup prune`, `users forget`): --yes goes
  * ahead; at a terminal the operator answers a question whose default is no; anywhere else (a
  * pipe, cron, --json) there is nobody to ask, so the command is refused (USAGE, exit 2) naming
  * --yes before it touches anything. A typo or a wrong number then costs a question, not data.

@@ -4,14 +4,15 @@ import { privacyService, telegramIdArg } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { BotctlError } from '../../domain/errors.js';
+import { canAsk, destructive } from '../../cli/confirm.js';
 import type { ForgetReport } from '../../services/privacy.js';
 
 export default class UsersForget extends BaseCommand<typeof UsersForget> {
   static override summary = 'Delete everything stored about one user (cannot be undone)';
   static override description =
     'Deletes the user, their conversations and messages, audio records, usage, broadcast deliveries, their ' +
-    'pending updates and cached state. Backups taken earlier still hold them until pruned. Needs --yes.' +
+    'pending updates and cached state. Backups taken earlier still hold them until pruned. Asks at a ' +
+    'terminal (Enter means no); anywhere else it needs --yes.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> users export 123456789 --output user.json && <%= config.bin %> users forget 123456789 --yes',
@@ -26,13 +27,27 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
 
   async run(): Promise<ForgetReport> {
     const { args, flags } = await this.parse(UsersForget);
-    if (!flags.yes) {
-      throw new BotctlError('USAGE', `Refusing to delete user ${args.telegramId} without --yes`, {
-        hint: `export first if needed (botctl users export ${args.telegramId} --output file), then add --yes`,
-      });
-    }
+    const confirmation = destructive({
+      yes: flags.yes,
+      interactive: canAsk(this.jsonEnabled()),
+      refusal: `Refusing to delete user ${args.telegramId}`,
+      hint: `export first if needed (botctl users export ${args.telegramId} --output file), then add --yes`,
+    });
     const privacy = await privacyService(await this.app());
-    const report = await privacy.forget(await privacy.byTelegramId(args.telegramId));
+    const user = await privacy.byTelegramId(args.telegramId);
+    const who = [user.firstName, user.username ? `@${user.username}` : null].filter(Boolean).join(' ');
+    const ok = await confirmation.ask(
+      [
+        `This deletes everything stored about user ${user.telegramId}${who ? ` (${who})` : ''}; it cannot be undone.`,
+      ],
+      `Delete user ${user.telegramId}?`,
+    );
+    if (!ok) {
+      this.logToStderr('Nothing was deleted.');
+      process.exitCode = 1;
+      return { telegramId: user.telegramId, conversations: 0, messages: 0, usageDays: 0 };
+    }
+    const report = await privacy.forget(user);
     this.say(
       `Deleted user ${report.telegramId}: ${report.conversations} conversations, ${report.messages} messages, ` +
         `${report.usageDays} days of usage.`,
