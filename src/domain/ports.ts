@@ -500,8 +500,11 @@ export interface DatabaseSnapshotter {
 export interface DatabaseGuard {
   /** For a daemon; several may hold it at once. LOCKED (exit 75) while a restore holds it. */
   holdShared(): Promise<DatabaseHold>;
-  /** For a restore. LOCKED (exit 75) while any daemon holds it. */
-  holdExclusive(): Promise<DatabaseHold>;
+  /**
+   * For a restore or a rollback. LOCKED (exit 75) while any daemon holds it; `danger` says what
+   * going ahead under a running bot would do, for the refusal.
+   */
+  holdExclusive(danger: string): Promise<DatabaseHold>;
 }
 
 export interface DatabaseHold {

@@ -105,7 +105,7 @@ export async function restoreBackup(
   }
   // Held to the end: a running daemon would go on writing into the replaced file (SQLite) or
   // over the restored rows (Postgres), and no daemon may start mid-restore.
-  const hold = await deps.guard.holdExclusive();
+  const hold = await deps.guard.holdExclusive('a restore now would lose everything it writes');
   try {
     return await replaceHeld(deps, backup, compatibility, options);
   } finally {

@@ -5,12 +5,14 @@
  * through here; `migrate down` goes down through here, always backing up first.
  */
 import { BotctlError } from '../domain/errors.js';
-import type { MigrationState, MigrationStatus, Migrator } from '../domain/ports.js';
+import type { DatabaseGuard, MigrationState, MigrationStatus, Migrator } from '../domain/ports.js';
 import type { BackupService, CreateResult, PreMigrateResult } from './backup-types.js';
 
 export interface MigrationsDeps {
   migrator: Migrator;
   backups(): Promise<BackupService>;
+  /** A rollback holds it exclusively, so it is refused while a daemon runs on the database. */
+  guard: DatabaseGuard;
 }
 
 export interface MigrateOptions {
@@ -96,6 +98,20 @@ export async function migrateDown(deps: MigrationsDeps, options: MigrateOptions 
   assertNotNewer(status);
   const plan = planDown(status, options.to);
   if (plan.reverted.length === 0) return { reverted: [], current: status.current, backup: null };
+  // The running bot's code expects the tables a rollback drops; and none may start during one.
+  const hold = await deps.guard.holdExclusive('a rollback now would drop tables the running bot uses');
+  try {
+    return await downHeld(deps, plan, options);
+  } finally {
+    await hold.release();
+  }
+}
+
+async function downHeld(
+  deps: MigrationsDeps,
+  plan: ReturnType<typeof planDown>,
+  options: MigrateOptions,
+): Promise<DownResult> {
   const backup =
     options.backup === false
       ? null

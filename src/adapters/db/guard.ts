@@ -22,7 +22,7 @@ export function createDatabaseGuard(url: string): DatabaseGuard {
   let guard: Promise<DatabaseGuard> | undefined;
   return {
     holdShared: async () => (await (guard ??= load())).holdShared(),
-    holdExclusive: async () => (await (guard ??= load())).holdExclusive(),
+    holdExclusive: async (danger) => (await (guard ??= load())).holdExclusive(danger),
   };
 }
 

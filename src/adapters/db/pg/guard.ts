@@ -18,7 +18,7 @@ const GUARD_KEY = '7093015925831594596';
 const RETAKE_MS = 5_000;
 
 export function createPgGuard(url: string, target: string): DatabaseGuard {
-  async function hold(mode: 'shared' | 'exclusive'): Promise<DatabaseHold> {
+  async function hold(mode: 'shared' | 'exclusive', danger: string): Promise<DatabaseHold> {
     const { default: postgres } = await import('postgres');
     let released = false;
     let retake: NodeJS.Timeout | undefined;
@@ -47,7 +47,9 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
       idle_timeout: 0,
       max_lifetime: null,
       onnotice: () => undefined,
-      connection: { application_name: `botctl ${mode === 'shared' ? 'daemon' : 'restore'} guard` },
+      connection: {
+        application_name: `botctl ${mode === 'shared' ? 'daemon' : 'restore or rollback'} guard`,
+      },
       onclose: () => {
         if (mode === 'shared') retakeLater();
       },
@@ -67,7 +69,7 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
     }
     if (!ok) {
       await close();
-      throw mode === 'exclusive' ? theBotRuns(target) : restoreRunning(target);
+      throw mode === 'exclusive' ? theBotRuns(target, danger) : restoreRunning(target);
     }
     return {
       async release() {
@@ -77,7 +79,7 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
   }
 
   return {
-    holdShared: () => hold('shared'),
-    holdExclusive: () => hold('exclusive'),
+    holdShared: () => hold('shared', ''),
+    holdExclusive: (danger) => hold('exclusive', danger),
   };
 }

@@ -1,18 +1,14 @@
 /** The refusals both dialects' database guards give (see DatabaseGuard). */
 import { BotctlError } from '../../../domain/errors.js';
 
-export const theBotRuns = (target: string) =>
-  new BotctlError(
-    'LOCKED',
-    `The bot is running on this database (${target}): a restore now would lose everything it writes`,
-    {
-      hint: 'stop the bot first (`systemctl stop botctl`, `docker compose stop botctl`, or Ctrl-C on `botctl start`), then restore again; nothing was changed',
-    },
-  );
+export const theBotRuns = (target: string, danger: string) =>
+  new BotctlError('LOCKED', `The bot is running on this database (${target}): ${danger}`, {
+    hint: 'stop the bot first (`systemctl stop botctl`, `docker compose stop botctl`, or Ctrl-C on `botctl start`), then try again; nothing was changed',
+  });
 
 export const restoreRunning = (target: string) =>
-  new BotctlError('LOCKED', `A restore is replacing this database (${target})`, {
-    hint: 'wait for `botctl backup restore` to finish, then start again',
+  new BotctlError('LOCKED', `A restore or a rollback is changing this database (${target})`, {
+    hint: 'wait for `botctl backup restore` or `botctl migrate down` to finish, then start again',
   });
 
 export const busy = (error: unknown) =>

@@ -18,7 +18,7 @@ export function createSqliteGuard(path: string): DatabaseGuard {
   const file = `${path}.lock`;
   const target = `SQLite database ${path}`;
 
-  function hold(mode: 'shared' | 'exclusive'): DatabaseHold {
+  function hold(mode: 'shared' | 'exclusive', danger: string): DatabaseHold {
     let db: Database.Database;
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -43,7 +43,7 @@ export function createSqliteGuard(path: string): DatabaseGuard {
     } catch (error) {
       db.close();
       if (!busy(error)) throw error;
-      throw mode === 'exclusive' ? theBotRuns(target) : restoreRunning(target);
+      throw mode === 'exclusive' ? theBotRuns(target, danger) : restoreRunning(target);
     }
     let released = false;
     return {
@@ -56,7 +56,7 @@ export function createSqliteGuard(path: string): DatabaseGuard {
   }
 
   return {
-    holdShared: async () => hold('shared'),
-    holdExclusive: async () => hold('exclusive'),
+    holdShared: async () => hold('shared', ''),
+    holdExclusive: async (danger) => hold('exclusive', danger),
   };
 }
