@@ -17,6 +17,7 @@ import { createIntake } from './intake.js';
 import { startPolling, ALLOWED_UPDATES } from './polling.js';
 import { createServices } from './services.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
+import { createTelegramNetwork } from '../adapters/telegram/network.js';
 import { createPacer } from '../adapters/telegram/pacer.js';
 import type { Logger } from './logger.js';
 
@@ -36,6 +37,8 @@ export interface DaemonOptions {
   timing?: { draftIntervalMs?: number; editIntervalMs?: number; typingIntervalMs?: number };
   maxInFlight?: number;
   shutdownTimeoutMs?: number;
+  /** How long `start` tries to reach Telegram (getMe) before it gives up with one line. Default 20 s. */
+  telegramStartTimeoutMs?: number;
   pollTimeoutSeconds?: number;
 }
 
@@ -67,6 +70,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await ensureMigrated(app, options, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
+    const network = createTelegramNetwork({ log });
     const { bot, inFlight, i18n, handleReplay } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
@@ -77,8 +81,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       timing: options.timing,
       onTelegramContact: () => (lastTelegramContact = Date.now()),
       floodGate: app.floodGate(),
+      network: network.transformer,
     });
-    await bot.init().catch((error: unknown) => Promise.reject(translateTelegramError(error)));
+    await bot
+      .init(
+        // grammY types its signal with an old shim; at run time it takes Node's AbortSignal.
+        AbortSignal.timeout(options.telegramStartTimeoutMs ?? 20_000) as unknown as Parameters<
+          typeof bot.init
+        >[0],
+      )
+      .catch((error: unknown) =>
+        Promise.reject(
+          network.downSince() === null
+            ? translateTelegramError(error)
+            : new BotctlError('TELEGRAM_ERROR', `Telegram is not reachable at ${config.telegramApiRoot}`, {
+                cause: error,
+                hint: "check this server's network and DNS, and telegramApiRoot (BOTCTL_TELEGRAM_API_ROOT) if you set it",
+              }),
+        ),
+      );
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.
     await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
       log.warn({ err: error }, 'command menus not set'),
@@ -95,7 +116,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       host: config.httpHost,
       port: config.httpPort,
       logger: log,
-      readiness: () => services.readiness(lastTelegramContact, mode === 'polling' ? 120 : null),
+      readiness: () =>
+        services.readiness(lastTelegramContact, mode === 'polling' ? 120 : null, network.downSince()),
       metrics: async () => ({
         contentType: services.metrics.registry.contentType,
         body: await services.metrics.registry.metrics(),

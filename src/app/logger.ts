@@ -47,10 +47,9 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { app: 'botctl', ...options.base },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: {
-      err: (error: unknown) => {
-        const serialized = pino.stdSerializers.err(error as Error);
-        return { ...serialized, message: scrub(serialized.message), stack: scrub(serialized.stack) };
-      },
+      // Every string in the error, causes and wrapped errors included: grammY's HttpError carries
+      // the fetch error whose message holds the request URL, token and all.
+      err: (error: unknown) => scrubDeep(pino.stdSerializers.err(error as Error), scrub),
     },
     hooks: {
       logMethod(args, method) {
@@ -80,6 +79,16 @@ function prettyStdout(): DestinationStream | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A copy of a serialized value with `scrub` applied to every string in it (bounded depth). */
+function scrubDeep(value: unknown, scrub: (text: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, scrubDeep(item, scrub, depth + 1)]),
+  );
 }
 
 /** Replaces every known secret value with [REDACTED]. */

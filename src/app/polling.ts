@@ -4,9 +4,10 @@
  * an update we have not recorded. The concurrent sink runs handlers (ordered per chat by
  * the bot's sequentialize) and applies backpressure at `concurrency`.
  */
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, HttpError, type Api } from 'grammy';
 import type { BotctlError } from '../domain/errors.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
+import { networkRetryDelay } from '../adapters/telegram/network.js';
 import type { Update } from 'grammy/types';
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
 import type { Log } from '../domain/telemetry.js';
@@ -61,9 +62,12 @@ export function startPolling(options: {
           await sleep(60_000, signal); // until the daemon stops the runner
           return [];
         }
+        // Network failures are logged once per outage by the Telegram network transformer, and
+        // retried on its short backoff: answers resume within seconds of the network's return.
+        const delay = networkRetryDelay(failures);
         failures += 1;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
-        log.error({ err: error, retryInMs: delay }, 'fetching updates failed');
+        if (!(error instanceof HttpError))
+          log.error({ err: error, retryInMs: delay }, 'fetching updates failed');
         await sleep(delay, signal);
         return [];
       }

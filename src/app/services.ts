@@ -22,6 +22,8 @@ import type { App } from './container.js';
 import { createMetrics } from './metrics.js';
 
 const DAY_MS = 86_400_000;
+/** Telegram unreachable this long makes the daemon unready (an orchestrator may move it elsewhere). */
+const TELEGRAM_DOWN_UNREADY_SECONDS = 30;
 
 export async function createServices(app: App) {
   const { config, repos, logger } = app;
@@ -83,6 +85,8 @@ export async function createServices(app: App) {
   async function readiness(
     lastTelegramContact: number,
     maxContactAgeSeconds: number | null,
+    /** Since when every call to Telegram has failed on the network (null: it answers). */
+    telegramDownSince: number | null = null,
   ): Promise<ReadinessReport> {
     const database = await repos.ping().then(
       () => ({ ok: true }),
@@ -93,7 +97,11 @@ export async function createServices(app: App) {
     const telegramAge = lastTelegramContact ? Math.round((Date.now() - lastTelegramContact) / 1000) : null;
     const fresh =
       telegramAge !== null && (maxContactAgeSeconds === null || telegramAge <= maxContactAgeSeconds);
-    const telegram = { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
+    const downFor = telegramDownSince === null ? 0 : Math.round((Date.now() - telegramDownSince) / 1000);
+    const telegram =
+      downFor > TELEGRAM_DOWN_UNREADY_SECONDS
+        ? { ok: false, detail: `unreachable for ${downFor}s` }
+        : { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
     return {
       ready: database.ok && telegram.ok,
       checks: {

@@ -46,6 +46,8 @@ export interface CreateBotOptions {
    * Installed outside auto-retry (a re-sent 429 is not paced again), inside the flood gate's `outer`.
    */
   pacer?: Transformer;
+  /** Retries network failures with a short capped backoff and logs the outage (auto-retry leaves them alone). */
+  network?: Transformer;
   timing?: Partial<{ draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number }>;
   botInfo?: UserFromGetMe;
   /** Inline queries are answered once unchanged this long (ms); default 600. */
@@ -77,7 +79,9 @@ export function createBot(options: CreateBotOptions): {
   bot.api.config.use(accounting(options.metrics, options.onTelegramContact));
   bot.api.config.use(blockedOnForbidden(options.services.access, options.log));
   if (options.floodGate) bot.api.config.use(options.floodGate.inner);
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  if (options.network) bot.api.config.use(options.network);
+  // Network failures are the `network` transformer's: auto-retry would wait up to an hour between tries.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: true }));
   if (options.pacer) bot.api.config.use(options.pacer);
   if (options.floodGate) bot.api.config.use(options.floodGate.outer);
 
