@@ -37,8 +37,10 @@ async function startSwitchableProxy(target: number) {
   const down = () =>
     new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
-      server ? server.close(() => resolve()) : resolve();
+      const closing = server;
       server = undefined;
+      if (closing) closing.close(() => resolve());
+      else resolve();
     });
   await up();
   return { url: `http://127.0.0.1:${port}`, up, down };
