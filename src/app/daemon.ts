@@ -37,6 +37,8 @@ export interface DaemonOptions {
   timing?: { draftIntervalMs?: number; editIntervalMs?: number; typingIntervalMs?: number };
   maxInFlight?: number;
   shutdownTimeoutMs?: number;
+  /** Polling: no getUpdates round for this long makes /readyz 503. Default: the poll timeout + 60 s. */
+  pollStallMs?: number;
   /** How long `start` tries to reach Telegram (getMe) before it gives up with one line. Default 20 s. */
   telegramStartTimeoutMs?: number;
   pollTimeoutSeconds?: number;
@@ -70,6 +72,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await ensureMigrated(app, options, log);
     const services = await createServices(app);
     let lastTelegramContact = 0;
+    // A long poll ends every pollTimeout seconds even when idle; a minute more means it is stuck
+    // (handlers that never finish hold the runner's backpressure shut).
+    let lastPolledAt: number | null = null;
+    const pollStallMs = options.pollStallMs ?? ((options.pollTimeoutSeconds ?? 30) + 60) * 1000;
     const network = createTelegramNetwork({ log });
     const { bot, inFlight, i18n, handleReplay } = createBot({
       token: config.telegramToken!,
@@ -117,7 +123,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       port: config.httpPort,
       logger: log,
       readiness: () =>
-        services.readiness(lastTelegramContact, mode === 'polling' ? 120 : null, network.downSince()),
+        services.readiness({
+          lastTelegramContact,
+          maxContactAgeSeconds: mode === 'polling' ? 120 : null,
+          telegramDownSince: network.downSince(),
+          writesFailingSince: intake.writesFailingSince(),
+          ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
+        }),
       metrics: async () => ({
         contentType: services.metrics.registry.contentType,
         body: await services.metrics.registry.metrics(),
@@ -164,6 +176,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log,
         concurrency: maxInFlight,
         pollTimeoutSeconds: options.pollTimeoutSeconds,
+        onPolled: () => (lastPolledAt = Date.now()),
         onConflict: (error) => {
           log.error({ code: error.code, hint: error.hint }, error.message);
           void stop(error.code).then(() => fail(error));

@@ -31,6 +31,9 @@ export function createIntake(options: IntakeOptions) {
   let abandoned = false;
 
   /** Stores one update; only a `fresh` one is to be handled. */
+  /** Since when storing updates has failed (readiness: the database cannot write); null when it works. */
+  let writesFailingSince: number | null = null;
+
   async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
     const routing = routeUpdate(update as unknown as Record<string, unknown>);
     const stored = {
@@ -40,7 +43,15 @@ export function createIntake(options: IntakeOptions) {
       payload: JSON.stringify(update),
       ...(routing.ok ? {} : { rejected: `${routing.reason}: ${routing.detail}` }),
     };
-    if (!(await inbox.record(stored, now()))) {
+    let recorded: boolean;
+    try {
+      recorded = await inbox.record(stored, now());
+      writesFailingSince = null;
+    } catch (error) {
+      writesFailingSince ??= Date.now();
+      throw error;
+    }
+    if (!recorded) {
       log.info({ updateId: update.update_id }, 'duplicate update dropped');
       return 'duplicate';
     }
@@ -95,6 +106,7 @@ export function createIntake(options: IntakeOptions) {
       return pending.length;
     },
     inFlight: () => running.size,
+    writesFailingSince: () => writesFailingSince,
     /**
      * Shutdown timed out: handlers still running (or cancelled now) may not have answered, so
      * none of them is marked done; the next start replays them, as after a crash.

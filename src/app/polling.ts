@@ -32,6 +32,8 @@ export function startPolling(options: {
    * take turns stealing each other's updates, so this one gives up: the daemon stops.
    */
   onConflict: (error: BotctlError) => void;
+  /** Called whenever a getUpdates round ends, with updates, empty or failed (readiness: not stalled). */
+  onPolled?: () => void;
 }): RunnerHandle {
   const { bot, intake, log } = options;
   let offset = 0;
@@ -50,6 +52,7 @@ export function startPolling(options: {
           },
           shimSignal,
         );
+        options.onPolled?.();
         const fresh = await intake.record(updates);
         const last = updates.at(-1);
         if (last) offset = last.update_id + 1;
@@ -57,6 +60,7 @@ export function startPolling(options: {
         return fresh;
       } catch (error) {
         if (signal.aborted) throw error;
+        options.onPolled?.();
         if (error instanceof GrammyError && error.error_code === 409) {
           options.onConflict(translateTelegramError(error));
           await sleep(60_000, signal); // until the daemon stops the runner

@@ -22,6 +22,23 @@ import type { App } from './container.js';
 import { createMetrics } from './metrics.js';
 
 const DAY_MS = 86_400_000;
+
+/** What the daemon knows of its own health, for /readyz. Times are epoch ms. */
+export interface ReadinessState {
+  lastTelegramContact: number;
+  /** Contact older than this makes the daemon unready; null: no bound (webhook mode). */
+  maxContactAgeSeconds: number | null;
+  /** Since when every call to Telegram has failed on the network (null: it answers). */
+  telegramDownSince?: number | null;
+  /** Polling: when the last getUpdates round ended, and how old that may get. */
+  lastPolledAt?: number | null;
+  pollStallSeconds?: number;
+  /** Since when storing updates has failed (a full disk, a read-only database); null: it works. */
+  writesFailingSince?: number | null;
+}
+
+const secondsSince = (at: number | null): number | null =>
+  at === null ? null : Math.round((Date.now() - at) / 1000);
 /** Telegram unreachable this long makes the daemon unready (an orchestrator may move it elsewhere). */
 const TELEGRAM_DOWN_UNREADY_SECONDS = 30;
 
@@ -82,26 +99,32 @@ export async function createServices(app: App) {
   const media = createMediaServices({ app, model, caller, cache, chat, access, now });
 
   /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
-  async function readiness(
-    lastTelegramContact: number,
-    maxContactAgeSeconds: number | null,
-    /** Since when every call to Telegram has failed on the network (null: it answers). */
-    telegramDownSince: number | null = null,
-  ): Promise<ReadinessReport> {
-    const database = await repos.ping().then(
-      () => ({ ok: true }),
-      (error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
-    );
+  async function readiness(state: ReadinessState): Promise<ReadinessReport> {
+    const { lastTelegramContact, maxContactAgeSeconds, telegramDownSince = null } = state;
+    const writesFailingFor = secondsSince(state.writesFailingSince ?? null);
+    const database =
+      writesFailingFor !== null
+        ? { ok: false, detail: `storing updates has failed for ${writesFailingFor}s` }
+        : await repos.ping().then(
+            () => ({ ok: true }),
+            (error: unknown) => ({
+              ok: false,
+              detail: error instanceof Error ? error.message : String(error),
+            }),
+          );
     // A cache outage degrades, it does not make the bot unready.
     const cacheOk = await cache.ping();
     const telegramAge = lastTelegramContact ? Math.round((Date.now() - lastTelegramContact) / 1000) : null;
     const fresh =
       telegramAge !== null && (maxContactAgeSeconds === null || telegramAge <= maxContactAgeSeconds);
-    const downFor = telegramDownSince === null ? 0 : Math.round((Date.now() - telegramDownSince) / 1000);
+    const downFor = secondsSince(telegramDownSince) ?? 0;
+    const polledAgo = secondsSince(state.lastPolledAt ?? null);
     const telegram =
       downFor > TELEGRAM_DOWN_UNREADY_SECONDS
         ? { ok: false, detail: `unreachable for ${downFor}s` }
-        : { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
+        : state.pollStallSeconds !== undefined && polledAgo !== null && polledAgo > state.pollStallSeconds
+          ? { ok: false, detail: `polling stalled: no getUpdates for ${polledAgo}s` }
+          : { ok: fresh, detail: telegramAge === null ? 'no contact yet' : `${telegramAge}s ago` };
     return {
       ready: database.ok && telegram.ok,
       checks: {
