@@ -21,6 +21,19 @@ async function readyz(harness: Harness): Promise<{ status: number; body: string 
   return { status: response.status, body: await response.text() };
 }
 
+/** Waits until /readyz is 503 and names `reason`. */
+async function untilUnready(harness: Harness, reason: string, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const probe = await readyz(harness);
+      expect(probe.status).toBe(503);
+      expect(probe.body).toContain(reason);
+    },
+    timeoutMs,
+    250,
+  );
+}
+
 describe('readiness', { timeout: 120_000 }, () => {
   it('is 503 while the database refuses to store updates, and answers the held message after', async () => {
     h = await startHarness({ dialect: 'postgres' });
@@ -38,15 +51,7 @@ describe('readiness', { timeout: 120_000 }, () => {
       expect((await readyz(harness)).status).toBe(200);
       await setReadOnly(true);
       harness.telegram.pushUpdate(harness.telegram.updates.text({ chatId: 5501, text: 'kept' }));
-      await waitFor(
-        async () => {
-          const probe = await readyz(harness);
-          expect(probe.status).toBe(503);
-          expect(probe.body).toContain('storing updates has failed');
-        },
-        30_000,
-        250,
-      );
+      await untilUnready(harness, 'storing updates has failed', 30_000);
       expect(harness.telegram.sentMessages(5501)).toEqual([]);
 
       await setReadOnly(false);
@@ -69,15 +74,7 @@ describe('readiness', { timeout: 120_000 }, () => {
 
     harness.telegram.pushUpdate(harness.telegram.updates.text({ chatId: 5502, text: 'slow' }));
     harness.telegram.pushUpdate(harness.telegram.updates.text({ chatId: 5503, text: 'queued' }));
-    await waitFor(
-      async () => {
-        const probe = await readyz(harness);
-        expect(probe.status).toBe(503);
-        expect(probe.body).toContain('polling stalled');
-      },
-      20_000,
-      250,
-    );
+    await untilUnready(harness, 'polling stalled', 20_000);
 
     release();
     await waitFor(() => expect(harness.telegram.sentMessages(5503)).toEqual(['Echo: queued']), 30_000);
