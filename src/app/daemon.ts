@@ -7,7 +7,7 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
-import { createBot } from '../bot/create-bot.js';
+import { createBot, type CreateBotOptions } from '../bot/create-bot.js';
 import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
 import type { Config } from './config.js';
@@ -34,7 +34,7 @@ export interface DaemonOptions {
   logger?: Logger;
   /** Pace messages below Telegram's flood limits (config telegramThrottle); default on. */
   pace?: boolean;
-  timing?: { draftIntervalMs?: number; editIntervalMs?: number; typingIntervalMs?: number };
+  timing?: CreateBotOptions['timing'];
   maxInFlight?: number;
   shutdownTimeoutMs?: number;
   /** Polling: no getUpdates round for this long makes /readyz 503. Default: the poll timeout + 60 s. */

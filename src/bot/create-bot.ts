@@ -4,6 +4,7 @@
  * boundary, metrics, per-chat ordering, i18n, identify, features, and `unhandled` last.
  * Nothing here talks to storage or the model directly: features call services.
  */
+import type { AnswerDeps } from './features/answer.js';
 import { fileURLToPath } from 'node:url';
 import { Bot, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
@@ -48,7 +49,7 @@ export interface CreateBotOptions {
   pacer?: Transformer;
   /** Retries network failures with a short capped backoff and logs the outage (auto-retry leaves them alone). */
   network?: Transformer;
-  timing?: Partial<{ draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number }>;
+  timing?: Partial<AnswerDeps['timing']>;
   botInfo?: UserFromGetMe;
   /** Inline queries are answered once unchanged this long (ms); default 600. */
   inlineDebounceMs?: number;
@@ -95,7 +96,14 @@ export function createBot(options: CreateBotOptions): {
   });
   const inFlight = createInFlight();
   const { access, chat, delivery } = options.services;
-  const timing = { draftIntervalMs: 600, editIntervalMs: 1100, typingIntervalMs: 4500, ...options.timing };
+  const timing = {
+    draftIntervalMs: 600,
+    editIntervalMs: 1100,
+    // Below what a reader notices (see reply/stream-reply.ts); a real model takes longer.
+    typingDelayMs: 250,
+    typingIntervalMs: 4500,
+    ...options.timing,
+  };
   const signer = createCallbackSigner(options.token);
   const answerDeps = {
     chat,

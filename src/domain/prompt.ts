@@ -102,8 +102,10 @@ export function maxOutputTokensFor(detailLevel: DetailLevel): number {
 /** "ru" -> "Russian", for instructions; an unknown code is returned as it is. */
 export function languageName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+    return (englishLanguageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
   } catch {
     return code;
   }
 }
+/** Built once: constructing Intl.DisplayNames costs more than the rest of a prompt. */
+let englishLanguageNames: Intl.DisplayNames | undefined;

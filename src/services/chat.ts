@@ -32,6 +32,12 @@ export interface AnswerInput {
   key: ConversationKey;
   text: string;
   telegramMessageId: number | null;
+  /**
+   * The update was left pending by a crashed run: its turn and answer may already be stored.
+   * A fresh update cannot have been seen (intake drops repeated update ids), so only a replay
+   * looks for them.
+   */
+  replayed: boolean;
   signal?: AbortSignal;
   onText?: (delta: string, soFar: string) => void;
   /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
@@ -60,7 +66,9 @@ export function createChatService(deps: {
     const conversation = await conversations.getOrStart(input.key, now());
     // One read serves both the replay check and the model's context.
     const loaded = await loadConversation(conversations, conversation);
-    const replayed = findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId);
+    const replayed = input.replayed
+      ? findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId)
+      : undefined;
     if (replayed?.answer) {
       if (replayed.answer.deliveredAt) return { kind: 'already-answered', text: replayed.answer.content };
       return undelivered(replayed.answer);
@@ -102,7 +110,9 @@ export function createChatService(deps: {
   }
 
   /** Regenerates the last answer, or answers a message left unanswered while Gemini was down. */
-  async function retry(input: Omit<AnswerInput, 'text' | 'telegramMessageId'>): Promise<AnswerOutcome> {
+  async function retry(
+    input: Omit<AnswerInput, 'text' | 'telegramMessageId' | 'replayed'>,
+  ): Promise<AnswerOutcome> {
     const conversation = await conversations.getActive(input.key);
     if (!conversation) return { kind: 'nothing-to-retry' };
     const [last] = (await conversations.getContext(conversation.id, 1)).slice(-1);

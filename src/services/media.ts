@@ -41,6 +41,8 @@ export interface MediaAsk {
   user: User;
   key: ConversationKey;
   telegramMessageId: number | null;
+  /** Left pending by a crashed run (see AnswerInput.replayed). */
+  replayed: boolean;
   caption?: string | undefined;
   signal?: AbortSignal;
   onText?: (delta: string, soFar: string) => void;
@@ -89,6 +91,7 @@ export function createMediaService(deps: MediaDeps) {
       key: input.key,
       text: input.caption ?? '',
       telegramMessageId: input.telegramMessageId,
+      replayed: input.replayed,
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.onText ? { onText: input.onText } : {}),
       media,

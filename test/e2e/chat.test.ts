@@ -30,6 +30,27 @@ async function answersIn(chatId: number, count: number, timeoutMs = 8000): Promi
 }
 
 describe('chat with memory', () => {
+  it('shows typing while a slow answer is coming, never for one that is there at once', async () => {
+    const slow = nextChat++;
+    const quick = nextChat++;
+    h.gemini.respond = (req) =>
+      req.lastUserText === 'slow' ? { text: 'thought it over', firstTokenDelayMs: 800 } : { text: 'at once' };
+    const asked = Date.now();
+    send(slow, 'slow');
+    send(quick, 'quick');
+    expect(await answersIn(slow, 1)).toEqual(['thought it over']);
+    expect(await answersIn(quick, 1)).toEqual(['at once']);
+    const typingIn = (chat: number) =>
+      h.telegram.callsOf('sendChatAction').filter((c) => c.params.chat_id === chat);
+    const answerAt = h.telegram.callsOf('sendMessage').find((c) => c.params.chat_id === slow)!.at;
+    expect(typingIn(slow).length).toBeGreaterThan(0);
+    expect(typingIn(slow)[0]!.at).toBeLessThan(answerAt);
+    expect(typingIn(slow)[0]!.params.action).toBe('typing');
+    // Never at once (a loaded machine may take longer than the delay even for a quick answer).
+    for (const call of [...typingIn(slow), ...typingIn(quick)])
+      expect(call.at - asked).toBeGreaterThanOrEqual(245);
+  });
+
   it('answers a private message, streaming drafts first, and remembers earlier turns', async () => {
     const chat = nextChat++;
     h.gemini.respond = (req) => ({
@@ -40,7 +61,6 @@ describe('chat with memory', () => {
     const [first] = await answersIn(chat, 1);
     expect(first).toBe('Hello there, you said: My name is Ann');
     expect(h.telegram.drafts(chat).length).toBeGreaterThan(0);
-    expect(h.telegram.callsOf('sendChatAction').some((c) => c.params.chat_id === chat)).toBe(true);
 
     send(chat, 'What is my name?');
     await answersIn(chat, 2);

@@ -53,8 +53,14 @@ describe('pacing under Telegram flood limits', { timeout: 90_000 }, () => {
       h.telegram.pushUpdate(h.telegram.updates.text({ chatId: user, text: `hi ${user}` }));
     for (const user of users) expect(await answersIn(user, 1)).toEqual([`answer to hi ${user}`]);
     expect(h.telegram.tooManyRequestsCount).toBe(0);
-    // Every user saw typing first.
+    // Those whose answer waited for its turn under the 30/s limit saw typing while they waited.
     const typed = new Set(h.telegram.callsOf('sendChatAction').map((call) => call.params.chat_id));
-    for (const user of users) expect(typed.has(user)).toBe(true);
+    const asked = h.telegram.callsOf('sendMessage').find((call) => call.params.chat_id === users[0])!.at;
+    const waited = users.filter((user) => {
+      const answer = h.telegram.callsOf('sendMessage').find((call) => call.params.chat_id === user)!;
+      return answer.at - asked > 600;
+    });
+    expect(waited.length).toBeGreaterThan(0);
+    for (const user of waited) expect(typed.has(user)).toBe(true);
   });
 });

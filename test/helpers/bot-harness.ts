@@ -69,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const daemonOptions: DaemonOptions = {
     config,
     logger: logs.logger,
-    timing: { draftIntervalMs: 40, editIntervalMs: 80, typingIntervalMs: 2000 },
+    timing: { draftIntervalMs: 40, editIntervalMs: 80, typingDelayMs: 250, typingIntervalMs: 2000 },
     pollTimeoutSeconds: 1,
     shutdownTimeoutMs: 5000,
     ...options.daemon,

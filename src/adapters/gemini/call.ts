@@ -11,8 +11,12 @@ export interface CallControl {
   touch(): void;
   readonly timedOut: boolean;
   readonly callerAborted: boolean;
-  /** Stops the timer and tears down whatever is still open (a stream left early by a throwing onText). */
-  finish(): void;
+  /**
+   * Stops the timer; unless the work completed (its response read to the end), also tears down
+   * whatever is still open, e.g. a stream left early by a throwing onText. Aborting a finished
+   * fetch is not free (the SDK's and undici's listeners run), so it is skipped on the hot path.
+   */
+  finish(how?: { completed: boolean }): void;
 }
 
 export function startCall(caller: AbortSignal | undefined, timeoutMs: number): CallControl {
@@ -38,9 +42,9 @@ export function startCall(caller: AbortSignal | undefined, timeoutMs: number): C
     get callerAborted() {
       return caller?.aborted === true;
     },
-    finish() {
+    finish(how) {
       clearTimeout(timer);
-      controller.abort();
+      if (how?.completed !== true) controller.abort();
     },
   };
 }

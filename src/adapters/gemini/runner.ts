@@ -50,16 +50,18 @@ export function createRunner({ apiKey, timeoutMs, sdk, onCall }: RunnerDeps) {
     const call = startCall(signal, timeoutMs);
     let value: T | undefined;
     let outcome = 'ok';
+    let completed = false;
     try {
       if (signal?.aborted) throw abortReason(signal);
       value = await work(await sdk(), call);
+      completed = true;
       return value;
     } catch (error) {
       const translated = classify(error);
       outcome = outcomeOf(translated, call);
       throw translated;
     } finally {
-      call.finish();
+      call.finish({ completed });
       report({ model, method, latencyMs: Math.round(performance.now() - started), ...usage(value), outcome });
     }
 

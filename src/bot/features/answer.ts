@@ -16,7 +16,12 @@ export interface AnswerDeps {
   /** Records delivery, so a crash before it replays the answer (services/delivery.ts). */
   delivery: DeliveryService;
   inFlight: InFlight;
-  timing: { draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number };
+  timing: {
+    draftIntervalMs: number;
+    editIntervalMs: number;
+    typingDelayMs: number;
+    typingIntervalMs: number;
+  };
   onError: (error: unknown) => void;
   /** Transcript, buttons and spoken copy around an answer (reply/answer-extras.ts); absent: plain text. */
   extras?: AnswerExtras;

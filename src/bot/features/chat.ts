@@ -17,6 +17,7 @@ export function chatFeature(deps: AnswerDeps & { admitted: MiddlewareFn<BotConte
         key: conversationKeyOf(ctx),
         text,
         telegramMessageId: ctx.msg?.message_id ?? null,
+        replayed: ctx.state.replayed === true,
         signal,
         onText,
       }),

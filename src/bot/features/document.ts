@@ -37,6 +37,7 @@ export function documentFeature(deps: MediaFeatureDeps): Composer<BotContext> {
         user: ctx.state.user!,
         key: conversationKeyOf(ctx),
         telegramMessageId: ctx.msg?.message_id ?? null,
+        replayed: ctx.state.replayed === true,
         caption: withoutMention(ctx, ctx.msg?.caption),
         file,
       };

@@ -26,6 +26,7 @@ export function photoFeature(deps: MediaFeatureDeps): Composer<BotContext> {
             user: ctx.state.user!,
             key: conversationKeyOf(ctx),
             telegramMessageId: ctx.msg?.message_id ?? null,
+            replayed: ctx.state.replayed === true,
             caption: withoutMention(ctx, text),
             file,
             signal,

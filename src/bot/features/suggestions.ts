@@ -38,6 +38,7 @@ export function suggestionsFeature(
           key: conversationKeyOf(ctx),
           text: question,
           telegramMessageId: null,
+          replayed: false,
           signal,
           onText,
         }),

@@ -34,6 +34,7 @@ export function voiceFeature(deps: MediaFeatureDeps): Composer<BotContext> {
             user,
             key: conversationKeyOf(ctx),
             telegramMessageId: ctx.msg?.message_id ?? null,
+            replayed: ctx.state.replayed === true,
             caption: withoutMention(ctx, ctx.msg?.caption),
             signal,
             onText,

@@ -1,6 +1,10 @@
 /**
- * Shows an answer while the model writes it. Something is visible at once: the typing
- * action (refreshed every few seconds while the model thinks). Private chats then get
+ * Shows an answer while the model writes it. When the answer is not in the chat within
+ * `typingDelayMs` (below what a reader notices), the typing action shows that it is coming,
+ * refreshed every few seconds until the first preview or the answer itself is out, including
+ * while the answer waits for its turn under Telegram's limits. A quick answer needs no typing
+ * action: Telegram asks bots to send one only when an answer takes noticeable time, and the
+ * skipped call is one request fewer on every such answer. Private chats then get
  * `sendMessageDraft` updates; groups get one message edited at most once per interval
  * (Telegram allows ~1 edit/s per chat, 20 messages/min per group). The finished answer is
  * sent as HTML chunks (see send-html.ts); drafts vanish once the real message arrives.
@@ -18,6 +22,8 @@ export interface StreamOptions {
   draftId: number;
   draftIntervalMs: number;
   editIntervalMs: number;
+  /** How long an answer may take before the typing action is shown. */
+  typingDelayMs: number;
   typingIntervalMs: number;
   onError: (error: unknown) => void;
   /** Groups: the preview an earlier, crashed run of this answer left; edited instead of sending anew. */
@@ -38,11 +44,15 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
   let closed = false;
 
   const typing = () =>
-    api
+    void api
       .sendChatAction(target.chatId, 'typing', { message_thread_id: target.threadId })
       .catch(options.onError);
-  void typing();
-  const typingTimer = setInterval(() => void typing(), options.typingIntervalMs);
+  let typingTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+    typing();
+    typingTimer = setInterval(typing, options.typingIntervalMs);
+  }, options.typingDelayMs);
+  // One clearTimeout serves both: Node's timers share the id space.
+  const stopTyping = () => clearTimeout(typingTimer);
 
   const interval = options.privateChat ? options.draftIntervalMs : options.editIntervalMs;
 
@@ -53,7 +63,7 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
     if (!text) return;
     shown = latest;
     lastPush = Date.now();
-    clearInterval(typingTimer); // the preview itself now shows progress
+    stopTyping(); // the preview itself now shows progress
     inFlight = inFlight.then(() => show(text)).catch(options.onError);
   }
 
@@ -87,11 +97,15 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
       const wait = Math.max(0, lastPush + interval - Date.now());
       pending = setTimeout(push, wait);
     },
-    /** Sends the final answer (replacing the group preview) and stops typing. */
+    /** Sends the final answer (replacing the group preview); typing goes on until it is out. */
     async finish(markdown: string, replyMarkup?: InlineKeyboardMarkup): Promise<number[]> {
-      stop();
-      await inFlight;
-      return sendAnswer(api, target, markdown, groupMessageId, replyMarkup);
+      closePreview();
+      try {
+        await inFlight;
+        return await sendAnswer(api, target, markdown, groupMessageId, replyMarkup);
+      } finally {
+        stopTyping();
+      }
     },
     /** Stops without an answer (error or /stop); the group preview is left as it is. */
     async abort(): Promise<number | undefined> {
@@ -101,10 +115,14 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
     },
   };
 
-  function stop(): void {
+  function closePreview(): void {
     closed = true;
-    clearInterval(typingTimer);
     if (pending) clearTimeout(pending);
+  }
+
+  function stop(): void {
+    closePreview();
+    stopTyping();
   }
 }
 

@@ -34,6 +34,15 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .onConflictDoNothing()
       .prepare(),
   );
+  // Each handled update.
+  const done = lazy(() =>
+    db
+      .update(i)
+      // Placeholders skip the column's Date mapping: the caller passes epoch ms.
+      .set({ status: 'done', doneAt: sql`${sql.placeholder('atMs')}` })
+      .where(eq(i.updateId, sql.placeholder('updateId')))
+      .prepare(),
+  );
   return {
     async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
       // The primary key decides, so two processes recording one update get exactly one true.
@@ -43,7 +52,7 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       return result.changes === 1;
     },
     async markDone(updateId, now = new Date()) {
-      db.update(i).set({ status: 'done', doneAt: now }).where(eq(i.updateId, updateId)).run();
+      done().run({ updateId, atMs: now.getTime() });
     },
     async pending(limit) {
       const rows = db

@@ -59,6 +59,16 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
       .prepare(),
   );
 
+  // Each delivered answer.
+  const delivered = lazy(() =>
+    db
+      .update(m)
+      // Placeholders skip the column's Date mapping: the caller passes epoch ms.
+      .set({ deliveredAt: sql`${sql.placeholder('atMs')}` })
+      .where(eq(m.id, sql.placeholder('id')))
+      .prepare(),
+  );
+
   return {
     async appendMessage(message) {
       const row = insert().get(messageValues(message, cipher, new Date()));
@@ -82,7 +92,7 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
       db.delete(m).where(eq(m.id, id)).run();
     },
     async markDelivered(id, at) {
-      db.update(m).set({ deliveredAt: at }).where(eq(m.id, id)).run();
+      delivered().run({ id, atMs: at.getTime() });
     },
     async getMessage(id) {
       const row = db.select().from(m).where(eq(m.id, id)).get();

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { UsageRepository } from '../../../domain/ports.js';
 import { zeroUsage } from '../shared/mapping.js';
@@ -21,17 +21,20 @@ export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
       .returning()
       .prepare(),
   );
+  // Read by every quota check (each message).
+  const today = lazy(() =>
+    db
+      .select()
+      .from(u)
+      .where(and(eq(u.userId, sql.placeholder('userId')), eq(u.day, sql.placeholder('day'))))
+      .prepare(),
+  );
   return {
     async increment(userId, day, delta) {
       return upsert().get(usageDeltaValues(userId, day, delta))!;
     },
     async get(userId, day) {
-      const row = db
-        .select()
-        .from(u)
-        .where(and(eq(u.userId, userId), eq(u.day, day)))
-        .get();
-      return row ?? zeroUsage(userId, day);
+      return today().get({ userId, day }) ?? zeroUsage(userId, day);
     },
     async listByUser(userId) {
       return db.select().from(u).where(eq(u.userId, userId)).orderBy(asc(u.day)).all();
