@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
-import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports.js';
+import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports/index.js';
 import { makeDirs } from '../system/dirs.js';
 import { createMigrator } from './migrate.js';
 import { unreachable } from './shared/errors.js';
-import { parseDatabaseUrl } from './url.js';
+import { parseDatabaseUrl } from '../../config/database-url.js';
 
 export interface OpenDatabaseOptions {
   /** postgres://user:pass@host:5432/db, or a SQLite path (sqlite:/file: prefixes accepted, ":memory:"); relative to the working directory. */

@@ -5,8 +5,8 @@
  * runs them together and reports every failure at once.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { ModelInfo } from '../../domain/ports.js';
-import type { Probes } from '../../app/probes.js';
+import type { ModelInfo } from '../../domain/ports/index.js';
+import type { Probes } from '../../probes/probes.js';
 import type { BotIdentity } from '../../services/doctor/types.js';
 import { defaultDatabasePath, type Draft } from './draft.js';
 

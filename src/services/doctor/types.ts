@@ -3,7 +3,7 @@
  * pass, warn or fail. Everything it needs from the outside (Telegram, Gemini, the database,
  * the file system, tools on PATH) comes through DoctorProbes, wired in src/app/probes.ts.
  */
-import type { Dialect, MigrationStatus, ModelInfo } from '../../domain/ports.js';
+import type { Dialect, MigrationStatus, ModelInfo } from '../../domain/ports/index.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
