@@ -22,7 +22,7 @@ import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/f
 import { secretValues, type Config } from '../config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { cacheNamespace } from './cache-namespace.js';
-import type { BackupService } from '../services/backup/backup.js';
+import type { BackupService } from '../services/backup/index.js';
 
 export interface App {
   readonly config: Readonly<Config>;
@@ -157,7 +157,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
       import('../adapters/db/snapshot.js'),
       import('../adapters/system/pg-tools.js'),
       import('../adapters/db/migration-files.js'),
-      import('../services/backup/backup.js'),
+      import('../services/backup/index.js'),
     ]);
   const tools = pgTools.createPgTools();
   const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');

@@ -9,14 +9,14 @@ import { createMediaArchive } from '../adapters/system/media-archive.js';
 import { createTelegramFiles } from '../adapters/telegram/files.js';
 import { downloadLimit } from '../domain/media.js';
 import type { Cache, ChatModel, FileUploader } from '../domain/ports/index.js';
-import type { AccessService } from '../services/access/access.js';
-import type { ChatService } from '../services/chat/chat.js';
-import { createImageService } from '../services/media/images.js';
-import { createInlineService } from '../services/chat/inline.js';
-import { createMediaService } from '../services/media/media.js';
-import type { ModelCaller } from '../services/model/model-caller.js';
-import { createSpeechService } from '../services/media/speech.js';
-import { createSuggestionService } from '../services/chat/suggestions.js';
+import type { AccessService } from '../services/access/index.js';
+import type { ChatService } from '../services/chat/index.js';
+import { createImageService } from '../services/media/index.js';
+import { createInlineService } from '../services/chat/index.js';
+import { createMediaService } from '../services/media/index.js';
+import type { ModelCaller } from '../services/model/index.js';
+import { createSpeechService } from '../services/media/index.js';
+import { createSuggestionService } from '../services/chat/index.js';
 import type { App } from './container.js';
 
 export function createMediaServices(deps: {

@@ -10,8 +10,8 @@ import {
   createBroadcastService,
   type BroadcastReport,
   type BroadcastService,
-} from '../services/broadcast/broadcast.js';
-import type { RunProgress, RunStats } from '../services/broadcast/run.js';
+} from '../services/broadcast/index.js';
+import type { RunProgress, RunStats } from '../services/broadcast/index.js';
 import { BaseCommand } from './base-command.js';
 
 export interface BroadcastSummary {

@@ -7,8 +7,8 @@ import type { Config, LoadConfigInput } from '../config/config.js';
 import { configFilePath, readConfigFile } from '../config/file.js';
 import { configProblems } from '../config/sources.js';
 import { BotctlError } from '../domain/errors.js';
-import type { CheckReport } from '../services/doctor/types.js';
-import type { DoctorSummary } from '../services/doctor/run.js';
+import type { CheckReport } from '../services/doctor/index.js';
+import type { DoctorSummary } from '../services/doctor/index.js';
 
 const LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 
@@ -32,8 +32,8 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 
   async run(): Promise<{ healthy: boolean; summary: DoctorSummary; checks: CheckReport[] }> {
     const [{ CHECKS }, { runChecks, summarize }, { createProbes }] = await Promise.all([
-      import('../services/doctor/checks/index.js'),
-      import('../services/doctor/run.js'),
+      import('../services/doctor/index.js'),
+      import('../services/doctor/index.js'),
       import('../probes/probes.js'),
     ]);
     const { config, problems, fileExists } = this.inspectConfig();

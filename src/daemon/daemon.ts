@@ -12,7 +12,7 @@ import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
 import type { Config } from '../config/config.js';
 import { createApp, type App } from '../app/container.js';
-import { assertNotNewer, migrateUp } from '../services/migrations/migrations.js';
+import { assertNotNewer, migrateUp } from '../services/migrations/index.js';
 import { createIntake } from './intake.js';
 import { startPolling, ALLOWED_UPDATES } from './polling.js';
 import { createServices } from '../app/services.js';

@@ -14,7 +14,7 @@ import type {
   GeminiTarget,
   TelegramTarget,
   WebhookState,
-} from '../services/doctor/types.js';
+} from '../services/doctor/index.js';
 import type { Config } from '../config/config.js';
 import { databaseReachable, migrationStatus, postgresMajor } from './database.js';
 import { nearestExisting } from '../adapters/system/dirs.js';

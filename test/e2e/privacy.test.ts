@@ -16,7 +16,7 @@ import { formatInZone } from '../../src/domain/quota.js';
 import type { UserExport } from '../../src/domain/transcript.js';
 import { createCache } from '../../src/adapters/cache/index.js';
 import { cacheNamespace } from '../../src/app/cache-namespace.js';
-import { accessCacheKeys } from '../../src/services/access/access.js';
+import { accessCacheKeys } from '../../src/services/access/index.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
 import { buttonsOf, chatter, handled, type Chatter } from '../helpers/chat-ui.js';
 import { parseEnvelope, runCli } from '../helpers/cli.js';

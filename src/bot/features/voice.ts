@@ -6,7 +6,7 @@
 import { Composer, type MiddlewareFn } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { AudioKind } from '../../domain/media.js';
-import type { MediaFile, MediaService } from '../../services/media/media.js';
+import type { MediaFile, MediaService } from '../../services/media/index.js';
 import { conversationKeyOf, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';
 import { addressedMedia, mediaFailure, rejectMedia, withoutMention } from './media-reply.js';

@@ -57,7 +57,7 @@ export function writeSetupConfig(
 export async function finishSetup(input: FinishInput): Promise<SetupResult> {
   const { app, plan, say } = input;
   const { config } = app;
-  const { migrateUp } = await import('../../services/migrations/migrations.js');
+  const { migrateUp } = await import('../../services/migrations/index.js');
   const { applied, backup } = await migrateUp(app, {
     passphrase: resolvePassphrase({}, process.env),
     onBackup: (taken) => say(`Backed up the database first: ${taken.id}`),

@@ -7,7 +7,7 @@
 import { parseRenderKinds, type RenderKind } from '../../deploy/render-kinds.js';
 import type { Probes } from '../../probes/probes.js';
 import type { ModelInfo } from '../../domain/ports/index.js';
-import type { BotIdentity } from '../../services/doctor/types.js';
+import type { BotIdentity } from '../../services/doctor/index.js';
 import type { Given } from '../option-flags.js';
 import type { Prompter } from '../prompter.js';
 import { ask, schemaDefault, type Question } from './ask.js';

@@ -9,7 +9,8 @@ import { BotctlError } from '../../domain/errors.js';
 import type { BroadcastRepository, Messenger, UserFilter, UserRepository } from '../../domain/ports/index.js';
 import { prepareContent, type ParseMode } from './content.js';
 import { runBroadcast, type RunOptions, type RunStats } from './run.js';
-import { defaultSleep, idleRun, newBroadcastId } from './support.js';
+import { idleRun } from './run-stats.js';
+import { defaultSleep, newBroadcastId } from './support.js';
 
 const DAY_MS = 86_400_000;
 

@@ -14,7 +14,10 @@ import type { BroadcastRepository, Messenger, UserRepository } from '../../domai
 import type { BroadcastContent } from './content.js';
 import { createDeliverer, type DeliveryCounters } from './deliver.js';
 import { createSendPacing } from './pacer.js';
+import type { RunStats } from './run-stats.js';
 import { inactiveUsers } from './support.js';
+
+export type { RunStats } from './run-stats.js';
 
 export const UNKNOWN_AFTER_CRASH = 'unknown after crash';
 
@@ -46,16 +49,6 @@ export interface RunOptions {
   pageSize?: number;
   /** Sends in flight at once; default covers ~1 s of Telegram latency at the rate (2..32). */
   concurrency?: number;
-}
-
-export interface RunStats extends Omit<DeliveryCounters, 'fatal'> {
-  /** Rows a crashed run left in `sending`, now failed as "unknown after crash". */
-  unknownAfterCrash: number;
-  /** Recipients skipped because they had blocked the bot or were banned meanwhile. */
-  skipped: number;
-  pausedMs: number;
-  elapsedMs: number;
-  stop: 'finished' | 'cancelled' | 'interrupted';
 }
 
 export async function runBroadcast(

@@ -1,13 +1,6 @@
-/** Small helpers of the broadcast service: ids, an abortable sleep, an empty run, skipped users. */
+/** Small helpers of the broadcast service: ids, an abortable sleep, skipped users. */
 import type { UserStatus } from '../../domain/entities.js';
 import type { UserRepository } from '../../domain/ports/index.js';
-import type { RunStats } from './run.js';
-
-/** The stats of a run that had nothing left to send. */
-export function idleRun(): RunStats {
-  const zero = { sent: 0, blocked: 0, failed: 0, rateLimited: 0, unknownAfterCrash: 0, skipped: 0 };
-  return { ...zero, pausedMs: 0, elapsedMs: 0, stop: 'finished' };
-}
 
 /** b-<UTC yyyymmdd-hhmmss>-<4 base-36 chars>: sortable by creation, readable in cron logs. */
 export function newBroadcastId(at: number, random: () => number): string {

@@ -16,7 +16,7 @@ import { utcDay } from '../../domain/quota.js';
 import { estimateTokens } from '../../domain/context-window.js';
 import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 export type { Answered, MediaTurn } from './turn.js';
 

@@ -8,7 +8,7 @@ import type { Conversation, Message, User } from '../../domain/entities.js';
 import type { ChatRequest, ChatTurn, ConversationRepository } from '../../domain/ports/index.js';
 import { buildSummaryPrompt, estimateTokens, planContext } from '../../domain/context-window.js';
 import { buildSystemInstruction, maxOutputTokensFor, resolvePersona } from '../../domain/prompt.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 /** Upper bound of unsummarised turns read per request; older ones are summarised first. */
 export const HISTORY_WINDOW = 200;

@@ -8,8 +8,8 @@ import type { User } from '../../domain/entities.js';
 import { languageName } from '../../domain/prompt.js';
 import { utcDay } from '../../domain/quota.js';
 import type { Cache, UsageRepository } from '../../domain/ports/index.js';
-import type { AccessDecision } from '../access/access.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { AccessDecision } from '../access/index.js';
+import type { ModelCaller } from '../model/index.js';
 
 export const MIN_INLINE_QUERY = 3;
 const CACHE_TTL_MS = 60 * 60_000;

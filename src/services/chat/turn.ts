@@ -12,7 +12,7 @@ import { estimateTokens } from '../../domain/context-window.js';
 import type { ChatPart, ChatResult, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { buildContext, type LoadedConversation } from './context.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
   repos: Pick<Repositories, 'conversations' | 'usage'>;

@@ -10,7 +10,7 @@ import type { Cache, ConversationKey, ConversationRepository } from '../../domai
 import { languageName } from '../../domain/prompt.js';
 import { buildTitlePrompt, cleanTitle, MAX_TITLE_CHARS } from '../../domain/settings-rules.js';
 import type { Log } from '../../domain/telemetry.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 export const HISTORY_PAGE_SIZE = 5;
 const RENAME_WAIT_MS = 5 * 60_000;

@@ -8,9 +8,9 @@ import type { Role, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, FileDownloader, FileUploader, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
-import type { MediaCheck, MediaFile } from './media.js';
+import type { MediaCheck, MediaFile } from './types.js';
 import { mediaPart } from './parts.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 export interface Picture {
   image: Uint8Array;

@@ -10,41 +10,18 @@ import type { Role, User } from '../../domain/entities.js';
 import { audioMarker, classifyDocument, type AudioKind, type DocumentKind } from '../../domain/media.js';
 import type {
   AudioFileRepository,
-  ConversationKey,
   FileDownloader,
   FileUploader,
   MediaArchive,
   UsageRepository,
 } from '../../domain/ports/index.js';
 import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
-import type { AnswerOutcome, ChatService, MediaTurn } from '../chat/chat.js';
+import type { AnswerOutcome, ChatService, MediaTurn } from '../chat/index.js';
 import { audioInstruction, audioMime, mediaPart } from './parts.js';
+import type { MediaAsk, MediaCheck, MediaFile } from './types.js';
 import { createVisualAnswers } from './visual.js';
 
-export interface MediaFile {
-  fileId: string;
-  fileUniqueId: string;
-  /** As Telegram declared it; absent when Telegram did not say. */
-  size?: number | undefined;
-  mimeType?: string | undefined;
-  fileName?: string | undefined;
-}
-
-export type MediaCheck =
-  | { ok: true }
-  | { ok: false; reason: 'too-large'; size: number; limit: number }
-  | { ok: false; reason: 'too-long'; seconds: number; limit: number }
-  | { ok: false; reason: 'quota'; resetsAt: Date };
-
-/** What every media answer needs besides the file. */
-export interface MediaAsk {
-  user: User;
-  key: ConversationKey;
-  telegramMessageId: number | null;
-  caption?: string | undefined;
-  signal?: AbortSignal;
-  onText?: (delta: string, soFar: string) => void;
-}
+export type { MediaAsk, MediaCheck, MediaFile } from './types.js';
 
 export interface MediaDeps {
   chat: Pick<ChatService, 'answer'>;

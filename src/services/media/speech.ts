@@ -13,7 +13,7 @@ import { checkQuota, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { stripToPlainText } from '../../domain/telegram-html.js';
 import type { AudioEncoder, ConversationRepository, UsageRepository } from '../../domain/ports/index.js';
 import type { Log } from '../../domain/telemetry.js';
-import type { ModelCaller } from '../model/model-caller.js';
+import type { ModelCaller } from '../model/index.js';
 
 /** About 80 seconds of speech; longer answers are summarised for listening. */
 export const SPOKEN_LIMIT = 1200;

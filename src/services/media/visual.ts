@@ -12,8 +12,8 @@ import {
   type DocumentKind,
 } from '../../domain/media.js';
 import type { FileUploader } from '../../domain/ports/index.js';
-import type { AnswerOutcome, MediaTurn } from '../chat/chat.js';
-import type { MediaAsk, MediaFile } from './media.js';
+import type { AnswerOutcome, MediaTurn } from '../chat/index.js';
+import type { MediaAsk, MediaFile } from './types.js';
 import { documentInstruction, mediaPart, photoInstruction, textDocumentPart } from './parts.js';
 
 export function createVisualAnswers(

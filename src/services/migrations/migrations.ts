@@ -6,7 +6,7 @@
  */
 import { BotctlError } from '../../domain/errors.js';
 import type { DatabaseGuard, MigrationState, MigrationStatus, Migrator } from '../../domain/ports/index.js';
-import type { BackupService, CreateResult, PreMigrateResult } from '../backup/types.js';
+import type { BackupService, CreateResult, PreMigrateResult } from '../backup/index.js';
 
 export interface MigrationsDeps {
   migrator: Migrator;

@@ -14,9 +14,9 @@ import {
   type ExportedConversation,
   type UserExport,
 } from '../../domain/transcript.js';
-import { accessCacheKeys } from '../access/access.js';
-import { historyCacheKeys } from '../history/history.js';
-import { settingsCacheKeys } from '../settings/settings.js';
+import { accessCacheKeys } from '../access/index.js';
+import { historyCacheKeys } from '../history/index.js';
+import { settingsCacheKeys } from '../settings/index.js';
 
 export interface ForgetReport {
   telegramId: number;

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCache } from '../../../src/adapters/cache/index.js';
 import type { Dialect, Cache } from '../../../src/domain/ports/index.js';
 import { DEFAULT_QUOTAS } from '../../../src/domain/quota.js';
-import { createAccessService, USER_RECHECK_MS } from '../../../src/services/access/access.js';
+import { createAccessService, USER_RECHECK_MS } from '../../../src/services/access/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.js';
 

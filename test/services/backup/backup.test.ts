@@ -14,7 +14,7 @@ import { createPgTools } from '../../../src/adapters/system/pg-tools.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { createBackups } from '../../../src/app/container.js';
 import type { MigrationStatus, SchemaVersion } from '../../../src/domain/ports/index.js';
-import { createBackupService, type BackupService } from '../../../src/services/backup/backup.js';
+import { createBackupService, type BackupService } from '../../../src/services/backup/index.js';
 import {
   backupFixture,
   editManifest,

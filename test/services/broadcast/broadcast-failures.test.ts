@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BotctlError } from '../../../src/domain/errors.js';
 import type { Messenger, SendOutcome } from '../../../src/domain/ports/index.js';
-import { createBroadcastService } from '../../../src/services/broadcast/broadcast.js';
+import { createBroadcastService } from '../../../src/services/broadcast/index.js';
 import { plainUsers, seedUsers } from '../../helpers/broadcast-users.js';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.js';
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BotctlError } from '../../../src/domain/errors.js';
-import { CHECKS } from '../../../src/services/doctor/checks/index.js';
-import { runChecks, summarize } from '../../../src/services/doctor/run.js';
-import type { Check, DoctorContext, DoctorProbes, WebhookState } from '../../../src/services/doctor/types.js';
+import { CHECKS } from '../../../src/services/doctor/index.js';
+import { runChecks, summarize } from '../../../src/services/doctor/index.js';
+import type { Check, DoctorContext, DoctorProbes, WebhookState } from '../../../src/services/doctor/index.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const HOUR = 3_600_000;

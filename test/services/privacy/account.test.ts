@@ -7,9 +7,9 @@ import { createCache } from '../../../src/adapters/cache/index.js';
 import { zonesAt } from '../../../src/adapters/geo/zone-lookup.js';
 import type { User } from '../../../src/domain/entities.js';
 import type { Cache } from '../../../src/domain/ports/index.js';
-import { createHistoryService } from '../../../src/services/history/history.js';
-import { createPrivacyService } from '../../../src/services/privacy/privacy.js';
-import { createSettingsService } from '../../../src/services/settings/settings.js';
+import { createHistoryService } from '../../../src/services/history/index.js';
+import { createPrivacyService } from '../../../src/services/privacy/index.js';
+import { createSettingsService } from '../../../src/services/settings/index.js';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { waitFor } from '../../helpers/ports.js';
 
