@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { BotctlError } from '../domain/errors.js';
-import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { parseDatabaseUrl, type DatabaseTarget } from '../adapters/db/url.js';
 import {
   OPTIONS,
   SECRET_KEYS,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { BotctlError } from '../domain/errors.js';
 import type { MigrationStatus } from '../domain/ports/index.js';
 import { nearestExisting } from '../adapters/system/dirs.js';
-import { parseDatabaseUrl } from '../config/database-url.js';
+import { parseDatabaseUrl } from '../adapters/db/url.js';
 
 /** Opens the database (a missing SQLite file is DATABASE_MISSING), reads the migration state, closes it. */
 export async function migrationStatus(url: string): Promise<MigrationStatus> {

@@ -18,7 +18,7 @@ import type {
 import type { Config } from '../config/config.js';
 import { databaseReachable, migrationStatus, postgresMajor } from './database.js';
 import { nearestExisting } from '../adapters/system/dirs.js';
-import { parseDatabaseUrl } from '../config/database-url.js';
+import { parseDatabaseUrl } from '../adapters/db/url.js';
 
 /** grammY types its signal with the abort-controller polyfill's class; Node's is compatible at run time. */
 type GrammySignal = Parameters<Api['getMe']>[0];

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, redactUrl } from '../../src/adapters/db/open.js';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { parseDatabaseUrl } from '../../src/adapters/db/url.js';
 import { locateMigrations } from '../../src/adapters/db/migration-files.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import type { BotctlError } from '../../src/domain/errors.js';

@@ -4,7 +4,7 @@
  */
 import type { DatabaseGuard } from '../../domain/ports/index.js';
 import { redactUrl } from './open.js';
-import { parseDatabaseUrl } from '../../config/database-url.js';
+import { parseDatabaseUrl } from './url.js';
 
 export function createDatabaseGuard(url: string): DatabaseGuard {
   const load = async (): Promise<DatabaseGuard> => {

@@ -14,7 +14,7 @@ import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/
 import { makeDirs } from '../system/dirs.js';
 import { createMigrator } from './migrate.js';
 import { unreachable } from './shared/errors.js';
-import { parseDatabaseUrl } from '../../config/database-url.js';
+import { parseDatabaseUrl } from './url.js';
 
 export interface OpenDatabaseOptions {
   /** postgres://user:pass@host:5432/db, or a SQLite path (sqlite:/file: prefixes accepted, ":memory:"); relative to the working directory. */

@@ -6,7 +6,7 @@
  */
 import type { DatabaseSnapshotter, SnapshotChecker } from '../../domain/ports/index.js';
 import { redactUrl } from './open.js';
-import { parseDatabaseUrl } from '../../config/database-url.js';
+import { parseDatabaseUrl } from './url.js';
 import { checkPgDump, createPgSnapshotter, type PgDumpTools } from './pg/snapshot.js';
 import { checkSqliteCopy, createSqliteSnapshotter } from './sqlite/snapshot.js';
 

@@ -1,6 +1,6 @@
 /** Where data lives and how updates arrive: database, backups, Redis, the HTTP server, webhook, encryption. */
 import { z } from 'zod';
-import { databaseUrlProblem } from '../database-url.js';
+import { databaseUrlProblem } from '../../adapters/db/url.js';
 import { encryptionKeysProblem } from '../../domain/encryption-keys.js';
 import { url, port, type OptionSpec } from '../option-spec.js';
 
