@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BotctlError } from '../domain/errors.js';
 import { makeDirs } from '../adapters/system/dirs.js';
 
-/** templates/ of this package: dist/app -> ../../templates, and the same from src/app. */
+/** templates/ of this package: dist/deploy -> ../../templates, and the same from src/deploy. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 export function renderTemplate(

@@ -13,7 +13,7 @@ import { createStreamReply } from '../reply/stream-reply.js';
 
 export interface AnswerDeps {
   chat: ChatService;
-  /** Records delivery, so a crash before it replays the answer (services/delivery.ts). */
+  /** Records delivery, so a crash before it replays the answer (services/chat/delivery.ts). */
   delivery: DeliveryService;
   inFlight: InFlight;
   timing: { draftIntervalMs: number; editIntervalMs: number; typingIntervalMs: number };

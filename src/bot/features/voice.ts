@@ -1,6 +1,6 @@
 /**
  * Voice notes, audio files and video notes: heard by the model and answered in the
- * conversation (services/media.ts). Over-long or over-size files are refused before any
+ * conversation (services/media/). Over-long or over-size files are refused before any
  * download; a spoken question may get a spoken answer (voiceReplies 'voice' or 'always').
  */
 import { Composer, type MiddlewareFn } from 'grammy';

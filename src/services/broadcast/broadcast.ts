@@ -1,6 +1,6 @@
 /**
  * Broadcasts, the use case: pick the audience, record one delivery per recipient, then send
- * at a steady pace (broadcast-run.ts), each delivery written before and after its send so
+ * at a steady pace (run.ts), each delivery written before and after its send so
  * a rerun resumes without duplicates. A broadcast stays `pending` until its recipients are
  * recorded (the audience is fixed then), `running` until every delivery is settled.
  */

@@ -1,7 +1,7 @@
 /**
  * One delivery: record `sending`, send, record what Telegram said. The `sending` row is
  * written (and awaited) before the call, so a crash between the two writes leaves evidence
- * and the next run can refuse to guess (see broadcast-run.ts). A 429, a refused connection
+ * and the next run can refuse to guess (see run.ts). A 429, a refused connection
  * or a bad message puts the row back to `pending`: Telegram provably did not deliver it.
  * The flood wait shared with other senders of the token pauses the pacer like an own 429.
  */

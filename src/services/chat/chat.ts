@@ -8,7 +8,7 @@
  * by its Telegram message id: answered once its answer was delivered (nothing is sent again),
  * while an answer stored but never delivered is handed back to be sent (see delivery.ts).
  * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
- * by /retry, so they are stored only together with their answer (see chat-turn.ts).
+ * by /retry, so they are stored only together with their answer (see turn.ts).
  */
 import type { Message, User } from '../../domain/entities.js';
 import type { ConversationKey, Repositories } from '../../domain/ports/index.js';
@@ -111,7 +111,7 @@ export function createChatService(deps: {
     return generate(input.user, conversation.id, input);
   }
 
-  /** Builds the context, asks the model, stores the answer and counts usage (see chat-turn.ts). */
+  /** Builds the context, asks the model, stores the answer and counts usage (see turn.ts). */
   function generate(
     user: User,
     conversationId: number,

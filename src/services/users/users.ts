@@ -1,7 +1,7 @@
 /**
  * `botctl users`: find, list and inspect users, and the operator's changes (ban, unban,
  * role), each recorded in the audit log with actor "cli". The daemon re-reads a cached user
- * from the database at least every USER_RECHECK_MS (services/access.ts), so a change made here
+ * from the database at least every USER_RECHECK_MS (services/access/access.ts), so a change made here
  * reaches a running bot within that time, with or without a shared cache.
  */
 import type { Role, User, UserStatus } from '../../domain/entities.js';
