@@ -10,13 +10,9 @@ import { createTelegramFiles } from '../adapters/telegram/files.js';
 import { downloadLimit } from '../domain/media.js';
 import type { Cache, ChatModel, FileUploader } from '../domain/ports/index.js';
 import type { AccessService } from '../services/access/index.js';
-import type { ChatService } from '../services/chat/index.js';
-import { createImageService } from '../services/media/index.js';
-import { createInlineService } from '../services/chat/index.js';
-import { createMediaService } from '../services/media/index.js';
+import { type ChatService, createInlineService, createSuggestionService } from '../services/chat/index.js';
+import { createImageService, createMediaService, createSpeechService } from '../services/media/index.js';
 import type { ModelCaller } from '../services/model/index.js';
-import { createSpeechService } from '../services/media/index.js';
-import { createSuggestionService } from '../services/chat/index.js';
 import type { App } from './container.js';
 
 export function createMediaServices(deps: {

@@ -10,8 +10,9 @@ import {
   createBroadcastService,
   type BroadcastReport,
   type BroadcastService,
+  type RunProgress,
+  type RunStats,
 } from '../services/broadcast/index.js';
-import type { RunProgress, RunStats } from '../services/broadcast/index.js';
 import { BaseCommand } from './base-command.js';
 
 export interface BroadcastSummary {

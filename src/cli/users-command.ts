@@ -2,9 +2,8 @@
 import { Args } from '@oclif/core';
 import type { App } from '../app/container.js';
 import { parseTelegramId, parseUserRef } from '../domain/user-ref.js';
-import type { QuotaReport, UserChange, UserSummary } from '../services/users/index.js';
+import type { QuotaReport, UserChange, UserSummary, UsersService } from '../services/users/index.js';
 import type { PrivacyService } from '../services/privacy/index.js';
-import type { UsersService } from '../services/users/index.js';
 import type { JsonShape } from './json-shape.js';
 
 /** `<user>`: checked as it is parsed, so a malformed one is a usage error (exit 2) before the database opens. */

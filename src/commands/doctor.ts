@@ -7,8 +7,7 @@ import type { Config, LoadConfigInput } from '../config/config.js';
 import { configFilePath, readConfigFile } from '../config/file.js';
 import { configProblems } from '../config/sources.js';
 import { BotctlError } from '../domain/errors.js';
-import type { CheckReport } from '../services/doctor/index.js';
-import type { DoctorSummary } from '../services/doctor/index.js';
+import type { CheckReport, DoctorSummary } from '../services/doctor/index.js';
 
 const LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 

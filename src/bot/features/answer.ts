@@ -5,8 +5,7 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { isBotctlError, type BotctlError } from '../../domain/errors.js';
-import type { Answered, AnswerOutcome, ChatService } from '../../services/chat/index.js';
-import type { DeliveryService } from '../../services/chat/index.js';
+import type { Answered, AnswerOutcome, ChatService, DeliveryService } from '../../services/chat/index.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';

@@ -9,8 +9,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramMessenger } from '../../../src/adapters/telegram/messenger.js';
 import type { BotctlError } from '../../../src/domain/errors.js';
-import { UNKNOWN_AFTER_CRASH } from '../../../src/services/broadcast/index.js';
-import { createBroadcastService, type NewBroadcast } from '../../../src/services/broadcast/index.js';
+import {
+  UNKNOWN_AFTER_CRASH,
+  createBroadcastService,
+  type NewBroadcast,
+} from '../../../src/services/broadcast/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.js';
 import { TEST_TOKEN } from '../../helpers/bot-harness.js';
 import { MIXED_AUDIENCE, plainUsers, seedUsers, sendsPerChat } from '../../helpers/broadcast-users.js';

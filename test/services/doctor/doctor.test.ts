@@ -5,9 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BotctlError } from '../../../src/domain/errors.js';
-import { CHECKS } from '../../../src/services/doctor/index.js';
-import { runChecks, summarize } from '../../../src/services/doctor/index.js';
-import type { Check, DoctorContext, DoctorProbes, WebhookState } from '../../../src/services/doctor/index.js';
+import {
+  CHECKS,
+  runChecks,
+  summarize,
+  type Check,
+  type DoctorContext,
+  type DoctorProbes,
+  type WebhookState,
+} from '../../../src/services/doctor/index.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const HOUR = 3_600_000;
