@@ -20,9 +20,15 @@ const sdks = [
   '@oclif/*',
   'listr2',
 ];
-const layer = (files, groups, message) => ({
+// Outside services/, a use case is reached through its folder's index.ts, never a file inside it.
+const serviceIndexOnly = {
+  group: ['**/services/*/**', '!**/services/*/index.js'],
+  message:
+    'import a service folder through its index.ts (services/<use case>/index.js), not a file inside it.',
+};
+const layer = (files, groups, message, extra = [serviceIndexOnly]) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }, ...extra] }] },
 });
 
 export default tseslint.config(
@@ -66,6 +72,10 @@ export default tseslint.config(
       '**/services/**',
       '**/adapters/**',
       '**/app/**',
+      '**/config/**',
+      '**/daemon/**',
+      '**/deploy/**',
+      '**/probes/**',
       '**/bot/**',
       '**/http/**',
       '**/commands/**',
@@ -73,16 +83,30 @@ export default tseslint.config(
       ...sdks,
     ],
     'domain/ is pure TypeScript: it imports domain/ only.',
+    [],
   ),
   layer(
     ['src/services/**'],
     ['**/adapters/**', '**/bot/**', '**/http/**', '**/commands/**', '**/cli/**', ...sdks],
     'services/ import domain/ and ports; adapters are wired in app/container.ts.',
+    [],
   ),
   layer(
     ['src/adapters/**'],
-    ['**/services/**', '**/bot/**', '**/http/**', '**/commands/**', '**/cli/**', '**/app/**'],
+    [
+      '**/services/**',
+      '**/bot/**',
+      '**/http/**',
+      '**/commands/**',
+      '**/cli/**',
+      '**/app/**',
+      '**/config/**',
+      '**/daemon/**',
+      '**/deploy/**',
+      '**/probes/**',
+    ],
     'adapters/ implement ports: they import domain/, their SDK and node:* only.',
+    [],
   ),
   layer(
     ['src/bot/**'],
@@ -99,4 +123,9 @@ export default tseslint.config(
     ['**/adapters/**', '**/bot/**', '**/http/**'],
     'commands are an edge: they reach adapters only through app/container.ts.',
   ),
+  {
+    // The composition root and what runs on it may import anything, a service only by its index.
+    files: ['src/app/**', 'src/config/**', 'src/daemon/**', 'src/deploy/**', 'src/probes/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [serviceIndexOnly] }] },
+  },
 );

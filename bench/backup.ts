@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { openDatabase } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import { loadConfig } from '../src/app/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { createBackups } from '../src/app/container.js';
 import { formatBytes } from '../src/domain/backup-rules.js';
 import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';

@@ -11,8 +11,8 @@
  */
 import { loadavg } from 'node:os';
 import { createTelegramMessenger } from '../src/adapters/telegram/messenger.js';
-import type { Dialect } from '../src/domain/ports.js';
-import { createBroadcastService } from '../src/services/broadcast.js';
+import type { Dialect } from '../src/domain/ports/index.js';
+import { createBroadcastService } from '../src/services/broadcast/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram.js';
 import { plainUsers, seedUsers, sendsPerChat } from '../test/helpers/broadcast-users.js';
 import { openTestDatabase } from '../test/helpers/db.js';

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import type { Repositories } from '../src/domain/ports.js';
+import type { Repositories } from '../src/domain/ports/index.js';
 import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);

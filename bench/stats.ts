@@ -18,9 +18,9 @@ import { execa } from 'execa';
 import postgres from 'postgres';
 import { openDatabase } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import { DEFAULT_PRICES } from '../src/app/config-schema.js';
+import { DEFAULT_PRICES } from '../src/config/schema.js';
 import { parsePeriod } from '../src/domain/stats-period.js';
-import { createStatsService } from '../src/services/stats.js';
+import { createStatsService } from '../src/services/stats/index.js';
 import { withScratchDatabase } from './lib/postgres.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);

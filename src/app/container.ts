@@ -8,14 +8,21 @@ import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { openDatabase } from '../adapters/db/open.js';
 import { createFieldCipher } from '../adapters/system/cipher.js';
 import { parseEncryptionKeys } from '../domain/encryption-keys.js';
-import type { Cache, DatabaseGuard, Dialect, Messenger, Migrator, Repositories } from '../domain/ports.js';
+import type {
+  Cache,
+  DatabaseGuard,
+  Dialect,
+  Messenger,
+  Migrator,
+  Repositories,
+} from '../domain/ports/index.js';
 import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
-import { secretValues, type Config } from './config.js';
+import { secretValues, type Config } from '../config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { cacheNamespace } from './cache-namespace.js';
-import type { BackupService } from '../services/backup.js';
+import type { BackupService } from '../services/backup/index.js';
 
 export interface App {
   readonly config: Readonly<Config>;
@@ -150,7 +157,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
       import('../adapters/db/snapshot.js'),
       import('../adapters/system/pg-tools.js'),
       import('../adapters/db/migration-files.js'),
-      import('../services/backup.js'),
+      import('../services/backup/index.js'),
     ]);
   const tools = pgTools.createPgTools();
   const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');

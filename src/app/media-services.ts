@@ -8,15 +8,11 @@ import { createFfmpegEncoder } from '../adapters/system/ffmpeg.js';
 import { createMediaArchive } from '../adapters/system/media-archive.js';
 import { createTelegramFiles } from '../adapters/telegram/files.js';
 import { downloadLimit } from '../domain/media.js';
-import type { Cache, ChatModel, FileUploader } from '../domain/ports.js';
-import type { AccessService } from '../services/access.js';
-import type { ChatService } from '../services/chat.js';
-import { createImageService } from '../services/images.js';
-import { createInlineService } from '../services/inline.js';
-import { createMediaService } from '../services/media.js';
-import type { ModelCaller } from '../services/model-caller.js';
-import { createSpeechService } from '../services/speech.js';
-import { createSuggestionService } from '../services/suggestions.js';
+import type { Cache, ChatModel, FileUploader } from '../domain/ports/index.js';
+import type { AccessService } from '../services/access/index.js';
+import { type ChatService, createInlineService, createSuggestionService } from '../services/chat/index.js';
+import { createImageService, createMediaService, createSpeechService } from '../services/media/index.js';
+import type { ModelCaller } from '../services/model/index.js';
 import type { App } from './container.js';
 
 export function createMediaServices(deps: {

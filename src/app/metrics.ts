@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metrics } from '../domain/telemetry.js';
-import { REJECT_REASONS, TELEGRAM_UPDATE_TYPES } from './update-shape.js';
+import { REJECT_REASONS, TELEGRAM_UPDATE_TYPES } from '../daemon/update-shape.js';
 
 // Label values come from a fixed list: an update's keys are the sender's to choose (a webhook
 // caller could otherwise create a series per request).

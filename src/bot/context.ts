@@ -2,7 +2,7 @@
 import type { Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { User } from '../domain/entities.js';
-import type { ConversationKey } from '../domain/ports.js';
+import type { ConversationKey } from '../domain/ports/index.js';
 
 export interface BotState {
   /** The botctl user behind ctx.from, set by middleware/access.ts. */

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { Flags, type Command } from '@oclif/core';
 import { BotctlError } from '../domain/errors.js';
-import type { BackupService, Step } from '../services/backup.js';
+import type { BackupService, Step } from '../services/backup/index.js';
 import { BaseCommand } from './base-command.js';
 import type { JsonShape } from './json-shape.js';
 

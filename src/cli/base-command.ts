@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { BotctlError, toBotctlError } from '../domain/errors.js';
-import { loadConfig, resolveDataDir, secretValues, type Config } from '../app/config.js';
-import { readConfigFile } from '../app/config-file.js';
+import { loadConfig, resolveDataDir, secretValues, type Config } from '../config/config.js';
+import { readConfigFile } from '../config/file.js';
 import { makeScrubber } from '../app/logger.js';
 import type { App } from '../app/container.js';
 

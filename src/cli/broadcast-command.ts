@@ -10,8 +10,9 @@ import {
   createBroadcastService,
   type BroadcastReport,
   type BroadcastService,
-} from '../services/broadcast.js';
-import type { RunProgress, RunStats } from '../services/broadcast-run.js';
+  type RunProgress,
+  type RunStats,
+} from '../services/broadcast/index.js';
 import { BaseCommand } from './base-command.js';
 
 export interface BroadcastSummary {

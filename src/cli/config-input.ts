@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import { Args } from '@oclif/core';
 import { BotctlError } from '../domain/errors.js';
-import type { LoadConfigInput } from '../app/config.js';
-import type { OptionKey } from '../app/config-schema.js';
-import { readConfigFile } from '../app/config-file.js';
-import { OPTION_KEYS, resolveOptionKey } from '../app/option-values.js';
+import type { LoadConfigInput } from '../config/config.js';
+import type { OptionKey } from '../config/schema.js';
+import { readConfigFile } from '../config/file.js';
+import { OPTION_KEYS, resolveOptionKey } from '../config/option-values.js';
 
 export const keyArg = Args.string({
   description: 'option key (e.g. model, telegramToken, or its variable BOTCTL_MODEL)',

@@ -5,9 +5,9 @@
  * refuse the same values.
  */
 import { Flags } from '@oclif/core';
-import { readEnv } from '../app/config.js';
-import type { OptionKey } from '../app/config-schema.js';
-import { OPTION_KEYS, flagName, spec } from '../app/option-values.js';
+import { readEnv } from '../config/config.js';
+import type { OptionKey } from '../config/schema.js';
+import { OPTION_KEYS, flagName, spec } from '../config/option-values.js';
 
 function describe(key: OptionKey): string {
   const { description, env, secret } = spec(key);

@@ -1,5 +1,5 @@
 /** The human form of `botctl stats`: a summary block, then the daily charts (or plain columns off a terminal). */
-import type { StatsReport } from '../services/stats.js';
+import type { StatsReport } from '../services/stats/index.js';
 import { renderSeries, type ChartStyle } from './charts.js';
 
 const n = (value: number) => value.toLocaleString('en-US');

@@ -3,12 +3,11 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 import type { JsonShape } from '../cli/json-shape.js';
-import type { Config, LoadConfigInput } from '../app/config.js';
-import { configFilePath, readConfigFile } from '../app/config-file.js';
-import { configProblems } from '../app/config-sources.js';
+import type { Config, LoadConfigInput } from '../config/config.js';
+import { configFilePath, readConfigFile } from '../config/file.js';
+import { configProblems } from '../config/sources.js';
 import { BotctlError } from '../domain/errors.js';
-import type { CheckReport } from '../services/doctor/types.js';
-import type { DoctorSummary } from '../services/doctor/run.js';
+import type { CheckReport, DoctorSummary } from '../services/doctor/index.js';
 
 const LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 
@@ -32,9 +31,9 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 
   async run(): Promise<{ healthy: boolean; summary: DoctorSummary; checks: CheckReport[] }> {
     const [{ CHECKS }, { runChecks, summarize }, { createProbes }] = await Promise.all([
-      import('../services/doctor/checks/index.js'),
-      import('../services/doctor/run.js'),
-      import('../app/probes.js'),
+      import('../services/doctor/index.js'),
+      import('../services/doctor/index.js'),
+      import('../probes/probes.js'),
     ]);
     const { config, problems, fileExists } = this.inspectConfig();
     const checks = await runChecks(CHECKS, {

@@ -6,9 +6,9 @@ import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 import { EXIT } from '../domain/errors.js';
 import type { JsonShape } from '../cli/json-shape.js';
 import { collectGiven, optionFlags } from '../cli/option-flags.js';
-import { configFilePath, readConfigFile } from '../app/config-file.js';
-import { parseRenderKinds } from '../app/render-kinds.js';
-import { assertWritableDir } from '../app/writable.js';
+import { configFilePath, readConfigFile } from '../config/file.js';
+import { parseRenderKinds } from '../deploy/render-kinds.js';
+import { assertWritableDir } from '../config/writable.js';
 import { finishSetup, writeSetupConfig, type SetupResult } from '../cli/setup/finish.js';
 import { makePlan, type PlanInput } from '../cli/setup/plan.js';
 
@@ -60,7 +60,7 @@ export default class Setup extends BaseCommand<typeof Setup> {
     const render = this.flags.render === undefined ? undefined : parseRenderKinds(this.flags.render);
     const renderDir = path.resolve(this.flags['render-dir'] ?? path.join(dataDir, 'deploy'));
     if (render?.length) assertWritableDir(renderDir, 'render dir');
-    const { createProbes } = await import('../app/probes.js');
+    const { createProbes } = await import('../probes/probes.js');
     const input: PlanInput = {
       existing: readConfigFile(dataDir) ?? {},
       given: collectGiven(this.flags, process.env, (p) => fs.readFileSync(p, 'utf8')),

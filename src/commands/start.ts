@@ -26,7 +26,7 @@ export default class Start extends BaseCommand<typeof Start> {
 
   async run(): Promise<void> {
     const config = this.loadConfig();
-    const { startDaemon } = await import('../app/daemon.js');
+    const { startDaemon } = await import('../daemon/daemon.js');
     const daemon = await startDaemon({
       config,
       mode: this.flags.mode as 'polling' | 'webhook' | undefined,

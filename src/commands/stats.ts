@@ -5,7 +5,7 @@ import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 import type { JsonShape } from '../cli/json-shape.js';
 import { renderStats } from '../cli/stats-render.js';
 import { parsePeriod } from '../domain/stats-period.js';
-import type { StatsReport } from '../services/stats.js';
+import type { StatsReport } from '../services/stats/index.js';
 
 const tokens = {
   model: 'string',
@@ -63,7 +63,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
   async run(): Promise<StatsReport> {
     // A bad --since fails before the database is opened.
     const period = parsePeriod({ since: this.flags.since, until: this.flags.until }, new Date());
-    const { createStatsService } = await import('../services/stats.js');
+    const { createStatsService } = await import('../services/stats/index.js');
     const app = await this.app();
     const report = await createStatsService({ stats: app.repos.stats, prices: app.config.prices }).report(
       period,

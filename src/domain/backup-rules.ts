@@ -3,7 +3,7 @@
  * `migrate up` takes a backup first. No I/O.
  */
 import { BotctlError } from './errors.js';
-import type { MigrationStatus, SchemaVersion } from './ports.js';
+import type { MigrationStatus, SchemaVersion } from './ports/index.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 

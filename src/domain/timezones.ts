@@ -1,7 +1,7 @@
 /**
  * Time zones a user can set: any IANA name typed by hand, a short list to pick from, or the
  * zone whose borders contain a shared location (the lookup itself is an adapter, see
- * ports.ts ZoneLookup; what to make of its answer is decided here).
+ * ports/system.ts ZoneLookup; what to make of its answer is decided here).
  */
 import { isValidTimeZone } from './quota.js';
 

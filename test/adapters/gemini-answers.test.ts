@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGeminiChatModel, type GeminiCallInfo } from '../../src/adapters/gemini/index.js';
 import { BotctlError } from '../../src/domain/errors.js';
-import type { ChatModel, ChatRequest } from '../../src/domain/ports.js';
+import type { ChatModel, ChatRequest } from '../../src/domain/ports/index.js';
 import { startFakeGemini, type FakeGemini, type GeminiReply } from '../fakes/gemini.js';
 
 let gemini: FakeGemini;

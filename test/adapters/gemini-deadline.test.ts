@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGeminiChatModel, type GeminiCallInfo } from '../../src/adapters/gemini/index.js';
 import { BotctlError } from '../../src/domain/errors.js';
-import type { ChatRequest } from '../../src/domain/ports.js';
+import type { ChatRequest } from '../../src/domain/ports/index.js';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
 
 const TIMEOUT_MS = 1000;

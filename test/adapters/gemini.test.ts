@@ -1,7 +1,7 @@
 // The Gemini ChatModel against the fake Gemini server: what it sends, what it returns.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGeminiChatModel, type GeminiCallInfo } from '../../src/adapters/gemini/index.js';
-import type { ChatRequest } from '../../src/domain/ports.js';
+import type { ChatRequest } from '../../src/domain/ports/index.js';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
 
 let gemini: FakeGemini;

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { botIdOf, createFloodGate, type FloodGate } from '../../src/adapters/telegram/flood-gate.js';
 import { createTelegramMessenger } from '../../src/adapters/telegram/messenger.js';
 import { createPacer } from '../../src/adapters/telegram/pacer.js';
-import type { FloodRepository } from '../../src/domain/ports.js';
+import type { FloodRepository } from '../../src/domain/ports/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -4,12 +4,12 @@
  * The same flows run as real processes (and in a real terminal) in test/commands/setup*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Probes } from '../../src/app/probes.js';
+import type { Probes } from '../../src/probes/probes.js';
 import type { Given } from '../../src/cli/option-flags.js';
 import { PromptCancelled, type Prompter } from '../../src/cli/prompter.js';
 import { planInteractive, planUnattended, type PlanInput } from '../../src/cli/setup/plan.js';
 import { BotctlError } from '../../src/domain/errors.js';
-import type { OptionKey } from '../../src/app/config-schema.js';
+import type { OptionKey } from '../../src/config/schema.js';
 
 const GOOD_TOKEN = '42:GOODtokenGOODtokenGOODtoken';
 const GOOD_KEY = 'good-gemini-key-123';

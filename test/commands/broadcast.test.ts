@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Dialect } from '../../src/domain/ports.js';
+import type { Dialect } from '../../src/domain/ports/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { MIXED_AUDIENCE, plainUsers, seedUsers, sendsPerChat } from '../helpers/broadcast-users.js';

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BIN, parseEnvelope, runCli } from '../helpers/cli.js';
 import { PROCESS_TIMEOUT_MS, TOKEN, mode, readConfig, snapshot, tempDataDir } from '../helpers/setup-env.js';
-import { OPTIONS } from '../../src/app/config-schema.js';
+import { OPTIONS } from '../../src/config/schema.js';
 
 let dataDir: string;
 const cli = (args: string[], env: Record<string, string> = {}) =>

@@ -14,7 +14,7 @@ import { backupFixture, latestSchema, type BackupFixture } from '../helpers/back
 import { parseEnvelope } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/db.js';
 import { shapeMismatches } from '../helpers/json-shape.js';
-import type { Dialect } from '../../src/domain/ports.js';
+import type { Dialect } from '../../src/domain/ports/index.js';
 
 /** Each test runs the CLI several times; a loaded CI box needs seconds per process. */
 const SLOW = 400_000;

@@ -1,7 +1,7 @@
 // The Cache port's contract: every implementation (memory, Redis) runs this same suite.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Cache } from '../../src/domain/ports.js';
+import type { Cache } from '../../src/domain/ports/index.js';
 
 export type CacheFactory = (namespace: string) => Promise<Cache>;
 

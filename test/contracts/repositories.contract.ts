@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import { DEFAULT_USER_SETTINGS, type TelegramProfile, type User } from '../../src/domain/entities.js';
 import type { BotctlError } from '../../src/domain/errors.js';
-import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports.js';
+import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports/index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { EXPECTED_DAYS, EXPECTED_SUMMARY, SINCE, UNTIL, seedStatsFixture } from '../helpers/stats-fixture.js';
 

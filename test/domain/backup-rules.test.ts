@@ -8,7 +8,7 @@ import {
   preMigrateDecision,
   selectForPrune,
 } from '../../src/domain/backup-rules.js';
-import type { MigrationStatus } from '../../src/domain/ports.js';
+import type { MigrationStatus } from '../../src/domain/ports/index.js';
 
 const DAY = 86_400_000;
 const now = new Date('2026-03-01T12:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../../src/app/config-schema.js';
+import { DEFAULT_PRICES } from '../../src/config/schema.js';
 import { costOf, priceFor } from '../../src/domain/pricing.js';
 
 describe('priceFor', () => {

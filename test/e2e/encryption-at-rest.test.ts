@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import { parseEncryptionKeys } from '../../src/domain/encryption-keys.js';
-import type { Repositories } from '../../src/domain/ports.js';
+import type { Repositories } from '../../src/domain/ports/index.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
 import { chatter, handled } from '../helpers/chat-ui.js';
 import { runCli } from '../helpers/cli.js';

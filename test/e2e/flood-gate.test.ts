@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botIdOf, createFloodGate } from '../../src/adapters/telegram/flood-gate.js';
 import { createTelegramMessenger } from '../../src/adapters/telegram/messenger.js';
-import { createBroadcastService } from '../../src/services/broadcast.js';
+import { createBroadcastService } from '../../src/services/broadcast/index.js';
 import type { TelegramCall } from '../fakes/telegram.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
 import { plainUsers, seedUsers } from '../helpers/broadcast-users.js';

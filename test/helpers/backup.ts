@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { loadMigrations, locateMigrations } from '../../src/adapters/db/migration-files.js';
-import type { Dialect, SchemaVersion } from '../../src/domain/ports.js';
+import type { Dialect, SchemaVersion } from '../../src/domain/ports/index.js';
 import { parseEnvelope, runCli, type CliResult } from './cli.js';
 import { openTestDatabase, type Row, type TestDatabase } from './db.js';
 

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../src/app/config.js';
-import { startDaemon, type Daemon, type DaemonOptions } from '../../src/app/daemon.js';
-import type { Dialect } from '../../src/domain/ports.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon/daemon.js';
+import type { Dialect } from '../../src/domain/ports/index.js';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { openTestDatabase, type TestDatabase } from './db.js';

@@ -1,6 +1,6 @@
 /** Users for broadcast tests and benchmarks: seeded through the real repositories. */
 import type { Role, User, UserStatus } from '../../src/domain/entities.js';
-import type { Repositories } from '../../src/domain/ports.js';
+import type { Repositories } from '../../src/domain/ports/index.js';
 
 export interface SeedUser {
   telegramId: number;

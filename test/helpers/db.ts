@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../../src/adapters/db/open.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
-import type { Dialect, FieldCipher, Migrator, Repositories } from '../../src/domain/ports.js';
+import type { Dialect, FieldCipher, Migrator, Repositories } from '../../src/domain/ports/index.js';
 
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 

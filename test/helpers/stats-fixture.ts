@@ -4,7 +4,7 @@
  * with rows on both sides of each boundary so an off-by-one shows as a wrong number.
  */
 import type { Role, User, UserStatus } from '../../src/domain/entities.js';
-import type { Repositories, StatsDay, StatsSummary } from '../../src/domain/ports.js';
+import type { Repositories, StatsDay, StatsSummary } from '../../src/domain/ports/index.js';
 
 export const SINCE = new Date('2025-06-01T00:00:00Z');
 export const UNTIL = new Date('2025-06-08T00:00:00Z');

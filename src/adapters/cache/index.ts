@@ -4,7 +4,7 @@
  * get -> undefined, set/delete -> dropped, ping -> false, each failure reported via onError.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { Cache, FieldCipher } from '../../domain/ports.js';
+import type { Cache, FieldCipher } from '../../domain/ports/index.js';
 import type { Backend } from './backend.js';
 import { rateLimitedReporter, withDeadline } from './guard.js';
 import { createMemoryBackend } from './memory.js';

@@ -2,7 +2,7 @@
  * The database guard for a URL, like open.ts: Postgres by advisory lock, SQLite by a side lock
  * file. The drivers load on first use, so commands that never hold the guard never load them.
  */
-import type { DatabaseGuard } from '../../domain/ports.js';
+import type { DatabaseGuard } from '../../domain/ports/index.js';
 import { redactUrl } from './open.js';
 import { parseDatabaseUrl } from './url.js';
 

@@ -6,7 +6,7 @@
  * Dialect specifics (transactions, locking) live in sqlite/ledger.ts and pg/ledger.ts.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { Dialect, MigrationStatus, Migrator } from '../../domain/ports.js';
+import type { Dialect, MigrationStatus, Migrator } from '../../domain/ports/index.js';
 import { locateMigrations, loadMigrations, type MigrationFile } from './migration-files.js';
 import { oneLine, translateDbError } from './shared/errors.js';
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotctlError } from '../../domain/errors.js';
-import type { Dialect } from '../../domain/ports.js';
+import type { Dialect } from '../../domain/ports/index.js';
 
 export interface MigrationFile {
   /** The journal's idx. */

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
-import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports.js';
+import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports/index.js';
 import { makeDirs } from '../system/dirs.js';
 import { createMigrator } from './migrate.js';
 import { unreachable } from './shared/errors.js';

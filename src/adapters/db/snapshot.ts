@@ -4,7 +4,7 @@
  * checker opens a copy of either dialect, whatever database is configured, so a backup can be
  * verified on any machine.
  */
-import type { DatabaseSnapshotter, SnapshotChecker } from '../../domain/ports.js';
+import type { DatabaseSnapshotter, SnapshotChecker } from '../../domain/ports/index.js';
 import { redactUrl } from './open.js';
 import { parseDatabaseUrl } from './url.js';
 import { checkPgDump, createPgSnapshotter, type PgDumpTools } from './pg/snapshot.js';

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotctlError } from '../../domain/errors.js';
-import type { Dialect } from '../../domain/ports.js';
+import type { Dialect } from '../../domain/ports/index.js';
 
 export interface DatabaseTarget {
   readonly dialect: Dialect;

@@ -11,7 +11,7 @@
  */
 import type { GoogleGenAI } from '@google/genai';
 import { BotctlError } from '../../domain/errors.js';
-import type { ChatModel, ChatResult, FileUploader, ModelInfo } from '../../domain/ports.js';
+import type { ChatModel, ChatResult, FileUploader, ModelInfo } from '../../domain/ports/index.js';
 import { createUploader } from './files.js';
 import { AnswerAccumulator, toSdkParams } from './request.js';
 import { CallbackError, createRunner, type GeminiCallInfo } from './runner.js';

@@ -4,7 +4,7 @@
  * early, since a retried answer may still name the file.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { FileUploader } from '../../domain/ports.js';
+import type { FileUploader } from '../../domain/ports/index.js';
 import type { createRunner } from './runner.js';
 
 type Run = ReturnType<typeof createRunner>;

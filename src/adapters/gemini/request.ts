@@ -4,7 +4,7 @@
  */
 import type { Content, GenerateContentParameters, GenerateContentResponse, Part } from '@google/genai';
 import { BotctlError } from '../../domain/errors.js';
-import type { ChatPart, ChatRequest, ChatResult } from '../../domain/ports.js';
+import type { ChatPart, ChatRequest, ChatResult } from '../../domain/ports/index.js';
 
 /** Finish reasons that mean "stopped by a safety filter" (not "had nothing to say"). */
 const SAFETY_FINISH = new Set([

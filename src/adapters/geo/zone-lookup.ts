@@ -10,7 +10,7 @@
  * tens of MB over a long run) because a user shares a location about once.
  */
 import type * as GeoTzModule from 'geo-tz/all';
-import type { ZoneLookup } from '../../domain/ports.js';
+import type { ZoneLookup } from '../../domain/ports/index.js';
 
 type GeoTz = typeof GeoTzModule;
 let loading: Promise<GeoTz> | undefined;

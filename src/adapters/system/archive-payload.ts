@@ -12,7 +12,7 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { BotctlError } from '../../domain/errors.js';
-import type { BackupManifest, Dialect, StoredBackup } from '../../domain/ports.js';
+import type { BackupManifest, Dialect, StoredBackup } from '../../domain/ports/index.js';
 import { createEncryptStream, openEncrypted } from './crypto-stream.js';
 
 type Payload = BackupManifest['payload'];

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
-import type { BackupManifest, BackupStaging, BackupStore, StoredBackup } from '../../domain/ports.js';
+import type { BackupManifest, BackupStaging, BackupStore, StoredBackup } from '../../domain/ports/index.js';
 import { ioError, packPayload, syncFile, unpackPayload } from './archive-payload.js';
 import { makeDirs } from './dirs.js';
 import { acquireLock } from './lock.js';

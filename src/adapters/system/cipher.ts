@@ -10,7 +10,7 @@ import {
   KEY_ID,
   type EncryptionKey,
 } from '../../domain/encryption-keys.js';
-import type { FieldCipher } from '../../domain/ports.js';
+import type { FieldCipher } from '../../domain/ports/index.js';
 
 const PREFIX = 'enc:v1:';
 const IV_BYTES = 12;

@@ -5,7 +5,7 @@
  * the encoder probes once and remembers, so a missing ffmpeg costs one spawn, not one per answer.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { AudioEncoder } from '../../domain/ports.js';
+import type { AudioEncoder } from '../../domain/ports/index.js';
 
 export interface FfmpegOptions {
   /** The ffmpeg binary (a name on PATH or a path); default 'ffmpeg'. */

@@ -1,7 +1,7 @@
 /** Reads and checks a backup's manifest.json: a damaged manifest is BACKUP_CORRUPT, never a crash later. */
 import { readFile } from 'node:fs/promises';
 import { BotctlError } from '../../domain/errors.js';
-import type { BackupManifest } from '../../domain/ports.js';
+import type { BackupManifest } from '../../domain/ports/index.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 

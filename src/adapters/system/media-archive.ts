@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaArchive } from '../../domain/ports.js';
+import type { MediaArchive } from '../../domain/ports/index.js';
 import { makeDirs } from './dirs.js';
 
 export function createMediaArchive(dir: string): MediaArchive {

@@ -6,7 +6,7 @@
  */
 import { devNull } from 'node:os';
 import { BotctlError } from '../../domain/errors.js';
-import type { SchemaVersion } from '../../domain/ports.js';
+import type { SchemaVersion } from '../../domain/ports/index.js';
 
 const LEDGER = 'botctl_migrations';
 

@@ -8,7 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
-import type { FileDownloader } from '../../domain/ports.js';
+import type { FileDownloader } from '../../domain/ports/index.js';
 
 export interface TelegramFilesOptions {
   token: string;

@@ -22,7 +22,7 @@
  * gate goes on with what it has in memory.
  */
 import type { Transformer } from 'grammy';
-import type { FloodRepository } from '../../domain/ports.js';
+import type { FloodRepository } from '../../domain/ports/index.js';
 import type { Log } from '../../domain/telemetry.js';
 
 export interface FloodGateOptions {

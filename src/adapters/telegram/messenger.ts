@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
 import { BotctlError } from '../../domain/errors.js';
-import type { Messenger, OutgoingMessage, SendOutcome } from '../../domain/ports.js';
+import type { Messenger, OutgoingMessage, SendOutcome } from '../../domain/ports/index.js';
 import { translateTelegramError } from './errors.js';
 import type { FloodGate } from './flood-gate.js';
 

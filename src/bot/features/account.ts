@@ -4,10 +4,10 @@
  * before the chat feature: a pending rename must see the next text message first.
  */
 import { Composer } from 'grammy';
-import type { HistoryService } from '../../services/history.js';
-import type { PrivacyService } from '../../services/privacy.js';
-import type { SettingsService } from '../../services/settings.js';
-import type { UsageService } from '../../services/usage.js';
+import type { HistoryService } from '../../services/history/index.js';
+import type { PrivacyService } from '../../services/privacy/index.js';
+import type { SettingsService } from '../../services/settings/index.js';
+import type { UsageService } from '../../services/access/index.js';
 import type { BotContext } from '../context.js';
 import { historyFeature } from './history.js';
 import { languageFeature } from './language.js';

@@ -5,15 +5,14 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { isBotctlError, type BotctlError } from '../../domain/errors.js';
-import type { Answered, AnswerOutcome, ChatService } from '../../services/chat.js';
-import type { DeliveryService } from '../../services/delivery.js';
+import type { Answered, AnswerOutcome, ChatService, DeliveryService } from '../../services/chat/index.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';
 
 export interface AnswerDeps {
   chat: ChatService;
-  /** Records delivery, so a crash before it replays the answer (services/delivery.ts). */
+  /** Records delivery, so a crash before it replays the answer (services/chat/delivery.ts). */
   delivery: DeliveryService;
   inFlight: InFlight;
   timing: {

@@ -6,7 +6,7 @@
 import { InlineKeyboard } from 'grammy';
 import type { Conversation, User } from '../../domain/entities.js';
 import { formatInZone } from '../../domain/quota.js';
-import { HISTORY_PAGE_SIZE, type HistoryPage } from '../../services/history.js';
+import { HISTORY_PAGE_SIZE, type HistoryPage } from '../../services/history/index.js';
 import type { BotContext } from '../context.js';
 
 /** p: page, o: open, c: continue, r: rename, d: delete (ask), x: delete (confirmed). */

@@ -4,7 +4,7 @@
  * forged button gets a notice. Renaming waits for the user's next text message in the chat.
  */
 import { Composer } from 'grammy';
-import type { HistoryService } from '../../services/history.js';
+import type { HistoryService } from '../../services/history/index.js';
 import { conversationKeyOf, threadOptions, type BotContext } from '../context.js';
 import { conversationView, deleteView, HISTORY_DATA, pageView, titleOf } from './history-view.js';
 import { ignoreNotModified } from './settings-choices.js';

@@ -5,8 +5,7 @@
  */
 import { Composer, InputFile, type MiddlewareFn } from 'grammy';
 import { isBotctlError } from '../../domain/errors.js';
-import type { ImageService } from '../../services/images.js';
-import type { MediaFile } from '../../services/media.js';
+import type { ImageService, MediaFile } from '../../services/media/index.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { pickPhoto, rejectMedia } from './media-reply.js';

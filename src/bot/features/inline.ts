@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Composer } from 'grammy';
 import type { InlineQueryResultArticle } from 'grammy/types';
-import { MIN_INLINE_QUERY, type InlineService } from '../../services/inline.js';
+import { MIN_INLINE_QUERY, type InlineService } from '../../services/chat/index.js';
 import type { BotContext } from '../context.js';
 import type { InlineTracker } from '../middleware/inline-tracker.js';
 

@@ -1,7 +1,7 @@
 /** /language: pick the interface language from buttons, or name it (/language ru). */
 import { Composer } from 'grammy';
 import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { adopt } from './settings-choices.js';
 import type { SettingsMenus } from './settings-menu.js';

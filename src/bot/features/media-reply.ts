@@ -8,7 +8,7 @@ import { formatBytes } from '../../domain/backup-rules.js';
 import type { BotctlError } from '../../domain/errors.js';
 import { formatDuration } from '../../domain/media.js';
 import { formatInZone } from '../../domain/quota.js';
-import type { MediaCheck, MediaFile } from '../../services/media.js';
+import type { MediaCheck, MediaFile } from '../../services/media/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 import type { FailureReply } from './answer.js';
 

@@ -4,11 +4,8 @@
  * Inline mode is separate: its debounce tracker must sit before per-chat ordering.
  */
 import { Composer, type MiddlewareFn } from 'grammy';
-import type { ImageService } from '../../services/images.js';
-import type { InlineService } from '../../services/inline.js';
-import type { MediaService } from '../../services/media.js';
-import type { SpeechService } from '../../services/speech.js';
-import type { SuggestionService } from '../../services/suggestions.js';
+import type { ImageService, MediaService, SpeechService } from '../../services/media/index.js';
+import type { InlineService, SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import type { AnswerDeps } from './answer.js';

@@ -6,7 +6,7 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { formatInZone } from '../../domain/quota.js';
 import { renderTranscript, transcriptLabels } from '../../domain/transcript.js';
-import type { PrivacyService } from '../../services/privacy.js';
+import type { PrivacyService } from '../../services/privacy/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { ack, notice } from './settings-view.js';
 

@@ -1,6 +1,6 @@
 /** /prompt set <text> | show | clear: the user's own instructions, sent with every request. */
 import { Composer } from 'grammy';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 
 export function promptFeature(deps: { settings: SettingsService }): Composer<BotContext> {

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareFn } from 'grammy';
 import { Menu } from '@grammyjs/menu';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import type { BotContext } from '../context.js';
 import { adopt, choiceMenu, ignoreNotModified, menuOptions } from './settings-choices.js';
 import { choiceSpecs, currentValue, shownUser, SUBMENUS, type SubmenuId } from './settings-specs.js';

@@ -7,7 +7,7 @@ import type { Menu } from '@grammyjs/menu';
 import { DEFAULT_USER_SETTINGS, DETAIL_LEVELS, VOICE_REPLY_MODES, type User } from '../../domain/entities.js';
 import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
 import { QUICK_ZONES } from '../../domain/timezones.js';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import type { BotContext } from '../context.js';
 import type { ChoiceSpec } from './settings-choices.js';
 import { ack, languageName, modelName, notice, personaName } from './settings-view.js';

@@ -5,7 +5,7 @@
  */
 import type { User } from '../../domain/entities.js';
 import { isInterfaceLanguage } from '../../domain/settings-rules.js';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import type { BotContext } from '../context.js';
 
 export const personaName = (ctx: BotContext, settings: SettingsService, id: string): string =>

@@ -4,7 +4,7 @@
  */
 import { Composer } from 'grammy';
 import { isNauticalZone, utcOffset } from '../../domain/timezones.js';
-import type { SettingsService } from '../../services/settings.js';
+import type { SettingsService } from '../../services/settings/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { adopt } from './settings-choices.js';
 import type { SettingsMenus } from './settings-menu.js';

@@ -4,7 +4,7 @@
  * else's button gets a short notice on the button instead of an answer.
  */
 import { Composer, type MiddlewareFn } from 'grammy';
-import type { SuggestionService } from '../../services/suggestions.js';
+import type { SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import { conversationKeyOf, threadOptions, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';

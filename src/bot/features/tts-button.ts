@@ -4,7 +4,7 @@
  * follows when it is ready, since TTS can take longer than a button spinner should.
  */
 import { Composer, InputFile } from 'grammy';
-import type { SpeechService } from '../../services/speech.js';
+import type { SpeechService } from '../../services/media/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 import { notice } from './media-reply.js';
 

@@ -1,7 +1,7 @@
 /** /usage: today's usage against the daily quota of the user's role, and when it resets for them. */
 import { Composer } from 'grammy';
 import { formatInZone } from '../../domain/quota.js';
-import type { UsageService } from '../../services/usage.js';
+import type { UsageService } from '../../services/access/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 
 export function usageFeature(deps: { usage: UsageService }): Composer<BotContext> {

@@ -1,12 +1,12 @@
 /**
  * Voice notes, audio files and video notes: heard by the model and answered in the
- * conversation (services/media.ts). Over-long or over-size files are refused before any
+ * conversation (services/media/). Over-long or over-size files are refused before any
  * download; a spoken question may get a spoken answer (voiceReplies 'voice' or 'always').
  */
 import { Composer, type MiddlewareFn } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { AudioKind } from '../../domain/media.js';
-import type { MediaFile, MediaService } from '../../services/media.js';
+import type { MediaFile, MediaService } from '../../services/media/index.js';
 import { conversationKeyOf, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';
 import { addressedMedia, mediaFailure, rejectMedia, withoutMention } from './media-reply.js';

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareFn } from 'grammy';
 import { formatInZone } from '../../domain/quota.js';
-import type { AccessService } from '../../services/access.js';
+import type { AccessService } from '../../services/access/index.js';
 import { threadOptions, type BotContext } from '../context.js';
 
 export function identify(access: AccessService): MiddlewareFn<BotContext> {

@@ -6,7 +6,7 @@
  */
 import { Composer, type Transformer } from 'grammy';
 import type { Log } from '../../domain/telemetry.js';
-import type { AccessService } from '../../services/access.js';
+import type { AccessService } from '../../services/access/index.js';
 import type { BotContext } from '../context.js';
 
 export function membershipFeature(access: Pick<AccessService, 'setBlocked'>): Composer<BotContext> {

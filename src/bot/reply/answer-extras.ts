@@ -6,8 +6,8 @@
  */
 import { InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { SpeechService } from '../../services/speech.js';
-import type { SuggestionService } from '../../services/suggestions.js';
+import type { SpeechService } from '../../services/media/index.js';
+import type { SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import { threadOptions } from '../context.js';
 import type { AnswerExtras } from '../features/answer.js';

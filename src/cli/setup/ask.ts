@@ -3,8 +3,8 @@
  * masked), '-' clears an optional one, the answer is validated with the option's own schema
  * and then, if given, checked against the real service; a bad answer is explained and asked again.
  */
-import type { OptionKey } from '../../app/config-schema.js';
-import { checkOption, displayOption, formatOption, parseOption, spec } from '../../app/option-values.js';
+import type { OptionKey } from '../../config/schema.js';
+import { checkOption, displayOption, formatOption, parseOption, spec } from '../../config/option-values.js';
 import type { Prompter } from '../prompter.js';
 
 export interface Question {

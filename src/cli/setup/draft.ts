@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { OptionKey } from '../../app/config-schema.js';
-import { REQUIRED_TO_START } from '../../app/config-sources.js';
-import { OPTION_KEYS, checkOption, optionLabel, parseOption } from '../../app/option-values.js';
+import type { OptionKey } from '../../config/schema.js';
+import { REQUIRED_TO_START } from '../../config/sources.js';
+import { OPTION_KEYS, checkOption, optionLabel, parseOption } from '../../config/option-values.js';
 import type { Given } from '../option-flags.js';
 
 export type Draft = Record<string, unknown>;

@@ -4,12 +4,12 @@
  * worked) and the deployment files asked for.
  */
 import type { App } from '../../app/container.js';
-import type { Probes } from '../../app/probes.js';
-import { renderDeployFiles } from '../../app/deploy-files.js';
+import type { Probes } from '../../probes/probes.js';
+import { renderDeployFiles } from '../../deploy/files.js';
 import { resolvePassphrase } from '../backup-command.js';
 import fs from 'node:fs';
-import { loadConfig } from '../../app/config.js';
-import { configFilePath, writeConfigFile } from '../../app/config-file.js';
+import { loadConfig } from '../../config/config.js';
+import { configFilePath, writeConfigFile } from '../../config/file.js';
 import { finalFile } from './draft.js';
 import type { Plan, PlanInput } from './plan.js';
 
@@ -57,7 +57,7 @@ export function writeSetupConfig(
 export async function finishSetup(input: FinishInput): Promise<SetupResult> {
   const { app, plan, say } = input;
   const { config } = app;
-  const { migrateUp } = await import('../../services/migrations.js');
+  const { migrateUp } = await import('../../services/migrations/index.js');
   const { applied, backup } = await migrateUp(app, {
     passphrase: resolvePassphrase({}, process.env),
     onBackup: (taken) => say(`Backed up the database first: ${taken.id}`),

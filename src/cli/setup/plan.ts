@@ -4,9 +4,9 @@
  * missing or invalid value is listed at once and the checks run together.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { RenderKind } from '../../app/render-kinds.js';
-import type { Probes } from '../../app/probes.js';
-import type { BotIdentity } from '../../services/doctor/types.js';
+import type { RenderKind } from '../../deploy/render-kinds.js';
+import type { Probes } from '../../probes/probes.js';
+import type { BotIdentity } from '../../services/doctor/index.js';
 import type { Given } from '../option-flags.js';
 import type { Prompter } from '../prompter.js';
 import { ASKED, ensureWebhookSecret, resolveDraft, type Draft, type Problem } from './draft.js';

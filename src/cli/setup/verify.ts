@@ -5,9 +5,9 @@
  * runs them together and reports every failure at once.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { ModelInfo } from '../../domain/ports.js';
-import type { Probes } from '../../app/probes.js';
-import type { BotIdentity } from '../../services/doctor/types.js';
+import type { ModelInfo } from '../../domain/ports/index.js';
+import type { Probes } from '../../probes/probes.js';
+import type { BotIdentity } from '../../services/doctor/index.js';
 import { defaultDatabasePath, type Draft } from './draft.js';
 
 export const DEFAULT_MODEL = 'gemini-flash-latest';

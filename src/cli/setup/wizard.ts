@@ -4,10 +4,10 @@
  * answered. Values given as flags or BOTCTL_* are used without asking (unless they fail).
  * Nothing is written here: the caller writes once, after the last answer.
  */
-import { parseRenderKinds, type RenderKind } from '../../app/render-kinds.js';
-import type { Probes } from '../../app/probes.js';
-import type { ModelInfo } from '../../domain/ports.js';
-import type { BotIdentity } from '../../services/doctor/types.js';
+import { parseRenderKinds, type RenderKind } from '../../deploy/render-kinds.js';
+import type { Probes } from '../../probes/probes.js';
+import type { ModelInfo } from '../../domain/ports/index.js';
+import type { BotIdentity } from '../../services/doctor/index.js';
 import type { Given } from '../option-flags.js';
 import type { Prompter } from '../prompter.js';
 import { ask, schemaDefault, type Question } from './ask.js';

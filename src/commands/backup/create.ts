@@ -3,7 +3,7 @@ import { BACKUP_SHAPE, BackupCommand, passphraseFlags } from '../../cli/backup-c
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { formatBytes } from '../../domain/backup-rules.js';
-import type { CreateResult } from '../../services/backup.js';
+import type { CreateResult } from '../../services/backup/index.js';
 
 export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
   static override summary = 'Back up the database (consistent while the bot runs)';

@@ -2,7 +2,7 @@ import { BACKUP_SHAPE, BackupCommand } from '../../cli/backup-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { formatBytes } from '../../domain/backup-rules.js';
-import type { BackupSummary } from '../../services/backup.js';
+import type { BackupSummary } from '../../services/backup/index.js';
 
 export default class BackupList extends BackupCommand<typeof BackupList> {
   static override summary = 'List backups, newest first';

@@ -4,7 +4,7 @@ import { canAsk, destructive } from '../../cli/confirm.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { parseAge } from '../../domain/backup-rules.js';
-import type { PruneResult } from '../../services/backup.js';
+import type { PruneResult } from '../../services/backup/index.js';
 
 export default class BackupPrune extends BackupCommand<typeof BackupPrune> {
   static override summary = 'Delete old backups (asks first; --yes off a terminal)';

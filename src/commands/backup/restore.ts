@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BackupCommand, passphraseFlags, RESTORE_SHAPE } from '../../cli/backup-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { RestoreResult } from '../../services/backup.js';
+import type { RestoreResult } from '../../services/backup/index.js';
 
 export default class BackupRestore extends BackupCommand<typeof BackupRestore> {
   static override summary = 'Replace the database with a backup';

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BackupCommand, passphraseFlags, VERIFY_SHAPE } from '../../cli/backup-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { VerifyResult } from '../../services/backup.js';
+import type { VerifyResult } from '../../services/backup/index.js';
 
 export default class BackupVerify extends BackupCommand<typeof BackupVerify> {
   static override summary = 'Check that a backup can be restored';

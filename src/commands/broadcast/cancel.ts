@@ -3,7 +3,7 @@ import { BroadcastCommand } from '../../cli/broadcast-command.js';
 import { BROADCAST_REPORT_SHAPE } from '../../cli/broadcast-shapes.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { BroadcastReport } from '../../services/broadcast.js';
+import type { BroadcastReport } from '../../services/broadcast/index.js';
 
 export default class BroadcastCancel extends BroadcastCommand<typeof BroadcastCancel> {
   static override summary = 'Cancel a broadcast: a run in progress stops within about a second';

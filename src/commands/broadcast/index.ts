@@ -7,7 +7,7 @@ import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { ROLES, type BroadcastAudience } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
-import type { ParseMode } from '../../services/broadcast-content.js';
+import type { ParseMode } from '../../services/broadcast/index.js';
 
 const PARSE_MODES: Record<string, ParseMode> = { html: 'HTML', markdown: 'Markdown', plain: null };
 

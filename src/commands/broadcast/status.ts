@@ -3,7 +3,7 @@ import { BroadcastCommand } from '../../cli/broadcast-command.js';
 import { BROADCAST_REPORT_SHAPE } from '../../cli/broadcast-shapes.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { BroadcastReport } from '../../services/broadcast.js';
+import type { BroadcastReport } from '../../services/broadcast/index.js';
 
 export default class BroadcastStatus extends BroadcastCommand<typeof BroadcastStatus> {
   static override summary = 'Show a broadcast and how many deliveries are sent, blocked, failed and pending';

@@ -3,8 +3,8 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { configInput, keyArg, optionKey } from '../../cli/config-input.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { resolveOptions, type OptionSource } from '../../app/config-sources.js';
-import { displayOption } from '../../app/option-values.js';
+import { resolveOptions, type OptionSource } from '../../config/sources.js';
+import { displayOption } from '../../config/option-values.js';
 
 export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   static override summary = 'Print the value of one config option (secrets masked unless --reveal)';

@@ -5,9 +5,9 @@ import { configInput, keyArg, optionKey } from '../../cli/config-input.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { BotctlError } from '../../domain/errors.js';
-import { configFilePath, readConfigFile, writeConfigFile } from '../../app/config-file.js';
-import { configProblems } from '../../app/config-sources.js';
-import { displayOption, optionLabel, parseOption, spec } from '../../app/option-values.js';
+import { configFilePath, readConfigFile, writeConfigFile } from '../../config/file.js';
+import { configProblems } from '../../config/sources.js';
+import { displayOption, optionLabel, parseOption, spec } from '../../config/option-values.js';
 
 export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static override summary = 'Change one option in the config file (validated, written atomically, mode 0600)';

@@ -3,9 +3,9 @@ import { configInput, keyArg, optionKey } from '../../cli/config-input.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { BotctlError } from '../../domain/errors.js';
-import { configFilePath, readConfigFile, writeConfigFile } from '../../app/config-file.js';
-import { configProblems } from '../../app/config-sources.js';
-import { displayOption, spec } from '../../app/option-values.js';
+import { configFilePath, readConfigFile, writeConfigFile } from '../../config/file.js';
+import { configProblems } from '../../config/sources.js';
+import { displayOption, spec } from '../../config/option-values.js';
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static override summary = 'Remove one option from the config file, so its default applies again';

@@ -2,9 +2,9 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { configInput } from '../../cli/config-input.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { configFilePath } from '../../app/config-file.js';
+import { configFilePath } from '../../config/file.js';
 import { BotctlError } from '../../domain/errors.js';
-import { REQUIRED_TO_START, configProblems, resolveOptions } from '../../app/config-sources.js';
+import { REQUIRED_TO_START, configProblems, resolveOptions } from '../../config/sources.js';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
   static override summary =

@@ -33,7 +33,7 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
   static jsonShape: JsonShape = { reverted: ['string'], current: 'number', backup: 'unknown' };
 
   async run(): Promise<{ reverted: string[]; current: number; backup: { id: string; path: string } | null }> {
-    const { checkDownTarget, migrateDown, planDown } = await import('../../services/migrations.js');
+    const { checkDownTarget, migrateDown, planDown } = await import('../../services/migrations/index.js');
     checkDownTarget(this.flags.to);
     const confirmation = destructive({
       yes: this.flags.yes,

@@ -1,9 +1,9 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { MigrationStatus } from '../../domain/ports.js';
+import type { MigrationStatus } from '../../domain/ports/index.js';
 
-/** domain/ports.ts MigrationStatus; appliedAt is an ISO string, null while pending. */
+/** domain/ports/database.ts MigrationStatus; appliedAt is an ISO string, null while pending. */
 export const MIGRATION_STATUS_SHAPE: JsonShape = {
   dialect: 'string',
   current: 'number',

@@ -3,7 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolvePassphrase } from '../../cli/backup-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import type { UpResult } from '../../services/migrations.js';
+import type { UpResult } from '../../services/migrations/index.js';
 
 export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
   static override summary = 'Apply pending database migrations';
@@ -40,7 +40,7 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
     backup: { id: string; path: string } | null;
     backupDecision: UpResult['backupDecision'];
   }> {
-    const { migrateUp } = await import('../../services/migrations.js');
+    const { migrateUp } = await import('../../services/migrations/index.js');
     const result = await migrateUp(await this.app({ createDatabase: true }), {
       to: this.flags.to,
       backup: this.flags.backup,

@@ -3,8 +3,8 @@ import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { changeLine, changeShape, userArg, usersService } from '../../cli/users-command.js';
 import type { UserStatus } from '../../domain/entities.js';
-import { USER_RECHECK_MS } from '../../services/access.js';
-import type { UserChange } from '../../services/user-views.js';
+import { USER_RECHECK_MS } from '../../services/access/index.js';
+import type { UserChange } from '../../services/users/index.js';
 
 export default class UsersBan extends BaseCommand<typeof UsersBan> {
   static override summary = 'Ban a user: the bot answers once with a notice, then ignores them';

@@ -5,7 +5,7 @@ import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { canAsk, destructive } from '../../cli/confirm.js';
-import type { ForgetReport } from '../../services/privacy.js';
+import type { ForgetReport } from '../../services/privacy/index.js';
 
 export default class UsersForget extends BaseCommand<typeof UsersForget> {
   static override summary = 'Delete everything stored about one user (cannot be undone)';

@@ -4,7 +4,7 @@ import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USER_SHAPE, userRow, usersService } from '../../cli/users-command.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { ROLES, USER_STATUSES } from '../../domain/entities.js';
-import type { UserSummary } from '../../services/user-views.js';
+import type { UserSummary } from '../../services/users/index.js';
 
 export default class UsersList extends BaseCommand<typeof UsersList> {
   static override summary = 'List users, with filters';

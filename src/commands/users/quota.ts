@@ -2,7 +2,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { QUOTA_SHAPE, quotaLines, userArg, usersService } from '../../cli/users-command.js';
-import type { QuotaReport } from '../../services/user-views.js';
+import type { QuotaReport } from '../../services/users/index.js';
 
 export default class UsersQuota extends BaseCommand<typeof UsersQuota> {
   static override summary = "Today's usage against the user's role quota";

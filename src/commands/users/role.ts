@@ -4,8 +4,8 @@ import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { changeLine, changeShape, userArg, usersService, who } from '../../cli/users-command.js';
 import { ROLES, type Role } from '../../domain/entities.js';
-import { USER_RECHECK_MS } from '../../services/access.js';
-import type { UserChange } from '../../services/user-views.js';
+import { USER_RECHECK_MS } from '../../services/access/index.js';
+import type { UserChange } from '../../services/users/index.js';
 
 export default class UsersRole extends BaseCommand<typeof UsersRole> {
   static override summary = "Set a user's role (user, premium, admin): it decides their daily quota";

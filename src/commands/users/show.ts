@@ -3,7 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { QUOTA_SHAPE, USER_SHAPE, quotaLines, userArg, usersService, who } from '../../cli/users-command.js';
-import type { UserDetails } from '../../services/user-views.js';
+import type { UserDetails } from '../../services/users/index.js';
 
 export default class UsersShow extends BaseCommand<typeof UsersShow> {
   static override summary = "One user's profile, settings, activity and today's quota";

@@ -1,9 +1,9 @@
 /**
  * The doctor's vocabulary: a Check is one small module that looks at one thing and says
  * pass, warn or fail. Everything it needs from the outside (Telegram, Gemini, the database,
- * the file system, tools on PATH) comes through DoctorProbes, wired in src/app/probes.ts.
+ * the file system, tools on PATH) comes through DoctorProbes, wired in src/probes/probes.ts.
  */
-import type { Dialect, MigrationStatus, ModelInfo } from '../../domain/ports.js';
+import type { Dialect, MigrationStatus, ModelInfo } from '../../domain/ports/index.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 

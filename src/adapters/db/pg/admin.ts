@@ -1,7 +1,7 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { ApiKey, AuditEntry } from '../../../domain/entities.js';
-import type { ApiKeyRepository, AuditRepository } from '../../../domain/ports.js';
+import type { ApiKeyRepository, AuditRepository } from '../../../domain/ports/index.js';
 import { apiKeys, auditLog } from './schema.js';
 
 export function pgApiKeys(db: PostgresJsDatabase): ApiKeyRepository {

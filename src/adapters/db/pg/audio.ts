@@ -1,7 +1,7 @@
 import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { AudioFile } from '../../../domain/entities.js';
-import type { AudioFileRepository } from '../../../domain/ports.js';
+import type { AudioFileRepository } from '../../../domain/ports/index.js';
 import { audioFiles, conversations, messages } from './schema.js';
 
 export function pgAudioFiles(db: PostgresJsDatabase): AudioFileRepository {

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Broadcast } from '../../../domain/entities.js';
-import type { BroadcastRepository } from '../../../domain/ports.js';
+import type { BroadcastRepository } from '../../../domain/ports/index.js';
 import { chunks, deliveryCounts } from '../shared/mapping.js';
 import { attemptsAfter, broadcastStatusChange, recipientFields } from '../shared/sql.js';
 import { broadcasts, deliveries, users } from './schema.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Conversation } from '../../../domain/entities.js';
-import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { toConversation } from '../shared/mapping.js';
 import { conversations, users } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { FloodRepository } from '../../../domain/ports.js';
+import type { FloodRepository } from '../../../domain/ports/index.js';
 import { telegramFlood } from './schema.js';
 
 export function pgFlood(db: PostgresJsDatabase): FloodRepository {

@@ -9,7 +9,7 @@
  * on a new connection, retrying every few seconds until it has it or is released.
  */
 import type { Sql } from 'postgres';
-import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports.js';
+import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports/index.js';
 import { unreachable } from '../shared/errors.js';
 import { restoreRunning, theBotRuns } from '../shared/guard.js';
 

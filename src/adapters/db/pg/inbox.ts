@@ -1,6 +1,6 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports.js';
+import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import { toStoredUpdate } from '../shared/mapping.js';
 import { updateInbox } from './schema.js';
 

@@ -1,7 +1,7 @@
 /** The PostgreSQL repositories over a postgres.js pool. */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
-import type { FieldCipher, Repositories } from '../../../domain/ports.js';
+import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
 import { pgApiKeys, pgAudit } from './admin.js';
 import { pgAudioFiles } from './audio.js';

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { messages } from './schema.js';
 

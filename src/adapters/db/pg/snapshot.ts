@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from 'postgres';
 import { BotctlError } from '../../../domain/errors.js';
-import type { DatabaseCopyInfo, DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports.js';
+import type { DatabaseCopyInfo, DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports/index.js';
 import { LEDGER_TABLE } from '../migrate.js';
 import { unreachable } from '../shared/errors.js';
 

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { StatsRepository } from '../../../domain/ports.js';
+import type { StatsRepository } from '../../../domain/ports/index.js';
 import {
   DAY_MS,
   mergeDays,

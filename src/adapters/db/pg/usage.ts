@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { DailyUsage } from '../../../domain/entities.js';
-import type { UsageRepository } from '../../../domain/ports.js';
+import type { UsageRepository } from '../../../domain/ports/index.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
 import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';

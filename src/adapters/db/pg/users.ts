@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
-import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
+import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';

@@ -1,6 +1,6 @@
 /** WHERE clauses that read the same on both dialects (drizzle operators are dialect-neutral). */
 import { and, eq, gte, like, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { UserFilter } from '../../../domain/ports.js';
+import type { UserFilter } from '../../../domain/ports/index.js';
 
 export interface UserFilterColumns {
   role: Column;

@@ -18,7 +18,7 @@ import {
   type User,
 } from '../../../domain/entities.js';
 import { BotctlError } from '../../../domain/errors.js';
-import type { FieldCipher } from '../../../domain/ports.js';
+import type { FieldCipher } from '../../../domain/ports/index.js';
 import { readSettings } from './settings.js';
 
 export type UserRow = Omit<User, 'settings'> & { settings: string };

@@ -9,7 +9,7 @@ import {
   VOICE_REPLY_MODES,
   type UserSettings,
 } from '../../../domain/entities.js';
-import type { FieldCipher } from '../../../domain/ports.js';
+import type { FieldCipher } from '../../../domain/ports/index.js';
 
 type Stored = Partial<Record<keyof UserSettings, unknown>>;
 

@@ -4,7 +4,7 @@
  * grouped rows into the port's types.
  */
 import { utcDay } from '../../../domain/quota.js';
-import type { StatsDay, StatsSummary } from '../../../domain/ports.js';
+import type { StatsDay, StatsSummary } from '../../../domain/ports/index.js';
 
 export const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { ApiKeyRepository, AuditRepository } from '../../../domain/ports.js';
+import type { ApiKeyRepository, AuditRepository } from '../../../domain/ports/index.js';
 import { apiKeys, auditLog } from './schema.js';
 
 export function sqliteApiKeys(db: BetterSQLite3Database): ApiKeyRepository {

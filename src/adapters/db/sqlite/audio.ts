@@ -1,6 +1,6 @@
 import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { AudioFileRepository } from '../../../domain/ports.js';
+import type { AudioFileRepository } from '../../../domain/ports/index.js';
 import { audioFiles, conversations, messages } from './schema.js';
 
 export function sqliteAudioFiles(db: BetterSQLite3Database): AudioFileRepository {

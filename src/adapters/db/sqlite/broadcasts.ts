@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { BroadcastRepository } from '../../../domain/ports.js';
+import type { BroadcastRepository } from '../../../domain/ports/index.js';
 import { chunks, deliveryCounts } from '../shared/mapping.js';
 import { attemptsAfter, broadcastStatusChange, recipientFields } from '../shared/sql.js';
 import { broadcasts, deliveries, users } from './schema.js';

@@ -2,7 +2,7 @@ import { lazy } from '../shared/lazy.js';
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Conversation } from '../../../domain/entities.js';
-import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { toConversation } from '../shared/mapping.js';
 import { conversations } from './schema.js';
 

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
-import type { DatabaseCopyInfo, SchemaVersion } from '../../../domain/ports.js';
+import type { DatabaseCopyInfo, SchemaVersion } from '../../../domain/ports/index.js';
 import { LEDGER_TABLE } from '../migrate.js';
 
 export function lastMigration(db: Database.Database): SchemaVersion | null {

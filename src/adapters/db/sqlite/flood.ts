@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { FloodRepository } from '../../../domain/ports.js';
+import type { FloodRepository } from '../../../domain/ports/index.js';
 import { telegramFlood } from './schema.js';
 
 export function sqliteFlood(db: BetterSQLite3Database): FloodRepository {

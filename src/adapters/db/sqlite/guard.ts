@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
-import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports.js';
+import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports/index.js';
 import { busy, restoreRunning, theBotRuns } from '../shared/guard.js';
 
 export function createSqliteGuard(path: string): DatabaseGuard {

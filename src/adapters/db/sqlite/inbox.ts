@@ -1,7 +1,7 @@
 import { lazy } from '../shared/lazy.js';
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports.js';
+import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import { toStoredUpdate } from '../shared/mapping.js';
 import { updateInbox } from './schema.js';
 

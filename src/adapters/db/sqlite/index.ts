@@ -1,6 +1,6 @@
 /** The SQLite repositories over one better-sqlite3 connection (synchronous, so calls never interleave). */
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { FieldCipher, Repositories } from '../../../domain/ports.js';
+import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
 import { sqliteApiKeys, sqliteAudit } from './admin.js';
 import { sqliteAudioFiles } from './audio.js';

@@ -1,7 +1,7 @@
 import { lazy } from '../shared/lazy.js';
 import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { ConversationRepository, FieldCipher } from '../../../domain/ports.js';
+import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { messages } from './schema.js';
 

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
 import { makeDirs } from '../../system/dirs.js';
-import type { DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports.js';
+import type { DatabaseSnapshotter, SchemaVersion } from '../../../domain/ports/index.js';
 import { lastMigration, withDb } from './copy-check.js';
 
 export { checkSqliteCopy } from './copy-check.js';

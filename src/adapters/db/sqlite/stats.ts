@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { StatsRepository } from '../../../domain/ports.js';
+import type { StatsRepository } from '../../../domain/ports/index.js';
 import {
   DAY_MS,
   interpolate,

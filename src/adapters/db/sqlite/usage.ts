@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { UsageRepository } from '../../../domain/ports.js';
+import type { UsageRepository } from '../../../domain/ports/index.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
 import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';

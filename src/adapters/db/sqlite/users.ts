@@ -2,7 +2,7 @@ import { lazy } from '../shared/lazy.js';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
-import type { FieldCipher, UserRepository } from '../../../domain/ports.js';
+import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';

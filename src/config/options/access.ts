@@ -1,0 +1,57 @@
+/** Who may chat and how much: admins, open or allowlist, daily quotas per role, the rate limit. */
+import { z } from 'zod';
+import { count, type OptionSpec } from '../option-spec.js';
+
+const quota = z.object({
+  messagesPerDay: count.default(100),
+  tokensPerDay: count.default(200_000),
+  imagesPerDay: count.default(10),
+  audioSecondsPerDay: count.default(1800),
+});
+const quotas = z
+  .object({
+    user: quota.default(quota.parse({})),
+    premium: quota.default({
+      messagesPerDay: 1000,
+      tokensPerDay: 2_000_000,
+      imagesPerDay: 50,
+      audioSecondsPerDay: 7200,
+    }),
+    admin: quota.default({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
+  })
+  .describe('0 means unlimited');
+
+export const ACCESS_OPTIONS = {
+  admins: {
+    env: 'BOTCTL_ADMINS',
+    kind: 'intList',
+    schema: z.array(z.number().int().positive()).default([]),
+    description: 'Telegram user ids with the admin role (comma-separated)',
+  },
+  access: {
+    env: 'BOTCTL_ACCESS',
+    kind: 'string',
+    schema: z.enum(['open', 'allowlist']).default('open'),
+    description: 'open: anyone may chat; allowlist: only ids in allowlist and admins',
+  },
+  allowlist: {
+    env: 'BOTCTL_ALLOWLIST',
+    kind: 'intList',
+    schema: z.array(z.number().int().positive()).default([]),
+    description: 'Telegram user ids allowed in allowlist mode (comma-separated)',
+  },
+  quotas: {
+    env: 'BOTCTL_QUOTAS',
+    kind: 'json',
+    schema: quotas.default(quotas.parse({})),
+    description: 'Daily quotas per role (JSON); 0 means unlimited',
+  },
+  rateLimit: {
+    env: 'BOTCTL_RATE_LIMIT',
+    kind: 'json',
+    schema: z
+      .object({ burst: z.number().int().min(1).default(5), perMinute: z.number().int().min(1).default(20) })
+      .default({ burst: 5, perMinute: 20 }),
+    description: 'Per-user message rate limit: burst and sustained per minute (JSON)',
+  },
+} as const satisfies Record<string, OptionSpec>;

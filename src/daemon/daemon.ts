@@ -1,0 +1,261 @@
+/**
+ * `botctl start`: wires the bot, the HTTP server and update intake, and owns the shutdown
+ * order: stop intake -> let in-flight answers finish (bounded) -> close HTTP -> close the
+ * cache and database -> flush logs. Refuses pending migrations unless told to migrate.
+ */
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { RunnerHandle } from '@grammyjs/runner';
+import { BotctlError } from '../domain/errors.js';
+import { createBot, type CreateBotOptions } from '../bot/create-bot.js';
+import { setCommandMenus } from '../bot/commands-menu.js';
+import { createHttpServer } from '../http/server.js';
+import type { Config } from '../config/config.js';
+import { createApp, type App } from '../app/container.js';
+import { assertNotNewer, migrateUp } from '../services/migrations/index.js';
+import { createIntake } from './intake.js';
+import { startPolling, ALLOWED_UPDATES } from './polling.js';
+import { createServices } from '../app/services.js';
+import { translateTelegramError } from '../adapters/telegram/errors.js';
+import { createTelegramNetwork } from '../adapters/telegram/network.js';
+import { createPacer } from '../adapters/telegram/pacer.js';
+import type { Logger } from '../app/logger.js';
+
+const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
+const CANCEL_GRACE_MS = 3000;
+
+export interface DaemonOptions {
+  config: Readonly<Config>;
+  mode?: 'polling' | 'webhook';
+  autoMigrate?: boolean;
+  /** The passphrase for the backup --auto-migrate takes first (BOTCTL_BACKUP_PASSPHRASE[_FILE]); read only then. */
+  backupPassphrase?: () => string | undefined;
+  logger?: Logger;
+  /** Pace messages below Telegram's flood limits (config telegramThrottle); default on. */
+  pace?: boolean;
+  timing?: CreateBotOptions['timing'];
+  maxInFlight?: number;
+  shutdownTimeoutMs?: number;
+  /** Polling: no getUpdates round for this long makes /readyz 503. Default: the poll timeout + 60 s. */
+  pollStallMs?: number;
+  /** How long `start` tries to reach Telegram (getMe) before it gives up with one line. Default 20 s. */
+  telegramStartTimeoutMs?: number;
+  pollTimeoutSeconds?: number;
+}
+
+export interface Daemon {
+  /** The HTTP port actually bound (useful with port 0). */
+  readonly port: number;
+  readonly bot: Bot;
+  stop(reason?: string): Promise<void>;
+  /** Settles when the daemon stopped itself on an error it cannot go on with (e.g. TELEGRAM_CONFLICT). */
+  readonly failed: Promise<BotctlError>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config } = options;
+  const mode = options.mode ?? config.mode;
+  requireSecrets(config, mode);
+  // --auto-migrate may start from nothing; without it a missing database is DATABASE_MISSING.
+  const app = await createApp(config, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    createDatabase: options.autoMigrate === true,
+  });
+  const log = app.logger;
+  // Held for the daemon's life: `backup restore` refuses while it is (see DatabaseGuard).
+  const hold = await app.guard.holdShared().catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
+  try {
+    await ensureMigrated(app, options, log);
+    const services = await createServices(app);
+    let lastTelegramContact = 0;
+    // A long poll ends every pollTimeout seconds even when idle; a minute more means it is stuck
+    // (handlers that never finish hold the runner's backpressure shut).
+    let lastPolledAt: number | null = null;
+    const pollStallMs = options.pollStallMs ?? ((options.pollTimeoutSeconds ?? 30) + 60) * 1000;
+    const network = createTelegramNetwork({ log });
+    const { bot, inFlight, i18n, handleReplay } = createBot({
+      token: config.telegramToken!,
+      apiRoot: config.telegramApiRoot,
+      services,
+      log,
+      metrics: services.metrics,
+      ...(options.pace === false ? {} : { pacer: createPacer().transformer }),
+      timing: options.timing,
+      onTelegramContact: () => (lastTelegramContact = Date.now()),
+      floodGate: app.floodGate(),
+      network: network.transformer,
+    });
+    await bot
+      .init(
+        // grammY types its signal with an old shim; at run time it takes Node's AbortSignal.
+        AbortSignal.timeout(options.telegramStartTimeoutMs ?? 20_000) as unknown as Parameters<
+          typeof bot.init
+        >[0],
+      )
+      .catch((error: unknown) =>
+        Promise.reject(
+          network.downSince() === null
+            ? translateTelegramError(error)
+            : new BotctlError('TELEGRAM_ERROR', `Telegram is not reachable at ${config.telegramApiRoot}`, {
+                cause: error,
+                hint: "check this server's network and DNS, and telegramApiRoot (BOTCTL_TELEGRAM_API_ROOT) if you set it",
+              }),
+        ),
+      );
+    // The "/" menu in each interface language; a failure costs the menu, not the daemon.
+    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
+      log.warn({ err: error }, 'command menus not set'),
+    );
+    const maxInFlight = options.maxInFlight ?? 200;
+    const intake = createIntake({
+      inbox: app.repos.updates,
+      handle: (update: Update, how) => (how.replay ? handleReplay(update) : bot.handleUpdate(update)),
+      log,
+      metrics: services.metrics,
+      maxInFlight,
+    });
+    const http = await createHttpServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      logger: log,
+      readiness: () =>
+        services.readiness({
+          lastTelegramContact,
+          maxContactAgeSeconds: mode === 'polling' ? 120 : null,
+          telegramDownSince: network.downSince(),
+          writesFailingSince: intake.writesFailingSince(),
+          ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
+        }),
+      metrics: async () => ({
+        contentType: services.metrics.registry.contentType,
+        body: await services.metrics.registry.metrics(),
+      }),
+      webhook:
+        mode === 'webhook'
+          ? {
+              path: new URL(config.webhookUrl!).pathname,
+              secret: config.webhookSecret!,
+              accept: (u) => ((lastTelegramContact = Date.now()), intake.accept(u as Update)),
+            }
+          : undefined,
+    });
+    await http.listen({ host: config.httpHost, port: config.httpPort }).catch((error: unknown) => {
+      throw portError(error, config.httpHost, config.httpPort);
+    });
+    const address = http.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.httpPort;
+
+    await intake.replayPending();
+    // Done updates are only needed to spot Telegram re-sending them; keep a week, prune hourly.
+    const pruneInbox = () =>
+      app.repos.updates
+        .pruneDone(new Date(Date.now() - INBOX_RETENTION_MS))
+        .then((count) => count > 0 && log.info({ count }, 'pruned answered updates'))
+        .catch((error: unknown) => log.warn({ err: error }, 'pruning the update inbox failed'));
+    void pruneInbox();
+    const pruneTimer = setInterval(() => void pruneInbox(), 60 * 60_000);
+    pruneTimer.unref();
+    let runner: RunnerHandle | undefined;
+    let fail!: (error: BotctlError) => void;
+    const failed = new Promise<BotctlError>((resolve) => (fail = resolve));
+    if (mode === 'webhook') {
+      await bot.api.setWebhook(config.webhookUrl!, {
+        secret_token: config.webhookSecret!,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+    } else {
+      // getUpdates answers 409 while a webhook is set; polling replaces it.
+      await bot.api.deleteWebhook();
+      runner = startPolling({
+        bot,
+        intake,
+        log,
+        concurrency: maxInFlight,
+        pollTimeoutSeconds: options.pollTimeoutSeconds,
+        onPolled: () => (lastPolledAt = Date.now()),
+        onConflict: (error) => {
+          log.error({ code: error.code, hint: error.hint }, error.message);
+          void stop(error.code).then(() => fail(error));
+        },
+      });
+    }
+    log.info(
+      { mode, port, bot: bot.botInfo.username, dialect: app.dialect, cache: services.cacheKind },
+      'botctl started',
+    );
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason = 'stop') =>
+      (stopping ??= (async () => {
+        log.info({ reason, inFlight: intake.inFlight() }, 'shutting down');
+        clearInterval(pruneTimer);
+        if (runner?.isRunning()) await runner.stop().catch(() => undefined);
+        const left = await intake.drain(options.shutdownTimeoutMs ?? 25_000);
+        if (left > 0) {
+          // Cancel what still runs before the database closes under it; it is replayed on next start.
+          intake.abandon();
+          const chats = inFlight.cancelAll(new Error('shutting down'));
+          log.warn({ left, chats }, 'shutdown timeout: unfinished answers cancelled, replayed on next start');
+          const still = await intake.drain(CANCEL_GRACE_MS);
+          if (still > 0) log.warn({ left: still }, 'handlers still running as the database closes');
+        }
+        await http.close();
+        log.info({}, 'botctl stopped');
+        await app.close();
+        await hold.release();
+      })());
+    return { port, bot: bot as unknown as Bot, stop, failed };
+  } catch (error) {
+    await app.close();
+    await hold.release();
+    throw error;
+  }
+}
+
+/** A taken port is the operator's to fix: say which one and where it is set. */
+function portError(error: unknown, host: string, port: number): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
+  return new BotctlError('PORT_IN_USE', `Port ${port} on ${host} is already in use`, {
+    cause: error,
+    params: { port },
+    hint:
+      'stop what listens there (another `botctl start`?), or choose another port: ' +
+      '`botctl config set httpPort <port>` or BOTCTL_HTTP_PORT',
+  });
+}
+
+function requireSecrets(config: Readonly<Config>, mode: string): void {
+  const missing = [
+    !config.telegramToken && 'telegramToken (BOTCTL_TELEGRAM_TOKEN)',
+    !config.geminiApiKey && 'geminiApiKey (BOTCTL_GEMINI_API_KEY)',
+    mode === 'webhook' && !config.webhookUrl && 'webhookUrl (BOTCTL_WEBHOOK_URL)',
+    mode === 'webhook' && !config.webhookSecret && 'webhookSecret (BOTCTL_WEBHOOK_SECRET)',
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new BotctlError('CONFIG_MISSING', `Missing configuration: ${missing.join(', ')}`, {
+      hint: 'run `botctl setup`, or set the environment variables named',
+    });
+  }
+}
+
+/** Pending migrations stop the start unless told to migrate, which backs up first like `migrate up`. */
+async function ensureMigrated(app: App, options: DaemonOptions, log: Logger) {
+  const status = await app.migrator.status();
+  assertNotNewer(status);
+  if (status.pending === 0) return;
+  if (options.autoMigrate !== true) {
+    throw new BotctlError('MIGRATIONS_PENDING', `${status.pending} database migration(s) pending`, {
+      hint: 'run `botctl migrate up` (it backs up first), or start with --auto-migrate',
+    });
+  }
+  const { applied } = await migrateUp(app, {
+    passphrase: options.backupPassphrase?.(),
+    withoutBackup: 'run `botctl migrate up --no-backup`, then start',
+    onBackup: (backup) => log.info({ backup: backup.id, path: backup.path }, 'backed up before migrating'),
+  });
+  log.info({ applied }, 'migrations applied');
+}

@@ -1,0 +1,53 @@
+/**
+ * `setup --render`: which deployment files exist, and writing them from templates/ into the
+ * render dir. Files that may hold secrets (the env file, the Kubernetes Secret) are 0600.
+ */
+import path from 'node:path';
+import { envLines, k8sEnvEntries, k8sSecretEntries, systemdValues, type DeployInput } from './values.js';
+import type { RenderKind } from './render-kinds.js';
+import { renderTemplateFile, writeFileAtomic } from './templates.js';
+
+const FILES: Record<RenderKind, readonly (readonly [template: string, output: string, mode: number])[]> = {
+  systemd: [
+    ['systemd/botctl.service', 'systemd/botctl.service', 0o644],
+    ['systemd/botctl-backup.service', 'systemd/botctl-backup.service', 0o644],
+    ['systemd/botctl-backup.timer', 'systemd/botctl-backup.timer', 0o644],
+    ['systemd/botctl-prune.service', 'systemd/botctl-prune.service', 0o644],
+    ['systemd/botctl-prune.timer', 'systemd/botctl-prune.timer', 0o644],
+  ],
+  compose: [['compose/compose.yaml', 'compose.yaml', 0o644]],
+  env: [['env/botctl.env', 'botctl.env', 0o600]],
+  k8s: [
+    ['k8s/deployment.yaml', 'k8s/deployment.yaml', 0o644],
+    ['k8s/secret.yaml', 'k8s/secret.yaml', 0o600],
+    ['k8s/service.yaml', 'k8s/service.yaml', 0o644],
+  ],
+};
+
+/** Renders the chosen kinds into outDir; returns the files written. */
+export function renderDeployFiles(
+  input: DeployInput & { kinds: readonly RenderKind[]; outDir: string },
+): string[] {
+  if (input.kinds.length === 0) return [];
+  const systemd = systemdValues(input);
+  const base: Record<string, string> = {
+    ...systemd,
+    dataDir: input.config.dataDir,
+    httpPort: String(input.config.httpPort),
+    image: 'botctl:latest',
+    stopTimeoutSeconds: String(Math.ceil(input.config.shutdownTimeoutMs / 1000) + 5),
+    settings: envLines(input),
+    envEntries: k8sEnvEntries(input),
+    secretEntries: k8sSecretEntries(input),
+  };
+  const values = { ...base, hardening: renderTemplateFile('systemd/hardening.conf', base).trimEnd() };
+  const written: string[] = [];
+  for (const kind of input.kinds) {
+    for (const [template, output, mode] of FILES[kind]) {
+      const file = path.join(input.outDir, output);
+      writeFileAtomic(file, renderTemplateFile(template, values), mode);
+      written.push(file);
+    }
+  }
+  return written;
+}

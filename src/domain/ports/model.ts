@@ -1,0 +1,55 @@
+/** The language model: requests, results and the model itself. */
+
+export type ChatPart =
+  | { text: string }
+  /** Bytes sent inline (base64), e.g. a voice note or a photo. */
+  | { inlineData: { mimeType: string; data: string } }
+  /** A file uploaded to the model provider's file store. */
+  | { fileData: { mimeType: string; fileUri: string } };
+
+export interface ChatTurn {
+  role: 'user' | 'model';
+  parts: ChatPart[];
+}
+
+export interface ChatRequest {
+  model: string;
+  systemInstruction?: string;
+  turns: ChatTurn[];
+  maxOutputTokens?: number;
+  /** Aborts the call (/stop, shutdown, timeout). */
+  signal?: AbortSignal;
+  /** Non-text output: speech in the named voice (TTS models) or an image (image models). Default: text. */
+  output?: { kind: 'speech'; voice: string } | { kind: 'image' };
+}
+
+export interface ChatResult {
+  text: string;
+  tokensIn: number;
+  tokensOut: number;
+  /** The provider's finish reason (STOP, MAX_TOKENS, ...), null when absent. */
+  finishReason: string | null;
+  model: string;
+  /** Audio or image parts of the answer (base64), for requests with `output`. */
+  media?: { mimeType: string; data: string }[];
+}
+
+export interface ModelInfo {
+  /** Id without the `models/` prefix, as used in config. */
+  id: string;
+  displayName: string | null;
+  methods: string[];
+}
+
+/**
+ * The language model. Implementations translate provider errors into BotctlErrors:
+ * GEMINI_UNAUTHORIZED (bad key), GEMINI_UNAVAILABLE (429/5xx/timeout/network; retryable,
+ * with params.retryAfterSeconds when the provider said so; 400s are not retryable),
+ * GEMINI_BLOCKED (prompt or answer blocked for safety), GEMINI_EMPTY (no answer at all).
+ */
+export interface ChatModel {
+  /** Streams the answer; onText gets each new piece and the text so far. */
+  stream(request: ChatRequest, onText: (delta: string, soFar: string) => void): Promise<ChatResult>;
+  generate(request: ChatRequest): Promise<ChatResult>;
+  listModels(): Promise<ModelInfo[]>;
+}

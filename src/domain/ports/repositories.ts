@@ -1,0 +1,195 @@
+/**
+ * Storage ports: one repository per table group, and Repositories, what opening a database gives.
+ * One contract suite (test/contracts/) runs on every implementation.
+ */
+import type {
+  ApiKey,
+  AudioFile,
+  AuditEntry,
+  Broadcast,
+  BroadcastAudience,
+  Conversation,
+  DailyUsage,
+  Delivery,
+  DeliveryStatus,
+  Message,
+  NewMessage,
+  Role,
+  NewStoredUpdate,
+  StoredUpdate,
+  TelegramProfile,
+  UsageDelta,
+  User,
+  UserSettings,
+  UserStatus,
+} from '../entities.js';
+import type { StatsRepository } from './stats.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface UserFilter {
+  role?: Role;
+  status?: UserStatus;
+  language?: string;
+  /** Seen at or after this instant. */
+  activeSince?: Date;
+  /** Exact Telegram username, without the @, ignoring case. */
+  username?: string;
+  /** Substring of the username, first or last name, ignoring case. */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface UserRepository {
+  /** Creates the user on first contact, refreshes names and last-seen on later ones. */
+  upsertFromTelegram(profile: TelegramProfile, now?: Date): Promise<User>;
+  getByTelegramId(telegramId: number): Promise<User | null>;
+  getById(id: number): Promise<User | null>;
+  updateSettings(id: number, patch: Partial<UserSettings>): Promise<User>;
+  setLanguage(id: number, language: string): Promise<User>;
+  setRole(id: number, role: Role): Promise<User>;
+  setStatus(id: number, status: UserStatus): Promise<User>;
+  list(filter?: UserFilter): Promise<User[]>;
+  count(filter?: Omit<UserFilter, 'limit' | 'offset'>): Promise<number>;
+  /** Removes the user and every row that belongs to them (conversations, messages, audio, usage, deliveries). */
+  deleteCascade(id: number): Promise<void>;
+}
+
+export interface ConversationKey {
+  userId: number;
+  chatId: number;
+  /** Forum topic; null outside topics. */
+  threadId: number | null;
+}
+
+export interface ConversationRepository {
+  /** The open conversation for this chat/topic, if any. */
+  getActive(key: ConversationKey): Promise<Conversation | null>;
+  /** Ends the open conversation for the key (kept, not deleted) and starts a new one. */
+  start(key: ConversationKey, now?: Date): Promise<Conversation>;
+  /** getActive, or start when there is none. */
+  getOrStart(key: ConversationKey, now?: Date): Promise<Conversation>;
+  getById(id: number): Promise<Conversation | null>;
+  listByUser(userId: number, page?: { limit: number; offset: number }): Promise<Conversation[]>;
+  /**
+   * Makes the user's conversation `id` the open one for `key` (moving it to that chat/topic) and
+   * ends the one open there before; null when `id` is not a conversation of `key.userId`.
+   */
+  activate(id: number, key: ConversationKey, now?: Date): Promise<Conversation | null>;
+  setTitle(id: number, title: string): Promise<void>;
+  /** Stores the running summary and the id of the last message it covers. */
+  setSummary(id: number, summary: string, coversUpToMessageId: number): Promise<void>;
+  delete(id: number): Promise<void>;
+  appendMessage(message: NewMessage): Promise<Message>;
+  /** The last `limit` messages of the conversation, oldest first. */
+  getContext(conversationId: number, limit: number): Promise<Message[]>;
+  /** Messages with id > afterId, oldest first (summaries cover the rest). */
+  messagesAfter(conversationId: number, afterId: number, limit: number): Promise<Message[]>;
+  countMessages(conversationId: number): Promise<number>;
+  deleteMessage(id: number): Promise<void>;
+  /** One message by id (e.g. the answer a "speak" button points at); null when it is gone. */
+  getMessage(id: number): Promise<Message | null>;
+  /** Records that Telegram accepted this answer: from now on a replay takes it as answered. */
+  markDelivered(id: number, at: Date): Promise<void>;
+}
+
+export interface UsageRepository {
+  /** Adds the delta to the user's row for `day` (YYYY-MM-DD), creating it; returns the new totals. */
+  increment(userId: number, day: string, delta: UsageDelta): Promise<DailyUsage>;
+  get(userId: number, day: string): Promise<DailyUsage>;
+  listByUser(userId: number): Promise<DailyUsage[]>;
+}
+
+export interface BroadcastRepository {
+  create(input: {
+    id: string;
+    text: string;
+    parseMode: 'HTML' | 'Markdown' | null;
+    photo: string | null;
+    audience: BroadcastAudience;
+    ratePerSecond: number;
+    now?: Date;
+  }): Promise<Broadcast>;
+  get(id: string): Promise<Broadcast | null>;
+  list(): Promise<Broadcast[]>;
+  setStatus(id: string, status: Broadcast['status'], now?: Date): Promise<void>;
+  /** Inserts a pending delivery for each user id not already present; returns how many were added. */
+  enqueueRecipients(broadcastId: string, userIds: number[]): Promise<number>;
+  /** Pending deliveries (and ones left `sending` by a crash), oldest first. */
+  pendingDeliveries(broadcastId: string, limit: number): Promise<Delivery[]>;
+  markDelivery(
+    broadcastId: string,
+    userId: number,
+    status: DeliveryStatus,
+    detail?: { error?: string; now?: Date },
+  ): Promise<void>;
+  deliveryCounts(broadcastId: string): Promise<Record<DeliveryStatus, number>>;
+  /** Every delivery to one user, across broadcasts, oldest broadcast first (for the data export). */
+  deliveriesToUser(userId: number): Promise<Delivery[]>;
+}
+
+export interface ApiKeyRepository {
+  create(input: { name: string; hash: string; scopes: string[]; now?: Date }): Promise<ApiKey>;
+  findByHash(hash: string): Promise<ApiKey | null>;
+  list(): Promise<ApiKey[]>;
+  revoke(id: number, now?: Date): Promise<void>;
+  touch(id: number, now?: Date): Promise<void>;
+}
+
+export interface AuditRepository {
+  record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: Date }): Promise<AuditEntry>;
+  list(limit?: number): Promise<AuditEntry[]>;
+}
+
+/** The audio a user turn came from (voice notes, audio files, video notes); cascades with its message. */
+export interface AudioFileRepository {
+  add(file: Omit<AudioFile, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<AudioFile>;
+  /** The audio rows of one message, oldest first. */
+  listByMessage(messageId: number): Promise<AudioFile[]>;
+  /** The audio rows of every message in the user's conversations, oldest first (for the data export). */
+  listByUser(userId: number): Promise<AudioFile[]>;
+}
+
+/** The inbox behind "at least once, answered once": updates are stored before acknowledging them. */
+export interface UpdateInboxRepository {
+  /** Stores the update; false when this update_id is already known (a duplicate). */
+  record(update: NewStoredUpdate, now?: Date): Promise<boolean>;
+  markDone(updateId: number, now?: Date): Promise<void>;
+  /** Recorded but never marked done (a crash mid-answer), oldest first. */
+  pending(limit: number): Promise<StoredUpdate[]>;
+  /** Remembers the message a group answer's stream created for this update (its preview). */
+  setReplyMessage(updateId: number, messageId: number): Promise<void>;
+  /** The message setReplyMessage remembered, null when none: a replay edits it into the answer. */
+  replyMessage(updateId: number): Promise<number | null>;
+  /** Deletes done (and rejected) updates settled before the cutoff; returns how many. */
+  pruneDone(olderThan: Date): Promise<number>;
+}
+
+/**
+ * Telegram's flood wait (a 429 with `retry_after`) is per bot token, so every process sending with
+ * the token (each daemon instance, `botctl broadcast`) shares it through this one row per bot.
+ */
+export interface FloodRepository {
+  /** The stored end of the bot's flood wait (possibly already past); null when none was recorded. */
+  until(botId: number): Promise<Date | null>;
+  /** Records a flood wait ending at `until`, in one upsert; a later end already stored is kept. */
+  extend(botId: number, until: Date): Promise<void>;
+}
+
+export interface Repositories {
+  readonly dialect: Dialect;
+  readonly users: UserRepository;
+  readonly conversations: ConversationRepository;
+  readonly usage: UsageRepository;
+  readonly broadcasts: BroadcastRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly audit: AuditRepository;
+  readonly updates: UpdateInboxRepository;
+  readonly audioFiles: AudioFileRepository;
+  readonly stats: StatsRepository;
+  readonly flood: FloodRepository;
+  /** Throws DATABASE_UNREACHABLE when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

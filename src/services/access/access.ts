@@ -1,0 +1,167 @@
+/**
+ * Who may talk to the bot, and how much: identifies the sender (creating the user on first
+ * contact), then applies, in order, ban, allow-list, rate limit and daily quota.
+ * Rate-limit buckets live in the cache, so instances sharing Redis share them.
+ */
+import type { Role, TelegramProfile, User } from '../../domain/entities.js';
+import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
+import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { takeToken } from '../../domain/rate-limit.js';
+
+export interface AccessConfig {
+  access: 'open' | 'allowlist';
+  allowlist: readonly number[];
+  admins: readonly number[];
+  rateLimit: { burst: number; perMinute: number };
+  quotas: Readonly<Record<Role, QuotaLimits>>;
+}
+
+export type AccessDecision =
+  | { allowed: true; user: User }
+  | { allowed: false; user: User; reason: 'banned'; firstNotice: boolean }
+  | { allowed: false; user: User; reason: 'not-allowed' }
+  | { allowed: false; user: User; reason: 'rate-limited'; retryAfterSeconds: number }
+  | { allowed: false; user: User; reason: 'quota'; exceeded: string; resetsAt: Date };
+
+const USER_TTL_MS = 5 * 60_000;
+
+/**
+ * How long a cached user is trusted before its row is read again. `botctl users ban|unban|role`
+ * runs in another process and cannot reach this process's memory cache, so a change it makes
+ * reaches the bot within this time, with or without Redis. One indexed read per active user.
+ */
+export const USER_RECHECK_MS = 30_000;
+
+/** savedAt: when the row was last upserted (refreshing last-seen); checkedAt: when last read. */
+interface CachedUser {
+  user: User;
+  savedAt: number;
+  checkedAt: number;
+}
+
+export function createAccessService(deps: {
+  users: UserRepository;
+  usage: UsageRepository;
+  cache: Cache;
+  config: AccessConfig;
+  now: () => Date;
+  /** Default USER_RECHECK_MS. */
+  recheckMs?: number;
+}) {
+  const { users, usage, cache, config, now } = deps;
+  const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
+
+  const withAdminRole = async (user: User) =>
+    config.admins.includes(user.telegramId) && user.role !== 'admin' ? users.setRole(user.id, 'admin') : user;
+
+  /** Creates or refreshes the user; admins from config get the admin role. */
+  async function identify(profile: TelegramProfile): Promise<User> {
+    const key = userKey(profile.telegramId);
+    const at = now().getTime();
+    const cached = await cache.get<CachedUser>(key);
+    if (cached?.user && sameProfile(cached.user, profile) && at - cached.savedAt < USER_TTL_MS) {
+      if (at - cached.checkedAt < recheckMs) return revive(cached.user);
+      const fresh = await users.getByTelegramId(profile.telegramId);
+      if (fresh) {
+        // An unbanned user banned again later gets a fresh notice.
+        const unbanned = cached.user.status === 'banned' && fresh.status !== 'banned';
+        if (unbanned) await cache.delete(banNoticeKey(fresh.telegramId));
+        const user = await withAdminRole(fresh);
+        const entry: CachedUser = { user, savedAt: cached.savedAt, checkedAt: at };
+        await cache.set(key, entry, USER_TTL_MS - (at - cached.savedAt));
+        return user;
+      }
+    }
+    const user = await withAdminRole(await users.upsertFromTelegram(profile, now()));
+    await cache.set<CachedUser>(key, { user, savedAt: at, checkedAt: at }, USER_TTL_MS);
+    return user;
+  }
+
+  /**
+   * Decides whether this user may send one more message now. A replay (after a crash) was
+   * admitted, or waiting, before: limits neither charge nor refuse it again, or a replayed
+   * message would be answered with a limit notice (its own count already in today's usage).
+   */
+  async function admit(user: User, options: { replay?: boolean } = {}): Promise<AccessDecision> {
+    if (user.status === 'banned') {
+      const noticeKey = banNoticeKey(user.telegramId);
+      const firstNotice = (await cache.get<boolean>(noticeKey)) !== true;
+      if (firstNotice) await cache.set(noticeKey, true);
+      return { allowed: false, user, reason: 'banned', firstNotice };
+    }
+    const listed = config.allowlist.includes(user.telegramId) || config.admins.includes(user.telegramId);
+    if (config.access === 'allowlist' && !listed) return { allowed: false, user, reason: 'not-allowed' };
+    if (options.replay) return { allowed: true, user };
+    if (user.role !== 'admin') {
+      const at = now().getTime();
+      const bucketKey = `rate:${user.telegramId}`;
+      const taken = takeToken(await cache.get(bucketKey), config.rateLimit, at);
+      await cache.set(bucketKey, taken.state, 10 * 60_000);
+      if (!taken.allowed) {
+        return {
+          allowed: false,
+          user,
+          reason: 'rate-limited',
+          retryAfterSeconds: Math.ceil(taken.retryAfterMs / 1000),
+        };
+      }
+    }
+    const today = await usage.get(user.id, utcDay(now()));
+    const quota = checkQuota(today, config.quotas[user.role]);
+    if (!quota.ok)
+      return {
+        allowed: false,
+        user,
+        reason: 'quota',
+        exceeded: quota.exceeded,
+        resetsAt: nextResetAt(now()),
+      };
+    return { allowed: true, user };
+  }
+
+  /** Drops the cached copy after a change (settings, role, status). */
+  async function forget(telegramId: number): Promise<void> {
+    await cache.delete(userKey(telegramId));
+  }
+
+  /**
+   * The user blocked the bot (true) or came back (false), as Telegram told us; the same status a
+   * broadcast records on a 403. A ban is the operator's and stays.
+   */
+  async function setBlocked(telegramId: number, blocked: boolean): Promise<void> {
+    const user = await users.getByTelegramId(telegramId);
+    if (!user || user.status === 'banned') return;
+    const to = blocked ? 'blocked' : 'active';
+    if (user.status === to) return;
+    await users.setStatus(user.id, to);
+    await forget(telegramId);
+  }
+
+  return { identify, admit, forget, setBlocked };
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;
+
+const userKey = (telegramId: number) => `user:${telegramId}`;
+const banNoticeKey = (telegramId: number) => `ban-notice:${telegramId}`;
+
+/** Every cache key this service keeps about a user (the data-rights "forget" removes them). */
+export const accessCacheKeys = (telegramId: number) => [
+  userKey(telegramId),
+  `rate:${telegramId}`,
+  banNoticeKey(telegramId),
+];
+
+function sameProfile(user: User, profile: TelegramProfile): boolean {
+  return (
+    user.username === profile.username &&
+    user.firstName === profile.firstName &&
+    user.lastName === profile.lastName &&
+    user.languageCode === profile.languageCode
+  );
+}
+
+/** Dates come back from a JSON cache as strings. */
+function revive(user: User): User {
+  return { ...user, createdAt: new Date(user.createdAt), lastSeenAt: new Date(user.lastSeenAt) };
+}

@@ -1,0 +1,3 @@
+/** The access use case: what the rest of botctl may import from services/access/. */
+export * from './access.js';
+export * from './usage.js';

@@ -1,0 +1,165 @@
+/**
+ * The chat use case: store the user's turn, build the context (running summary plus the
+ * newest turns that fit the token budget, summarising what no longer fits), ask the model
+ * with retries and a circuit breaker, store the answer and count usage.
+ *
+ * The user's message is stored before the model is called, so when Gemini is down the
+ * message is kept and /retry answers it later. A replayed update (after a crash) is recognised
+ * by its Telegram message id: answered once its answer was delivered (nothing is sent again),
+ * while an answer stored but never delivered is handed back to be sent (see delivery.ts).
+ * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
+ * by /retry, so they are stored only together with their answer (see turn.ts).
+ */
+import type { Message, User } from '../../domain/entities.js';
+import type { ConversationKey, Repositories } from '../../domain/ports/index.js';
+import { utcDay } from '../../domain/quota.js';
+import { estimateTokens } from '../../domain/context-window.js';
+import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './turn.js';
+import { HISTORY_WINDOW, loadConversation } from './context.js';
+import type { ModelCaller } from '../model/index.js';
+
+export type { Answered, MediaTurn } from './turn.js';
+
+export interface ChatConfig {
+  model: string;
+  contextTokens: number;
+  /** Operator-defined personas (config `personas`): id -> prompt. */
+  personas?: Readonly<Record<string, string>>;
+}
+
+export interface AnswerInput {
+  user: User;
+  key: ConversationKey;
+  text: string;
+  telegramMessageId: number | null;
+  /**
+   * The update was left pending by a crashed run: its turn and answer may already be stored.
+   * A fresh update cannot have been seen (intake drops repeated update ids), so only a replay
+   * looks for them.
+   */
+  replayed: boolean;
+  signal?: AbortSignal;
+  onText?: (delta: string, soFar: string) => void;
+  /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
+  media?: MediaTurn;
+}
+
+export type AnswerOutcome =
+  | Answered
+  /** A replay of an update whose answer Telegram already accepted. */
+  | { kind: 'already-answered'; text: string }
+  | { kind: 'nothing-to-retry' };
+
+export function createChatService(deps: {
+  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  caller: ModelCaller;
+  config: ChatConfig;
+  now: () => Date;
+  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
+  onAnswered?: (event: AnsweredEvent) => void;
+}) {
+  const { repos, now } = deps;
+  const conversations = repos.conversations;
+  const turnDeps = deps;
+
+  async function answer(input: AnswerInput): Promise<AnswerOutcome> {
+    const conversation = await conversations.getOrStart(input.key, now());
+    // One read serves both the replay check and the model's context.
+    const loaded = await loadConversation(conversations, conversation);
+    const replayed = input.replayed
+      ? findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId)
+      : undefined;
+    if (replayed?.answer) {
+      if (replayed.answer.deliveredAt) return { kind: 'already-answered', text: replayed.answer.content };
+      return undelivered(replayed.answer);
+    }
+    if (input.media) {
+      const pending = { ...input.media, telegramMessageId: input.telegramMessageId, store: !replayed };
+      const { signal, onText } = input;
+      return runTurn(turnDeps, {
+        user: input.user,
+        conversationId: conversation.id,
+        signal,
+        onText,
+        pending,
+        loaded,
+      });
+    }
+    if (!replayed) {
+      const stored = await conversations.appendMessage({
+        conversationId: conversation.id,
+        role: 'user',
+        content: input.text,
+        tokensIn: estimateTokens(input.text),
+        telegramMessageId: input.telegramMessageId,
+        createdAt: now(),
+      });
+      if (loaded.history.length < HISTORY_WINDOW) loaded.history.push(stored);
+      await repos.usage.increment(input.user.id, utcDay(now()), { messages: 1 });
+    }
+    const { signal, onText } = input;
+    return runTurn(turnDeps, { user: input.user, conversationId: conversation.id, signal, onText, loaded });
+  }
+
+  /**
+   * The newest turns, where a replayed update's message would be. The unsummarised history
+   * already holds them unless it filled its window (then newer turns lie beyond it).
+   */
+  async function replayWindow(conversationId: number, history: Message[]): Promise<Message[]> {
+    return history.length < HISTORY_WINDOW ? history : conversations.getContext(conversationId, 20);
+  }
+
+  /** Regenerates the last answer, or answers a message left unanswered while Gemini was down. */
+  async function retry(
+    input: Omit<AnswerInput, 'text' | 'telegramMessageId' | 'replayed'>,
+  ): Promise<AnswerOutcome> {
+    const conversation = await conversations.getActive(input.key);
+    if (!conversation) return { kind: 'nothing-to-retry' };
+    const [last] = (await conversations.getContext(conversation.id, 1)).slice(-1);
+    if (!last) return { kind: 'nothing-to-retry' };
+    if (last.role === 'model') await conversations.deleteMessage(last.id);
+    return generate(input.user, conversation.id, input);
+  }
+
+  /** Builds the context, asks the model, stores the answer and counts usage (see turn.ts). */
+  function generate(
+    user: User,
+    conversationId: number,
+    input: Pick<AnswerInput, 'signal' | 'onText'>,
+  ): Promise<AnswerOutcome> {
+    return runTurn(turnDeps, { user, conversationId, signal: input.signal, onText: input.onText });
+  }
+
+  async function startNew(key: ConversationKey): Promise<void> {
+    await conversations.start(key, now());
+  }
+
+  return { answer, retry, startNew };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+/**
+ * An answer stored before a crash but never delivered: sent as it was generated (no second model
+ * call). What lived only in memory is gone: the suggestions and the transcript shown above it.
+ */
+function undelivered(answer: Message): Answered {
+  return {
+    kind: 'answered',
+    text: answer.content,
+    result: null,
+    messageId: answer.id,
+    userMessageId: null,
+    transcript: null,
+    suggestions: [],
+  };
+}
+
+/** The stored user turn for this Telegram message and the answer that followed it, if any. */
+function findReplay(recent: Message[], telegramMessageId: number | null) {
+  if (telegramMessageId === null) return undefined;
+  const index = recent.findIndex((m) => m.role === 'user' && m.telegramMessageId === telegramMessageId);
+  if (index < 0) return undefined;
+  const next = recent[index + 1];
+  return { user: recent[index]!, answer: next?.role === 'model' ? next : undefined };
+}

@@ -1,0 +1,96 @@
+/**
+ * Pictures out: `/image <prompt>` through the image model, or an edit of a photo the user
+ * replied to. Images have their own daily quota (imagesPerDay), counted only for a picture
+ * actually made. Pictures are not part of the conversation history: they are one-off
+ * requests, and their bytes would swamp the context.
+ */
+import type { Role, User } from '../../domain/entities.js';
+import { BotctlError } from '../../domain/errors.js';
+import type { ChatPart, FileDownloader, FileUploader, UsageRepository } from '../../domain/ports/index.js';
+import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import type { MediaCheck, MediaFile } from './types.js';
+import { mediaPart } from './parts.js';
+import type { ModelCaller } from '../model/index.js';
+
+export interface Picture {
+  image: Uint8Array;
+  mimeType: string;
+  /** Text the model wrote beside the picture (may be empty). */
+  caption: string;
+}
+
+export interface ImageDeps {
+  caller: ModelCaller;
+  files: FileDownloader;
+  uploader: FileUploader;
+  usage: UsageRepository;
+  quotas: Readonly<Record<Role, QuotaLimits>>;
+  config: { imageModel: string };
+  limits: { maxBytes: number };
+  now: () => Date;
+}
+
+export function createImageService(deps: ImageDeps) {
+  const { now } = deps;
+
+  /** Today's image quota and, for an edit, the source photo's size. */
+  async function check(user: User, sourceSize?: number): Promise<MediaCheck> {
+    if (sourceSize !== undefined && sourceSize > deps.limits.maxBytes) {
+      return { ok: false, reason: 'too-large', size: sourceSize, limit: deps.limits.maxBytes };
+    }
+    const today = await deps.usage.get(user.id, utcDay(now()));
+    const quota = checkQuota(today, deps.quotas[user.role], { images: 1 });
+    return quota.ok ? { ok: true } : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
+  }
+
+  async function create(input: {
+    user: User;
+    prompt: string;
+    source?: MediaFile;
+    signal?: AbortSignal;
+  }): Promise<Picture> {
+    const parts: ChatPart[] = [];
+    if (input.source) {
+      const bytes = await deps.files.download(input.source.fileId, {
+        maxBytes: deps.limits.maxBytes,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      parts.push(
+        await mediaPart(deps.uploader, bytes, input.source.mimeType ?? 'image/jpeg', {
+          signal: input.signal,
+        }),
+      );
+    }
+    parts.push({ text: input.prompt });
+    const result = await deps.caller.generate({
+      model: deps.config.imageModel,
+      turns: [{ role: 'user', parts }],
+      output: { kind: 'image' },
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    const image = result.media?.find((m) => m.mimeType.startsWith('image/'));
+    if (!image) {
+      // Image models refuse some prompts with text only; that text says why.
+      throw new BotctlError('GEMINI_EMPTY', 'The image model answered without a picture', {
+        params: { reason: result.finishReason ?? 'NONE', text: result.text.slice(0, 300) },
+      });
+    }
+    await deps.usage.increment(input.user.id, utcDay(now()), {
+      images: 1,
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+    });
+    return {
+      image: Buffer.from(image.data, 'base64'),
+      mimeType: image.mimeType,
+      caption: result.text.trim(),
+    };
+  }
+
+  /** Whether a photo of this declared size may be downloaded as an edit's source. */
+  const fits = (size: number | undefined) => size === undefined || size <= deps.limits.maxBytes;
+
+  return { check, create, fits };
+}
+
+export type ImageService = ReturnType<typeof createImageService>;

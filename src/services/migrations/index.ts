@@ -1,0 +1,2 @@
+/** The migrations use case: what the rest of botctl may import from services/migrations/. */
+export * from './migrations.js';

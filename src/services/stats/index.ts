@@ -1,0 +1,2 @@
+/** The stats use case: what the rest of botctl may import from services/stats/. */
+export * from './stats.js';

@@ -1,0 +1,91 @@
+/**
+ * `botctl stats`: the period's numbers from the StatsRepository, shaped for output, with cost
+ * estimated from the price table. Error counts are not stored in the database (handlers
+ * count them in the botctl_errors_total Prometheus counter), so the report has none.
+ */
+import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
+import { periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
+import type { StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
+
+export interface ModelCost {
+  /** "(none)" for answers stored without a model id. */
+  model: string;
+  answers: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** USD; null when the price table has no entry for the model. */
+  cost: number | null;
+}
+
+export interface StatsReport {
+  period: { since: string; until: string; days: number };
+  users: StatsSummary['users'] & { active: StatsSummary['active'] };
+  messages: StatsSummary['messages'];
+  voiceMinutes: number;
+  images: number;
+  /** Every request's tokens (daily usage), including images, speech and inline answers. */
+  tokens: { in: number; out: number };
+  cost: {
+    currency: 'USD';
+    /** Sum over the models with a price. */
+    estimated: number;
+    /** False when some model has no price: the true total is higher than `estimated`. */
+    complete: boolean;
+    unknownModels: string[];
+    byModel: ModelCost[];
+    /** Tokens spent outside stored answers (images, speech, inline answers): no model recorded, not priced. */
+    unattributed: { tokensIn: number; tokensOut: number };
+  };
+  latency: StatsSummary['latency'];
+  /** Every day of the period, quiet days as zeros. */
+  daily: StatsDay[];
+}
+
+export function createStatsService(deps: { stats: StatsRepository; prices: PriceTable }) {
+  /** The report for a period from parsePeriod (domain/stats-period.ts). */
+  async function report(period: StatsPeriod): Promise<StatsReport> {
+    const [summary, days] = await Promise.all([
+      deps.stats.summary(period.since, period.until),
+      deps.stats.daily(period.since, period.until),
+    ]);
+    const byModel: ModelCost[] = summary.models.map((m) => {
+      const price = priceFor(m.model, deps.prices);
+      return {
+        ...m,
+        model: m.model ?? '(none)',
+        cost: price ? costOf(price, m.tokensIn, m.tokensOut) : null,
+      };
+    });
+    const unknownModels = byModel.filter((m) => m.cost === null).map((m) => m.model);
+    const priced = byModel.reduce((sum, m) => sum + (m.cost ?? 0), 0);
+    const attributed = (key: 'tokensIn' | 'tokensOut') => summary.models.reduce((sum, m) => sum + m[key], 0);
+    const byDay = new Map(days.map((d) => [d.day, d]));
+    return {
+      period: { since: period.since.toISOString(), until: period.until.toISOString(), days: period.days },
+      users: { ...summary.users, active: summary.active },
+      messages: summary.messages,
+      voiceMinutes: Math.round((summary.usage.audioSeconds / 60) * 10) / 10,
+      images: summary.usage.images,
+      tokens: { in: summary.usage.tokensIn, out: summary.usage.tokensOut },
+      cost: {
+        currency: 'USD',
+        estimated: Math.round(priced * 1e6) / 1e6,
+        complete: unknownModels.length === 0,
+        unknownModels,
+        byModel,
+        unattributed: {
+          tokensIn: Math.max(0, summary.usage.tokensIn - attributed('tokensIn')),
+          tokensOut: Math.max(0, summary.usage.tokensOut - attributed('tokensOut')),
+        },
+      },
+      latency: summary.latency,
+      daily: periodDayList(period).map(
+        (day) => byDay.get(day) ?? { day, activeUsers: 0, userMessages: 0, modelMessages: 0 },
+      ),
+    };
+  }
+
+  return { report };
+}
+
+export type StatsService = ReturnType<typeof createStatsService>;

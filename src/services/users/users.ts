@@ -1,0 +1,130 @@
+/**
+ * `botctl users`: find, list and inspect users, and the operator's changes (ban, unban,
+ * role), each recorded in the audit log with actor "cli". The daemon re-reads a cached user
+ * from the database at least every USER_RECHECK_MS (services/access/access.ts), so a change made here
+ * reaches a running bot within that time, with or without a shared cache.
+ */
+import type { Role, User, UserStatus } from '../../domain/entities.js';
+import { BotctlError } from '../../domain/errors.js';
+import type {
+  AuditRepository,
+  StatsRepository,
+  UsageRepository,
+  UserRepository,
+} from '../../domain/ports/index.js';
+import { utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { parseUserRef } from '../../domain/user-ref.js';
+import {
+  quotaReport,
+  summarize,
+  type ListInput,
+  type UserChange,
+  type UserDetails,
+  type UserSummary,
+} from './views.js';
+
+export function createUsersService(deps: {
+  users: UserRepository;
+  usage: UsageRepository;
+  stats: StatsRepository;
+  audit: AuditRepository;
+  quotas: Readonly<Record<Role, QuotaLimits>>;
+  now: () => Date;
+}) {
+  const { users, now } = deps;
+
+  /** A Telegram id ("123456") or a username ("@ann" or "ann"); NOT_FOUND or USAGE otherwise. */
+  async function resolve(ref: string): Promise<User> {
+    const parsed = parseUserRef(ref);
+    if ('telegramId' in parsed) {
+      const user = await users.getByTelegramId(parsed.telegramId);
+      if (user) return user;
+      throw new BotctlError('NOT_FOUND', `No user with Telegram id ${parsed.telegramId}`, {
+        hint: 'list users with `botctl users list`; a user appears after their first message to the bot',
+      });
+    }
+    const name = parsed.username;
+    const found = await users.list({ username: name, limit: 2 });
+    if (found.length === 1) return found[0]!;
+    if (found.length === 0) {
+      throw new BotctlError('NOT_FOUND', `No user @${name}`, {
+        hint: 'try `botctl users list --search <part of the name>`',
+      });
+    }
+    throw new BotctlError('USAGE', `@${name} matches more than one user (a username changed hands)`, {
+      hint: `use the Telegram id: ${found.map((u) => u.telegramId).join(', ')}`,
+    });
+  }
+
+  const quotaOf = async (user: User) =>
+    quotaReport(await deps.usage.get(user.id, utcDay(now())), user.role, deps.quotas[user.role]);
+
+  /** Sets role or status and audits it; no change (and no audit) when `applies` says no. */
+  async function change<K extends 'status' | 'role'>(
+    ref: string,
+    key: K,
+    to: User[K],
+    applies: (from: User[K]) => boolean = (from) => from !== to,
+  ): Promise<UserChange<User[K]>> {
+    const user = await resolve(ref);
+    const from = user[key];
+    if (!applies(from)) return { user: summarize(user), changed: false, from, to };
+    const updated =
+      key === 'status'
+        ? await users.setStatus(user.id, to as UserStatus)
+        : await users.setRole(user.id, to as Role);
+    await deps.audit.record({
+      actor: 'cli',
+      action: `user.${key}`,
+      target: `user:${user.telegramId}`,
+      details: { from, to },
+      at: now(),
+    });
+    return { user: summarize(updated), changed: true, from, to };
+  }
+
+  return {
+    resolve,
+    async list(
+      input: ListInput,
+    ): Promise<{ users: UserSummary[]; total: number; limit: number; offset: number }> {
+      const { limit, offset, activeDays, ...rest } = input;
+      const filter = {
+        ...rest,
+        ...(activeDays === undefined
+          ? {}
+          : { activeSince: new Date(now().getTime() - activeDays * 86_400_000) }),
+      };
+      const [page, total] = await Promise.all([
+        users.list({ ...filter, limit, offset }),
+        users.count(filter),
+      ]);
+      return { users: page.map(summarize), total, limit, offset };
+    },
+    async show(ref: string, options: { reveal: boolean }): Promise<UserDetails> {
+      const user = await resolve(ref);
+      const activity = await deps.stats.userActivity(user.id);
+      const { customPrompt, ...settings } = user.settings;
+      return {
+        user: { ...summarize(user), languageCode: user.languageCode },
+        settings: {
+          ...settings,
+          customPrompt:
+            customPrompt === null
+              ? null
+              : { length: customPrompt.length, text: options.reveal ? customPrompt : null },
+        },
+        activity: { ...activity, lastMessageAt: activity.lastMessageAt?.toISOString() ?? null },
+        quota: await quotaOf(user),
+      };
+    },
+    quota: async (ref: string) => quotaOf(await resolve(ref)),
+    /** The bot sends a banned user one notice, then ignores them. */
+    ban: (ref: string) => change(ref, 'status', 'banned'),
+    /** Only a ban is lifted: a user who blocked the bot stays "blocked". */
+    unban: (ref: string) => change(ref, 'status', 'active', (from) => from === 'banned'),
+    setRole: (ref: string, role: Role) => change(ref, 'role', role),
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
