@@ -326,6 +326,25 @@ describe('fake Telegram: faults', () => {
     expect(tg.tooManyRequestsCount).toBe(2);
   });
 
+  it('imposes a flood wait from the next call of a method: every call to a chat gets the seconds left, until it ends', async () => {
+    await bot.api.sendChatAction(12, 'typing');
+    tg.floodFrom('sendMessage', 150);
+    await bot.api.sendChatAction(12, 'typing'); // not started yet
+    const first = await apiError(bot.api.sendMessage(12, 'one'));
+    expect(first).toMatchObject({ error_code: 429, description: 'Too Many Requests: retry after 150' });
+    expect(first.parameters.retry_after).toBe(150);
+    for (const call of [bot.api.sendMessage(13, 'another chat'), bot.api.sendChatAction(12, 'typing')]) {
+      const error = await apiError(call);
+      expect(error.parameters.retry_after).toBeGreaterThan(148);
+      expect(error.parameters.retry_after).toBeLessThanOrEqual(150);
+    }
+    await bot.api.getMe(); // not a call to a chat
+    tg.endFlood();
+    await bot.api.sendMessage(12, 'two');
+    expect(tg.sentMessages(12)).toEqual(['two']);
+    expect(tg.tooManyRequestsCount).toBe(3);
+  });
+
   it('answers 403 for a user who blocked the bot', async () => {
     tg.blockUser(77);
     const error = await apiError(bot.api.sendMessage(77, 'hi'));

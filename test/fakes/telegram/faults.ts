@@ -1,4 +1,4 @@
-// Failure injection: scripted failures, flood control, latency and blocked users. Checked before a method
+// Failure injection: scripted failures, flood control, a flood wait, latency and blocked users. Checked before a method
 // runs, so a refused call has no effect (nothing is stored), as with Telegram.
 import { sleep } from '../shared/http.js';
 import { BotApiError, defaultDescription, tooManyRequests } from './errors.js';
@@ -81,6 +81,10 @@ export class Faults {
   private sends: SendRecord[] = [];
   /** Per-chat token buckets (perChatBurst): the theoretical arrival time of the next send (GCRA). */
   private chatBuckets = new Map<string, number>();
+  /** The end (epoch ms) of a flood wait for the whole bot; 0 when none is on. */
+  private floodUntil = 0;
+  /** A flood wait that the next call of `method` starts. */
+  private floodOnNext: { method: string; seconds: number } | undefined;
   private latencyAll = 0;
   private latencyByMethod = new Map<string, number>();
   readonly blocked = new Set<string>();
@@ -96,6 +100,15 @@ export class Faults {
     this.rateLimit = limit ?? undefined;
     this.sends = [];
     this.chatBuckets.clear();
+  }
+
+  floodFrom(method: string, seconds: number): void {
+    this.floodOnNext = { method, seconds };
+  }
+
+  endFlood(): void {
+    this.floodUntil = 0;
+    this.floodOnNext = undefined;
   }
 
   setLatency(ms: number, method?: string): void {
@@ -127,6 +140,14 @@ export class Faults {
     const chat = typeof chatId === 'number' || typeof chatId === 'string' ? chatKey(chatId) : undefined;
     if (chat !== undefined && REACHES_USER.has(method) && this.blocked.has(chat)) {
       throw new BotApiError(403, 'Forbidden: bot was blocked by the user');
+    }
+    if (this.floodOnNext?.method === method) {
+      this.floodUntil = Date.now() + this.floodOnNext.seconds * 1000;
+      this.floodOnNext = undefined;
+    }
+    if (REACHES_USER.has(method) && Date.now() < this.floodUntil) {
+      this.tooManyRequestsCount++;
+      throw tooManyRequests(Math.ceil((this.floodUntil - Date.now()) / 1000));
     }
     const limit = this.rateLimit;
     if (limit === undefined || !(limit.methods ?? SENDING_METHODS).includes(method)) return;
@@ -168,6 +189,7 @@ export class Faults {
     this.rateLimit = undefined;
     this.sends = [];
     this.chatBuckets.clear();
+    this.endFlood();
     this.latencyAll = 0;
     this.latencyByMethod.clear();
     this.blocked.clear();
