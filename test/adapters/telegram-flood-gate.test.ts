@@ -132,6 +132,28 @@ describe('shared flood gate', () => {
     expect(callTo('sendMessage', 41)).toBeDefined();
   });
 
+  it('bounded: holds a wait up to its limit, and refuses a longer one at once with the seconds left, without calling Telegram', async () => {
+    const bounded = (flood: FloodGate) => {
+      const api = new Api(TEST_TOKEN, { apiRoot: telegram.apiRoot });
+      const { inner, outer } = flood.bounded(2000);
+      api.config.use(inner, outer);
+      return api;
+    };
+    const api = bounded(gate(db.repos.flood).gate);
+    telegram.failNext('sendMessage', { errorCode: 429, retryAfter: 1 });
+    await expect(api.sendMessage(60, 'first')).rejects.toMatchObject({ error_code: 429 });
+    const until = (await db.repos.flood.until(BOT))!.getTime();
+    await api.sendMessage(61, 'held');
+    expect(callTo('sendMessage', 61)!.at, 'a 1 s wait is held').toBeGreaterThanOrEqual(until);
+
+    await db.repos.flood.extend(BOT, new Date(Date.now() + 150_000));
+    const other = bounded(gate(db.repos.flood).gate);
+    const refused = await other.sendMessage(62, 'refused').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ error_code: 429, parameters: { retry_after: 150 } });
+    expect(callTo('sendMessage', 62)).toBeUndefined();
+    await other.getMe(); // reads and answers are never held nor refused
+  });
+
   it('never fails a send when the database fails: it warns and goes on with what it knows', async () => {
     const broken = await db.reopen();
     await broken.close();

@@ -20,6 +20,10 @@
  *
  * A database error never fails a send: it is logged at warn (at most once a minute) and the
  * gate goes on with what it has in memory.
+ *
+ * `bounded(maxHoldMs)` is the same pair for a sender that must not be held for long (the daemon's
+ * handlers, see domain/flood-wait.ts): a wait longer than that is answered at once, without
+ * calling Telegram, with the 429 Telegram would give (retry after the seconds left).
  */
 import type { Transformer } from 'grammy';
 import type { FloodRepository } from '../../domain/ports/index.js';
@@ -41,6 +45,8 @@ export interface FloodGate {
   readonly inner: Transformer;
   /** Holds sends only; install it last, outside the pacer (optional without one). */
   readonly outer: Transformer;
+  /** `inner` and `outer` that hold at most `maxHoldMs` and refuse a longer wait at once with a 429. */
+  bounded(maxHoldMs: number): { inner: Transformer; outer: Transformer };
   /** Milliseconds until sends may start again, 0 when they may now (reads the database when stale). */
   waitMs(): Promise<number>;
   /** Lets every held send go at once (shutdown), and holds no more. */
@@ -101,11 +107,13 @@ export function createFloodGate(options: FloodGateOptions): FloodGate {
     return Math.max(0, until - now());
   }
 
-  async function hold(signal: Abortable | undefined): Promise<void> {
+  /** Waits out the flood wait; returns 0 when the send may go, or the ms left when that is over `maxHoldMs`. */
+  async function hold(signal: Abortable | undefined, maxHoldMs: number): Promise<number> {
     for (;;) {
-      if (signal?.aborted === true || closed.signal.aborted) return;
+      if (signal?.aborted === true || closed.signal.aborted) return 0;
       const ms = await waitMs();
-      if (ms <= 0) return;
+      if (ms <= 0) return 0;
+      if (ms > maxHoldMs) return ms;
       await sleep(ms, [signal, closed.signal]);
     }
   }
@@ -118,19 +126,37 @@ export function createFloodGate(options: FloodGateOptions): FloodGate {
       .catch((error: unknown) => warn(error, 'recording the shared Telegram flood wait failed'));
   }
 
-  const inner: Transformer = async (prev, method, payload, signal) => {
-    if (HELD.test(method)) await hold(signal);
-    const result = await prev(method, payload, signal);
-    const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
-    if (!result.ok && result.error_code === 429 && typeof retryAfter === 'number') await record(retryAfter);
-    return result;
-  };
-  const outer: Transformer = async (prev, method, payload, signal) => {
-    if (HELD.test(method)) await hold(signal);
-    return prev(method, payload, signal);
-  };
+  function pair(maxHoldMs: number): { inner: Transformer; outer: Transformer } {
+    return {
+      inner: async (prev, method, payload, signal) => {
+        const left = HELD.test(method) ? await hold(signal, maxHoldMs) : 0;
+        if (left > 0) return refusal(left);
+        const result = await prev(method, payload, signal);
+        const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
+        if (!result.ok && result.error_code === 429 && typeof retryAfter === 'number')
+          await record(retryAfter);
+        return result;
+      },
+      outer: async (prev, method, payload, signal) => {
+        const left = HELD.test(method) ? await hold(signal, maxHoldMs) : 0;
+        return left > 0 ? refusal(left) : prev(method, payload, signal);
+      },
+    };
+  }
+  const { inner, outer } = pair(Infinity);
 
-  return { inner, outer, waitMs, close: () => closed.abort() };
+  return { inner, outer, bounded: pair, waitMs, close: () => closed.abort() };
+}
+
+/** What Telegram answers a send during its flood wait; never sent: the wait is known already. */
+function refusal(leftMs: number) {
+  const seconds = Math.ceil(leftMs / 1000);
+  return {
+    ok: false as const,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${seconds} (a flood wait recorded earlier; not sent)`,
+    parameters: { retry_after: seconds },
+  };
 }
 
 /** Resolves after ms, or as soon as one of the signals aborts. */
