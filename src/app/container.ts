@@ -56,6 +56,8 @@ export interface CreateAppOptions {
    * `start --auto-migrate` do; every other command fails with DATABASE_MISSING instead.
    */
   createDatabase?: boolean;
+  /** Epoch ms for the flood gate; default Date.now (tests move it on through a long flood wait). */
+  clock?: () => number;
 }
 
 export async function createApp(config: Readonly<Config>, options: CreateAppOptions = {}): Promise<App> {
@@ -83,6 +85,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       botId: botIdOf(requireToken(config)),
       store: db.repos.flood,
       log: logger,
+      ...(options.clock ? { now: options.clock } : {}),
     }));
   return {
     config,

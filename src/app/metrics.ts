@@ -34,6 +34,11 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
     labelNames: ['reason'],
     registers: [registry],
   });
+  const deferred = new Counter({
+    name: 'botctl_updates_deferred_total',
+    help: 'Updates whose reply a Telegram flood wait over 120 s refused: held in the inbox, answered when it ends',
+    registers: [registry],
+  });
   const handlerSeconds = new Histogram({
     name: 'botctl_handler_duration_seconds',
     help: 'Time from update received to handler done',
@@ -82,6 +87,7 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
     updateReceived: (type) => updates.inc({ type: typeLabel(type) }),
     updateHandled: (type, seconds) => handlerSeconds.observe({ type: typeLabel(type) }, seconds),
     updateRejected: (reason) => rejected.inc({ reason: REASONS.has(reason) ? reason : 'other' }),
+    updateDeferred: () => deferred.inc(),
     geminiCall: ({ model, outcome, seconds, tokensIn, tokensOut }) => {
       geminiSeconds.observe({ model, outcome }, seconds);
       if (tokensIn) geminiTokens.inc({ model, direction: 'in' }, tokensIn);

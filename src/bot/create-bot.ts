@@ -6,11 +6,12 @@
  */
 import type { AnswerDeps } from './features/answer.js';
 import { fileURLToPath } from 'node:url';
-import { Bot, type Transformer } from 'grammy';
+import { Bot, BotError, GrammyError, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
+import { FloodDeferred, MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { AccessService } from '../services/access/index.js';
 import type { ChatService, DeliveryService } from '../services/chat/index.js';
@@ -58,7 +59,8 @@ export interface CreateBotOptions {
    * Holds sends during a flood wait shared with other processes using the token, and records 429s;
    * none by default. grammY runs the last installed transformer first: `inner` is installed inside
    * auto-retry, so it sees every raw 429 before auto-retry re-sends; `outer` last, so sends held
-   * through a wait pass the pacer after it, paced, instead of all at once when it ends.
+   * through a wait pass the pacer after it, paced, instead of all at once when it ends. The daemon
+   * passes the gate's `bounded` pair: a wait longer than a handler sits out is refused at once.
    */
   floodGate?: { inner: Transformer; outer: Transformer };
 }
@@ -69,8 +71,12 @@ export function createBot(options: CreateBotOptions): {
   bot: Bot<BotContext>;
   inFlight: InFlight;
   i18n: I18n<BotContext>;
-  /** Handles an update replayed after a crash (ctx.state.replayed: not charged again, finishes a preview). */
-  handleReplay: (update: Update) => Promise<void>;
+  /**
+   * Handles an update; `replay`: run before (after a crash, or deferred by a flood wait): not
+   * charged again, finishes a preview. Rejects with FloodDeferred when a long flood wait refused
+   * its reply (run it again after the wait), with grammY's BotError for anything else.
+   */
+  handle: (update: Update, how: { replay: boolean }) => Promise<void>;
 } {
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
@@ -81,7 +87,14 @@ export function createBot(options: CreateBotOptions): {
   if (options.floodGate) bot.api.config.use(options.floodGate.inner);
   if (options.network) bot.api.config.use(options.network);
   // Network failures are the `network` transformer's: auto-retry would wait up to an hour between tries.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: true }));
+  // A longer flood wait is not waited out here: the update is deferred (domain/flood-wait.ts).
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 5,
+      maxDelaySeconds: MAX_HELD_FLOOD_WAIT_SECONDS,
+      rethrowHttpErrors: true,
+    }),
+  );
   if (options.pacer) bot.api.config.use(options.pacer);
   if (options.floodGate) bot.api.config.use(options.floodGate.outer);
 
@@ -110,7 +123,10 @@ export function createBot(options: CreateBotOptions): {
     inFlight,
     timing,
     admitted: admitted(access),
-    onError: (error: unknown) => options.log.warn({ err: error }, 'answer delivery problem'),
+    // A typing action or draft refused by a flood wait is no problem: the wait is logged once.
+    onError: (error: unknown) => {
+      if (!isFloodRefusal(error)) options.log.warn({ err: error }, 'answer delivery problem');
+    },
     extras: createAnswerExtras({
       ...options.services,
       signer,
@@ -145,11 +161,19 @@ export function createBot(options: CreateBotOptions): {
   bot.use(commandsFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
   bot.use(unhandledCallbacks());
-  const handleReplay = (update: Update) => {
-    replays.add(update);
-    return bot.handleUpdate(update);
+  const handle = async (update: Update, how: { replay: boolean }) => {
+    if (how.replay) replays.add(update);
+    try {
+      await bot.handleUpdate(update);
+    } catch (error) {
+      throw error instanceof BotError && error.error instanceof FloodDeferred ? error.error : error;
+    }
   };
-  return { bot, inFlight, i18n, handleReplay };
+  return { bot, inFlight, i18n, handle };
+}
+
+function isFloodRefusal(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 429;
 }
 
 function isStop(ctx: BotContext): boolean {

@@ -7,19 +7,30 @@
  * An update the bot cannot route (update-shape.ts) is stored as rejected with its reason,
  * counted and logged by id, and acknowledged like any other: one bad update never holds up
  * the updates after it.
+ *
+ * A Telegram flood wait longer than a handler sits out (domain/flood-wait.ts) is not a failure:
+ * the update whose reply it refused stays pending, and it and every update that arrives during
+ * the wait run when the wait ends, in order (waiting-line.ts). Intake goes on meanwhile.
  */
 import type { Update } from 'grammy/types';
+import { FloodDeferred } from '../domain/flood-wait.js';
 import type { UpdateInboxRepository } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import { routeUpdate } from './update-shape.js';
+import { createWaitingLine, MAX_WAITING, type RunHow } from './waiting-line.js';
 
 export interface IntakeOptions {
   inbox: UpdateInboxRepository;
-  /** `replay`: the update was left pending by an earlier run (a crash) and is run again. */
-  handle: (update: Update, how: { replay: boolean }) => Promise<void>;
+  /**
+   * `replay`: the update ran before (a crash, or a flood wait deferred it) and is run again.
+   * Rejects with FloodDeferred when a long flood wait refused its reply.
+   */
+  handle: (update: Update, how: RunHow) => Promise<void>;
   log: Log;
-  metrics?: Pick<Metrics, 'updateRejected'>;
+  metrics?: Pick<Metrics, 'updateRejected' | 'updateDeferred'>;
   maxInFlight: number;
+  /** Milliseconds until the bot's shared flood wait ends (the flood gate's waitMs); default: none known. */
+  floodWaitMs?: () => Promise<number>;
   now?: () => Date;
 }
 
@@ -29,11 +40,19 @@ export function createIntake(options: IntakeOptions) {
   const running = new Set<Promise<void>>();
   /** Set by a shutdown that gave up waiting: nothing more is marked done, so it is all replayed. */
   let abandoned = false;
+  const line = createWaitingLine({
+    run: (update, how) => void run(update, how),
+    room: () => running.size < options.maxInFlight,
+    floodWaitMs: options.floodWaitMs,
+    log,
+    metrics: options.metrics,
+    now: () => now().getTime(),
+  });
 
-  /** Stores one update; only a `fresh` one is to be handled. */
   /** Since when storing updates has failed (readiness: the database cannot write); null when it works. */
   let writesFailingSince: number | null = null;
 
+  /** Stores one update; only a `fresh` one is to be handled. */
   async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
     const routing = routeUpdate(update as unknown as Record<string, unknown>);
     const stored = {
@@ -72,18 +91,39 @@ export function createIntake(options: IntakeOptions) {
     return fresh;
   }
 
-  /** Runs the handler and marks the update done; failures were already answered by the error boundary. */
-  function dispatch(update: Update, how = { replay: false }): Promise<void> {
+  /**
+   * Runs the handler and marks the update done; failures were already answered by the error
+   * boundary. One a long flood wait deferred is not done: it waits in line for the wait's end.
+   */
+  function run(update: Update, how: RunHow): Promise<void> {
     const task = options
       .handle(update, how)
-      .catch((error: unknown) => log.error({ err: error, updateId: update.update_id }, 'update failed'))
-      .then(() => (abandoned ? undefined : inbox.markDone(update.update_id, now())))
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (!(error instanceof FloodDeferred)) {
+            log.error({ err: error, updateId: update.update_id }, 'update failed');
+            return true;
+          }
+          line.defer(update, error.retryAfterSeconds);
+          return false;
+        },
+      )
+      .then((done) => (done && !abandoned ? inbox.markDone(update.update_id, now()) : undefined))
       .catch((error: unknown) =>
         log.error({ err: error, updateId: update.update_id }, 'could not mark update done'),
       )
-      .finally(() => running.delete(task));
+      .finally(() => {
+        running.delete(task);
+        line.pump();
+      });
     running.add(task);
     return task;
+  }
+
+  /** Runs the update, or puts it in line behind a flood wait or earlier updates (each chat keeps its order). */
+  function dispatch(update: Update, how: RunHow = { replay: false }): Promise<void> {
+    return line.busy() ? line.add(update, how) : run(update, how);
   }
 
   return {
@@ -91,22 +131,26 @@ export function createIntake(options: IntakeOptions) {
     dispatch,
     /** Webhook path: refuse when full, record, then run outside the request. */
     async accept(update: Update): Promise<'accepted' | 'duplicate' | 'rejected' | 'busy'> {
-      if (running.size >= options.maxInFlight) return 'busy';
+      if (running.size >= options.maxInFlight || line.full()) return 'busy';
       const outcome = await recordOne(update);
       if (outcome !== 'fresh') return outcome;
       void dispatch(update);
       return 'accepted';
     },
-    /** Re-runs updates a crash left pending, oldest first; per-chat order is kept by the bot. */
+    /** Re-runs updates a crash left pending, oldest first, at most maxInFlight at once (per-chat order by the bot). */
     async replayPending(): Promise<number> {
-      const pending = await inbox.pending(10_000);
-      for (const stored of pending) void dispatch(JSON.parse(stored.payload) as Update, { replay: true });
+      const pending = await inbox.pending(MAX_WAITING);
+      for (const stored of pending) void line.add(JSON.parse(stored.payload) as Update, { replay: true });
       if (pending.length)
         log.info({ count: pending.length }, 'replaying updates left pending by the last run');
       return pending.length;
     },
     inFlight: () => running.size,
+    /** Updates in line: behind a flood wait, or replays waiting for room. */
+    waiting: () => line.size(),
     writesFailingSince: () => writesFailingSince,
+    /** Shutdown, first step: nothing more leaves the line; what is in it stays pending for the next start. */
+    close: () => line.close(),
     /**
      * Shutdown timed out: handlers still running (or cancelled now) may not have answered, so
      * none of them is marked done; the next start replays them, as after a crash.

@@ -4,6 +4,8 @@ export interface Metrics {
   updateHandled(type: string, seconds: number): void;
   /** An update the bot could not route, stored and skipped (reason: update-shape.ts REJECT_REASONS). */
   updateRejected(reason: string): void;
+  /** An update whose reply a long Telegram flood wait refused, held in the inbox until it ends. */
+  updateDeferred(): void;
   geminiCall(call: {
     model: string;
     outcome: string;
@@ -28,6 +30,7 @@ export const NO_METRICS: Metrics = {
   updateReceived: () => undefined,
   updateHandled: () => undefined,
   updateRejected: () => undefined,
+  updateDeferred: () => undefined,
   geminiCall: () => undefined,
   error: () => undefined,
   telegramRateLimited: () => undefined,
