@@ -44,8 +44,11 @@ export function createWaitingLine(options: {
   metrics?: Pick<Metrics, 'updateDeferred'> | undefined;
   /** Epoch ms. */
   now: () => number;
+  /** Updates kept in line before callers wait for room; default MAX_WAITING. */
+  maxWaiting?: number;
 }) {
   const { log, now } = options;
+  const maxWaiting = options.maxWaiting ?? MAX_WAITING;
   const line: Waiting[] = [];
   /** When the long flood wait the line sits out ends (epoch ms); 0 while none is on. */
   let floodUntil = 0;
@@ -58,7 +61,7 @@ export function createWaitingLine(options: {
     let at = line.length;
     while (at > 0 && line[at - 1]!.update.update_id > update.update_id) at -= 1;
     line.splice(at, 0, entry);
-    if (line.length <= MAX_WAITING) return Promise.resolve();
+    if (line.length <= maxWaiting) return Promise.resolve();
     return new Promise((resolve) => (entry.admit = resolve));
   }
 
@@ -96,7 +99,7 @@ export function createWaitingLine(options: {
   return {
     /** True while new updates must join the line (a flood wait is on, or others wait before them). */
     busy: () => floodUntil > 0 || line.length > 0,
-    full: () => line.length >= MAX_WAITING,
+    full: () => line.length >= maxWaiting,
     size: () => line.length,
     add(update: Update, how: RunHow): Promise<void> {
       const turn = add(update, how);

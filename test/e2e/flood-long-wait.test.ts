@@ -55,6 +55,7 @@ describe.each(DIALECTS)('a Telegram flood wait over 120 s on %s', { timeout: 90_
       expect(h.telegram.pendingUpdates).toEqual([]);
     }, 10_000);
     expect(h.telegram.sentMessages(ann), 'no apology').toEqual([]);
+    expect(modelCalls('two') + modelCalls('three'), 'what waits in line runs no handler').toBe(0);
 
     waitEnds();
     await waitFor(() => {
