@@ -42,7 +42,7 @@ describe.each(DIALECTS)('a Telegram flood wait over 120 s on %s', { timeout: 90_
 
   it('holds the answer and the messages that arrive meanwhile, and answers them all, in order, once it ends', async () => {
     const [ann, bob] = [4601, 4602];
-    h.telegram.floodFrom('sendMessage', WAIT_SECONDS);
+    h.telegram.failNext('sendMessage', { errorCode: 429, retryAfter: WAIT_SECONDS, flood: true });
     const first = ask(ann, 'one');
     await waitFor(() => expect(heldWarnings(), 'the answer is held, not failed').toHaveLength(1), 20_000);
     expect(heldWarnings()[0]).toMatchObject({ level: 40, waitSeconds: WAIT_SECONDS });
@@ -74,7 +74,7 @@ describe.each(DIALECTS)('a Telegram flood wait over 120 s on %s', { timeout: 90_
   it('a restart during the wait holds the stored answer again, and sends it after the wait without asking the model again', async () => {
     const cat = 4603;
     const refusedBefore = tooMany().length;
-    h.telegram.floodFrom('sendMessage', WAIT_SECONDS);
+    h.telegram.failNext('sendMessage', { errorCode: 429, retryAfter: WAIT_SECONDS, flood: true });
     const update = ask(cat, 'four');
     await waitFor(() => expect(heldWarnings()).toHaveLength(2), 20_000);
     expect(await pending()).toEqual([update.update_id]);

@@ -326,9 +326,8 @@ describe('fake Telegram: faults', () => {
     expect(tg.tooManyRequestsCount).toBe(2);
   });
 
-  it('imposes a flood wait from the next call of a method: every call to a chat gets the seconds left, until it ends', async () => {
-    await bot.api.sendChatAction(12, 'typing');
-    tg.floodFrom('sendMessage', 150);
+  it('starts a flood wait with a flood failure: every call to a chat then gets the seconds left, until it ends', async () => {
+    tg.failNext('sendMessage', { errorCode: 429, retryAfter: 150, flood: true });
     await bot.api.sendChatAction(12, 'typing'); // not started yet
     const first = await apiError(bot.api.sendMessage(12, 'one'));
     expect(first).toMatchObject({ error_code: 429, description: 'Too Many Requests: retry after 150' });

@@ -90,13 +90,7 @@ export interface FakeTelegram {
   failNext(method: string, spec: FailureSpec): void;
   /** Flood control: over-limit sends get 429 "Too Many Requests: retry after N". null removes it. */
   setRateLimit(limit: RateLimit | null): void;
-  /**
-   * A flood wait for the whole bot, as Telegram imposes on a bot that flooded: the next call of
-   * `method` starts it, and until `seconds` have passed that call and every call that reaches a
-   * chat (sends, edits, chat actions, drafts) gets 429 "retry after" the seconds left.
-   */
-  floodFrom(method: string, seconds: number): void;
-  /** Ends the flood wait now (or forgets one floodFrom has not started). */
+  /** Ends a flood wait that a `flood: true` failure started (see FailureSpec). */
   endFlood(): void;
   /** Number of 429 answers so far (flood control and injected ones). */
   readonly tooManyRequestsCount: number;
@@ -255,7 +249,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
     failNext: (method, spec) => state.faults.failNext(method, spec),
     setRateLimit: (limit) => state.faults.setRateLimit(limit),
-    floodFrom: (method, seconds) => state.faults.floodFrom(method, seconds),
     endFlood: () => state.faults.endFlood(),
     get tooManyRequestsCount() {
       return state.faults.tooManyRequestsCount;

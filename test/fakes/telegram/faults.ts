@@ -1,5 +1,5 @@
-// Failure injection: scripted failures, flood control, a flood wait, latency and blocked users. Checked before a method
-// runs, so a refused call has no effect (nothing is stored), as with Telegram.
+// Failure injection: scripted failures, flood control, a flood wait, latency and blocked users. Checked
+// before a method runs, so a refused call has no effect (nothing is stored), as with Telegram.
 import { sleep } from '../shared/http.js';
 import { BotApiError, defaultDescription, tooManyRequests } from './errors.js';
 import { chatKey, type ChatId } from './store.js';
@@ -12,6 +12,12 @@ export interface FailureSpec {
   retryAfter?: number;
   /** How many consecutive calls fail (default 1). */
   times?: number;
+  /**
+   * A 429 that starts a flood wait for the whole bot, as Telegram imposes on a bot that flooded:
+   * until `retryAfter` seconds have passed (or endFlood), every call that reaches a chat (sends,
+   * edits, chat actions, drafts) gets 429 with the seconds left.
+   */
+  flood?: boolean;
 }
 
 export interface RateLimit {
@@ -83,8 +89,6 @@ export class Faults {
   private chatBuckets = new Map<string, number>();
   /** The end (epoch ms) of a flood wait for the whole bot; 0 when none is on. */
   private floodUntil = 0;
-  /** A flood wait that the next call of `method` starts. */
-  private floodOnNext: { method: string; seconds: number } | undefined;
   private latencyAll = 0;
   private latencyByMethod = new Map<string, number>();
   readonly blocked = new Set<string>();
@@ -102,13 +106,8 @@ export class Faults {
     this.chatBuckets.clear();
   }
 
-  floodFrom(method: string, seconds: number): void {
-    this.floodOnNext = { method, seconds };
-  }
-
   endFlood(): void {
     this.floodUntil = 0;
-    this.floodOnNext = undefined;
   }
 
   setLatency(ms: number, method?: string): void {
@@ -122,6 +121,10 @@ export class Faults {
 
   /** Throws the failure this call should get, if any. `isGroup` tells the per-group limit which chats count. */
   check(method: string, params: Params, isGroup: (chatId: ChatId) => boolean): void {
+    if (REACHES_USER.has(method) && Date.now() < this.floodUntil) {
+      this.tooManyRequestsCount++;
+      throw tooManyRequests(Math.ceil((this.floodUntil - Date.now()) / 1000));
+    }
     const scripted = this.failures.get(method) ?? this.failures.get('*');
     const failure = scripted?.[0];
     if (scripted !== undefined && failure !== undefined) {
@@ -134,20 +137,14 @@ export class Faults {
           ? `Too Many Requests: retry after ${retryAfter}`
           : defaultDescription(failure.errorCode));
       if (failure.errorCode === 429) this.tooManyRequestsCount++;
+      if (failure.errorCode === 429 && failure.flood === true)
+        this.floodUntil = Date.now() + (retryAfter ?? 1) * 1000;
       throw new BotApiError(failure.errorCode, description, retryAfter);
     }
     const chatId = params.chat_id;
     const chat = typeof chatId === 'number' || typeof chatId === 'string' ? chatKey(chatId) : undefined;
     if (chat !== undefined && REACHES_USER.has(method) && this.blocked.has(chat)) {
       throw new BotApiError(403, 'Forbidden: bot was blocked by the user');
-    }
-    if (this.floodOnNext?.method === method) {
-      this.floodUntil = Date.now() + this.floodOnNext.seconds * 1000;
-      this.floodOnNext = undefined;
-    }
-    if (REACHES_USER.has(method) && Date.now() < this.floodUntil) {
-      this.tooManyRequestsCount++;
-      throw tooManyRequests(Math.ceil((this.floodUntil - Date.now()) / 1000));
     }
     const limit = this.rateLimit;
     if (limit === undefined || !(limit.methods ?? SENDING_METHODS).includes(method)) return;
