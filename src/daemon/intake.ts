@@ -9,12 +9,12 @@
  * the updates after it.
  */
 import type { Update } from 'grammy/types';
-import type { UpdateInboxRepository } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
+import type { InboxService } from '../services/inbox/index.js';
 import { routeUpdate } from './update-shape.js';
 
 export interface IntakeOptions {
-  inbox: UpdateInboxRepository;
+  inbox: Pick<InboxService, 'record' | 'markDone' | 'pending'>;
   /** `replay`: the update was left pending by an earlier run (a crash) and is run again. */
   handle: (update: Update, how: { replay: boolean }) => Promise<void>;
   log: Log;
