@@ -118,6 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log,
       metrics: services.metrics,
       maxInFlight,
+      onReceived: () => (lastTelegramContact = Date.now()),
     });
     const http = await createHttpServer({
       host: config.httpHost,
@@ -140,7 +141,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           ? {
               path: new URL(config.webhookUrl!).pathname,
               secret: config.webhookSecret!,
-              accept: (u) => ((lastTelegramContact = Date.now()), intake.accept(u as Update)),
+              intake,
             }
           : undefined,
     });

@@ -9,6 +9,7 @@
  * the updates after it.
  */
 import type { Update } from 'grammy/types';
+import type { IncomingUpdate, IntakeOutcome, UpdateIntake } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { InboxService } from '../services/inbox/index.js';
 import { routeUpdate } from './update-shape.js';
@@ -21,6 +22,8 @@ export interface IntakeOptions {
   metrics?: Pick<Metrics, 'updateRejected'>;
   maxInFlight: number;
   now?: () => Date;
+  /** Called as each webhook update arrives, before it is stored (readiness: Telegram reached us). */
+  onReceived?: () => void;
 }
 
 export function createIntake(options: IntakeOptions) {
@@ -86,17 +89,21 @@ export function createIntake(options: IntakeOptions) {
     return task;
   }
 
+  /** Webhook path (the UpdateIntake port): refuse when full, record, then run outside the request. */
+  const accept: UpdateIntake['accept'] = async (incoming: IncomingUpdate): Promise<IntakeOutcome> => {
+    options.onReceived?.();
+    const update = incoming as Update;
+    if (running.size >= options.maxInFlight) return 'busy';
+    const outcome = await recordOne(update);
+    if (outcome !== 'fresh') return outcome;
+    void dispatch(update);
+    return 'accepted';
+  };
+
   return {
     record,
     dispatch,
-    /** Webhook path: refuse when full, record, then run outside the request. */
-    async accept(update: Update): Promise<'accepted' | 'duplicate' | 'rejected' | 'busy'> {
-      if (running.size >= options.maxInFlight) return 'busy';
-      const outcome = await recordOne(update);
-      if (outcome !== 'fresh') return outcome;
-      void dispatch(update);
-      return 'accepted';
-    },
+    accept,
     /** Re-runs updates a crash left pending, oldest first; per-chat order is kept by the bot. */
     async replayPending(): Promise<number> {
       const pending = await inbox.pending(10_000);
