@@ -48,7 +48,7 @@ export interface Services {
   migrations(): Promise<MigrationsService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
-  /** A cron-safe process lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
+  /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
   readonly guard: DatabaseGuard;
@@ -64,7 +64,7 @@ export interface CreateAppOptions {
   createDatabase?: boolean;
 }
 
-/** A value made on first call and kept (a failed attempt is kept too, as the original did). */
+/** Made on the first call and kept, a rejected promise too: a command that failed to open does not retry. */
 const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
   return () => (made ??= { value: make() }).value;

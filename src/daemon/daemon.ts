@@ -152,7 +152,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
 
     await intake.replayPending();
-    // Answered updates are kept a while to spot Telegram re-sending them (the inbox service's rule); prune hourly.
+    // The inbox service keeps answered updates a while (to spot Telegram re-sending them); prune hourly.
     const pruneInbox = () =>
       services.inbox
         .pruneAnswered()
