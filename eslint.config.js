@@ -1,35 +1,22 @@
-// Lint rules, including the import boundaries of docs/ARCHITECTURE.md:
-// a wrong arrow between layers fails lint, not review.
+// Lint rules, including the import table of docs/ARCHITECTURE.md ("Who may import whom"): one
+// block per layer below, checked by scripts/lint/layers.js (a wrong arrow fails lint, not review;
+// test/lint/ proves each row fires). Import cycles are refused by scripts/check-cycles.mjs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layer } from './scripts/lint/layers.js';
 
-const sdks = [
-  'grammy',
-  '@grammyjs/*',
-  '@google/genai',
-  'drizzle-orm',
-  'drizzle-orm/*',
-  'better-sqlite3',
-  'postgres',
-  'keyv',
-  '@keyv/*',
-  'execa',
-  'fastify',
-  '@fastify/*',
-  'prom-client',
-  '@oclif/*',
-  'listr2',
-];
-// Outside services/, a use case is reached through its folder's index.ts, never a file inside it.
-const serviceIndexOnly = {
-  group: ['**/services/*/**', '!**/services/*/index.js'],
-  message:
-    'import a service folder through its index.ts (services/<use case>/index.js), not a file inside it.',
+/** Each adapter folder speaks to its own SDK only. */
+const ownSdk = {
+  db: ['db'],
+  cache: ['cache'],
+  gemini: ['genai'],
+  geo: ['geo'],
+  system: ['process'],
+  telegram: ['grammy'],
 };
-const layer = (files, groups, message, extra = [serviceIndexOnly]) => ({
-  files,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }, ...extra] }] },
-});
+/** Adapter modules other layers may name (the rest of adapters/ is the root's to wire). */
+const sharedDirs = 'adapters/system/dirs.ts';
+const databaseUrl = 'adapters/db/url.ts';
 
 export default tseslint.config(
   {
@@ -65,67 +52,58 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  layer(
-    ['src/domain/**'],
-    [
-      'node:*',
-      '**/services/**',
-      '**/adapters/**',
-      '**/app/**',
-      '**/config/**',
-      '**/daemon/**',
-      '**/deploy/**',
-      '**/probes/**',
-      '**/bot/**',
-      '**/http/**',
-      '**/commands/**',
-      '**/cli/**',
-      ...sdks,
+  layer(['src/domain/**'], { layer: 'domain/', may: [], sdks: [], packages: false, node: false }),
+  layer(['src/services/**'], {
+    layer: 'services/',
+    may: ['domain/', 'services/'],
+    sdks: [],
+    packages: false,
+    node: false,
+  }),
+  layer(['src/adapters/**'], { layer: 'adapters/', may: ['domain/', sharedDirs], sdks: 'own', ownSdk }),
+  layer(['src/bot/**'], { layer: 'bot/', may: ['domain/', 'services/'], sdks: ['grammy', 'i18n'] }),
+  layer(['src/http/**'], { layer: 'http/', may: ['domain/', 'services/'], sdks: ['http'] }),
+  layer(['src/commands/**', 'src/cli/**', 'src/hooks/**'], {
+    layer: 'commands/, cli/',
+    may: [
+      'commands/',
+      'cli/',
+      'domain/',
+      'services/',
+      'app/index.ts',
+      'config/',
+      'daemon/daemon.ts',
+      'deploy/',
+      'probes/',
     ],
-    'domain/ is pure TypeScript: it imports domain/ only.',
-    [],
-  ),
-  layer(
-    ['src/services/**'],
-    ['**/adapters/**', '**/bot/**', '**/http/**', '**/commands/**', '**/cli/**', ...sdks],
-    'services/ import domain/ and ports; adapters are wired in app/container.ts.',
-    [],
-  ),
-  layer(
-    ['src/adapters/**'],
-    [
-      '**/services/**',
-      '**/bot/**',
-      '**/http/**',
-      '**/commands/**',
-      '**/cli/**',
-      '**/app/**',
-      '**/config/**',
-      '**/daemon/**',
-      '**/deploy/**',
-      '**/probes/**',
+    sdks: ['cli', 'i18n'],
+  }),
+  layer(['src/app/**'], {
+    layer: 'app/',
+    // Two edge modules it names: the readiness report it fills in, the update labels of its metrics.
+    may: ['domain/', 'services/', 'adapters/', 'config/', 'http/routes/health.ts', 'daemon/update-shape.ts'],
+    sdks: 'all',
+  }),
+  layer(['src/config/**'], { layer: 'config/', may: ['domain/', databaseUrl, sharedDirs], sdks: [] }),
+  layer(['src/daemon/**'], {
+    layer: 'daemon/',
+    may: [
+      'domain/',
+      'services/',
+      'bot/',
+      'http/',
+      'config/',
+      'app/index.ts',
+      'adapters/telegram/errors.ts',
+      'adapters/telegram/network.ts',
+      'adapters/telegram/pacer.ts',
     ],
-    'adapters/ implement ports: they import domain/, their SDK and node:* only.',
-    [],
-  ),
-  layer(
-    ['src/bot/**'],
-    ['**/adapters/**', '**/http/**', '**/commands/**', '**/cli/**'],
-    'bot/ is an edge: it calls services, never adapters or other edges.',
-  ),
-  layer(
-    ['src/http/**'],
-    ['**/adapters/**', '**/bot/**', '**/commands/**', '**/cli/**'],
-    'http/ is an edge: it calls services, never adapters or other edges.',
-  ),
-  layer(
-    ['src/commands/**', 'src/cli/**'],
-    ['**/adapters/**', '**/bot/**', '**/http/**'],
-    'commands are an edge: they reach adapters only through app/container.ts.',
-  ),
-  {
-    // The composition root and what runs on it may import anything, a service only by its index.
-    files: ['src/app/**', 'src/config/**', 'src/daemon/**', 'src/deploy/**', 'src/probes/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [serviceIndexOnly] }] },
-  },
+    sdks: ['grammy'],
+  }),
+  layer(['src/probes/**'], {
+    layer: 'probes/',
+    may: ['domain/', 'services/', 'config/', 'adapters/', 'app/index.ts'],
+    sdks: 'all',
+  }),
+  layer(['src/deploy/**'], { layer: 'deploy/', may: ['domain/', 'config/', sharedDirs], sdks: [] }),
 );

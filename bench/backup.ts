@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import { openDatabase } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import { loadConfig } from '../src/config/config.js';
-import { createBackups } from '../src/app/container.js';
+import { createBackups } from '../src/app/backups.js';
 import { formatBytes } from '../src/domain/backup-rules.js';
 import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
 

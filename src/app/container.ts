@@ -1,51 +1,57 @@
 /**
- * The composition root: the only module that imports adapters. createApp(config) wires
- * the database, cipher and logger into the services; close() releases them in reverse order.
- * Heavy SDKs are imported lazily by the parts that need them.
+ * The composition root: the one module that opens adapters and builds every use case. Edges get
+ * `{ config, logger, services, close }` (through app/index.ts) and never a repository or the
+ * migrator. Nothing opens before a service needs it: the database with the first service over it
+ * (so `backup restore` works over a damaged file and `backup list` needs none), the cache,
+ * Telegram and the daemon's model stack on first use; heavy SDKs load with them. Each service is
+ * built once per app; close() releases what was opened, in reverse order.
  */
 import path from 'node:path';
 import { createDatabaseGuard } from '../adapters/db/guard.js';
-import { openDatabase } from '../adapters/db/open.js';
+import { openDatabase, type Database } from '../adapters/db/open.js';
 import { createFieldCipher } from '../adapters/system/cipher.js';
-import { parseEncryptionKeys } from '../domain/encryption-keys.js';
-import type {
-  Cache,
-  DatabaseGuard,
-  Dialect,
-  Messenger,
-  Migrator,
-  Repositories,
-} from '../domain/ports/index.js';
-import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
+import { parseEncryptionKeys } from '../domain/encryption-keys.js';
+import { BotctlError } from '../domain/errors.js';
+import type { Cache, DatabaseGuard, FieldCipher, Messenger } from '../domain/ports/index.js';
 import { secretValues, type Config } from '../config/config.js';
-import { createLogger, type Logger } from './logger.js';
-import { cacheNamespace } from './cache-namespace.js';
 import type { BackupService } from '../services/backup/index.js';
+import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
+import { createMigrationsService, type MigrationsService } from '../services/migrations/index.js';
+import { createPrivacyService, type PrivacyService } from '../services/privacy/index.js';
+import { createStatsService, type StatsService } from '../services/stats/index.js';
+import { createUsersService, type UsersService } from '../services/users/index.js';
+import { createBackups } from './backups.js';
+import { cacheNamespace } from './cache-namespace.js';
+import { createLogger, type Logger } from './logger.js';
+import type { DaemonServices } from './services.js';
 
 export interface App {
   readonly config: Readonly<Config>;
   readonly logger: Logger;
-  readonly dialect: Dialect;
-  readonly repos: Repositories;
-  readonly migrator: Migrator;
-  /** Outbound Telegram sends (broadcasts); created on first use. Throws CONFIG_MISSING without a token. */
-  messenger(): Promise<Messenger>;
-  /**
-   * Telegram's flood wait for this bot, shared through the database with every process using the
-   * token; the daemon's Api and the messenger both go through it. Throws CONFIG_MISSING without a token.
-   */
-  floodGate(): FloodGate;
-  /** A cron-safe process lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+/** Every use case, built on first use and once per app. */
+export interface Services {
+  users(): Promise<UsersService>;
+  /** Export and erasure, over the shared cache so `users forget` clears what the daemon cached. */
+  privacy(): Promise<PrivacyService>;
+  stats(): Promise<StatsService>;
+  /** Broadcasts; Telegram (grammY) loads with the first send. */
+  broadcasts(): Promise<BroadcastService>;
+  /** Backups of this database (`botctl backup`, the backup a migration takes first); opens no database. */
+  backups(): Promise<BackupService>;
+  /** Check, back up, migrate: `migrate`, `setup` and `start` alike. */
+  migrations(): Promise<MigrationsService>;
+  /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
+  daemon(): Promise<DaemonServices>;
+  /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
   readonly guard: DatabaseGuard;
-  /** Backups of this database (`botctl backup`, the backup `migrate up` takes first); built on first use. */
-  backups(): Promise<BackupService>;
-  /** The shared cache (Redis when configured, else this process's memory), opened on first use. */
-  cache(): Promise<Cache>;
-  close(): Promise<void>;
 }
 
 export interface CreateAppOptions {
@@ -60,6 +66,12 @@ export interface CreateAppOptions {
   clock?: () => number;
 }
 
+/** Made on the first call and kept, a rejected promise too: a command that failed to open does not retry. */
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+};
+
 export async function createApp(config: Readonly<Config>, options: CreateAppOptions = {}): Promise<App> {
   const logger =
     options.logger ??
@@ -68,73 +80,107 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       secrets: secretValues(config),
       pretty: process.stdout.isTTY === true,
     });
-  const cipher = createFieldCipher(config.encryptionKeys ? parseEncryptionKeys(config.encryptionKeys) : []);
-  let messenger: Messenger | undefined;
+  const cipher = once(() =>
+    createFieldCipher(config.encryptionKeys ? parseEncryptionKeys(config.encryptionKeys) : []),
+  );
+  let db: Promise<Database> | undefined;
+  const database = () =>
+    (db ??= openDatabase({
+      url: config.databaseUrl,
+      create: options.createDatabase === true,
+      cipher: cipher(),
+      onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
+    }));
   let floodGate: FloodGate | undefined;
-  let backups: Promise<BackupService> | undefined;
-  let cache: Promise<Cache> | undefined;
-  let lastWarningAt = 0;
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    create: options.createDatabase === true,
-    cipher,
-    onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
-  });
-  const gate = () =>
+  const gate = async () =>
     (floodGate ??= createFloodGate({
       botId: botIdOf(requireToken(config)),
-      store: db.repos.flood,
+      store: (await database()).repos.flood,
       log: logger,
       ...(options.clock ? { now: options.clock } : {}),
     }));
+  let messenger: Messenger | undefined;
+  const send = async () => {
+    const token = requireToken(config);
+    // grammY loads only for commands that send.
+    const { createTelegramMessenger } = await import('../adapters/telegram/messenger.js');
+    const floodGate = await gate();
+    return (messenger ??= createTelegramMessenger({ token, apiRoot: config.telegramApiRoot, floodGate }));
+  };
+  let cache: Promise<Cache> | undefined;
+  const shared = () => (cache ??= openCache(config, cipher(), logger));
+  let backups: Promise<BackupService> | undefined;
+  const now = () => new Date();
+  const guard = createDatabaseGuard(config.databaseUrl);
+
+  const services: Services = {
+    users: once(async () => {
+      const { users, usage, stats, audit } = (await database()).repos;
+      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now });
+    }),
+    privacy: once(async () => {
+      const { repos } = await database();
+      const encrypted = Boolean(config.encryptionKeys);
+      return createPrivacyService({ repos, cache: await shared(), now, encrypted });
+    }),
+    stats: once(async () =>
+      createStatsService({ stats: (await database()).repos.stats, prices: config.prices }),
+    ),
+    broadcasts: once(async () => {
+      const { users, broadcasts } = (await database()).repos;
+      return createBroadcastService({ users, broadcasts, messenger: send });
+    }),
+    backups: () => (backups ??= createBackups(config)),
+    migrations: once(async () => {
+      const { dialect, migrator } = await database();
+      return createMigrationsService({ dialect, migrator, backups: services.backups, guard });
+    }),
+    daemon: once(async () => {
+      const [{ createDaemonServices }, { repos }] = await Promise.all([import('./services.js'), database()]);
+      return createDaemonServices({
+        config,
+        logger,
+        repos,
+        cache: await shared(),
+        privacy: await services.privacy(),
+        floodGate: await gate(),
+      });
+    }),
+    lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
+    guard,
+  };
+
   return {
     config,
     logger,
-    dialect: db.dialect,
-    repos: db.repos,
-    migrator: db.migrator,
-    async messenger() {
-      const token = requireToken(config);
-      // grammY loads only for commands that send.
-      const { createTelegramMessenger } = await import('../adapters/telegram/messenger.js');
-      messenger ??= createTelegramMessenger({
-        token,
-        apiRoot: config.telegramApiRoot,
-        floodGate: gate(),
-      });
-      return messenger;
-    },
-    floodGate: gate,
-    lock(name, what) {
-      return acquireLock(path.join(config.dataDir, 'locks'), name, what);
-    },
-    guard: createDatabaseGuard(config.databaseUrl),
-    backups() {
-      return (backups ??= createBackups(config));
-    },
-    cache() {
-      return (cache ??= import('../adapters/cache/index.js').then(({ createCache }) =>
-        createCache({
-          url: config.redisUrl,
-          namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
-          cipher,
-          // An outage fails every request; one warning a minute says it without flooding.
-          onError: (error) => {
-            if (Date.now() - lastWarningAt < 60_000) return;
-            lastWarningAt = Date.now();
-            logger.warn({ err: error }, 'cache unavailable, continuing without it');
-          },
-        }),
-      ));
-    },
+    services,
     async close() {
       floodGate?.close();
       await cache?.then((c) => c.close()).catch(() => undefined);
       if (backups) await (await backups).close();
-      await db.close();
+      // A database that never opened has nothing to close (its error was the caller's already).
+      const opened = await db?.catch(() => undefined);
+      await opened?.close();
       logger.flush();
     },
   };
+}
+
+/** The shared cache (Redis when configured, else this process's memory). */
+async function openCache(config: Readonly<Config>, cipher: FieldCipher, logger: Logger): Promise<Cache> {
+  const { createCache } = await import('../adapters/cache/index.js');
+  let lastWarningAt = 0;
+  return createCache({
+    url: config.redisUrl,
+    namespace: cacheNamespace(config.telegramToken ?? '', config.databaseUrl),
+    cipher,
+    // An outage fails every request; one warning a minute says it without flooding.
+    onError: (error) => {
+      if (Date.now() - lastWarningAt < 60_000) return;
+      lastWarningAt = Date.now();
+      logger.warn({ err: error }, 'cache unavailable, continuing without it');
+    },
+  });
 }
 
 function requireToken(config: Readonly<Config>): string {
@@ -144,38 +190,4 @@ function requireToken(config: Readonly<Config>): string {
     });
   }
   return config.telegramToken;
-}
-
-/**
- * The backup service alone, opening no database until an operation needs one: `backup
- * restore` must work when the database file is damaged or missing, `list` and `verify` need
- * no database at all. Adapters load on first use (better-sqlite3, execa).
- */
-export async function createBackups(config: Readonly<Config>): Promise<BackupService> {
-  const [{ randomBytes }, { readFileSync }, archive, snapshot, pgTools, migrations, { createBackupService }] =
-    await Promise.all([
-      import('node:crypto'),
-      import('node:fs'),
-      import('../adapters/system/archive.js'),
-      import('../adapters/db/snapshot.js'),
-      import('../adapters/system/pg-tools.js'),
-      import('../adapters/db/migration-files.js'),
-      import('../services/backup/index.js'),
-    ]);
-  const tools = pgTools.createPgTools();
-  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  const pkg = JSON.parse(packageJson) as { version: string };
-  return createBackupService({
-    store: archive.createBackupStore(config.backupDir ?? path.join(config.dataDir, 'backups')),
-    snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
-    checker: snapshot.createSnapshotChecker(tools),
-    guard: () => createDatabaseGuard(config.databaseUrl),
-    codeSchema: (dialect) => {
-      const last = migrations.loadMigrations(migrations.locateMigrations(dialect)).at(-1);
-      return last ? { id: last.id, tag: last.tag } : null;
-    },
-    botctlVersion: pkg.version,
-    now: () => new Date(),
-    randomSuffix: () => randomBytes(2).toString('hex'),
-  });
 }

@@ -8,15 +8,18 @@ import { createFfmpegEncoder } from '../adapters/system/ffmpeg.js';
 import { createMediaArchive } from '../adapters/system/media-archive.js';
 import { createTelegramFiles } from '../adapters/telegram/files.js';
 import { downloadLimit } from '../domain/media.js';
-import type { Cache, ChatModel, FileUploader } from '../domain/ports/index.js';
+import type { Cache, ChatModel, FileUploader, Repositories } from '../domain/ports/index.js';
+import type { Config } from '../config/config.js';
 import type { AccessService } from '../services/access/index.js';
 import { type ChatService, createInlineService, createSuggestionService } from '../services/chat/index.js';
 import { createImageService, createMediaService, createSpeechService } from '../services/media/index.js';
 import type { ModelCaller } from '../services/model/index.js';
-import type { App } from './container.js';
+import type { Logger } from './logger.js';
 
 export function createMediaServices(deps: {
-  app: App;
+  config: Readonly<Config>;
+  repos: Repositories;
+  logger: Logger;
   model: ChatModel & FileUploader;
   caller: ModelCaller;
   cache: Cache;
@@ -24,8 +27,7 @@ export function createMediaServices(deps: {
   access: AccessService;
   now: () => Date;
 }) {
-  const { app, caller, cache, now } = deps;
-  const { config, repos, logger } = app;
+  const { config, repos, logger, caller, cache, now } = deps;
   const files = createTelegramFiles({ token: config.telegramToken!, apiRoot: config.telegramApiRoot });
   const maxBytes = downloadLimit(config.telegramApiRoot, config.maxFileBytes);
   const quotas = config.quotas;

@@ -1,7 +1,8 @@
 /**
- * Builds the daemon's services from the app: cache, Gemini model with breaker and retry
- * policy, access and chat services, metrics and the readiness report. Part of the
- * composition root, so it may import adapters.
+ * Builds the daemon's services for the root (container.ts): Gemini model with breaker and retry
+ * policy, access, chat, settings, history and media services, the update inbox, metrics and the
+ * readiness report. Part of the composition root, so it may import adapters; loaded only by
+ * `botctl start`.
  */
 import { createGeminiChatModel } from '../adapters/gemini/index.js';
 import { zonesAt } from '../adapters/geo/zone-lookup.js';
@@ -11,12 +12,16 @@ import { createRetryPolicy, isRetryableError } from '../domain/retry-policy.js';
 import { createAccessService, createUsageService } from '../services/access/index.js';
 import { createChatService, createDeliveryService } from '../services/chat/index.js';
 import { createHistoryService } from '../services/history/index.js';
-import { createPrivacyService } from '../services/privacy/index.js';
+import { createInboxService } from '../services/inbox/index.js';
+import type { PrivacyService } from '../services/privacy/index.js';
 import { createSettingsService } from '../services/settings/index.js';
 import { createModelCaller } from '../services/model/index.js';
 import { createMediaServices } from './media-services.js';
+import type { Cache, Repositories } from '../domain/ports/index.js';
+import type { Config } from '../config/config.js';
+import type { FloodGate } from '../adapters/telegram/flood-gate.js';
 import type { ReadinessReport } from '../http/routes/health.js';
-import type { App } from './container.js';
+import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 
 const DAY_MS = 86_400_000;
@@ -40,13 +45,26 @@ const secondsSince = (at: number | null): number | null =>
 /** Telegram unreachable this long makes the daemon unready (an orchestrator may move it elsewhere). */
 const TELEGRAM_DOWN_UNREADY_SECONDS = 30;
 
-export async function createServices(app: App) {
-  const { config, repos, logger } = app;
+export interface DaemonServiceDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  repos: Repositories;
+  cache: Cache;
+  /** Built by the root, which the operator commands share. */
+  privacy: PrivacyService;
+  /**
+   * Telegram's flood wait for this bot, shared through the database with every process using the
+   * token; the daemon's Api and the messenger both go through it.
+   */
+  floodGate: FloodGate;
+}
+
+export function createDaemonServices(deps: DaemonServiceDeps) {
+  const { config, repos, logger, cache, privacy } = deps;
   const now = () => new Date();
   const metrics = createMetrics({
     activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
   });
-  const cache = await app.cache();
   const model = createGeminiChatModel({
     apiKey: config.geminiApiKey!,
     baseUrl: config.geminiBaseUrl,
@@ -92,9 +110,9 @@ export async function createServices(app: App) {
   const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
   const delivery = createDeliveryService({ conversations: repos.conversations, updates: repos.updates, now });
   const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
-  const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
-  const media = createMediaServices({ app, model, caller, cache, chat, access, now });
+  const media = createMediaServices({ config, repos, logger, model, caller, cache, chat, access, now });
+  const inbox = createInboxService({ updates: repos.updates, now });
 
   /** maxContactAgeSeconds: polling contacts Telegram every 30 s; a quiet webhook bot may not. */
   async function readiness(state: ReadinessState): Promise<ReadinessReport> {
@@ -143,8 +161,12 @@ export async function createServices(app: App) {
     privacy,
     usage,
     ...media,
+    inbox,
     metrics,
     readiness,
+    floodGate: deps.floodGate,
     cacheKind: cache.kind,
   };
 }
+
+export type DaemonServices = ReturnType<typeof createDaemonServices>;

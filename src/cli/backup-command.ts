@@ -83,14 +83,9 @@ function firstLine(file: string): string {
 }
 
 export abstract class BackupCommand<T extends typeof Command> extends BaseCommand<T> {
-  private backups_?: BackupService;
-
+  /** The app's backup service: it opens no database, so restore works over a damaged one. */
   protected async backups(): Promise<BackupService> {
-    if (!this.backups_) {
-      const { createBackups } = await import('../app/container.js');
-      this.backups_ = await createBackups(this.loadConfig());
-    }
-    return this.backups_;
+    return this.useCase('backups');
   }
 
   protected passphrase(): string | undefined {
@@ -114,12 +109,5 @@ export abstract class BackupCommand<T extends typeof Command> extends BaseComman
       { exitOnError: true, registerSignalListeners: false },
     ).run();
     return result as R;
-  }
-
-  protected override async finally(error: Error | undefined): Promise<void> {
-    const backups = this.backups_;
-    this.backups_ = undefined;
-    await backups?.close();
-    await super.finally(error);
   }
 }

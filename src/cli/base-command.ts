@@ -10,8 +10,12 @@ import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { BotctlError, toBotctlError } from '../domain/errors.js';
 import { loadConfig, resolveDataDir, secretValues, type Config } from '../config/config.js';
 import { readConfigFile } from '../config/file.js';
-import { makeScrubber } from '../app/logger.js';
-import type { App } from '../app/container.js';
+import { createApp, makeScrubber, type App, type Services } from '../app/index.js';
+
+/** The services built on call (`users`, `migrations`, ...), as opposed to `lock` and `guard`. */
+type UseCase = {
+  [K in keyof Services]: Services[K] extends () => Promise<unknown> ? K : never;
+}[keyof Services];
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -80,13 +84,21 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
    */
   protected async app(options: { createDatabase?: boolean } = {}): Promise<App> {
     if (!this.app_) {
-      const { createApp } = await import('../app/container.js');
       this.app_ = await createApp(this.loadConfig(), {
         logLevel: this.flags.verbose ? 'debug' : 'warn',
         createDatabase: options.createDatabase === true,
       });
     }
     return this.app_;
+  }
+
+  /** One of the app's use cases, by name (see app()); it opens what it needs on first use. */
+  protected async useCase<K extends UseCase>(
+    name: K,
+    options: { createDatabase?: boolean } = {},
+  ): Promise<Awaited<ReturnType<Services[K]>>> {
+    const { services } = await this.app(options);
+    return (services[name] as () => Promise<Awaited<ReturnType<Services[K]>>>)();
   }
 
   protected override async finally(error: Error | undefined): Promise<void> {

@@ -1,17 +1,15 @@
 /**
- * What the broadcast commands share: the service over the app's repositories and messenger,
- * the broadcast lock (one broadcast at a time per data dir), the run with a redrawn progress
- * line in a terminal, and the output: human lines in a TTY, the `--json` envelope with --json,
+ * What the broadcast commands share: the app's broadcast service, the broadcast lock (one
+ * broadcast at a time per data dir), the run with a redrawn progress line in a terminal, and the output: human lines in a TTY, the `--json` envelope with --json,
  * and otherwise exactly one JSON summary line (cron logs want no progress bars).
  */
 import { Flags, type Command } from '@oclif/core';
 import { EXIT } from '../domain/errors.js';
-import {
-  createBroadcastService,
-  type BroadcastReport,
-  type BroadcastService,
-  type RunProgress,
-  type RunStats,
+import type {
+  BroadcastReport,
+  BroadcastService,
+  RunProgress,
+  RunStats,
 } from '../services/broadcast/index.js';
 import { BaseCommand } from './base-command.js';
 
@@ -38,12 +36,7 @@ export const rateFlag = Flags.integer({
 
 export abstract class BroadcastCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async service(): Promise<BroadcastService> {
-    const app = await this.app();
-    return createBroadcastService({
-      users: app.repos.users,
-      broadcasts: app.repos.broadcasts,
-      messenger: () => app.messenger(),
-    });
+    return this.useCase('broadcasts');
   }
 
   /** Human output only in a terminal: under cron the single summary line is the whole story. */
@@ -53,7 +46,7 @@ export abstract class BroadcastCommand<T extends typeof Command> extends BaseCom
 
   /** Holds the broadcast lock for the whole of `work` (exit 75 when another broadcast runs). */
   protected async locked<R>(work: () => Promise<R>): Promise<R> {
-    const lock = (await this.app()).lock('broadcast', 'a broadcast');
+    const lock = (await this.app()).services.lock('broadcast', 'a broadcast');
     try {
       return await work();
     } finally {

@@ -1,9 +1,7 @@
 /** What the `botctl users` commands share: the service, the shared arg and flag, and how users and quotas print. */
 import { Args } from '@oclif/core';
-import type { App } from '../app/container.js';
 import { parseTelegramId, parseUserRef } from '../domain/user-ref.js';
-import type { QuotaReport, UserChange, UserSummary, UsersService } from '../services/users/index.js';
-import type { PrivacyService } from '../services/privacy/index.js';
+import type { QuotaReport, UserChange, UserSummary } from '../services/users/index.js';
 import type { JsonShape } from './json-shape.js';
 
 /** `<user>`: checked as it is parsed, so a malformed one is a usage error (exit 2) before the database opens. */
@@ -17,23 +15,6 @@ export const telegramIdArg = Args.custom<number>({
   description: 'the Telegram user id',
   parse: async (input) => parseTelegramId(input),
 })({ required: true });
-
-export async function usersService(app: App): Promise<UsersService> {
-  const { createUsersService } = await import('../services/users/index.js');
-  const { users, usage, stats, audit } = app.repos;
-  return createUsersService({ users, usage, stats, audit, quotas: app.config.quotas, now: () => new Date() });
-}
-
-/** Export and erasure, over the app's shared cache so `forget` clears what the daemon cached. */
-export async function privacyService(app: App): Promise<PrivacyService> {
-  const { createPrivacyService } = await import('../services/privacy/index.js');
-  return createPrivacyService({
-    repos: app.repos,
-    cache: await app.cache(),
-    now: () => new Date(),
-    encrypted: Boolean(app.config.encryptionKeys),
-  });
-}
 
 export const USER_SHAPE: JsonShape = {
   telegramId: 'number',

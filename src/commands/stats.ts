@@ -63,11 +63,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
   async run(): Promise<StatsReport> {
     // A bad --since fails before the database is opened.
     const period = parsePeriod({ since: this.flags.since, until: this.flags.until }, new Date());
-    const { createStatsService } = await import('../services/stats/index.js');
-    const app = await this.app();
-    const report = await createStatsService({ stats: app.repos.stats, prices: app.config.prices }).report(
-      period,
-    );
+    const report = await (await this.useCase('stats')).report(period);
     const style = chartStyle(process.stdout, process.env, this.flags.color);
     for (const line of renderStats(report, style)) this.say(line);
     return report;

@@ -4,25 +4,21 @@
  * cache and database -> flush logs. Refuses pending migrations unless told to migrate.
  */
 import type { Bot } from 'grammy';
-import type { Update } from 'grammy/types';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
 import { createBot, type CreateBotOptions } from '../bot/create-bot.js';
 import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
 import type { Config } from '../config/config.js';
-import { createApp, type App } from '../app/container.js';
-import { assertNotNewer, migrateUp } from '../services/migrations/index.js';
+import { createApp, type Logger } from '../app/index.js';
+import type { MigrationsService } from '../services/migrations/index.js';
 import { createIntake } from './intake.js';
 import { startPolling, ALLOWED_UPDATES } from './polling.js';
-import { createServices } from '../app/services.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
 import { createTelegramNetwork } from '../adapters/telegram/network.js';
 import { createPacer } from '../adapters/telegram/pacer.js';
-import type { Logger } from '../app/logger.js';
 import { MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 
-const INBOX_RETENTION_MS = 7 * 24 * 60 * 60_000;
 /** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
 const CANCEL_GRACE_MS = 3000;
 
@@ -70,21 +66,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     createDatabase: options.autoMigrate === true,
   });
   const log = app.logger;
-  // Held for the daemon's life: `backup restore` refuses while it is (see DatabaseGuard).
-  const hold = await app.guard.holdShared().catch(async (error: unknown) => {
+  const opening = async () => {
+    // Opens the database; then held for the daemon's life: `backup restore` refuses while it is.
+    const migrations = await app.services.migrations();
+    return { migrations, hold: await app.services.guard.holdShared() };
+  };
+  const { migrations, hold } = await opening().catch(async (error: unknown) => {
     await app.close();
     throw error;
   });
   try {
-    await ensureMigrated(app, options, log);
-    const services = await createServices(app);
+    await ensureMigrated(migrations, options, log);
+    const services = await app.services.daemon();
     let lastTelegramContact = 0;
     // A long poll ends every pollTimeout seconds even when idle; a minute more means it is stuck
     // (handlers that never finish hold the runner's backpressure shut).
     let lastPolledAt: number | null = null;
     const pollStallMs = options.pollStallMs ?? ((options.pollTimeoutSeconds ?? 30) + 60) * 1000;
     const network = createTelegramNetwork({ log });
-    const floodGate = app.floodGate();
+    const floodGate = services.floodGate;
     const { bot, inFlight, i18n, handle } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
@@ -121,12 +121,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     );
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
-      inbox: app.repos.updates,
+      inbox: services.inbox,
       handle,
       log,
       metrics: services.metrics,
       maxInFlight,
       floodWaitMs: () => floodGate.waitMs(),
+      onReceived: () => (lastTelegramContact = Date.now()),
       ...(options.clock ? { now: () => new Date(options.clock!()) } : {}),
     });
     const http = await createHttpServer({
@@ -150,7 +151,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           ? {
               path: new URL(config.webhookUrl!).pathname,
               secret: config.webhookSecret!,
-              accept: (u) => ((lastTelegramContact = Date.now()), intake.accept(u as Update)),
+              intake,
             }
           : undefined,
     });
@@ -161,10 +162,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
 
     await intake.replayPending();
-    // Done updates are only needed to spot Telegram re-sending them; keep a week, prune hourly.
+    // The inbox service keeps answered updates a while (to spot Telegram re-sending them); prune hourly.
     const pruneInbox = () =>
-      app.repos.updates
-        .pruneDone(new Date(Date.now() - INBOX_RETENTION_MS))
+      services.inbox
+        .pruneAnswered()
         .then((count) => count > 0 && log.info({ count }, 'pruned answered updates'))
         .catch((error: unknown) => log.warn({ err: error }, 'pruning the update inbox failed'));
     void pruneInbox();
@@ -195,7 +196,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       });
     }
     log.info(
-      { mode, port, bot: bot.botInfo.username, dialect: app.dialect, cache: services.cacheKind },
+      { mode, port, bot: bot.botInfo.username, dialect: migrations.dialect, cache: services.cacheKind },
       'botctl started',
     );
 
@@ -256,19 +257,12 @@ function requireSecrets(config: Readonly<Config>, mode: string): void {
 }
 
 /** Pending migrations stop the start unless told to migrate, which backs up first like `migrate up`. */
-async function ensureMigrated(app: App, options: DaemonOptions, log: Logger) {
-  const status = await app.migrator.status();
-  assertNotNewer(status);
-  if (status.pending === 0) return;
-  if (options.autoMigrate !== true) {
-    throw new BotctlError('MIGRATIONS_PENDING', `${status.pending} database migration(s) pending`, {
-      hint: 'run `botctl migrate up` (it backs up first), or start with --auto-migrate',
-    });
-  }
-  const { applied } = await migrateUp(app, {
-    passphrase: options.backupPassphrase?.(),
+async function ensureMigrated(migrations: MigrationsService, options: DaemonOptions, log: Logger) {
+  const result = await migrations.beforeStart({
+    autoMigrate: options.autoMigrate === true,
+    passphrase: options.backupPassphrase,
     withoutBackup: 'run `botctl migrate up --no-backup`, then start',
     onBackup: (backup) => log.info({ backup: backup.id, path: backup.path }, 'backed up before migrating'),
   });
-  log.info({ applied }, 'migrations applied');
+  if (result) log.info({ applied: result.applied }, 'migrations applied');
 }

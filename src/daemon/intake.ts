@@ -14,13 +14,14 @@
  */
 import type { Update } from 'grammy/types';
 import { FloodDeferred } from '../domain/flood-wait.js';
-import type { UpdateInboxRepository } from '../domain/ports/index.js';
+import type { IncomingUpdate, IntakeOutcome, UpdateIntake } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
+import type { InboxService } from '../services/inbox/index.js';
 import { routeUpdate } from './update-shape.js';
 import { createWaitingLine, MAX_WAITING, type RunHow } from './waiting-line.js';
 
 export interface IntakeOptions {
-  inbox: UpdateInboxRepository;
+  inbox: Pick<InboxService, 'record' | 'markDone' | 'pending'>;
   /**
    * `replay`: the update ran before (a crash, or a flood wait deferred it) and is run again.
    * Rejects with FloodDeferred when a long flood wait refused its reply.
@@ -32,6 +33,8 @@ export interface IntakeOptions {
   /** Milliseconds until the bot's shared flood wait ends (the flood gate's waitMs); default: none known. */
   floodWaitMs?: () => Promise<number>;
   now?: () => Date;
+  /** Called as each webhook update arrives, before it is stored (readiness: Telegram reached us). */
+  onReceived?: () => void;
 }
 
 export function createIntake(options: IntakeOptions) {
@@ -126,17 +129,21 @@ export function createIntake(options: IntakeOptions) {
     return line.busy() ? line.add(update, how) : run(update, how);
   }
 
+  /** Webhook path (the UpdateIntake port): refuse when full, record, then run outside the request. */
+  const accept: UpdateIntake['accept'] = async (incoming: IncomingUpdate): Promise<IntakeOutcome> => {
+    options.onReceived?.();
+    const update = incoming as Update;
+    if (running.size >= options.maxInFlight || line.full()) return 'busy';
+    const outcome = await recordOne(update);
+    if (outcome !== 'fresh') return outcome;
+    void dispatch(update);
+    return 'accepted';
+  };
+
   return {
     record,
     dispatch,
-    /** Webhook path: refuse when full, record, then run outside the request. */
-    async accept(update: Update): Promise<'accepted' | 'duplicate' | 'rejected' | 'busy'> {
-      if (running.size >= options.maxInFlight || line.full()) return 'busy';
-      const outcome = await recordOne(update);
-      if (outcome !== 'fresh') return outcome;
-      void dispatch(update);
-      return 'accepted';
-    },
+    accept,
     /** Re-runs updates a crash left pending, oldest first, at most maxInFlight at once (per-chat order by the bot). */
     async replayPending(): Promise<number> {
       const pending = await inbox.pending(MAX_WAITING);

@@ -120,14 +120,15 @@ export function createProbes(config?: Readonly<Config>): Probes {
     },
     async lastBackupAt() {
       if (!config) throw new BotctlError('INTERNAL', 'lastBackupAt needs the configuration');
-      const { createBackups } = await import('../app/container.js');
-      const backups = await createBackups(config);
+      // The root's backup service opens no database: listing the backup dir is all this does.
+      const { createApp } = await import('../app/index.js');
+      const app = await createApp(config);
       try {
-        const { backups: all } = await backups.list();
+        const { backups: all } = await (await app.services.backups()).list();
         const newest = all.map((b) => Date.parse(b.createdAt)).sort((a, b) => b - a)[0];
         return newest === undefined ? null : new Date(newest);
       } finally {
-        await backups.close();
+        await app.close();
       }
     },
   };

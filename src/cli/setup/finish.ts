@@ -3,7 +3,7 @@
  * takes first), the test message to the first admin (a failure is a warning: the setup itself
  * worked) and the deployment files asked for.
  */
-import type { App } from '../../app/container.js';
+import type { App } from '../../app/index.js';
 import type { Probes } from '../../probes/probes.js';
 import { renderDeployFiles } from '../../deploy/files.js';
 import { resolvePassphrase } from '../backup-command.js';
@@ -57,15 +57,16 @@ export function writeSetupConfig(
 export async function finishSetup(input: FinishInput): Promise<SetupResult> {
   const { app, plan, say } = input;
   const { config } = app;
-  const { migrateUp } = await import('../../services/migrations/index.js');
-  const { applied, backup } = await migrateUp(app, {
+  const migrations = await app.services.migrations();
+  const { dialect } = migrations;
+  const { applied, backup } = await migrations.up({
     passphrase: resolvePassphrase({}, process.env),
     onBackup: (taken) => say(`Backed up the database first: ${taken.id}`),
   });
   say(
     applied.length === 0
-      ? `Database (${app.dialect}) is up to date.`
-      : `Applied ${applied.length} migration(s) on ${app.dialect}.`,
+      ? `Database (${dialect}) is up to date.`
+      : `Applied ${applied.length} migration(s) on ${dialect}.`,
   );
 
   const testMessage = await sendTestMessage(input);
@@ -85,7 +86,7 @@ export async function finishSetup(input: FinishInput): Promise<SetupResult> {
     configFile: configFilePath(config.dataDir),
     bot: plan.bot?.username ?? null,
     model: config.model,
-    dialect: app.dialect,
+    dialect,
     mode: config.mode,
     migrationsApplied: applied,
     backup: backup?.id ?? null,

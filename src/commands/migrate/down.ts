@@ -33,7 +33,7 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
   static jsonShape: JsonShape = { reverted: ['string'], current: 'number', backup: 'unknown' };
 
   async run(): Promise<{ reverted: string[]; current: number; backup: { id: string; path: string } | null }> {
-    const { checkDownTarget, migrateDown, planDown } = await import('../../services/migrations/index.js');
+    const { checkDownTarget, planDown } = await import('../../services/migrations/index.js');
     checkDownTarget(this.flags.to);
     const confirmation = destructive({
       yes: this.flags.yes,
@@ -41,11 +41,11 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
       refusal: '`migrate down` drops the tables and data of the migrations it rolls back',
       hint: 'see what is applied with `botctl migrate status`; a backup is taken first unless --no-backup',
     });
-    const app = await this.app();
-    const plan = planDown(await app.migrator.status(), this.flags.to);
+    const migrations = await this.useCase('migrations');
+    const plan = planDown(await migrations.status(), this.flags.to);
     if (plan.reverted.length === 0) {
       this.say('Nothing to roll back.');
-      return { reverted: [], current: (await app.migrator.status()).current, backup: null };
+      return { reverted: [], current: (await migrations.status()).current, backup: null };
     }
     const going = plan.reverted.map((m) => `  ${m.tag}`);
     const ok = await confirmation.ask(
@@ -55,9 +55,9 @@ export default class MigrateDown extends BaseCommand<typeof MigrateDown> {
     if (!ok) {
       this.logToStderr('Nothing was rolled back.');
       process.exitCode = 1;
-      return { reverted: [], current: (await app.migrator.status()).current, backup: null };
+      return { reverted: [], current: (await migrations.status()).current, backup: null };
     }
-    const result = await migrateDown(app, {
+    const result = await migrations.down({
       to: plan.to,
       backup: this.flags.backup,
       passphrase: resolvePassphrase({}, process.env),

@@ -21,8 +21,7 @@ export default class MigrateStatus extends BaseCommand<typeof MigrateStatus> {
   static jsonShape: JsonShape = MIGRATION_STATUS_SHAPE;
 
   async run(): Promise<MigrationStatus> {
-    const { migrator } = await this.app();
-    const status = await migrator.status();
+    const status = await (await this.useCase('migrations')).status();
     for (const m of status.migrations) {
       this.say(`${m.applied ? 'applied' : 'pending'}  ${String(m.id).padStart(4, '0')}  ${m.tag}`);
     }

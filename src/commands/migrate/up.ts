@@ -40,8 +40,8 @@ export default class MigrateUp extends BaseCommand<typeof MigrateUp> {
     backup: { id: string; path: string } | null;
     backupDecision: UpResult['backupDecision'];
   }> {
-    const { migrateUp } = await import('../../services/migrations/index.js');
-    const result = await migrateUp(await this.app({ createDatabase: true }), {
+    const migrations = await this.useCase('migrations', { createDatabase: true });
+    const result = await migrations.up({
       to: this.flags.to,
       backup: this.flags.backup,
       passphrase: resolvePassphrase({}, process.env),

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { changeLine, changeShape, userArg, usersService } from '../../cli/users-command.js';
+import { changeLine, changeShape, userArg } from '../../cli/users-command.js';
 import type { UserStatus } from '../../domain/entities.js';
 import { USER_RECHECK_MS } from '../../services/access/index.js';
 import type { UserChange } from '../../services/users/index.js';
@@ -21,7 +21,7 @@ export default class UsersBan extends BaseCommand<typeof UsersBan> {
 
   async run(): Promise<UserChange<UserStatus>> {
     const { args } = await this.parse(UsersBan);
-    const result = await (await usersService(await this.app())).ban(args.user);
+    const result = await (await this.useCase('users')).ban(args.user);
     this.say(changeLine(result, 'status'));
     if (result.changed) this.say(`A running bot applies it within ${USER_RECHECK_MS / 1000} s.`);
     return result;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { privacyService, telegramIdArg } from '../../cli/users-command.js';
+import { telegramIdArg } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_EXPORT_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -43,7 +43,7 @@ export default class UsersExport extends BaseCommand<typeof UsersExport> {
 
   async run(): Promise<UsersExportResult> {
     const { args, flags } = await this.parse(UsersExport);
-    const privacy = await privacyService(await this.app());
+    const privacy = await this.useCase('privacy');
     const data = await privacy.collect(await privacy.byTelegramId(args.telegramId));
     let body = `${JSON.stringify(data, null, 2)}\n`;
     if (flags.markdown) {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { privacyService, telegramIdArg } from '../../cli/users-command.js';
+import { telegramIdArg } from '../../cli/users-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { USERS_FORGET_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
@@ -33,7 +33,7 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
       refusal: `Refusing to delete user ${args.telegramId}`,
       hint: `export first if needed (botctl users export ${args.telegramId} --output file), then add --yes`,
     });
-    const privacy = await privacyService(await this.app());
+    const privacy = await this.useCase('privacy');
     const user = await privacy.byTelegramId(args.telegramId);
     const who = [user.firstName, user.username ? `@${user.username}` : null].filter(Boolean).join(' ');
     const ok = await confirmation.ask(

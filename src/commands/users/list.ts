@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
-import { USER_SHAPE, userRow, usersService } from '../../cli/users-command.js';
+import { USER_SHAPE, userRow } from '../../cli/users-command.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { ROLES, USER_STATUSES } from '../../domain/entities.js';
 import type { UserSummary } from '../../services/users/index.js';
@@ -30,7 +30,7 @@ export default class UsersList extends BaseCommand<typeof UsersList> {
 
   async run(): Promise<{ users: UserSummary[]; total: number; limit: number; offset: number }> {
     const { flags } = this;
-    const service = await usersService(await this.app());
+    const service = await this.useCase('users');
     const result = await service.list({
       role: flags.role as UserSummary['role'] | undefined,
       status: flags.status as UserSummary['status'] | undefined,

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { QUOTA_SHAPE, quotaLines, userArg, usersService } from '../../cli/users-command.js';
+import { QUOTA_SHAPE, quotaLines, userArg } from '../../cli/users-command.js';
 import type { QuotaReport } from '../../services/users/index.js';
 
 export default class UsersQuota extends BaseCommand<typeof UsersQuota> {
@@ -19,7 +19,7 @@ export default class UsersQuota extends BaseCommand<typeof UsersQuota> {
 
   async run(): Promise<QuotaReport> {
     const { args } = await this.parse(UsersQuota);
-    const quota = await (await usersService(await this.app())).quota(args.user);
+    const quota = await (await this.useCase('users')).quota(args.user);
     for (const line of quotaLines(quota)) this.say(line);
     return quota;
   }

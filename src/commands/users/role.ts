@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { changeLine, changeShape, userArg, usersService, who } from '../../cli/users-command.js';
+import { changeLine, changeShape, userArg, who } from '../../cli/users-command.js';
 import { ROLES, type Role } from '../../domain/entities.js';
 import { USER_RECHECK_MS } from '../../services/access/index.js';
 import type { UserChange } from '../../services/users/index.js';
@@ -26,7 +26,7 @@ export default class UsersRole extends BaseCommand<typeof UsersRole> {
   async run(): Promise<UserChange<Role>> {
     const { args } = await this.parse(UsersRole);
     const app = await this.app();
-    const result = await (await usersService(app)).setRole(args.user, args.role as Role);
+    const result = await (await app.services.users()).setRole(args.user, args.role as Role);
     this.say(changeLine(result, 'role'));
     if (result.to !== 'admin' && app.config.admins.includes(result.user.telegramId)) {
       this.note(

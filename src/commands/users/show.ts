@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { QUOTA_SHAPE, USER_SHAPE, quotaLines, userArg, usersService, who } from '../../cli/users-command.js';
+import { QUOTA_SHAPE, USER_SHAPE, quotaLines, userArg, who } from '../../cli/users-command.js';
 import type { UserDetails } from '../../services/users/index.js';
 
 export default class UsersShow extends BaseCommand<typeof UsersShow> {
@@ -35,9 +35,7 @@ export default class UsersShow extends BaseCommand<typeof UsersShow> {
 
   async run(): Promise<UserDetails> {
     const { args } = await this.parse(UsersShow);
-    const details = await (
-      await usersService(await this.app())
-    ).show(args.user, { reveal: this.flags.reveal });
+    const details = await (await this.useCase('users')).show(args.user, { reveal: this.flags.reveal });
     const { user, settings, activity } = details;
     const prompt = settings.customPrompt;
     this.say(`${who(user)}  ${[user.firstName, user.lastName].filter(Boolean).join(' ')}`);

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
-import { changeLine, changeShape, userArg, usersService } from '../../cli/users-command.js';
+import { changeLine, changeShape, userArg } from '../../cli/users-command.js';
 import type { UserStatus } from '../../domain/entities.js';
 import { USER_RECHECK_MS } from '../../services/access/index.js';
 import type { UserChange } from '../../services/users/index.js';
@@ -21,7 +21,7 @@ export default class UsersUnban extends BaseCommand<typeof UsersUnban> {
 
   async run(): Promise<UserChange<UserStatus>> {
     const { args } = await this.parse(UsersUnban);
-    const result = await (await usersService(await this.app())).unban(args.user);
+    const result = await (await this.useCase('users')).unban(args.user);
     this.say(changeLine(result, 'status'));
     if (!result.changed && result.from !== 'banned')
       this.note(`${args.user} is not banned (status ${result.from})`);

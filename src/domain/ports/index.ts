@@ -11,3 +11,4 @@ export type * from './system.js';
 export type * from './telegram.js';
 export type * from './media.js';
 export type * from './backup.js';
+export type * from './intake.js';

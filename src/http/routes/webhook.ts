@@ -1,19 +1,19 @@
 /**
  * Telegram's webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time), hands the
- * update to the dispatcher and answers at once; the model call runs outside the request,
- * since Telegram re-sends an update it waited too long for. 503 when the work queue is
+ * update to the intake (the UpdateIntake port) and answers at once; the model call runs outside
+ * the request, since Telegram re-sends an update it waited too long for. 503 when the work queue is
  * full: Telegram retries later, which is the backpressure. An update the bot cannot route is
  * stored as rejected and answered 200 too: Telegram would re-send an error answer forever.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-
-export type AcceptResult = 'accepted' | 'duplicate' | 'rejected' | 'busy';
+import type { IncomingUpdate, UpdateIntake } from '../../domain/ports/index.js';
 
 export interface WebhookDeps {
   path: string;
   secret: string;
-  accept: (update: { update_id: number } & Record<string, unknown>) => Promise<AcceptResult>;
+  /** Where each update goes (the daemon's intake): stored before this route answers 200. */
+  intake: UpdateIntake;
 }
 
 export function webhookRoute(deps: WebhookDeps): FastifyPluginAsync {
@@ -28,7 +28,7 @@ export function webhookRoute(deps: WebhookDeps): FastifyPluginAsync {
       if (!update || typeof update !== 'object' || !Number.isSafeInteger(update.update_id)) {
         return reply.code(400).send({ ok: false, error: 'not a Telegram update' });
       }
-      const result = await deps.accept(update as { update_id: number } & Record<string, unknown>);
+      const result = await deps.intake.accept(update as unknown as IncomingUpdate);
       if (result === 'busy')
         return reply.code(503).header('retry-after', '5').send({ ok: false, error: 'busy' });
       return reply.code(200).send({ ok: true, result });

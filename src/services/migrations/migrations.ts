@@ -5,10 +5,17 @@
  * through here; `migrate down` goes down through here, always backing up first.
  */
 import { BotctlError } from '../../domain/errors.js';
-import type { DatabaseGuard, MigrationState, MigrationStatus, Migrator } from '../../domain/ports/index.js';
+import type {
+  DatabaseGuard,
+  Dialect,
+  MigrationState,
+  MigrationStatus,
+  Migrator,
+} from '../../domain/ports/index.js';
 import type { BackupService, CreateResult, PreMigrateResult } from '../backup/index.js';
 
 export interface MigrationsDeps {
+  dialect: Dialect;
   migrator: Migrator;
   backups(): Promise<BackupService>;
   /** A rollback holds it exclusively, so it is refused while a daemon runs on the database. */
@@ -42,7 +49,7 @@ export interface DownResult {
 }
 
 /** Refuses a database migrated by a newer botctl: its schema is unknown to this code. */
-export function assertNotNewer(status: MigrationStatus): void {
+function assertNotNewer(status: MigrationStatus): void {
   if (status.current > status.latest) {
     throw new BotctlError(
       'SCHEMA_NEWER',
@@ -52,7 +59,43 @@ export function assertNotNewer(status: MigrationStatus): void {
   }
 }
 
-export async function migrateUp(deps: MigrationsDeps, options: MigrateOptions = {}): Promise<UpResult> {
+export function createMigrationsService(deps: MigrationsDeps) {
+  return {
+    /** The database's dialect (sqlite or postgres), for what setup and start say. */
+    dialect: deps.dialect,
+    status: (): Promise<MigrationStatus> => deps.migrator.status(),
+    up: (options?: MigrateOptions) => migrateUp(deps, options),
+    down: (options?: MigrateOptions) => migrateDown(deps, options),
+    beforeStart: (options: StartOptions) => beforeStart(deps, options),
+  };
+}
+
+export type MigrationsService = ReturnType<typeof createMigrationsService>;
+
+export interface StartOptions extends Omit<MigrateOptions, 'passphrase'> {
+  /** `start --auto-migrate`: apply pending migrations (backing up first) instead of refusing to start. */
+  autoMigrate: boolean;
+  /** Read only when there is something to migrate (the passphrase file need not exist otherwise). */
+  passphrase?: () => string | undefined;
+}
+
+/**
+ * `start`: a newer database is refused, and pending migrations stop the start unless told to
+ * migrate, which backs up first like `migrate up`. Null when nothing was pending.
+ */
+async function beforeStart(deps: MigrationsDeps, options: StartOptions): Promise<UpResult | null> {
+  const status = await deps.migrator.status();
+  assertNotNewer(status);
+  if (status.pending === 0) return null;
+  if (!options.autoMigrate) {
+    throw new BotctlError('MIGRATIONS_PENDING', `${status.pending} database migration(s) pending`, {
+      hint: 'run `botctl migrate up` (it backs up first), or start with --auto-migrate',
+    });
+  }
+  return migrateUp(deps, { ...options, passphrase: options.passphrase?.() });
+}
+
+async function migrateUp(deps: MigrationsDeps, options: MigrateOptions = {}): Promise<UpResult> {
   const status = await deps.migrator.status();
   assertNotNewer(status);
   const pre = await backupFirst('No migration was applied', options.withoutBackup, async () =>
@@ -93,7 +136,7 @@ export function checkDownTarget(to: number | undefined): void {
   }
 }
 
-export async function migrateDown(deps: MigrationsDeps, options: MigrateOptions = {}): Promise<DownResult> {
+async function migrateDown(deps: MigrationsDeps, options: MigrateOptions = {}): Promise<DownResult> {
   const status = await deps.migrator.status();
   assertNotNewer(status);
   const plan = planDown(status, options.to);

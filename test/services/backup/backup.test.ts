@@ -12,7 +12,7 @@ import { createSnapshotChecker, createSnapshotter } from '../../../src/adapters/
 import { createBackupStore } from '../../../src/adapters/system/archive.js';
 import { createPgTools } from '../../../src/adapters/system/pg-tools.js';
 import { loadConfig } from '../../../src/config/config.js';
-import { createBackups } from '../../../src/app/container.js';
+import { createApp } from '../../../src/app/index.js';
 import type { MigrationStatus, SchemaVersion } from '../../../src/domain/ports/index.js';
 import { createBackupService, type BackupService } from '../../../src/services/backup/index.js';
 import {
@@ -163,7 +163,9 @@ describe.each(DIALECTS)('backup service on %s', { timeout: 120_000 }, (dialect) 
 describe('SQLite restore beside another connection', { timeout: 120_000 }, () => {
   it('refuses to replace a database that another connection is reading, and changes nothing', async () => {
     const fx = await backupFixture('sqlite');
-    const backups = await createBackups(loadConfig({ dataDir: fx.dataDir, env: fx.env }));
+    // The app's backup service, as `botctl backup` gets it.
+    const app = await createApp(loadConfig({ dataDir: fx.dataDir, env: fx.env }));
+    const backups = await app.services.backups();
     const reader = new Database(fx.db.url);
     try {
       await fx.seed(20);
@@ -183,7 +185,7 @@ describe('SQLite restore beside another connection', { timeout: 120_000 }, () =>
       );
     } finally {
       reader.close();
-      await backups.close();
+      await app.close();
       await fx.cleanup();
     }
   });
