@@ -2,15 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  loadConfig,
-  maskUrlPassword,
-  redactConfig,
-  resolveDataDir,
-  secretValues,
-} from '../../src/config/config.js';
+import { loadConfig, redactConfig, resolveDataDir, secretValues } from '../../src/config/config.js';
 import { readConfigFile, writeConfigFile } from '../../src/config/file.js';
 import { BotctlError } from '../../src/domain/errors.js';
+import { maskUrlPassword } from '../../src/domain/url-password.js';
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc';
 const load = (env: Record<string, string>, file?: Record<string, unknown>) =>
