@@ -44,13 +44,19 @@ export interface TelegramProfile {
   username: string | null;
   firstName: string | null;
   lastName: string | null;
-  /** Telegram's language_code, used for the default interface language. */
+  /** Telegram's language_code, from which a new user's language is decided (userLanguageFor). */
   languageCode: string | null;
 }
 
-export interface User extends TelegramProfile {
+/** What first contact stores: the profile and the language decided for a new user. */
+export interface FirstContact extends TelegramProfile {
+  /** userLanguageFor(languageCode); stored only when the user is created, later contacts keep theirs. */
+  language: string;
+}
+
+export interface User extends FirstContact {
   id: number;
-  /** Interface language (en, ru). */
+  /** The user's language (settings-rules.ts userLanguageFor); the interface uses it where a locale exists. */
   language: string;
   role: Role;
   status: UserStatus;

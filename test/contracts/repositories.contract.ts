@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
-import { DEFAULT_USER_SETTINGS, type TelegramProfile, type User } from '../../src/domain/entities.js';
+import { DEFAULT_USER_SETTINGS, type FirstContact, type User } from '../../src/domain/entities.js';
 import type { BotctlError } from '../../src/domain/errors.js';
 import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports/index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -18,7 +18,7 @@ const keyA = { id: 'a', key: randomBytes(32) };
 const keyB = { id: 'b', key: randomBytes(32) };
 
 let nextTelegramId = 6_000_000_000; // above 2^32: catches 32-bit columns on PostgreSQL
-function profile(overrides: Partial<TelegramProfile> = {}): TelegramProfile {
+function profile(overrides: Partial<FirstContact> = {}): FirstContact {
   nextTelegramId += 1;
   return {
     telegramId: nextTelegramId,
@@ -26,6 +26,7 @@ function profile(overrides: Partial<TelegramProfile> = {}): TelegramProfile {
     firstName: 'Ann',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
     ...overrides,
   };
 }
@@ -78,7 +79,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
     let repos: Repositories;
     const count = async (sql: string, params: unknown[] = []) =>
       Number((await db.raw(`select count(*) as n from ${sql}`, params))[0]?.n);
-    const newUser = (overrides: Partial<TelegramProfile> = {}) =>
+    const newUser = (overrides: Partial<FirstContact> = {}) =>
       repos.users.upsertFromTelegram(profile(overrides));
     const keyOf = (user: User, threadId: number | null = null): ConversationKey => ({
       userId: user.id,
@@ -95,9 +96,9 @@ export function describeRepositoryContract(dialect: Dialect): void {
     });
 
     describe('users', () => {
-      it('creates on first contact and refreshes names and last-seen later', async () => {
+      it('creates on first contact with the language given, and refreshes names and last-seen later', async () => {
         const first = await repos.users.upsertFromTelegram(
-          profile({ firstName: 'Анна 🌸', languageCode: 'ru-RU' }),
+          profile({ firstName: 'Анна 🌸', languageCode: 'ru-RU', language: 'ru' }),
           new Date('2025-01-01T00:00:00Z'),
         );
         expect(first).toMatchObject({ firstName: 'Анна 🌸', language: 'ru', role: 'user', status: 'active' });
@@ -163,7 +164,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
       });
 
       it('sets language, role and status, and lists and counts with filters', async () => {
-        const a = await newUser({ languageCode: 'ru' });
+        const a = await newUser({ languageCode: 'ru', language: 'ru' });
         const b = await newUser();
         const c = await newUser();
         expect((await repos.users.setRole(b.id, 'admin')).role).toBe('admin');

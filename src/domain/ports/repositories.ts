@@ -12,12 +12,12 @@ import type {
   DailyUsage,
   Delivery,
   DeliveryStatus,
+  FirstContact,
   Message,
   NewMessage,
   Role,
   NewStoredUpdate,
   StoredUpdate,
-  TelegramProfile,
   UsageDelta,
   User,
   UserSettings,
@@ -43,7 +43,7 @@ export interface UserFilter {
 
 export interface UserRepository {
   /** Creates the user on first contact, refreshes names and last-seen on later ones. */
-  upsertFromTelegram(profile: TelegramProfile, now?: Date): Promise<User>;
+  upsertFromTelegram(profile: FirstContact, now?: Date): Promise<User>;
   getByTelegramId(telegramId: number): Promise<User | null>;
   getById(id: number): Promise<User | null>;
   updateSettings(id: number, patch: Partial<UserSettings>): Promise<User>;

@@ -91,16 +91,6 @@ export function deliveryCounts(rows: Array<{ status: string; n: number }>): Reco
   return counts;
 }
 
-/**
- * First-contact interface language: the primary subtag of Telegram's language_code
- * ("pt-br" -> "pt"), "en" when Telegram sends none. The i18n layer falls back for
- * languages it has no locale for; the user can change it with setLanguage.
- */
-export function initialLanguage(languageCode: string | null): string {
-  const primary = languageCode?.toLowerCase().split(/[-_]/)[0] ?? '';
-  return /^[a-z]{2,3}$/.test(primary) ? primary : 'en';
-}
-
 /** Splits a list into chunks so one statement stays under the driver's parameter limit. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
