@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
+import { chatKey, senderKey } from '../../src/domain/chat-key.js';
 import { DEFAULT_USER_SETTINGS, type FirstContact, type User } from '../../src/domain/entities.js';
 import type { BotctlError } from '../../src/domain/errors.js';
 import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports/index.js';
@@ -555,7 +556,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
 
     describe('deleteCascade', () => {
       it('leaves no row of the user in any table, group chats included, and keeps other users intact', async () => {
-        const group = '-1001234567890';
+        const group = -1001234567890;
         const seed = async () => {
           const user = await newUser();
           const conv = await repos.conversations.getOrStart(keyOf(user));
@@ -570,12 +571,12 @@ export function describeRepositoryContract(dialect: Dialect): void {
           );
           await repos.usage.increment(user.id, '2025-01-01', { messages: 1 });
           // Private-chat rows without a sender (as recorded before the sender column existed)...
-          await repos.updates.record(inboxEntry(user.id * 10, String(user.telegramId)));
-          await repos.updates.record(inboxEntry(user.id * 10 + 1, `${user.telegramId}:5`));
-          await repos.updates.record(inboxEntry(user.id * 10 + 2, `user:${user.telegramId}`));
+          await repos.updates.record(inboxEntry(user.id * 10, chatKey(user.telegramId)));
+          await repos.updates.record(inboxEntry(user.id * 10 + 1, chatKey(user.telegramId, 5)));
+          await repos.updates.record(inboxEntry(user.id * 10 + 2, senderKey(user.telegramId)));
           // ...and what they wrote in a group they share with the other user, a topic included.
-          await repos.updates.record(inboxEntry(user.id * 10 + 3, group, user.telegramId));
-          await repos.updates.record(inboxEntry(user.id * 10 + 4, `${group}:7`, user.telegramId));
+          await repos.updates.record(inboxEntry(user.id * 10 + 3, chatKey(group), user.telegramId));
+          await repos.updates.record(inboxEntry(user.id * 10 + 4, chatKey(group, 7), user.telegramId));
           return { user, conv, message };
         };
         const gone = await seed();
@@ -628,7 +629,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         });
         const groupRows = await db.raw(
           'select update_id, from_id from update_inbox where chat_key = ? or chat_key = ? order by update_id',
-          [group, `${group}:7`],
+          [chatKey(group), chatKey(group, 7)],
         );
         expect(groupRows.map((r) => [Number(r.update_id), Number(r.from_id)])).toEqual([
           [kept.user.id * 10 + 3, kept.user.telegramId],
