@@ -10,7 +10,7 @@ import { Menu, type MenuOptions } from '@grammyjs/menu';
 import type { User } from '../../domain/entities.js';
 import { isInterfaceLanguage } from '../../domain/settings-rules.js';
 import type { BotContext } from '../context.js';
-import { ack, notice } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
 
 export interface Choice {
   value: string;
