@@ -6,11 +6,8 @@
 import {
   DELIVERY_STATUSES,
   type ApiKey,
-  type AuditEntry,
-  type Broadcast,
   type Conversation,
   type DailyUsage,
-  type Delivery,
   type DeliveryStatus,
   type Message,
   type NewMessage,
@@ -24,10 +21,7 @@ import { readSettings } from './settings.js';
 export type UserRow = Omit<User, 'settings'> & { settings: string };
 export type ConversationRow = Conversation;
 export type MessageRow = Message;
-export type BroadcastRow = Broadcast;
-export type DeliveryRow = Omit<Delivery, 'telegramId'>;
 export type ApiKeyRow = ApiKey;
-export type AuditRow = AuditEntry;
 export interface InboxRow extends StoredUpdate {
   status: 'pending' | 'done' | 'rejected';
   doneAt: Date | null;
@@ -63,10 +57,6 @@ export function messageValues(message: NewMessage, cipher: FieldCipher, now: Dat
     telegramMessageId: message.telegramMessageId ?? null,
     createdAt: message.createdAt ?? now,
   };
-}
-
-export function toDelivery(row: DeliveryRow & { telegramId: number }): Delivery {
-  return { ...row };
 }
 
 export function toStoredUpdate(row: InboxRow, cipher: FieldCipher): StoredUpdate {
