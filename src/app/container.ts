@@ -19,7 +19,7 @@ import type {
 import { BotctlError } from '../domain/errors.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
-import { secretValues, type Config } from '../config/config.js';
+import { defaultBackupDir, secretValues, type Config } from '../config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { cacheNamespace } from './cache-namespace.js';
 import type { BackupService } from '../services/backup/index.js';
@@ -166,7 +166,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
   const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
   const pkg = JSON.parse(packageJson) as { version: string };
   return createBackupService({
-    store: archive.createBackupStore(config.backupDir ?? path.join(config.dataDir, 'backups')),
+    store: archive.createBackupStore(config.backupDir ?? defaultBackupDir(config.dataDir)),
     snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
     checker: snapshot.createSnapshotChecker(tools),
     guard: () => createDatabaseGuard(config.databaseUrl),

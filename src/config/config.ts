@@ -29,7 +29,13 @@ export interface Config extends ConfigValues {
 export const CONFIG_FILE_NAME = 'config.json';
 
 /** The SQLite file in the data dir when databaseUrl is not set. */
-export const DEFAULT_DATABASE_FILE = 'botctl.sqlite';
+const DEFAULT_DATABASE_FILE = 'botctl.sqlite';
+
+/** Where the database lives when databaseUrl is not set: a SQLite file in the data dir. */
+export const defaultDatabasePath = (dataDir: string): string => path.join(dataDir, DEFAULT_DATABASE_FILE);
+
+/** Where backups go when backupDir is not set. */
+export const defaultBackupDir = (dataDir: string): string => path.join(dataDir, 'backups');
 
 const TRUE_WORDS = ['true', 'yes', 'on', '1'];
 const FALSE_WORDS = ['false', 'no', 'off', '0'];
@@ -58,7 +64,7 @@ export function loadConfig(input: LoadConfigInput): Readonly<Config> {
   const values = parsed.data;
   checkCrossFieldRules(values);
   // Canonical from here on: a SQLite path is absolute (relative ones live in the data dir).
-  const database = parseDatabaseUrl(values.databaseUrl ?? DEFAULT_DATABASE_FILE, input.dataDir);
+  const database = parseDatabaseUrl(values.databaseUrl ?? defaultDatabasePath(input.dataDir), input.dataDir);
   return deepFreeze({ ...values, dataDir: input.dataDir, databaseUrl: database.location, database });
 }
 

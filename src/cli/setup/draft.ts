@@ -4,8 +4,8 @@
  * is collected, so one run lists them all.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { OptionKey } from '../../config/schema.js';
+import { defaultDatabasePath } from '../../config/config.js';
 import { REQUIRED_TO_START } from '../../config/sources.js';
 import { OPTION_KEYS, checkOption, optionLabel, parseOption } from '../../config/option-values.js';
 import type { Given } from '../option-flags.js';
@@ -71,8 +71,6 @@ export function ensureWebhookSecret(draft: Draft): boolean {
   draft.webhookSecret = randomBytes(24).toString('base64url');
   return true;
 }
-
-export const defaultDatabasePath = (dataDir: string): string => path.join(dataDir, 'botctl.sqlite');
 
 /**
  * The file as written: unset values dropped, and left implicit so later defaults still apply:

@@ -8,7 +8,8 @@ import { BotctlError } from '../../domain/errors.js';
 import type { ModelInfo } from '../../domain/ports/index.js';
 import type { Probes } from '../../probes/probes.js';
 import type { BotIdentity } from '../../services/doctor/index.js';
-import { defaultDatabasePath, type Draft } from './draft.js';
+import { defaultDatabasePath } from '../../config/config.js';
+import type { Draft } from './draft.js';
 
 export const DEFAULT_MODEL = 'gemini-flash-latest';
 const TELEGRAM_ROOT = 'https://api.telegram.org';
