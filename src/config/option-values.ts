@@ -59,6 +59,12 @@ export function formatOption(key: OptionKey, value: unknown): string {
   return String(value);
 }
 
+/** The schema's default for a key; undefined when it has none. */
+export function optionDefault(key: OptionKey): unknown {
+  const fallback = checkOption(key, undefined);
+  return fallback.ok ? fallback.value : undefined;
+}
+
 /** True when printing this value would reveal a secret (a URL without a password reveals nothing). */
 export function isSecretValue(key: OptionKey, value: unknown): boolean {
   if (spec(key).secret !== true || value === undefined || value === '') return false;

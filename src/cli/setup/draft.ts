@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { OptionKey } from '../../config/schema.js';
 import { defaultDatabasePath } from '../../config/config.js';
 import { REQUIRED_TO_START } from '../../config/sources.js';
-import { OPTION_KEYS, checkOption, optionLabel, parseOption } from '../../config/option-values.js';
+import {
+  OPTION_KEYS,
+  checkOption,
+  optionDefault,
+  optionLabel,
+  parseOption,
+} from '../../config/option-values.js';
 import type { Given } from '../option-flags.js';
 
 export type Draft = Record<string, unknown>;
@@ -97,6 +103,5 @@ export function finalFile(
 }
 
 function isDefault(key: OptionKey, value: unknown): boolean {
-  const fallback = checkOption(key, undefined);
-  return fallback.ok && JSON.stringify(fallback.value) === JSON.stringify(value);
+  return JSON.stringify(optionDefault(key)) === JSON.stringify(value);
 }
