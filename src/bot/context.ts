@@ -5,7 +5,7 @@ import { chatKey, senderKey } from '../domain/chat-key.js';
 import type { User } from '../domain/entities.js';
 import type { ConversationKey } from '../domain/ports/index.js';
 
-export interface BotState {
+interface BotState {
   /** The botctl user behind ctx.from, set by middleware/access.ts. */
   user?: User;
   /** The update is replayed after a crash (intake.ts): admitted before, possibly half answered. */

@@ -31,7 +31,7 @@ import { admitted, identify } from './middleware/access.js';
 import { blockedOnForbidden, membershipFeature } from './middleware/blocked-users.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 
-export interface BotServices extends AccountServices, MediaServices {
+interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
   delivery: DeliveryService;
@@ -66,7 +66,7 @@ export interface CreateBotOptions {
   floodGate?: { inner: Transformer; outer: Transformer };
 }
 
-export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
 export function createBot(options: CreateBotOptions): {
   bot: Bot<BotContext>;

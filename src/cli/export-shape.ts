@@ -12,7 +12,7 @@ const MESSAGE: JsonShape = {
 };
 
 /** domain/transcript.ts UserExport. */
-export const USER_EXPORT_SHAPE: JsonShape = {
+const USER_EXPORT_SHAPE: JsonShape = {
   format: 'number',
   exportedAt: 'string',
   profile: {

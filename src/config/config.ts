@@ -69,7 +69,7 @@ export function loadConfig(input: LoadConfigInput): Readonly<Config> {
 }
 
 /** Turns every zod issue into one line naming the key, its env variable and the fix. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')} (unknown key: remove it)`;
     const key = String(issue.path[0] ?? '');

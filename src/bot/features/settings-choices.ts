@@ -12,7 +12,7 @@ import { isInterfaceLanguage } from '../../domain/settings-rules.js';
 import type { BotContext } from '../context.js';
 import { ack, notice } from './button-answers.js';
 
-export interface Choice {
+interface Choice {
   value: string;
   label: string;
 }

@@ -14,7 +14,7 @@ export interface SendTarget {
   replyTo?: number | undefined;
 }
 
-export function renderAnswer(markdown: string): string[] {
+function renderAnswer(markdown: string): string[] {
   const html = markdownToTelegramHtml(markdown);
   return splitTelegramHtml(html, 4096);
 }

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 
-export type AcceptResult = 'accepted' | 'duplicate' | 'rejected' | 'busy';
+type AcceptResult = 'accepted' | 'duplicate' | 'rejected' | 'busy';
 
 export interface WebhookDeps {
   path: string;
