@@ -12,7 +12,7 @@ export type DetailLevel = (typeof DETAIL_LEVELS)[number];
 
 export const VOICE_REPLY_MODES = ['off', 'voice', 'always'] as const;
 /** off: text only; voice: speak answers to voice questions; always: speak every answer. */
-export type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
+type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
 
 export interface UserSettings {
   persona: string;
@@ -78,8 +78,7 @@ export interface Conversation {
   summaryUpToMessageId: number | null;
 }
 
-export const MESSAGE_ROLES = ['user', 'model'] as const;
-export type MessageRole = (typeof MESSAGE_ROLES)[number];
+export type MessageRole = 'user' | 'model';
 
 export interface NewMessage {
   conversationId: number;
@@ -151,8 +150,7 @@ export interface BroadcastAudience {
   role?: Role;
 }
 
-export const BROADCAST_STATUSES = ['pending', 'running', 'done', 'cancelled'] as const;
-export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+export type BroadcastStatus = 'pending' | 'running' | 'done' | 'cancelled';
 
 export interface Broadcast {
   id: string;
