@@ -11,6 +11,18 @@ const MESSAGE: JsonShape = {
   tokensOut: 'number',
 };
 
+/** domain/entities.ts UserSettings, as export and `users show` print them. */
+export const SETTINGS_SHAPE: JsonShape = {
+  persona: 'string',
+  customPrompt: 'string|null',
+  detailLevel: 'string',
+  timezone: 'string',
+  voiceReplies: 'string',
+  model: 'string|null',
+  showTranscript: 'boolean',
+  suggestions: 'boolean',
+};
+
 /** domain/transcript.ts UserExport. */
 const USER_EXPORT_SHAPE: JsonShape = {
   format: 'number',
@@ -27,16 +39,7 @@ const USER_EXPORT_SHAPE: JsonShape = {
     createdAt: 'string',
     lastSeenAt: 'string',
   },
-  settings: {
-    persona: 'string',
-    customPrompt: 'string|null',
-    detailLevel: 'string',
-    timezone: 'string',
-    voiceReplies: 'string',
-    model: 'string|null',
-    showTranscript: 'boolean',
-    suggestions: 'boolean',
-  },
+  settings: SETTINGS_SHAPE,
   conversations: [
     {
       id: 'number',
