@@ -7,7 +7,6 @@ import type {
   AudioFile,
   AuditEntry,
   Broadcast,
-  BroadcastAudience,
   Conversation,
   DailyUsage,
   Delivery,
@@ -102,15 +101,12 @@ export interface UsageRepository {
 }
 
 export interface BroadcastRepository {
-  create(input: {
-    id: string;
-    text: string;
-    parseMode: 'HTML' | 'Markdown' | null;
-    photo: string | null;
-    audience: BroadcastAudience;
-    ratePerSecond: number;
-    now?: Date;
-  }): Promise<Broadcast>;
+  /** Stores a new broadcast, pending; status and times are the repository's. */
+  create(
+    input: Pick<Broadcast, 'id' | 'text' | 'parseMode' | 'photo' | 'audience' | 'ratePerSecond'> & {
+      now?: Date;
+    },
+  ): Promise<Broadcast>;
   get(id: string): Promise<Broadcast | null>;
   list(): Promise<Broadcast[]>;
   setStatus(id: string, status: Broadcast['status'], now?: Date): Promise<void>;
