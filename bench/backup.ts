@@ -46,6 +46,7 @@ async function seed(url: string): Promise<void> {
     firstName: 'Bench',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
   });
   for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
     await db.repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });

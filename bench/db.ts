@@ -69,6 +69,7 @@ async function seed(repos: Repositories): Promise<number> {
     firstName: 'Bench',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
   });
   for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
     await repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });

@@ -148,6 +148,7 @@ async function roundTrips(): Promise<void> {
       firstName: 'Bench',
       lastName: null,
       languageCode: 'en',
+      language: 'en',
     });
     await db.repos.users.updateSettings(speaker.id, { voiceReplies: 'voice' });
     await db.close();

@@ -4,9 +4,8 @@
  * all. Adapters load on first use (better-sqlite3, execa). Part of the composition root: the
  * root (root.ts) builds it once per app.
  */
-import path from 'node:path';
 import { createDatabaseGuard } from '../adapters/db/guard.js';
-import type { Config } from '../config/config.js';
+import { defaultBackupDir, type Config } from '../config/config.js';
 import type { BackupService } from '../services/backup/index.js';
 
 export async function createBackups(config: Readonly<Config>): Promise<BackupService> {
@@ -24,7 +23,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
   const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
   const pkg = JSON.parse(packageJson) as { version: string };
   return createBackupService({
-    store: archive.createBackupStore(config.backupDir ?? path.join(config.dataDir, 'backups')),
+    store: archive.createBackupStore(config.backupDir ?? defaultBackupDir(config.dataDir)),
     snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
     checker: snapshot.createSnapshotChecker(tools),
     guard: () => createDatabaseGuard(config.databaseUrl),

@@ -27,7 +27,7 @@ export const CHAT_COMMANDS = [
 
 export type Translate = (locale: string, key: string) => string;
 
-export function commandList(t: Translate, locale: string): { command: string; description: string }[] {
+function commandList(t: Translate, locale: string): { command: string; description: string }[] {
   return CHAT_COMMANDS.map((command) => ({ command, description: t(locale, `cmd-${command}`) }));
 }
 

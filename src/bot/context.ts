@@ -1,10 +1,11 @@
 /** The grammY context the bot's features see: i18n, plus the sender resolved by the access middleware. */
 import type { Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
+import { chatKey, senderKey } from '../domain/chat-key.js';
 import type { User } from '../domain/entities.js';
 import type { ConversationKey } from '../domain/ports/index.js';
 
-export interface BotState {
+interface BotState {
   /** The botctl user behind ctx.from, set by middleware/access.ts. */
   user?: User;
   /** The update is replayed after a crash (intake.ts): admitted before, possibly half answered. */
@@ -16,9 +17,8 @@ export type BotContext = Context & I18nFlavor & { state: BotState };
 /** Chat and forum topic: the unit of ordering and of conversation context. */
 export function chatKeyOf(ctx: Context): string | undefined {
   const chatId = ctx.chat?.id;
-  if (chatId === undefined) return ctx.from ? `user:${ctx.from.id}` : undefined;
-  const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-  return thread === undefined ? String(chatId) : `${chatId}:${thread}`;
+  if (chatId === undefined) return ctx.from ? senderKey(ctx.from.id) : undefined;
+  return chatKey(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
 }
 
 export function conversationKeyOf(ctx: BotContext): ConversationKey {

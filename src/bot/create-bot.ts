@@ -12,6 +12,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import { FloodDeferred, MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
+import { interfaceLanguageFor } from '../domain/settings-rules.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { AccessService } from '../services/access/index.js';
 import type { ChatService, DeliveryService } from '../services/chat/index.js';
@@ -30,7 +31,7 @@ import { admitted, identify } from './middleware/access.js';
 import { blockedOnForbidden, membershipFeature } from './middleware/blocked-users.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 
-export interface BotServices extends AccountServices, MediaServices {
+interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
   delivery: DeliveryService;
@@ -65,7 +66,7 @@ export interface CreateBotOptions {
   floodGate?: { inner: Transformer; outer: Transformer };
 }
 
-export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
 export function createBot(options: CreateBotOptions): {
   bot: Bot<BotContext>;
@@ -103,8 +104,7 @@ export function createBot(options: CreateBotOptions): {
     directory: LOCALES_DIR,
     useSession: false,
     fluentBundleOptions: { useIsolating: false },
-    localeNegotiator: (ctx) =>
-      ctx.state?.user?.language ?? (ctx.from?.language_code?.startsWith('ru') ? 'ru' : 'en'),
+    localeNegotiator: (ctx) => interfaceLanguageFor(ctx.state?.user?.language ?? ctx.from?.language_code),
   });
   const inFlight = createInFlight();
   const { access, chat, delivery } = options.services;

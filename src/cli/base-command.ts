@@ -192,7 +192,7 @@ function codedFrom(err: unknown): BotctlError {
  * "Missing 1 required arg:", "The following error occurred:") and ends with "See more help with
  * --help" (our hint says so): one line, heading and reasons, keeps the reason and the one-line rule.
  */
-export function parseMessage(err: Error): string {
+function parseMessage(err: Error): string {
   const missing = (err as { args?: unknown }).args;
   if (err.message.startsWith('Missing ') && Array.isArray(missing) && missing.every(isNamedArg)) {
     const list = missing.map((a) => (a.description ? `${a.name} (${a.description})` : a.name));

@@ -102,7 +102,7 @@ export abstract class BroadcastCommand<T extends typeof Command> extends BaseCom
   }
 }
 
-export function summarize(result: BroadcastReport & { run: RunStats }): BroadcastSummary {
+function summarize(result: BroadcastReport & { run: RunStats }): BroadcastSummary {
   const { broadcast, counts, run } = result;
   const { stop, pausedMs, elapsedMs, ...rest } = run;
   return {

@@ -11,8 +11,20 @@ const MESSAGE: JsonShape = {
   tokensOut: 'number',
 };
 
+/** domain/entities.ts UserSettings, as export and `users show` print them. */
+export const SETTINGS_SHAPE: JsonShape = {
+  persona: 'string',
+  customPrompt: 'string|null',
+  detailLevel: 'string',
+  timezone: 'string',
+  voiceReplies: 'string',
+  model: 'string|null',
+  showTranscript: 'boolean',
+  suggestions: 'boolean',
+};
+
 /** domain/transcript.ts UserExport. */
-export const USER_EXPORT_SHAPE: JsonShape = {
+const USER_EXPORT_SHAPE: JsonShape = {
   format: 'number',
   exportedAt: 'string',
   profile: {
@@ -27,16 +39,7 @@ export const USER_EXPORT_SHAPE: JsonShape = {
     createdAt: 'string',
     lastSeenAt: 'string',
   },
-  settings: {
-    persona: 'string',
-    customPrompt: 'string|null',
-    detailLevel: 'string',
-    timezone: 'string',
-    voiceReplies: 'string',
-    model: 'string|null',
-    showTranscript: 'boolean',
-    suggestions: 'boolean',
-  },
+  settings: SETTINGS_SHAPE,
   conversations: [
     {
       id: 'number',

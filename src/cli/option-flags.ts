@@ -24,7 +24,7 @@ export const optionFlags = Object.fromEntries(
   ]),
 ) as Record<string, ReturnType<typeof Flags.string>>;
 
-export interface GivenValue {
+interface GivenValue {
   raw: string;
   /** env-file: read from the file BOTCTL_X_FILE names (a Docker or Kubernetes secret). */
   from: 'flag' | 'env' | 'env-file';

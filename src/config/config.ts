@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { BotctlError } from '../domain/errors.js';
+import { maskUrlPassword, urlPassword } from '../domain/url-password.js';
 import { parseDatabaseUrl, type DatabaseTarget } from '../adapters/db/url.js';
 import {
   OPTIONS,
@@ -28,7 +29,13 @@ export interface Config extends ConfigValues {
 export const CONFIG_FILE_NAME = 'config.json';
 
 /** The SQLite file in the data dir when databaseUrl is not set. */
-export const DEFAULT_DATABASE_FILE = 'botctl.sqlite';
+const DEFAULT_DATABASE_FILE = 'botctl.sqlite';
+
+/** Where the database lives when databaseUrl is not set: a SQLite file in the data dir. */
+export const defaultDatabasePath = (dataDir: string): string => path.join(dataDir, DEFAULT_DATABASE_FILE);
+
+/** Where backups go when backupDir is not set. */
+export const defaultBackupDir = (dataDir: string): string => path.join(dataDir, 'backups');
 
 const TRUE_WORDS = ['true', 'yes', 'on', '1'];
 const FALSE_WORDS = ['false', 'no', 'off', '0'];
@@ -57,12 +64,12 @@ export function loadConfig(input: LoadConfigInput): Readonly<Config> {
   const values = parsed.data;
   checkCrossFieldRules(values);
   // Canonical from here on: a SQLite path is absolute (relative ones live in the data dir).
-  const database = parseDatabaseUrl(values.databaseUrl ?? DEFAULT_DATABASE_FILE, input.dataDir);
+  const database = parseDatabaseUrl(values.databaseUrl ?? defaultDatabasePath(input.dataDir), input.dataDir);
   return deepFreeze({ ...values, dataDir: input.dataDir, databaseUrl: database.location, database });
 }
 
 /** Turns every zod issue into one line naming the key, its env variable and the fix. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')} (unknown key: remove it)`;
     const key = String(issue.path[0] ?? '');
@@ -149,29 +156,33 @@ export function fromEnvString(key: OptionKey, raw: string): unknown {
   }
 }
 
+/** Secret keys whose value is a URL: only its password is secret; a SQLite path or a host name is not. */
+const URL_KEYS: ReadonlySet<string> = new Set(['databaseUrl', 'redisUrl']);
+
+/** What is secret in a secret key's value: a URL's password (undefined when it has none), else all of it. */
+export function secretPart(key: string, value: string): string | undefined {
+  return URL_KEYS.has(key) ? urlPassword(value) : value;
+}
+
+/** A secret key's value as it may be shown: a URL with its password masked, anything else all stars. */
+export function maskSecret(key: string, value: string): string {
+  return URL_KEYS.has(key) ? maskUrlPassword(value) : '********';
+}
+
 /** Masks secrets (and a password inside the database URL) for printing or logging. */
 export function redactConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...config };
   for (const key of SECRET_KEYS) {
-    if (copy[key] === undefined) continue;
-    copy[key] = key === 'databaseUrl' || key === 'redisUrl' ? maskUrlPassword(String(copy[key])) : '********';
+    if (copy[key] !== undefined) copy[key] = maskSecret(key, String(copy[key]));
   }
   return copy;
-}
-
-export function maskUrlPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1****@');
 }
 
 /** The secret values themselves, so log and error text can be scrubbed of them. */
 export function secretValues(config: Readonly<Record<string, unknown>>): string[] {
   return SECRET_KEYS.map((key) => {
     const value = config[key];
-    if (typeof value !== 'string') return undefined;
-    // In a URL only the password is secret; a SQLite path or a host name is not.
-    if (key === 'databaseUrl' || key === 'redisUrl')
-      return /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]+)@/i.exec(value)?.[1];
-    return value;
+    return typeof value === 'string' ? secretPart(key, value) : undefined;
   }).filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 

@@ -62,6 +62,6 @@ export function writeConfigFile(dataDir: string, values: Record<string, unknown>
 }
 
 /** Creates the data dir (and missing parents) with mode 0700; one line naming the path when it cannot. */
-export function ensureDataDir(dataDir: string): void {
+function ensureDataDir(dataDir: string): void {
   makeDirs(dataDir, 'data dir');
 }

@@ -5,7 +5,7 @@
  */
 import { BotctlError } from '../domain/errors.js';
 import { OPTIONS, type OptionKey, type OptionSpec } from './schema.js';
-import { fromEnvString, maskUrlPassword } from './config.js';
+import { fromEnvString, maskSecret, secretPart } from './config.js';
 
 export const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
 
@@ -59,16 +59,21 @@ export function formatOption(key: OptionKey, value: unknown): string {
   return String(value);
 }
 
+/** The schema's default for a key; undefined when it has none. */
+export function optionDefault(key: OptionKey): unknown {
+  const fallback = checkOption(key, undefined);
+  return fallback.ok ? fallback.value : undefined;
+}
+
 /** True when printing this value would reveal a secret (a URL without a password reveals nothing). */
 export function isSecretValue(key: OptionKey, value: unknown): boolean {
   if (spec(key).secret !== true || value === undefined || value === '') return false;
-  if (key === 'databaseUrl' || key === 'redisUrl') return maskUrlPassword(String(value)) !== String(value);
-  return true;
+  return secretPart(key, String(value)) !== undefined;
 }
 
 /** A value safe to print: secrets masked (only the password of a URL), unless reveal. */
 export function displayOption(key: OptionKey, value: unknown, reveal = false): string {
   const text = formatOption(key, value);
   if (reveal || spec(key).secret !== true || text === '') return text;
-  return key === 'databaseUrl' || key === 'redisUrl' ? maskUrlPassword(text) : '********';
+  return maskSecret(key, text);
 }

@@ -3,10 +3,15 @@
  * problem at once, for `config list|get|validate`, `doctor` and `setup`. Unlike loadConfig,
  * which stops at the first invalid source, this never throws for a bad value: it reports it.
  */
-import path from 'node:path';
 import { BotctlError } from '../domain/errors.js';
 import { OPTIONS, type OptionKey } from './schema.js';
-import { loadConfig, readEnv, type LoadConfigInput } from './config.js';
+import {
+  defaultBackupDir,
+  defaultDatabasePath,
+  loadConfig,
+  readEnv,
+  type LoadConfigInput,
+} from './config.js';
 import { OPTION_KEYS, checkOption, parseOption, spec } from './option-values.js';
 
 /** What `botctl start` cannot run without (the schema leaves them optional for the other commands). */
@@ -27,8 +32,8 @@ export interface ResolvedOption {
 
 /** Defaults that depend on the data dir (the schema leaves them unset). */
 function derivedDefault(key: OptionKey, dataDir: string): string | undefined {
-  if (key === 'databaseUrl') return path.join(dataDir, 'botctl.sqlite');
-  if (key === 'backupDir') return path.join(dataDir, 'backups');
+  if (key === 'databaseUrl') return defaultDatabasePath(dataDir);
+  if (key === 'backupDir') return defaultBackupDir(dataDir);
   return undefined;
 }
 

@@ -13,6 +13,7 @@
  * the wait run when the wait ends, in order (waiting-line.ts). Intake goes on meanwhile.
  */
 import type { Update } from 'grammy/types';
+import { chatKey, senderKey } from '../domain/chat-key.js';
 import { FloodDeferred } from '../domain/flood-wait.js';
 import type { IncomingUpdate, IntakeOutcome, UpdateIntake } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
@@ -188,12 +189,11 @@ export function chatKeyOfUpdate(update: Update): string {
     update.callback_query?.message ??
     undefined;
   if (message) {
-    const thread =
-      'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
-    return thread === undefined ? String(message.chat.id) : `${message.chat.id}:${thread}`;
+    const topic = 'is_topic_message' in message && message.is_topic_message;
+    return chatKey(message.chat.id, topic ? message.message_thread_id : undefined);
   }
   const from = update.inline_query?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
-  return from ? `user:${from.id}` : 'none';
+  return from ? senderKey(from.id) : 'none';
 }
 
 /**

@@ -35,19 +35,13 @@ export const TELEGRAM_UPDATE_TYPES = [
   'removed_chat_boost',
 ] as const;
 
-export type UpdateType = (typeof TELEGRAM_UPDATE_TYPES)[number];
+type UpdateType = (typeof TELEGRAM_UPDATE_TYPES)[number];
 
 /** Why an update was not routed; the values of `botctl_updates_rejected_total{reason}`. */
 export const REJECT_REASONS = ['empty', 'unknown_type', 'malformed'] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+type RejectReason = (typeof REJECT_REASONS)[number];
 
 const KNOWN = new Set<string>(TELEGRAM_UPDATE_TYPES);
-
-/** The update's type for metrics and logs: a known Bot API type, or `other`. */
-export function updateTypeLabel(update: object): UpdateType | 'other' {
-  const key = Object.keys(update).find((k) => k !== 'update_id');
-  return key !== undefined && KNOWN.has(key) ? (key as UpdateType) : 'other';
-}
 
 const id = z.number().int().refine(Number.isSafeInteger);
 // Telegram counts characters; UTF-16 units of the same text are at most twice as many.

@@ -1,7 +1,7 @@
 /** The deployment files `setup --render` can write (templates/<kind>/), and parsing the list. */
 import { BotctlError } from '../domain/errors.js';
 
-export const RENDER_KINDS = ['systemd', 'compose', 'env', 'k8s'] as const;
+const RENDER_KINDS = ['systemd', 'compose', 'env', 'k8s'] as const;
 export type RenderKind = (typeof RENDER_KINDS)[number];
 
 /** "systemd,env" -> ['systemd', 'env']; '' or 'none' -> []; 'all' -> every kind. */

@@ -10,13 +10,9 @@ import { BotctlError } from '../domain/errors.js';
 import { makeDirs } from '../adapters/system/dirs.js';
 
 /** templates/ of this package: dist/deploy -> ../../templates, and the same from src/deploy. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-export function renderTemplate(
-  text: string,
-  values: Readonly<Record<string, string>>,
-  name = 'template',
-): string {
+function renderTemplate(text: string, values: Readonly<Record<string, string>>, name = 'template'): string {
   return text.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (_match, key: string) => {
     const value = values[key];
     if (value === undefined) throw new BotctlError('INTERNAL', `${name} uses {{${key}}}, which has no value`);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OptionKey } from '../config/schema.js';
-import type { Config } from '../config/config.js';
+import { defaultBackupDir, type Config } from '../config/config.js';
 import { OPTION_KEYS, formatOption, isSecretValue, spec } from '../config/option-values.js';
 
 /** Set explicitly elsewhere in each template, or a host path that means nothing inside a container. */
@@ -36,7 +36,7 @@ function serviceUser(): string {
 
 export function systemdValues({ config }: DeployInput): Record<string, string> {
   const writable = new Set([config.dataDir]);
-  const backupDir = config.backupDir ?? path.join(config.dataDir, 'backups');
+  const backupDir = config.backupDir ?? defaultBackupDir(config.dataDir);
   if (!backupDir.startsWith(`${config.dataDir}/`)) writable.add(backupDir);
   if (config.database.dialect === 'sqlite') {
     const dbDir = path.dirname(config.database.location);

@@ -7,7 +7,7 @@
 import { BotctlError } from './errors.js';
 import { isRetryableError } from './retry-policy.js';
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
+type CircuitState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitBreakerOptions {
   /** Failures within `windowMs` that open the circuit. */

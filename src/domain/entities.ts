@@ -12,7 +12,7 @@ export type DetailLevel = (typeof DETAIL_LEVELS)[number];
 
 export const VOICE_REPLY_MODES = ['off', 'voice', 'always'] as const;
 /** off: text only; voice: speak answers to voice questions; always: speak every answer. */
-export type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
+type VoiceReplyMode = (typeof VOICE_REPLY_MODES)[number];
 
 export interface UserSettings {
   persona: string;
@@ -44,13 +44,19 @@ export interface TelegramProfile {
   username: string | null;
   firstName: string | null;
   lastName: string | null;
-  /** Telegram's language_code, used for the default interface language. */
+  /** Telegram's language_code, from which a new user's language is decided (userLanguageFor). */
   languageCode: string | null;
 }
 
-export interface User extends TelegramProfile {
+/** What first contact stores: the profile and the language decided for a new user. */
+export interface FirstContact extends TelegramProfile {
+  /** userLanguageFor(languageCode); stored only when the user is created, later contacts keep theirs. */
+  language: string;
+}
+
+export interface User extends FirstContact {
   id: number;
-  /** Interface language (en, ru). */
+  /** The user's language (settings-rules.ts userLanguageFor); the interface uses it where a locale exists. */
   language: string;
   role: Role;
   status: UserStatus;
@@ -72,8 +78,7 @@ export interface Conversation {
   summaryUpToMessageId: number | null;
 }
 
-export const MESSAGE_ROLES = ['user', 'model'] as const;
-export type MessageRole = (typeof MESSAGE_ROLES)[number];
+export type MessageRole = 'user' | 'model';
 
 export interface NewMessage {
   conversationId: number;
@@ -145,8 +150,7 @@ export interface BroadcastAudience {
   role?: Role;
 }
 
-export const BROADCAST_STATUSES = ['pending', 'running', 'done', 'cancelled'] as const;
-export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+export type BroadcastStatus = 'pending' | 'running' | 'done' | 'cancelled';
 
 export interface Broadcast {
   id: string;

@@ -19,12 +19,12 @@ export interface RenderTarget {
 }
 
 /** Escapes what Telegram's HTML parser requires outside tags: &, < and >. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 /** Attribute values are double-quoted, so quotes must be escaped as well. */
-export function escapeAttribute(text: string): string {
+function escapeAttribute(text: string): string {
   return escapeHtml(text).replaceAll('"', '&quot;');
 }
 

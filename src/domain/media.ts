@@ -4,7 +4,7 @@
  */
 
 /** The cloud Bot API serves downloads up to 20 MB; a self-hosted Bot API server lifts that. */
-export const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 const CLOUD_API_HOST = 'api.telegram.org';
 
 /**
@@ -14,7 +14,7 @@ const CLOUD_API_HOST = 'api.telegram.org';
 export const INLINE_REQUEST_LIMIT = 15 * 1024 * 1024;
 
 /** Text documents are cut here (about 50k tokens), so one file cannot swallow the context. */
-export const TEXT_DOCUMENT_MAX_CHARS = 200_000;
+const TEXT_DOCUMENT_MAX_CHARS = 200_000;
 
 /** The largest file botctl will download: the configured limit, capped at 20 MB on the cloud Bot API. */
 export function downloadLimit(apiRoot: string, maxFileBytes: number): number {

@@ -8,7 +8,6 @@ import { isValidTimeZone } from './quota.js';
 import type { Persona } from './personas.js';
 
 export { BUILTIN_PERSONAS, BUILTIN_PERSONA_IDS, resolvePersona } from './personas.js';
-export type { BuiltinPersonaId, Persona } from './personas.js';
 
 export interface SystemInstructionInput {
   /** The operator's prompt from config, placed first. Default: none. */

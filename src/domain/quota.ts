@@ -18,19 +18,22 @@ export type QuotaKind = 'messages' | 'tokens' | 'images' | 'audioSeconds';
 
 export type QuotaCheck = { ok: true } | { ok: false; exceeded: QuotaKind; limit: number; used: number };
 
-/** Defaults an operator can override per role in config. */
+/**
+ * The shipped quotas, the only copy: config's `quotas` option takes its defaults from here
+ * (app/config-schema.ts), and an operator overrides them per role there.
+ */
 export const DEFAULT_QUOTAS: Readonly<Record<Role, Readonly<QuotaLimits>>> = Object.freeze({
   user: Object.freeze({
     messagesPerDay: 100,
     tokensPerDay: 200_000,
     imagesPerDay: 10,
-    audioSecondsPerDay: 600,
+    audioSecondsPerDay: 1800,
   }),
   premium: Object.freeze({
     messagesPerDay: 1000,
     tokensPerDay: 2_000_000,
-    imagesPerDay: 100,
-    audioSecondsPerDay: 3600,
+    imagesPerDay: 50,
+    audioSecondsPerDay: 7200,
   }),
   admin: Object.freeze({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
 });

@@ -18,10 +18,21 @@ export function isInterfaceLanguage(value: string): value is InterfaceLanguage {
   return (INTERFACE_LANGUAGES as readonly string[]).includes(value);
 }
 
-/** The interface language for a Telegram language_code: ru-* -> ru, anything else -> en. */
+/**
+ * A new user's language, decided once at first contact from Telegram's language_code: its
+ * primary subtag ("pt-BR" -> "pt"), "en" when Telegram sends none. Answers, summaries and
+ * dates follow it; the interface follows it where a locale file exists (interfaceLanguageFor).
+ * The user changes it with /language.
+ */
+export function userLanguageFor(languageCode: string | null | undefined): string {
+  const primary = languageCode?.toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : 'en';
+}
+
+/** The interface language for a user's language or a Telegram language_code: ru-* -> ru, anything else -> en. */
 export function interfaceLanguageFor(code: string | null | undefined): InterfaceLanguage {
-  const primary = code?.toLowerCase().split(/[-_]/)[0] ?? '';
-  return isInterfaceLanguage(primary) ? primary : 'en';
+  const language = userLanguageFor(code);
+  return isInterfaceLanguage(language) ? language : 'en';
 }
 
 /** Persona ids a user can pick: the built-in ones, then the operator's (config `personas`). */

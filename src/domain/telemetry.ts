@@ -25,13 +25,3 @@ export interface Log {
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): Log;
 }
-
-export const NO_METRICS: Metrics = {
-  updateReceived: () => undefined,
-  updateHandled: () => undefined,
-  updateRejected: () => undefined,
-  updateDeferred: () => undefined,
-  geminiCall: () => undefined,
-  error: () => undefined,
-  telegramRateLimited: () => undefined,
-};

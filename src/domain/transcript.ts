@@ -15,7 +15,7 @@ import type {
   UserSettings,
 } from './entities.js';
 
-export interface ExportedMessage {
+interface ExportedMessage {
   id: number;
   role: Message['role'];
   content: string;

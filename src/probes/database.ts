@@ -7,6 +7,7 @@ import { BotctlError } from '../domain/errors.js';
 import type { MigrationStatus } from '../domain/ports/index.js';
 import { nearestExisting } from '../adapters/system/dirs.js';
 import { parseDatabaseUrl } from '../adapters/db/url.js';
+import { maskUrlPassword } from '../domain/url-password.js';
 
 /** Opens the database (a missing SQLite file is DATABASE_MISSING), reads the migration state, closes it. */
 export async function migrationStatus(url: string): Promise<MigrationStatus> {
@@ -38,17 +39,16 @@ export async function databaseReachable(url: string, dataDir = process.cwd()): P
 
 /** The server's major version: pg_dump refuses a server newer than itself. */
 export async function postgresMajor(url: string): Promise<number> {
-  const [{ default: postgres }, { unreachable }, { redactUrl }] = await Promise.all([
+  const [{ default: postgres }, { unreachable }] = await Promise.all([
     import('postgres'),
     import('../adapters/db/shared/errors.js'),
-    import('../adapters/db/open.js'),
   ]);
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => undefined });
   try {
     const [row] = await sql.unsafe<Array<{ server_version_num: string }>>('show server_version_num');
     return Math.floor(Number(row?.server_version_num) / 10_000);
   } catch (error) {
-    throw unreachable(error, `PostgreSQL at ${redactUrl(url)}`);
+    throw unreachable(error, `PostgreSQL at ${maskUrlPassword(url)}`);
   } finally {
     await sql.end({ timeout: 1 }).catch(() => undefined);
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, redactUrl } from '../../src/adapters/db/open.js';
+import { openDatabase } from '../../src/adapters/db/open.js';
 import { parseDatabaseUrl } from '../../src/adapters/db/url.js';
 import { locateMigrations } from '../../src/adapters/db/migration-files.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
@@ -233,7 +233,7 @@ describe('opening databases', () => {
     const error = await rejection(openDatabase({ url, cipher }));
     expect(error.code).toBe('DATABASE_UNREACHABLE');
     expect(error.message).not.toMatch(/Sup3r/);
-    expect(error.message).toContain('botctl:***@127.0.0.1:1');
+    expect(error.message).toContain('botctl:****@127.0.0.1:1');
     expect(error.message).not.toContain('\n');
     expect(error.hint).toMatch(/start the database/);
   });
@@ -286,8 +286,6 @@ describe('opening databases', () => {
       }
       expect(parseDatabaseUrl(':memory:', dir).location).toBe(':memory:');
       expect(parseDatabaseUrl('sqlite://relative.db', dir).location).toBe(join(dir, 'relative.db'));
-      expect(redactUrl('postgresql://u:p@h/db')).toBe('postgresql://u:***@h/db');
-      expect(redactUrl('postgres://h/db')).toBe('postgres://h/db');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@
  * The same flows run as real processes (and in a real terminal) in test/commands/setup*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/adapters/db/url.js';
 import type { Probes } from '../../src/probes/probes.js';
 import type { Given } from '../../src/cli/option-flags.js';
 import { PromptCancelled, type Prompter } from '../../src/cli/prompter.js';
@@ -42,7 +43,7 @@ function fakeProbes(calls: string[] = []): Probes {
       calls.push(`db ${url}`);
       if (url.includes(':1/')) throw new BotctlError('DATABASE_UNREACHABLE', 'Cannot reach PostgreSQL');
     },
-    dialectOf: (url) => (url.startsWith('postgres') ? 'postgres' : 'sqlite'),
+    dialectOf: (url) => parseDatabaseUrl(url, '/').dialect,
     postgresMajor: async () => 15,
     redis: async (url) => (calls.push(`redis ${url}`), url.endsWith(':6379')),
     toolVersion: async () => null,

@@ -259,7 +259,7 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
       });
       expect(exitCode).toBe(1);
       expect(check('database')).toMatchObject({ status: 'fail' });
-      expect(check('database')?.detail).toContain('postgres://botctl:***@127.0.0.1:1/x');
+      expect(check('database')?.detail).toContain('postgres://botctl:****@127.0.0.1:1/x');
       expect(JSON.stringify(check('database'))).not.toContain('pw-77');
     });
   });

@@ -150,7 +150,7 @@ describe('botctl setup --no-input', { timeout: PROCESS_TIMEOUT_MS }, () => {
         'an unreachable database',
         ['--database-url', 'postgres://botctl:hunter22@127.0.0.1:1/x'],
         1,
-        /PostgreSQL at postgres:\/\/botctl:\*\*\*@127\.0\.0\.1:1\/x/,
+        /PostgreSQL at postgres:\/\/botctl:\*\*\*\*@127\.0\.0\.1:1\/x/,
       ],
       [
         'a model the key cannot use',

@@ -2,15 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  loadConfig,
-  maskUrlPassword,
-  redactConfig,
-  resolveDataDir,
-  secretValues,
-} from '../../src/config/config.js';
+import { loadConfig, redactConfig, resolveDataDir, secretValues } from '../../src/config/config.js';
 import { readConfigFile, writeConfigFile } from '../../src/config/file.js';
 import { BotctlError } from '../../src/domain/errors.js';
+import { DEFAULT_QUOTAS } from '../../src/domain/quota.js';
+import { maskUrlPassword } from '../../src/domain/url-password.js';
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc';
 const load = (env: Record<string, string>, file?: Record<string, unknown>) =>
@@ -42,6 +38,14 @@ describe('loadConfig', () => {
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.quotas.user)).toBe(true);
+  });
+
+  it('ships the domain quota table as the default quotas, and fills a role given in part from it', () => {
+    expect(load({}).quotas).toEqual(DEFAULT_QUOTAS);
+    expect(DEFAULT_QUOTAS.user.audioSecondsPerDay).toBe(1800);
+    const partial = load({ BOTCTL_QUOTAS: '{"user":{"messagesPerDay":5}}' }).quotas;
+    expect(partial.user).toEqual({ ...DEFAULT_QUOTAS.user, messagesPerDay: 5 });
+    expect(partial.premium).toEqual(DEFAULT_QUOTAS.premium);
   });
 
   it('layers defaults < file < environment, converting env strings by kind', () => {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
-import { DEFAULT_USER_SETTINGS, type TelegramProfile, type User } from '../../src/domain/entities.js';
+import { chatKey, senderKey } from '../../src/domain/chat-key.js';
+import { DEFAULT_USER_SETTINGS, type FirstContact, type User } from '../../src/domain/entities.js';
 import type { BotctlError } from '../../src/domain/errors.js';
 import type { ConversationKey, Dialect, Repositories, UserFilter } from '../../src/domain/ports/index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -18,7 +19,7 @@ const keyA = { id: 'a', key: randomBytes(32) };
 const keyB = { id: 'b', key: randomBytes(32) };
 
 let nextTelegramId = 6_000_000_000; // above 2^32: catches 32-bit columns on PostgreSQL
-function profile(overrides: Partial<TelegramProfile> = {}): TelegramProfile {
+function profile(overrides: Partial<FirstContact> = {}): FirstContact {
   nextTelegramId += 1;
   return {
     telegramId: nextTelegramId,
@@ -26,6 +27,7 @@ function profile(overrides: Partial<TelegramProfile> = {}): TelegramProfile {
     firstName: 'Ann',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
     ...overrides,
   };
 }
@@ -78,7 +80,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
     let repos: Repositories;
     const count = async (sql: string, params: unknown[] = []) =>
       Number((await db.raw(`select count(*) as n from ${sql}`, params))[0]?.n);
-    const newUser = (overrides: Partial<TelegramProfile> = {}) =>
+    const newUser = (overrides: Partial<FirstContact> = {}) =>
       repos.users.upsertFromTelegram(profile(overrides));
     const keyOf = (user: User, threadId: number | null = null): ConversationKey => ({
       userId: user.id,
@@ -95,9 +97,9 @@ export function describeRepositoryContract(dialect: Dialect): void {
     });
 
     describe('users', () => {
-      it('creates on first contact and refreshes names and last-seen later', async () => {
+      it('creates on first contact with the language given, and refreshes names and last-seen later', async () => {
         const first = await repos.users.upsertFromTelegram(
-          profile({ firstName: 'Анна 🌸', languageCode: 'ru-RU' }),
+          profile({ firstName: 'Анна 🌸', languageCode: 'ru-RU', language: 'ru' }),
           new Date('2025-01-01T00:00:00Z'),
         );
         expect(first).toMatchObject({ firstName: 'Анна 🌸', language: 'ru', role: 'user', status: 'active' });
@@ -163,7 +165,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
       });
 
       it('sets language, role and status, and lists and counts with filters', async () => {
-        const a = await newUser({ languageCode: 'ru' });
+        const a = await newUser({ languageCode: 'ru', language: 'ru' });
         const b = await newUser();
         const c = await newUser();
         expect((await repos.users.setRole(b.id, 'admin')).role).toBe('admin');
@@ -554,7 +556,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
 
     describe('deleteCascade', () => {
       it('leaves no row of the user in any table, group chats included, and keeps other users intact', async () => {
-        const group = '-1001234567890';
+        const group = -1001234567890;
         const seed = async () => {
           const user = await newUser();
           const conv = await repos.conversations.getOrStart(keyOf(user));
@@ -569,12 +571,12 @@ export function describeRepositoryContract(dialect: Dialect): void {
           );
           await repos.usage.increment(user.id, '2025-01-01', { messages: 1 });
           // Private-chat rows without a sender (as recorded before the sender column existed)...
-          await repos.updates.record(inboxEntry(user.id * 10, String(user.telegramId)));
-          await repos.updates.record(inboxEntry(user.id * 10 + 1, `${user.telegramId}:5`));
-          await repos.updates.record(inboxEntry(user.id * 10 + 2, `user:${user.telegramId}`));
+          await repos.updates.record(inboxEntry(user.id * 10, chatKey(user.telegramId)));
+          await repos.updates.record(inboxEntry(user.id * 10 + 1, chatKey(user.telegramId, 5)));
+          await repos.updates.record(inboxEntry(user.id * 10 + 2, senderKey(user.telegramId)));
           // ...and what they wrote in a group they share with the other user, a topic included.
-          await repos.updates.record(inboxEntry(user.id * 10 + 3, group, user.telegramId));
-          await repos.updates.record(inboxEntry(user.id * 10 + 4, `${group}:7`, user.telegramId));
+          await repos.updates.record(inboxEntry(user.id * 10 + 3, chatKey(group), user.telegramId));
+          await repos.updates.record(inboxEntry(user.id * 10 + 4, chatKey(group, 7), user.telegramId));
           return { user, conv, message };
         };
         const gone = await seed();
@@ -627,7 +629,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         });
         const groupRows = await db.raw(
           'select update_id, from_id from update_inbox where chat_key = ? or chat_key = ? order by update_id',
-          [group, `${group}:7`],
+          [chatKey(group), chatKey(group, 7)],
         );
         expect(groupRows.map((r) => [Number(r.update_id), Number(r.from_id)])).toEqual([
           [kept.user.id * 10 + 3, kept.user.telegramId],

@@ -6,6 +6,7 @@ import {
   MAX_TITLE_CHARS,
   personaIds,
   selectableModels,
+  userLanguageFor,
 } from '../../src/domain/settings-rules.js';
 
 describe('settings rules', () => {
@@ -14,6 +15,21 @@ describe('settings rules', () => {
     expect(interfaceLanguageFor('RU')).toBe('ru');
     expect(interfaceLanguageFor('de')).toBe('en');
     expect(interfaceLanguageFor(null)).toBe('en');
+    expect(interfaceLanguageFor('ru_RU')).toBe('ru');
+    // Rusyn is not Russian: only the primary subtag counts, not its first letters.
+    expect(interfaceLanguageFor('rue')).toBe('en');
+    expect(interfaceLanguageFor('pt')).toBe('en');
+  });
+
+  it("decides a new user's language from Telegram's language_code: the primary subtag, else en", () => {
+    expect(userLanguageFor('pt-BR')).toBe('pt');
+    expect(userLanguageFor('RU')).toBe('ru');
+    expect(userLanguageFor('zh_Hans')).toBe('zh');
+    expect(userLanguageFor('rue')).toBe('rue');
+    expect(userLanguageFor(null)).toBe('en');
+    expect(userLanguageFor(undefined)).toBe('en');
+    expect(userLanguageFor('')).toBe('en');
+    expect(userLanguageFor('x-klingon')).toBe('en');
   });
 
   it('lists built-in personas first, operator ones after, without duplicates', () => {

@@ -144,6 +144,20 @@ describe('chat with memory', () => {
     expect(welcome).toContain('Привет, Иван');
     expect(help).toContain('Что я умею');
   });
+
+  it("decides a new user's language once, from Telegram's language_code: pt-BR answers in Portuguese under the English interface", async () => {
+    const chat = nextChat++;
+    h.telegram.pushUpdate(
+      h.telegram.updates.command({ chatId: chat, command: 'start', languageCode: 'pt-BR', firstName: 'Ana' }),
+    );
+    const [welcome] = await answersIn(chat, 1);
+    expect(welcome).toContain('Hi, Ana!');
+    expect((await h.db.repos.users.getByTelegramId(chat))?.language).toBe('pt');
+    send(chat, 'olá', { languageCode: 'pt-BR' });
+    await answersIn(chat, 2);
+    const request = h.gemini.requests.find((r) => r.lastUserText === 'olá');
+    expect(JSON.stringify(request?.systemInstruction)).toContain('Answer in Portuguese');
+  });
 });
 
 describe('Gemini failures', () => {

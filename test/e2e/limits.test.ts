@@ -38,6 +38,7 @@ describe('limits', () => {
       firstName: 'Rita',
       lastName: null,
       languageCode: 'en',
+      language: 'en',
     });
     await h.db.repos.users.setRole(user.id, 'premium');
     h.gemini.respond = (req) => ({ text: `ok ${req.lastUserText}`, firstTokenDelayMs: 300 });

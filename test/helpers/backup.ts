@@ -81,6 +81,7 @@ export async function backupFixture(
         firstName: 'Backup',
         lastName: null,
         languageCode: 'en',
+        language: 'en',
       });
       const conversation = await db.repos.conversations.start({
         userId: user.id,

@@ -4,7 +4,7 @@ import type { Repositories } from '../../src/domain/ports/index.js';
 
 export interface SeedUser {
   telegramId: number;
-  /** Telegram language_code; the interface language follows it (default en). */
+  /** Telegram language_code and the user's language (default en). */
   language?: string;
   role?: Role;
   status?: UserStatus;
@@ -26,6 +26,7 @@ export async function seedUsers(
         firstName: `User ${seed.telegramId}`,
         lastName: null,
         languageCode: seed.language ?? 'en',
+        language: seed.language ?? 'en',
       },
       new Date(now - (seed.lastSeenDaysAgo ?? 0) * 86_400_000),
     );

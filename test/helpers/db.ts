@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../../src/adapters/db/open.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import type { Dialect, FieldCipher, Migrator, Repositories } from '../../src/domain/ports/index.js';
+import { maskUrlPassword } from '../../src/domain/url-password.js';
 
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
@@ -101,7 +102,7 @@ async function withAdmin<T>(work: (sql: postgres.Sql) => Promise<T>): Promise<T>
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `PostgreSQL test server unavailable at ${adminUrl().replace(/:[^:@/]*@/, ':***@')}: ${message}. ` +
+      `PostgreSQL test server unavailable at ${maskUrlPassword(adminUrl())}: ${message}. ` +
         'Start PostgreSQL (CI does) or point BOTCTL_TEST_PG_URL at one.',
       { cause: error },
     );

@@ -94,6 +94,7 @@ export async function userWithSettings(h: Harness, telegramId: number, settings:
     firstName: 'Test',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
   });
   return h.db.repos.users.updateSettings(user.id, settings);
 }

@@ -119,6 +119,7 @@ export async function seedStatsFixture(repos: Repositories): Promise<FixtureUser
         firstName: p.firstName,
         lastName: null,
         languageCode: 'en',
+        language: 'en',
       },
       at(p.created),
     );

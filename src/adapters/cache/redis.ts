@@ -15,7 +15,7 @@ import type { Backend } from './backend.js';
 const CONNECT_TIMEOUT_MS = 2_000;
 
 /** Backoff between reconnect attempts: 100 ms doubling up to 5 s, forever (Redis may come back). */
-export const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 5_000);
+const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 5_000);
 
 /**
  * Connects (waiting up to `readyWithinMs` so the first operations do not fail just because the

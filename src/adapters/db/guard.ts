@@ -3,15 +3,15 @@
  * file. The drivers load on first use, so commands that never hold the guard never load them.
  */
 import type { DatabaseGuard } from '../../domain/ports/index.js';
-import { redactUrl } from './open.js';
 import { parseDatabaseUrl } from './url.js';
+import { maskUrlPassword } from '../../domain/url-password.js';
 
 export function createDatabaseGuard(url: string): DatabaseGuard {
   const load = async (): Promise<DatabaseGuard> => {
     const target = parseDatabaseUrl(url, process.cwd());
     if (target.dialect === 'postgres') {
       const { createPgGuard } = await import('./pg/guard.js');
-      return createPgGuard(target.location, `PostgreSQL at ${redactUrl(target.location)}`);
+      return createPgGuard(target.location, `PostgreSQL at ${maskUrlPassword(target.location)}`);
     }
     const path = target.location;
     // An in-memory database belongs to one process: nothing else can restore over it.

@@ -45,14 +45,14 @@ export function locateMigrations(dialect: Dialect, from: string = import.meta.ur
   }
 }
 
-export function splitStatements(sql: string): string[] {
+function splitStatements(sql: string): string[] {
   return sql
     .split(BREAKPOINT)
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }
 
-export function hashMigration(sql: string): string {
+function hashMigration(sql: string): string {
   return createHash('sha256').update(sql.replaceAll('\r\n', '\n')).digest('hex');
 }
 

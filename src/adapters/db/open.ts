@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { BotctlError } from '../../domain/errors.js';
 import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports/index.js';
+import { PASSWORD_MASK, maskUrlPassword, urlPassword } from '../../domain/url-password.js';
 import { makeDirs } from '../system/dirs.js';
 import { createMigrator } from './migrate.js';
 import { unreachable } from './shared/errors.js';
@@ -37,18 +38,6 @@ export interface Database {
   readonly migrator: Migrator;
   readonly dialect: Dialect;
   close(): Promise<void>;
-}
-
-/** The URL with its password replaced by ***, safe for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -129,7 +118,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
     import('./pg/index.js'),
     import('./pg/ledger.js'),
   ]);
-  const where = `PostgreSQL at ${redactUrl(options.url)}`;
+  const where = `PostgreSQL at ${maskUrlPassword(options.url)}`;
   const secret = passwordOf(options.url);
   const onNotice = options.onNotice;
   let client;
@@ -154,12 +143,14 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
   return { repos, migrator, dialect: 'postgres', close: () => repos.close() };
 }
 
+/** The password as the driver sends it (decoded); undefined when the URL has none. */
 function passwordOf(url: string): string | undefined {
+  const password = urlPassword(url);
+  if (password === undefined) return undefined;
   try {
-    const password = new URL(url).password;
-    return password === '' ? undefined : decodeURIComponent(password);
+    return decodeURIComponent(password);
   } catch {
-    return undefined;
+    return password;
   }
 }
 
@@ -171,6 +162,8 @@ function scrub(error: BotctlError, secret: string | undefined): BotctlError {
   ) {
     return error;
   }
-  const message = error.message.replaceAll(secret, '***').replaceAll(encodeURIComponent(secret), '***');
+  const message = error.message
+    .replaceAll(secret, PASSWORD_MASK)
+    .replaceAll(encodeURIComponent(secret), PASSWORD_MASK);
   return new BotctlError(error.code, message, { hint: error.hint, retryable: error.retryable });
 }

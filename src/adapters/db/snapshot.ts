@@ -5,8 +5,8 @@
  * verified on any machine.
  */
 import type { DatabaseSnapshotter, SnapshotChecker } from '../../domain/ports/index.js';
-import { redactUrl } from './open.js';
 import { parseDatabaseUrl } from './url.js';
+import { maskUrlPassword } from '../../domain/url-password.js';
 import { checkPgDump, createPgSnapshotter, type PgDumpTools } from './pg/snapshot.js';
 import { checkSqliteCopy, createSqliteSnapshotter } from './sqlite/snapshot.js';
 
@@ -15,7 +15,7 @@ export type { PgDumpTools } from './pg/snapshot.js';
 export function createSnapshotter(url: string, tools: PgDumpTools): DatabaseSnapshotter {
   const target = parseDatabaseUrl(url, process.cwd());
   if (target.dialect === 'postgres')
-    return createPgSnapshotter(target.location, `PostgreSQL at ${redactUrl(target.location)}`, tools);
+    return createPgSnapshotter(target.location, `PostgreSQL at ${maskUrlPassword(target.location)}`, tools);
   return createSqliteSnapshotter(target.location);
 }
 

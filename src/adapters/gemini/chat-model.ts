@@ -16,8 +16,6 @@ import { createUploader } from './files.js';
 import { AnswerAccumulator, toSdkParams } from './request.js';
 import { CallbackError, createRunner, type GeminiCallInfo } from './runner.js';
 
-export type { GeminiCallInfo } from './runner.js';
-
 export interface GeminiChatModelOptions {
   apiKey: string;
   /** A proxy or gateway; default: Google's endpoint (or GOOGLE_GEMINI_BASE_URL, which the SDK reads). */

@@ -29,17 +29,17 @@ export interface ErrorContext {
 }
 
 /** Removes the API key from any text that leaves this adapter. */
-export function scrub(text: string, apiKey: string): string {
+function scrub(text: string, apiKey: string): string {
   return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;
 }
 
-export function isApiError(error: unknown): error is ApiErrorLike {
+function isApiError(error: unknown): error is ApiErrorLike {
   const e = error as Partial<ApiErrorLike> | null;
   return e instanceof Error && e.name === 'ApiError' && typeof e.status === 'number';
 }
 
 /** google.rpc.RetryInfo.retryDelay is a Duration in JSON form: "2s", "1.5s", "0.250s". */
-export function parseRetryDelay(value: string | undefined): number | undefined {
+function parseRetryDelay(value: string | undefined): number | undefined {
   const match = /^(\d+(?:\.\d+)?)s$/.exec(value?.trim() ?? '');
   if (match === null) return undefined;
   // Whole seconds, rounded up: waiting a little longer than asked is always safe.
@@ -47,7 +47,7 @@ export function parseRetryDelay(value: string | undefined): number | undefined {
 }
 
 /** The `error` object of the JSON body inside an ApiError message, if there is one. */
-export function parseErrorBody(message: string): ErrorBody {
+function parseErrorBody(message: string): ErrorBody {
   const start = message.indexOf('{');
   if (start === -1) return {};
   try {
@@ -58,7 +58,7 @@ export function parseErrorBody(message: string): ErrorBody {
   }
 }
 
-export function translateApiError(error: ApiErrorLike, context: ErrorContext): BotctlError {
+function translateApiError(error: ApiErrorLike, context: ErrorContext): BotctlError {
   const body = parseErrorBody(error.message);
   const status = error.status;
   const serverMessage = scrub((body.message ?? error.message).slice(0, 300), context.apiKey);

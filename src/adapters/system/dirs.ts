@@ -74,7 +74,7 @@ function cannotCreate(what: string, target: string, at: string, why: unknown): B
 }
 
 /** "permission denied (EACCES)" rather than Node's message, which repeats the path. */
-export function describeErrno(error: unknown): string {
+function describeErrno(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const known: Record<string, string> = {
     EACCES: 'permission denied',

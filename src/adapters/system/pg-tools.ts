@@ -16,7 +16,7 @@ interface Run {
 }
 
 /** Splits a postgres:// URL into a password-free URL and the password for PGPASSWORD. */
-export function connection(url: string): { dbname: string; env: Record<string, string> } {
+function connection(url: string): { dbname: string; env: Record<string, string> } {
   const parsed = new URL(url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = '';
@@ -61,7 +61,7 @@ async function run(tool: string, args: string[], env: Record<string, string> = {
 }
 
 /** The rows of `COPY public.botctl_migrations (...) FROM stdin;` in a pg_restore script. */
-export function ledgerFromScript(script: string): SchemaVersion[] {
+function ledgerFromScript(script: string): SchemaVersion[] {
   const lines = script.split('\n');
   const start = lines.findIndex((line) => line.startsWith(`COPY public.${LEDGER} (`));
   if (start < 0) return [];
@@ -91,7 +91,7 @@ const unreadable = (file: string, error: unknown) =>
     },
   );
 
-export interface DumpContents {
+interface DumpContents {
   /** schema.table of every table whose data the dump holds. */
   tables: string[];
   /** Names of the tables, views, sequences and types the dump creates in `public`. */

@@ -40,7 +40,7 @@ export interface PacerLimits {
   marginMs: number;
 }
 
-export const TELEGRAM_LIMITS: Readonly<PacerLimits> = {
+const TELEGRAM_LIMITS: Readonly<PacerLimits> = {
   botPerSecond: 30,
   groupPerMinute: 20,
   groupBurst: 3,
@@ -54,7 +54,7 @@ const NEVER_PACED = new Set(['sendChatAction', 'sendMessageDraft']);
 /** What counts as a new message in a group's per-minute budget (edits do not). */
 const NEW_MESSAGE = /^(send|copy|forward)/;
 
-export function isPaced(method: string): boolean {
+function isPaced(method: string): boolean {
   return PACED.test(method) && !NEVER_PACED.has(method);
 }
 

@@ -4,7 +4,7 @@
  */
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
-import { notice } from './settings-view.js';
+import { notice } from './button-answers.js';
 
 export function unhandledCallbacks(): Composer<BotContext> {
   const composer = new Composer<BotContext>();

@@ -8,7 +8,7 @@ import type { HistoryService } from '../../services/history/index.js';
 import { conversationKeyOf, threadOptions, type BotContext } from '../context.js';
 import { conversationView, deleteView, HISTORY_DATA, pageView, titleOf } from './history-view.js';
 import { ignoreNotModified } from './settings-choices.js';
-import { ack, notice } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
 
 export function historyFeature(deps: { history: HistoryService }): Composer<BotContext> {
   const { history } = deps;

@@ -84,12 +84,3 @@ export function mediaFailure(error: BotctlError): FailureReply | undefined {
       return undefined;
   }
 }
-
-/** A short notice on a pressed button (stale, forged or refused). */
-export async function notice(
-  ctx: BotContext,
-  key: string,
-  params?: Record<string, string | number>,
-): Promise<void> {
-  await ctx.answerCallbackQuery({ text: ctx.t(key, params) }).catch(() => undefined);
-}

@@ -8,7 +8,7 @@ import { formatInZone } from '../../domain/quota.js';
 import { renderTranscript, transcriptLabels } from '../../domain/transcript.js';
 import type { PrivacyService } from '../../services/privacy/index.js';
 import { threadOptions, type BotContext } from '../context.js';
-import { ack, notice } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
 
 const FORGET_DATA = /^forget:(?:yes:([a-z0-9]{1,16})|(no))$/;
 

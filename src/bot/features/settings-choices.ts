@@ -10,9 +10,9 @@ import { Menu, type MenuOptions } from '@grammyjs/menu';
 import type { User } from '../../domain/entities.js';
 import { isInterfaceLanguage } from '../../domain/settings-rules.js';
 import type { BotContext } from '../context.js';
-import { ack, notice } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
 
-export interface Choice {
+interface Choice {
   value: string;
   label: string;
 }

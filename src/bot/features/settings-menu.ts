@@ -10,7 +10,8 @@ import type { SettingsService } from '../../services/settings/index.js';
 import type { BotContext } from '../context.js';
 import { adopt, choiceMenu, ignoreNotModified, menuOptions } from './settings-choices.js';
 import { choiceSpecs, currentValue, shownUser, SUBMENUS, type SubmenuId } from './settings-specs.js';
-import { ack, languageName, notice, onOff, settingsSummary } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
+import { languageName, onOff, settingsSummary } from './settings-view.js';
 
 export interface SettingsMenus {
   root: Menu<BotContext>;

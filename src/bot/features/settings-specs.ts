@@ -10,7 +10,8 @@ import { QUICK_ZONES } from '../../domain/timezones.js';
 import type { SettingsService } from '../../services/settings/index.js';
 import type { BotContext } from '../context.js';
 import type { ChoiceSpec } from './settings-choices.js';
-import { ack, languageName, modelName, notice, personaName } from './settings-view.js';
+import { ack, notice } from './button-answers.js';
+import { languageName, modelName, personaName } from './settings-view.js';
 
 export const SUBMENUS = ['language', 'persona', 'detail', 'timezone', 'voice', 'model'] as const;
 export type SubmenuId = (typeof SUBMENUS)[number];

@@ -39,17 +39,3 @@ export function settingsSummary(ctx: BotContext, settings: SettingsService, user
       : ctx.t('settings-prompt-unset'),
   });
 }
-
-/** A short notice on the pressed button (stale, forged or refused input); never an error. */
-export async function notice(
-  ctx: BotContext,
-  key: string,
-  params?: Record<string, string | number>,
-): Promise<void> {
-  await ctx.answerCallbackQuery({ text: ctx.t(key, params) }).catch(() => undefined);
-}
-
-/** Answers a pressed button without a text (stops the client's spinner). */
-export async function ack(ctx: BotContext): Promise<void> {
-  await ctx.answerCallbackQuery().catch(() => undefined);
-}

@@ -8,7 +8,7 @@ import type { SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import { conversationKeyOf, threadOptions, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';
-import { notice } from './media-reply.js';
+import { notice } from './button-answers.js';
 
 export function suggestionsFeature(
   deps: AnswerDeps & {

@@ -6,7 +6,7 @@
 import { Composer, InputFile } from 'grammy';
 import type { SpeechService } from '../../services/media/index.js';
 import { threadOptions, type BotContext } from '../context.js';
-import { notice } from './media-reply.js';
+import { notice } from './button-answers.js';
 
 export function ttsButtonFeature(deps: {
   speech: SpeechService;

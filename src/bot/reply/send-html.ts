@@ -6,7 +6,7 @@
 import { GrammyError, type Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { markdownToTelegramHtml } from '../../domain/telegram-html.js';
-import { splitTelegramHtml } from '../../domain/split-message.js';
+import { htmlToText, splitTelegramHtml } from '../../domain/split-message.js';
 
 export interface SendTarget {
   chatId: number;
@@ -14,7 +14,7 @@ export interface SendTarget {
   replyTo?: number | undefined;
 }
 
-export function renderAnswer(markdown: string): string[] {
+function renderAnswer(markdown: string): string[] {
   const html = markdownToTelegramHtml(markdown);
   return splitTelegramHtml(html, 4096);
 }
@@ -87,14 +87,4 @@ function isGone(error: unknown): boolean {
 export function ignoreNotModified(error: unknown): void {
   if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
   throw error;
-}
-
-/** Turns our rendered HTML back into the text a user would see. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
 }

@@ -4,10 +4,16 @@
  * is collected, so one run lists them all.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { OptionKey } from '../../config/schema.js';
+import { defaultDatabasePath } from '../../config/config.js';
 import { REQUIRED_TO_START } from '../../config/sources.js';
-import { OPTION_KEYS, checkOption, optionLabel, parseOption } from '../../config/option-values.js';
+import {
+  OPTION_KEYS,
+  checkOption,
+  optionDefault,
+  optionLabel,
+  parseOption,
+} from '../../config/option-values.js';
 import type { Given } from '../option-flags.js';
 
 export type Draft = Record<string, unknown>;
@@ -72,8 +78,6 @@ export function ensureWebhookSecret(draft: Draft): boolean {
   return true;
 }
 
-export const defaultDatabasePath = (dataDir: string): string => path.join(dataDir, 'botctl.sqlite');
-
 /**
  * The file as written: unset values dropped, and left implicit so later defaults still apply:
  * values equal to their default that were neither in the file nor given, and the default
@@ -99,6 +103,5 @@ export function finalFile(
 }
 
 function isDefault(key: OptionKey, value: unknown): boolean {
-  const fallback = checkOption(key, undefined);
-  return fallback.ok && JSON.stringify(fallback.value) === JSON.stringify(value);
+  return JSON.stringify(optionDefault(key)) === JSON.stringify(value);
 }

@@ -8,10 +8,13 @@ import { BotctlError } from '../../domain/errors.js';
 import type { ModelInfo } from '../../domain/ports/index.js';
 import type { Probes } from '../../probes/probes.js';
 import type { BotIdentity } from '../../services/doctor/index.js';
-import { defaultDatabasePath, type Draft } from './draft.js';
+import { defaultDatabasePath } from '../../config/config.js';
+import { optionDefault } from '../../config/option-values.js';
+import type { Draft } from './draft.js';
 
-export const DEFAULT_MODEL = 'gemini-flash-latest';
-const TELEGRAM_ROOT = 'https://api.telegram.org';
+/** The config schema's defaults: what the daemon uses when setup writes nothing for them. */
+const DEFAULT_MODEL = optionDefault('model') as string;
+const TELEGRAM_ROOT = optionDefault('telegramApiRoot') as string;
 /** Gemini's model list; Telegram's probes keep their own deadline. */
 const CHECK_TIMEOUT_MS = 20_000;
 

@@ -11,7 +11,8 @@ import type { BotIdentity } from '../../services/doctor/index.js';
 import type { Given } from '../option-flags.js';
 import type { Prompter } from '../prompter.js';
 import { ask, schemaDefault, type Question } from './ask.js';
-import { defaultDatabasePath, ensureWebhookSecret, type Draft } from './draft.js';
+import { defaultDatabasePath } from '../../config/config.js';
+import { ensureWebhookSecret, type Draft } from './draft.js';
 import {
   chatModels,
   checkDatabase,

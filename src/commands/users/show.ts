@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
+import { SETTINGS_SHAPE } from '../../cli/export-shape.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { QUOTA_SHAPE, USER_SHAPE, quotaLines, userArg, who } from '../../cli/users-command.js';
 import type { UserDetails } from '../../services/users/index.js';
@@ -19,15 +20,10 @@ export default class UsersShow extends BaseCommand<typeof UsersShow> {
   };
   static jsonShape: JsonShape = {
     user: { ...(USER_SHAPE as Record<string, JsonShape>), languageCode: 'string|null' },
+    // The custom prompt shows as its length, and its text only with --reveal.
     settings: {
-      persona: 'string',
-      customPrompt: { length: 'number', text: 'string|null' } as JsonShape,
-      detailLevel: 'string',
-      timezone: 'string',
-      voiceReplies: 'string',
-      model: 'string|null',
-      showTranscript: 'boolean',
-      suggestions: 'boolean',
+      ...(SETTINGS_SHAPE as Record<string, JsonShape>),
+      customPrompt: { length: 'number', text: 'string|null' },
     },
     activity: { conversations: 'number', messages: 'number', lastMessageAt: 'string|null' },
     quota: QUOTA_SHAPE,

@@ -1,23 +1,20 @@
 /** Who may chat and how much: admins, open or allowlist, daily quotas per role, the rate limit. */
 import { z } from 'zod';
+import { DEFAULT_QUOTAS } from '../../domain/quota.js';
 import { count, type OptionSpec } from '../option-spec.js';
 
+/** The numbers are the domain's table; a role given in part takes the rest from the user role's. */
 const quota = z.object({
-  messagesPerDay: count.default(100),
-  tokensPerDay: count.default(200_000),
-  imagesPerDay: count.default(10),
-  audioSecondsPerDay: count.default(1800),
+  messagesPerDay: count.default(DEFAULT_QUOTAS.user.messagesPerDay),
+  tokensPerDay: count.default(DEFAULT_QUOTAS.user.tokensPerDay),
+  imagesPerDay: count.default(DEFAULT_QUOTAS.user.imagesPerDay),
+  audioSecondsPerDay: count.default(DEFAULT_QUOTAS.user.audioSecondsPerDay),
 });
 const quotas = z
   .object({
-    user: quota.default(quota.parse({})),
-    premium: quota.default({
-      messagesPerDay: 1000,
-      tokensPerDay: 2_000_000,
-      imagesPerDay: 50,
-      audioSecondsPerDay: 7200,
-    }),
-    admin: quota.default({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
+    user: quota.default({ ...DEFAULT_QUOTAS.user }),
+    premium: quota.default({ ...DEFAULT_QUOTAS.premium }),
+    admin: quota.default({ ...DEFAULT_QUOTAS.admin }),
   })
   .describe('0 means unlimited');
 

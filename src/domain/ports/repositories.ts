@@ -7,17 +7,16 @@ import type {
   AudioFile,
   AuditEntry,
   Broadcast,
-  BroadcastAudience,
   Conversation,
   DailyUsage,
   Delivery,
   DeliveryStatus,
+  FirstContact,
   Message,
   NewMessage,
   Role,
   NewStoredUpdate,
   StoredUpdate,
-  TelegramProfile,
   UsageDelta,
   User,
   UserSettings,
@@ -43,7 +42,7 @@ export interface UserFilter {
 
 export interface UserRepository {
   /** Creates the user on first contact, refreshes names and last-seen on later ones. */
-  upsertFromTelegram(profile: TelegramProfile, now?: Date): Promise<User>;
+  upsertFromTelegram(profile: FirstContact, now?: Date): Promise<User>;
   getByTelegramId(telegramId: number): Promise<User | null>;
   getById(id: number): Promise<User | null>;
   updateSettings(id: number, patch: Partial<UserSettings>): Promise<User>;
@@ -102,15 +101,12 @@ export interface UsageRepository {
 }
 
 export interface BroadcastRepository {
-  create(input: {
-    id: string;
-    text: string;
-    parseMode: 'HTML' | 'Markdown' | null;
-    photo: string | null;
-    audience: BroadcastAudience;
-    ratePerSecond: number;
-    now?: Date;
-  }): Promise<Broadcast>;
+  /** Stores a new broadcast, pending; status and times are the repository's. */
+  create(
+    input: Pick<Broadcast, 'id' | 'text' | 'parseMode' | 'photo' | 'audience' | 'ratePerSecond'> & {
+      now?: Date;
+    },
+  ): Promise<Broadcast>;
   get(id: string): Promise<Broadcast | null>;
   list(): Promise<Broadcast[]>;
   setStatus(id: string, status: Broadcast['status'], now?: Date): Promise<void>;

@@ -25,7 +25,7 @@ export interface StatsDay {
   modelMessages: number;
 }
 
-export interface UserActivity {
+interface UserActivity {
   conversations: number;
   messages: number;
   lastMessageAt: Date | null;

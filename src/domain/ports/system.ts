@@ -19,7 +19,3 @@ export interface Cache {
  * Etc/GMT±N at sea. Throws on coordinates out of range.
  */
 export type ZoneLookup = (latitude: number, longitude: number) => Promise<readonly string[]>;
-
-export interface Clock {
-  now(): Date;
-}

@@ -7,6 +7,7 @@ import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { takeToken } from '../../domain/rate-limit.js';
+import { userLanguageFor } from '../../domain/settings-rules.js';
 
 export interface AccessConfig {
   access: 'open' | 'allowlist';
@@ -72,7 +73,8 @@ export function createAccessService(deps: {
         return user;
       }
     }
-    const user = await withAdminRole(await users.upsertFromTelegram(profile, now()));
+    const contact = { ...profile, language: userLanguageFor(profile.languageCode) };
+    const user = await withAdminRole(await users.upsertFromTelegram(contact, now()));
     await cache.set<CachedUser>(key, { user, savedAt: at, checkedAt: at }, USER_TTL_MS);
     return user;
   }

@@ -45,7 +45,7 @@ export interface PruneResult {
   declined?: true;
 }
 
-export interface PruneOptions {
+interface PruneOptions {
   keep?: number;
   olderThanMs?: number;
   dryRun?: boolean;

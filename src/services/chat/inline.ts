@@ -32,7 +32,7 @@ export interface InlineDeps {
 }
 
 /** Lower case, one space between words, no trailing punctuation: "What is  Rust?" -> "what is rust". */
-export function normaliseQuery(query: string): string {
+function normaliseQuery(query: string): string {
   return query
     .toLowerCase()
     .replace(/\s+/g, ' ')

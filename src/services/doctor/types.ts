@@ -5,7 +5,7 @@
  */
 import type { Dialect, MigrationStatus, ModelInfo } from '../../domain/ports/index.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface CheckOutcome {
   status: CheckStatus;
@@ -20,7 +20,7 @@ export interface CheckReport extends CheckOutcome {
 }
 
 /** The configuration fields the checks read (a subset of the app's Config). */
-export interface DoctorConfig {
+interface DoctorConfig {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string | undefined;

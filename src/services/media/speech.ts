@@ -16,7 +16,7 @@ import type { Log } from '../../domain/telemetry.js';
 import type { ModelCaller } from '../model/index.js';
 
 /** About 80 seconds of speech; longer answers are summarised for listening. */
-export const SPOKEN_LIMIT = 1200;
+const SPOKEN_LIMIT = 1200;
 /** For the quota pre-check: speech runs at roughly 15 characters a second. */
 const CHARS_PER_SECOND = 15;
 

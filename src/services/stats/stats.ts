@@ -7,7 +7,7 @@ import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
 import { periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
 import type { StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
 
-export interface ModelCost {
+interface ModelCost {
   /** "(none)" for answers stored without a model id. */
   model: string;
   answers: number;

@@ -15,7 +15,7 @@ export interface UserSummary {
 }
 
 /** limit null: unlimited (0 in the quota config). */
-export interface QuotaLine {
+interface QuotaLine {
   used: number;
   limit: number | null;
 }

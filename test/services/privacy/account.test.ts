@@ -36,6 +36,7 @@ const newUser = () =>
     firstName: 'T',
     lastName: null,
     languageCode: 'en',
+    language: 'en',
   });
 const settings = () =>
   createSettingsService({

@@ -3,7 +3,7 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
-import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
+import { notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
 import { updateInbox, users } from './schema.js';
 
@@ -38,7 +38,7 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
         .values({
           telegramId: profile.telegramId,
           ...names,
-          language: initialLanguage(profile.languageCode),
+          language: profile.language,
           createdAt: now,
           lastSeenAt: now,
         })

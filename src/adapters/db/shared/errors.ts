@@ -45,7 +45,7 @@ const UNREACHABLE_SQLITE = new Set(['SQLITE_CANTOPEN', 'SQLITE_NOTADB', 'SQLITE_
 const RETRYABLE = new Set(['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
 
 /** The innermost error that carries a driver code (SQLSTATE, SQLITE_*, errno name). */
-export function driverError(error: unknown): DriverError | undefined {
+function driverError(error: unknown): DriverError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
     const code = (current as DriverError).code;
@@ -55,13 +55,13 @@ export function driverError(error: unknown): DriverError | undefined {
   return error instanceof Error ? error : undefined;
 }
 
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   const code = driverError(error)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
 /** True for failures to reach, open or log in to the database (as opposed to a bad query). */
-export function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): boolean {
   const code = errorCode(error) ?? '';
   return (
     // better-sqlite3 after close(): a TypeError with no code.

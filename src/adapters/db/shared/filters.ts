@@ -1,5 +1,6 @@
 /** WHERE clauses that read the same on both dialects (drizzle operators are dialect-neutral). */
 import { and, eq, gte, like, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { privateChatKeys } from '../../../domain/chat-key.js';
 import type { UserFilter } from '../../../domain/ports/index.js';
 
 export interface UserFilterColumns {
@@ -29,15 +30,14 @@ export function userFilterWhere(cols: UserFilterColumns, filter: UserFilter = {}
  * The inbox rows a forgotten user leaves, as two deletes: every update they sent, in any chat,
  * groups included (from_id, which update_inbox_from_idx serves; a single OR with the chat-key
  * terms would scan the table), and everything in their private chat, which also covers rows
- * without a sender (recorded before the column existed). A private chat's key is the user's
- * Telegram id; a topic adds ":<thread>"; chatless updates such as inline queries use "user:<id>".
+ * without a sender (recorded before the column existed). Which keys that chat has is the
+ * domain's (chat-key.ts).
  */
 export function inboxOfUserWheres(cols: { chatKey: Column; fromId: Column }, telegramId: number): SQL[] {
-  const key = String(telegramId);
+  const keys = privateChatKeys(telegramId);
   const privateChat = or(
-    eq(cols.chatKey, key),
-    like(cols.chatKey, `${key}:%`),
-    eq(cols.chatKey, `user:${key}`),
+    ...keys.exact.map((key) => eq(cols.chatKey, key)),
+    like(cols.chatKey, `${keys.topicPrefix}%`),
   );
   return [eq(cols.fromId, telegramId), privateChat ?? sql`false`];
 }

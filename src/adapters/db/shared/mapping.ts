@@ -6,11 +6,8 @@
 import {
   DELIVERY_STATUSES,
   type ApiKey,
-  type AuditEntry,
-  type Broadcast,
   type Conversation,
   type DailyUsage,
-  type Delivery,
   type DeliveryStatus,
   type Message,
   type NewMessage,
@@ -24,10 +21,7 @@ import { readSettings } from './settings.js';
 export type UserRow = Omit<User, 'settings'> & { settings: string };
 export type ConversationRow = Conversation;
 export type MessageRow = Message;
-export type BroadcastRow = Broadcast;
-export type DeliveryRow = Omit<Delivery, 'telegramId'>;
 export type ApiKeyRow = ApiKey;
-export type AuditRow = AuditEntry;
 export interface InboxRow extends StoredUpdate {
   status: 'pending' | 'done' | 'rejected';
   doneAt: Date | null;
@@ -65,10 +59,6 @@ export function messageValues(message: NewMessage, cipher: FieldCipher, now: Dat
   };
 }
 
-export function toDelivery(row: DeliveryRow & { telegramId: number }): Delivery {
-  return { ...row };
-}
-
 export function toStoredUpdate(row: InboxRow, cipher: FieldCipher): StoredUpdate {
   return {
     updateId: row.updateId,
@@ -89,16 +79,6 @@ export function deliveryCounts(rows: Array<{ status: string; n: number }>): Reco
     if (status in counts) counts[status as DeliveryStatus] = Number(n);
   }
   return counts;
-}
-
-/**
- * First-contact interface language: the primary subtag of Telegram's language_code
- * ("pt-br" -> "pt"), "en" when Telegram sends none. The i18n layer falls back for
- * languages it has no locale for; the user can change it with setLanguage.
- */
-export function initialLanguage(languageCode: string | null): string {
-  const primary = languageCode?.toLowerCase().split(/[-_]/)[0] ?? '';
-  return /^[a-z]{2,3}$/.test(primary) ? primary : 'en';
 }
 
 /** Splits a list into chunks so one statement stays under the driver's parameter limit. */

@@ -4,7 +4,7 @@ import type { BroadcastStatus, DeliveryStatus } from '../../../domain/entities.j
 import type { UsageDelta } from '../../../domain/entities.js';
 
 /** `col + excluded.col`, for upserts that add to a counter instead of replacing it. */
-export function plusExcluded(column: Column): SQL {
+function plusExcluded(column: Column): SQL {
   return sql`${column} + excluded.${sql.identifier(column.name)}`;
 }
 

@@ -22,7 +22,7 @@ export function periodDays(since: Date, until: Date): PeriodDays {
 }
 
 /** The day number (days since 1970-01-01 UTC) as YYYY-MM-DD. */
-export const dayFromNumber = (n: number): string => utcDay(new Date(n * DAY_MS));
+const dayFromNumber = (n: number): string => utcDay(new Date(n * DAY_MS));
 
 /** Latencies are reported to 0.1 ms, so both dialects agree despite float noise. */
 export const roundLatency = (value: number | null): number | null =>

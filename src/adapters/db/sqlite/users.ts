@@ -4,7 +4,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
-import { initialLanguage, notFound, toUser, type UserRow } from '../shared/mapping.js';
+import { notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
 import { updateInbox, users } from './schema.js';
 
@@ -43,7 +43,7 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
         .values({
           telegramId: profile.telegramId,
           ...names,
-          language: initialLanguage(profile.languageCode),
+          language: profile.language,
           createdAt: now,
           lastSeenAt: now,
         })

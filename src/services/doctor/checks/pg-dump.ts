@@ -5,7 +5,7 @@ const CLIENT_HINT = (major: number) =>
   `install the PostgreSQL ${major} client tools or newer (Debian/Ubuntu: postgresql-client-${major} from the PostgreSQL apt repository, apt.postgresql.org; Alpine: postgresql${major}-client)`;
 
 /** "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" -> 15; null when there is no version. */
-export function pgDumpMajor(versionLine: string): number | null {
+function pgDumpMajor(versionLine: string): number | null {
   const match = /\)\s*(\d+)(?:\.\d+)?/.exec(versionLine) ?? /(\d+)(?:\.\d+)/.exec(versionLine);
   return match ? Number(match[1]) : null;
 }
