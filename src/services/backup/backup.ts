@@ -16,11 +16,11 @@ import type {
   BackupStore,
   DatabaseGuard,
   DatabaseSnapshotter,
-  Dialect,
   SchemaVersion,
   SnapshotChecker,
   StoredBackup,
-} from '../../domain/ports/index.js';
+} from '../../domain/ports/backup.js';
+import type { Dialect } from '../../domain/ports/repositories.js';
 import { restoreBackup, verifyBackup } from './restore.js';
 import { summarize, type BackupService, type CreateOptions, type CreateResult } from './types.js';
 

@@ -6,36 +6,34 @@
  */
 import { compareSchema } from '../../domain/backup-rules.js';
 import { BotctlError } from '../../domain/errors.js';
-import type {
-  BackupStore,
-  DatabaseGuard,
-  DatabaseSnapshotter,
-  Dialect,
-  SchemaVersion,
-  SnapshotChecker,
-  StoredBackup,
-} from '../../domain/ports/index.js';
+import type * as ports from '../../domain/ports/backup.js';
+import type { Dialect } from '../../domain/ports/repositories.js';
 import type { RestoreOptions, RestoreResult, VerifyResult } from './types.js';
 
 interface VerifyDeps {
-  store: BackupStore;
-  checker: SnapshotChecker;
+  store: ports.BackupStore;
+  checker: ports.SnapshotChecker;
 }
 
 interface RestoreDeps extends VerifyDeps {
-  db: DatabaseSnapshotter;
-  guard: DatabaseGuard;
-  codeSchema: (dialect: Dialect) => SchemaVersion | null;
+  db: ports.DatabaseSnapshotter;
+  guard: ports.DatabaseGuard;
+  codeSchema: (dialect: Dialect) => ports.SchemaVersion | null;
   safetyBackup: (options: {
     reason: 'pre-restore';
     passphrase?: string;
   }) => Promise<{ id: string; path: string }>;
 }
 
-const label = (schema: SchemaVersion) => `${schema.id} (${schema.tag})`;
+const label = (schema: ports.SchemaVersion) => `${schema.id} (${schema.tag})`;
 
 /** Unpacks into `file` and opens it; the copy's own ledger must match the manifest. */
-async function unpackAndCheck(deps: VerifyDeps, backup: StoredBackup, file: string, passphrase?: string) {
+async function unpackAndCheck(
+  deps: VerifyDeps,
+  backup: ports.StoredBackup,
+  file: string,
+  passphrase?: string,
+) {
   const { manifest } = backup;
   await deps.store.unpack(backup, file, passphrase);
   const copy = await deps.checker.check(manifest.dialect, file);
@@ -51,7 +49,7 @@ async function unpackAndCheck(deps: VerifyDeps, backup: StoredBackup, file: stri
 
 export async function verifyBackup(
   deps: VerifyDeps,
-  backup: StoredBackup,
+  backup: ports.StoredBackup,
   passphrase?: string,
 ): Promise<VerifyResult> {
   const { manifest: m } = backup;
@@ -115,7 +113,7 @@ export async function restoreBackup(
 
 async function replaceHeld(
   deps: RestoreDeps,
-  backup: StoredBackup,
+  backup: ports.StoredBackup,
   compatibility: ReturnType<typeof compareSchema>,
   options: RestoreOptions,
 ): Promise<RestoreResult> {
