@@ -61,7 +61,7 @@ export function createGeminiChatModel(options: GeminiChatModelOptions): ChatMode
             const delta = answer.add(chunk);
             if (delta === '') continue;
             try {
-              onText(delta, answer.text);
+              onText(delta, answer.text, answer.finishReason !== null);
             } catch (error) {
               throw new CallbackError(error);
             }

@@ -6,6 +6,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { isBotctlError, type BotctlError } from '../../domain/errors.js';
 import type { Answered, AnswerOutcome, ChatService, DeliveryService } from '../../services/chat/index.js';
+import type { OnText } from '../../domain/ports/index.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';
@@ -59,7 +60,7 @@ export async function runAnswer(
   deps: AnswerDeps,
   call: (options: {
     signal: AbortSignal;
-    onText: (delta: string, soFar: string) => void;
+    onText: OnText;
   }) => Promise<AnswerOutcome>,
   options: RunOptions = {},
 ): Promise<void> {
@@ -89,7 +90,7 @@ export async function runAnswer(
   try {
     const outcome = await call({
       signal: controller.signal,
-      onText: (_delta, soFar) => stream.update(soFar),
+      onText: (_delta, soFar, final) => stream.update(soFar, final),
     });
     if (outcome.kind === 'answered') {
       const { extras } = deps;

@@ -90,9 +90,18 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
   }
 
   return {
-    /** Feed with the whole text so far; pushes are throttled to the interval. */
-    update(soFar: string): void {
+    /**
+     * Feed with the whole text so far; pushes are throttled to the interval. `final`: the model has
+     * finished, the answer itself follows at once, so no preview of it is pushed (one call fewer; a
+     * one-piece answer, the common short one, then has no preview at all).
+     */
+    update(soFar: string, final = false): void {
       latest = soFar;
+      if (final) {
+        if (pending) clearTimeout(pending);
+        pending = undefined;
+        return;
+      }
       if (pending || closed) return;
       const wait = Math.max(0, lastPush + interval - Date.now());
       pending = setTimeout(push, wait);

@@ -7,6 +7,13 @@ export type ChatPart =
   /** A file uploaded to the model provider's file store. */
   | { fileData: { mimeType: string; fileUri: string } };
 
+/**
+ * Called with each new piece of a streamed answer and the text so far. `final`: the model said it
+ * has finished (this piece carries its finish reason), so the whole answer is about to be shown and
+ * a preview of it would only cost a call.
+ */
+export type OnText = (delta: string, soFar: string, final: boolean) => void;
+
 export interface ChatTurn {
   role: 'user' | 'model';
   parts: ChatPart[];
@@ -48,8 +55,8 @@ export interface ModelInfo {
  * GEMINI_BLOCKED (prompt or answer blocked for safety), GEMINI_EMPTY (no answer at all).
  */
 export interface ChatModel {
-  /** Streams the answer; onText gets each new piece and the text so far. */
-  stream(request: ChatRequest, onText: (delta: string, soFar: string) => void): Promise<ChatResult>;
+  /** Streams the answer; onText gets each new piece, the text so far, and whether it is the last piece. */
+  stream(request: ChatRequest, onText: OnText): Promise<ChatResult>;
   generate(request: ChatRequest): Promise<ChatResult>;
   listModels(): Promise<ModelInfo[]>;
 }

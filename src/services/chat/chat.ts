@@ -11,7 +11,7 @@
  * by /retry, so they are stored only together with their answer (see turn.ts).
  */
 import type { Message, User } from '../../domain/entities.js';
-import type { ConversationKey, Repositories } from '../../domain/ports/index.js';
+import type { ConversationKey, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { estimateTokens } from '../../domain/context-window.js';
 import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './turn.js';
@@ -39,7 +39,7 @@ export interface AnswerInput {
    */
   replayed: boolean;
   signal?: AbortSignal;
-  onText?: (delta: string, soFar: string) => void;
+  onText?: OnText;
   /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
   media?: MediaTurn;
 }

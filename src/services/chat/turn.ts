@@ -9,7 +9,7 @@ import type { User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
 import { estimateTokens } from '../../domain/context-window.js';
-import type { ChatPart, ChatResult, Repositories } from '../../domain/ports/index.js';
+import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { buildContext, type LoadedConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
@@ -59,7 +59,7 @@ export async function runTurn(
     user: User;
     conversationId: number;
     signal?: AbortSignal | undefined;
-    onText?: ((delta: string, soFar: string) => void) | undefined;
+    onText?: (OnText) | undefined;
     /** A media turn to send and store; `store: false` when a replay already stored it. */
     pending?: MediaTurn & { telegramMessageId: number | null; store: boolean };
     /** The conversation and its history as the caller read them, including the new user turn. */
@@ -89,12 +89,12 @@ export async function runTurn(
   let shown = '';
   const onText = input.onText ?? (() => undefined);
   const started = Date.now();
-  const result = await caller.stream({ ...request, signal: input.signal }, (_delta, soFar) => {
+  const result = await caller.stream({ ...request, signal: input.signal }, (_delta, soFar, final) => {
     const visible = visibleAnswer(soFar);
     if (visible === shown) return;
     const delta = visible.startsWith(shown) ? visible.slice(shown.length) : visible;
     shown = visible;
-    onText(delta, visible);
+    onText(delta, visible, final);
   });
   const parsed = parseEnvelope(result.text);
   if (parsed.answer === '') {

@@ -5,7 +5,7 @@
  * each other.
  */
 import type { User } from '../../domain/entities.js';
-import type { ConversationKey } from '../../domain/ports/index.js';
+import type { ConversationKey, OnText } from '../../domain/ports/index.js';
 
 export interface MediaFile {
   fileId: string;
@@ -31,5 +31,5 @@ export interface MediaAsk {
   replayed: boolean;
   caption?: string | undefined;
   signal?: AbortSignal;
-  onText?: (delta: string, soFar: string) => void;
+  onText?: OnText;
 }

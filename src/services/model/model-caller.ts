@@ -5,12 +5,12 @@
  */
 import type { CircuitBreaker } from '../../domain/circuit-breaker.js';
 import { isBotctlError } from '../../domain/errors.js';
-import type { ChatModel, ChatRequest, ChatResult } from '../../domain/ports/index.js';
+import type { ChatModel, ChatRequest, ChatResult, OnText } from '../../domain/ports/index.js';
 import { retry, type RetryPolicy } from '../../domain/retry-policy.js';
 import type { Log, Metrics } from '../../domain/telemetry.js';
 
 export interface ModelCaller {
-  stream(request: ChatRequest, onText: (delta: string, soFar: string) => void): Promise<ChatResult>;
+  stream(request: ChatRequest, onText: OnText): Promise<ChatResult>;
   generate(request: ChatRequest): Promise<ChatResult>;
   breakerState(): string;
 }
