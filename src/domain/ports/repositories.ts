@@ -70,6 +70,12 @@ export interface ConversationRepository {
   start(key: ConversationKey, now?: Date): Promise<Conversation>;
   /** getActive, or start when there is none. */
   getOrStart(key: ConversationKey, now?: Date): Promise<Conversation>;
+  /**
+   * The open conversation for the key and the messages its summary does not cover yet (id >
+   * summaryUpToMessageId, oldest first, at most `limit`), read together: what every answer reads
+   * first. Null when the key has no open conversation.
+   */
+  getActiveWithHistory(key: ConversationKey, limit: number): Promise<ActiveConversation | null>;
   getById(id: number): Promise<Conversation | null>;
   listByUser(userId: number, page?: { limit: number; offset: number }): Promise<Conversation[]>;
   /**
@@ -82,6 +88,11 @@ export interface ConversationRepository {
   setSummary(id: number, summary: string, coversUpToMessageId: number): Promise<void>;
   delete(id: number): Promise<void>;
   appendMessage(message: NewMessage): Promise<Message>;
+  /**
+   * Stores the message and adds `usage` to its user's row for the day in one atomic write (one
+   * commit; one statement on PostgreSQL): a turn is never stored uncounted, nor counted unstored.
+   */
+  appendCounted(message: NewMessage, usage: CountedUsage): Promise<Message>;
   /** The last `limit` messages of the conversation, oldest first. */
   getContext(conversationId: number, limit: number): Promise<Message[]>;
   /** Messages with id > afterId, oldest first (summaries cover the rest). */
@@ -92,6 +103,18 @@ export interface ConversationRepository {
   getMessage(id: number): Promise<Message | null>;
   /** Records that Telegram accepted this answer: from now on a replay takes it as answered. */
   markDelivered(id: number, at: Date): Promise<void>;
+}
+
+export interface ActiveConversation {
+  conversation: Conversation;
+  history: Message[];
+}
+
+/** What appendCounted adds to the daily usage row of `userId` for `day` (YYYY-MM-DD, UTC). */
+export interface CountedUsage {
+  userId: number;
+  day: string;
+  delta: UsageDelta;
 }
 
 export interface UsageRepository {

@@ -3,11 +3,15 @@ import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
+import { usageDeltaValues } from '../shared/sql.js';
+import type { SqliteClient } from './client.js';
 import { messages } from './schema.js';
+import { usageUpsert } from './usage.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
   | 'appendMessage'
+  | 'appendCounted'
   | 'getContext'
   | 'messagesAfter'
   | 'countMessages'
@@ -16,7 +20,13 @@ type MessageMethods = Pick<
   | 'markDelivered'
 >;
 
-export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): MessageMethods {
+type MessageValues = ReturnType<typeof messageValues>;
+
+export function sqliteMessages(
+  db: BetterSQLite3Database,
+  client: SqliteClient,
+  cipher: FieldCipher,
+): MessageMethods {
   const m = messages;
   const placeholders = {
     conversationId: sql.placeholder('conversationId'),
@@ -30,6 +40,17 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
     createdAt: sql.placeholder('createdAt'),
   };
   const insert = lazy(() => db.insert(m).values(placeholders).returning().prepare());
+  const countUsage = usageUpsert(db);
+  // Each turn: the message and its usage in one transaction, so one commit instead of two.
+  // Immediate, as the first statement writes anyway: the write lock is taken at BEGIN.
+  const insertCounted = lazy(
+    () =>
+      client.transaction((values: MessageValues, usage: ReturnType<typeof usageDeltaValues>) => {
+        const row = insert().get(values);
+        countUsage().run(usage);
+        return row;
+      }).immediate,
+  );
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
   const lastN = lazy(() =>
     db
@@ -72,6 +93,13 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
   return {
     async appendMessage(message) {
       const row = insert().get(messageValues(message, cipher, new Date()));
+      return toMessage(row, cipher);
+    },
+    async appendCounted(message, { userId, day, delta }) {
+      const row = insertCounted()(
+        messageValues(message, cipher, new Date()),
+        usageDeltaValues(userId, day, delta),
+      );
       return toMessage(row, cipher);
     },
     async getContext(conversationId, limit) {
