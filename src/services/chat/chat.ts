@@ -51,7 +51,7 @@ export type AnswerOutcome =
   | { kind: 'nothing-to-retry' };
 
 export function createChatService(deps: {
-  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
   config: ChatConfig;
   now: () => Date;
@@ -63,9 +63,11 @@ export function createChatService(deps: {
   const turnDeps = deps;
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
-    const conversation = await conversations.getOrStart(input.key, now());
-    // One read serves both the replay check and the model's context.
-    const loaded = await loadConversation(conversations, conversation);
+    // One read serves both the replay check and the model's context; a chat's first message starts one.
+    const loaded =
+      (await conversations.getActiveWithHistory(input.key, HISTORY_WINDOW)) ??
+      (await loadConversation(conversations, await conversations.getOrStart(input.key, now())));
+    const { conversation } = loaded;
     const replayed = input.replayed
       ? findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId)
       : undefined;
@@ -86,16 +88,18 @@ export function createChatService(deps: {
       });
     }
     if (!replayed) {
-      const stored = await conversations.appendMessage({
-        conversationId: conversation.id,
-        role: 'user',
-        content: input.text,
-        tokensIn: estimateTokens(input.text),
-        telegramMessageId: input.telegramMessageId,
-        createdAt: now(),
-      });
+      const stored = await conversations.appendCounted(
+        {
+          conversationId: conversation.id,
+          role: 'user',
+          content: input.text,
+          tokensIn: estimateTokens(input.text),
+          telegramMessageId: input.telegramMessageId,
+          createdAt: now(),
+        },
+        { userId: input.user.id, day: utcDay(now()), delta: { messages: 1 } },
+      );
       if (loaded.history.length < HISTORY_WINDOW) loaded.history.push(stored);
-      await repos.usage.increment(input.user.id, utcDay(now()), { messages: 1 });
     }
     const { signal, onText } = input;
     return runTurn(turnDeps, { user: input.user, conversationId: conversation.id, signal, onText, loaded });

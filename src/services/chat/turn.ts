@@ -15,7 +15,7 @@ import { buildContext, type LoadedConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
-  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
   config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
   now: () => Date;
@@ -116,21 +116,24 @@ export async function runTurn(
     });
     userMessageId = stored.id;
   }
-  const answer = await repos.conversations.appendMessage({
-    conversationId,
-    role: 'model',
-    content: parsed.answer,
-    tokensIn: result.tokensIn,
-    tokensOut: result.tokensOut,
-    model: result.model,
-    latencyMs: Date.now() - started,
-    createdAt: now(),
-  });
-  await repos.usage.increment(user.id, utcDay(now()), {
-    ...(pending?.store ? { messages: 1 } : {}),
-    tokensIn: result.tokensIn,
-    tokensOut: result.tokensOut,
-  });
+  const answer = await repos.conversations.appendCounted(
+    {
+      conversationId,
+      role: 'model',
+      content: parsed.answer,
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+      model: result.model,
+      latencyMs: Date.now() - started,
+      createdAt: now(),
+    },
+    {
+      userId: user.id,
+      day: utcDay(now()),
+      // A media turn is counted with its answer (it was stored just above).
+      delta: { messages: pending?.store ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
+    },
+  );
   deps.onAnswered?.({ user, conversationId, untitled: input.loaded?.conversation.title == null });
   return {
     kind: 'answered',
