@@ -89,8 +89,13 @@ export async function createServices(app: App) {
     defaultModel: config.model,
     now,
   });
-  const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
-  const delivery = createDeliveryService({ conversations: repos.conversations, updates: repos.updates, now });
+  const chat = createChatService({ repos, caller, config, now });
+  const delivery = createDeliveryService({
+    conversations: repos.conversations,
+    updates: repos.updates,
+    now,
+    onDelivered: history.titleAfterAnswer,
+  });
   const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
   const privacy = createPrivacyService({ repos, cache, now, encrypted: Boolean(config.encryptionKeys) });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });

@@ -99,7 +99,7 @@ export async function runAnswer(
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
       // A failed record must not turn a delivered answer into an apology: logged, not thrown.
-      await deps.delivery.delivered(outcome.messageId).catch(deps.onError);
+      await deps.delivery.delivered(outcome).catch(deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();

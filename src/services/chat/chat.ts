@@ -14,11 +14,11 @@ import type { Message, User } from '../../domain/entities.js';
 import type { ConversationKey, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { estimateTokens } from '../../domain/context-window.js';
-import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './turn.js';
+import { runTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 
-export type { Answered, MediaTurn } from './turn.js';
+export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
 
 export interface ChatConfig {
   model: string;
@@ -55,8 +55,6 @@ export function createChatService(deps: {
   caller: ModelCaller;
   config: ChatConfig;
   now: () => Date;
-  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: (event: AnsweredEvent) => void;
 }) {
   const { repos, now } = deps;
   const conversations = repos.conversations;
@@ -156,6 +154,7 @@ function undelivered(answer: Message): Answered {
     userMessageId: null,
     transcript: null,
     suggestions: [],
+    event: null,
   };
 }
 

@@ -11,15 +11,24 @@
  * That window is kept to the one write; everything before it is replayed, nothing is lost.
  */
 import type { ConversationRepository, UpdateInboxRepository } from '../../domain/ports/index.js';
+import type { Answered, AnsweredEvent } from './turn.js';
 
 export function createDeliveryService(deps: {
   conversations: Pick<ConversationRepository, 'markDelivered'>;
   updates: Pick<UpdateInboxRepository, 'setReplyMessage' | 'replyMessage'>;
   now: () => Date;
+  /**
+   * Told once an answer is delivered (e.g. to title the conversation), so background model calls
+   * start after the answer is out, never beside it; must not throw or block.
+   */
+  onDelivered?: (event: AnsweredEvent) => void;
 }) {
   return {
-    /** Telegram accepted the stored answer `answerId`: a replay of its update now sends nothing. */
-    delivered: (answerId: number) => deps.conversations.markDelivered(answerId, deps.now()),
+    /** Telegram accepted the stored answer: a replay of its update now sends nothing. */
+    async delivered(answer: Pick<Answered, 'messageId' | 'event'>): Promise<void> {
+      await deps.conversations.markDelivered(answer.messageId, deps.now());
+      if (answer.event) deps.onDelivered?.(answer.event);
+    },
     /** The group stream of update `updateId` created message `messageId` (its preview). */
     rememberPreview: (updateId: number, messageId: number) =>
       deps.updates.setReplyMessage(updateId, messageId),

@@ -19,10 +19,9 @@ export interface TurnDeps {
   caller: ModelCaller;
   config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
   now: () => Date;
-  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: ((event: AnsweredEvent) => void) | undefined;
 }
 
+/** An answer that reached the chat, for what follows it (titling the conversation, see delivery.ts). */
 export interface AnsweredEvent {
   user: User;
   conversationId: number;
@@ -51,6 +50,8 @@ export interface Answered {
   userMessageId: number | null;
   transcript: string | null;
   suggestions: string[];
+  /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
+  event: AnsweredEvent | null;
 }
 
 export async function runTurn(
@@ -134,7 +135,6 @@ export async function runTurn(
       delta: { messages: pending?.store ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
     },
   );
-  deps.onAnswered?.({ user, conversationId, untitled: input.loaded?.conversation.title == null });
   return {
     kind: 'answered',
     text: parsed.answer,
@@ -143,5 +143,6 @@ export async function runTurn(
     userMessageId,
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
+    event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
 }
