@@ -128,6 +128,26 @@ export function describeTurnContract(dialect: Dialect): void {
       });
     });
 
+    describe('markDelivered with its update', () => {
+      it('records the delivery and marks that update done in the same call, no other', async () => {
+        const { conv } = await newChat();
+        const answer = await repos.conversations.appendMessage({
+          conversationId: conv.id,
+          role: 'model',
+          content: 'a',
+        });
+        for (const id of [501, 502])
+          await repos.updates.record({ updateId: id, chatKey: 'k', fromId: null, payload: '{}' });
+        const at = new Date('2025-04-04T08:00:00.321Z');
+        await repos.conversations.markDelivered(answer.id, at, 501);
+        expect((await repos.conversations.getMessage(answer.id))?.deliveredAt).toEqual(at);
+        expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([502]);
+        // Done at the delivery's instant: pruned like any update done then.
+        expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(1);
+        expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(0);
+      });
+    });
+
     describe('getActiveWithHistory', () => {
       it('is null without an open conversation and has no history for a new one', async () => {
         const { key, conv } = await newChat();

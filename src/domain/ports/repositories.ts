@@ -101,8 +101,11 @@ export interface ConversationRepository {
   deleteMessage(id: number): Promise<void>;
   /** One message by id (e.g. the answer a "speak" button points at); null when it is gone. */
   getMessage(id: number): Promise<Message | null>;
-  /** Records that Telegram accepted this answer: from now on a replay takes it as answered. */
-  markDelivered(id: number, at: Date): Promise<void>;
+  /**
+   * Records that Telegram accepted this answer: from now on a replay takes it as answered. With
+   * `doneUpdateId`, that update is marked done in the same write (see services/chat/delivery.ts).
+   */
+  markDelivered(id: number, at: Date, doneUpdateId?: number): Promise<void>;
 }
 
 export interface ActiveConversation {

@@ -9,6 +9,11 @@
  * Telegram's sendMessage has no idempotency key: a crash after Telegram accepted a message and
  * before `delivered` recorded it (one database write later) sends that answer again on replay.
  * That window is kept to the one write; everything before it is replayed, nothing is lost.
+ *
+ * The same write marks the update done. What its handler does after the delivery (a spoken copy)
+ * is never replayed anyway: a replay finds the answer delivered and stops there. So waiting for
+ * the handler's end to mark it done would cost one more write per answer and change nothing. A
+ * handler that stores anything must do so before the delivery.
  */
 import type { ConversationRepository, UpdateInboxRepository } from '../../domain/ports/index.js';
 import type { Answered, AnsweredEvent } from './turn.js';
@@ -24,9 +29,9 @@ export function createDeliveryService(deps: {
   onDelivered?: (event: AnsweredEvent) => void;
 }) {
   return {
-    /** Telegram accepted the stored answer: a replay of its update now sends nothing. */
-    async delivered(answer: Pick<Answered, 'messageId' | 'event'>): Promise<void> {
-      await deps.conversations.markDelivered(answer.messageId, deps.now());
+    /** Telegram accepted the stored answer to update `updateId`: it is done, a replay would send nothing. */
+    async delivered(answer: Pick<Answered, 'messageId' | 'event'>, updateId: number): Promise<void> {
+      await deps.conversations.markDelivered(answer.messageId, deps.now(), updateId);
       if (answer.event) deps.onDelivered?.(answer.event);
     },
     /** The group stream of update `updateId` created message `messageId` (its preview). */

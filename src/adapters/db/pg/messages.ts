@@ -3,7 +3,7 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { addedUsage, countedUsagePlaceholders, countedUsageValues } from '../shared/sql.js';
-import { dailyUsage, messages } from './schema.js';
+import { dailyUsage, messages, updateInbox } from './schema.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
@@ -68,6 +68,19 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     .set({ deliveredAt: sql`${sql.placeholder('at')}` })
     .where(eq(m.id, sql.placeholder('id')))
     .prepare('message_delivered');
+  // Each answer: delivered, and its update done, in one statement.
+  const deliveredCte = db.$with('delivered').as(
+    db
+      .update(m)
+      .set({ deliveredAt: sql`${sql.placeholder('at')}` })
+      .where(eq(m.id, sql.placeholder('id'))),
+  );
+  const deliveredAndDone = db
+    .with(deliveredCte)
+    .update(updateInbox)
+    .set({ status: 'done', doneAt: sql`${sql.placeholder('at')}` })
+    .where(eq(updateInbox.updateId, sql.placeholder('updateId')))
+    .prepare('message_delivered_update_done');
 
   return {
     async appendMessage(message) {
@@ -96,8 +109,9 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     async deleteMessage(id) {
       await db.delete(m).where(eq(m.id, id));
     },
-    async markDelivered(id, at) {
-      await delivered.execute({ id, at: at.toISOString() });
+    async markDelivered(id, at, doneUpdateId) {
+      if (doneUpdateId === undefined) await delivered.execute({ id, at: at.toISOString() });
+      else await deliveredAndDone.execute({ id, updateId: doneUpdateId, at: at.toISOString() });
     },
     async getMessage(id) {
       const [row] = await db.select().from(m).where(eq(m.id, id));

@@ -5,6 +5,7 @@ import type { ConversationRepository, FieldCipher } from '../../../domain/ports/
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
+import { inboxDone } from './inbox.js';
 import { messages } from './schema.js';
 import { usageUpsert } from './usage.js';
 
@@ -90,6 +91,16 @@ export function sqliteMessages(
       .prepare(),
   );
 
+  // Each answer: delivered, and its update done, in one commit.
+  const updateDone = inboxDone(db);
+  const deliveredAndDone = lazy(
+    () =>
+      client.transaction((id: number, updateId: number, atMs: number) => {
+        delivered().run({ id, atMs });
+        updateDone().run({ updateId, atMs });
+      }).immediate,
+  );
+
   return {
     async appendMessage(message) {
       const row = insert().get(messageValues(message, cipher, new Date()));
@@ -119,8 +130,9 @@ export function sqliteMessages(
     async deleteMessage(id) {
       db.delete(m).where(eq(m.id, id)).run();
     },
-    async markDelivered(id, at) {
-      delivered().run({ id, atMs: at.getTime() });
+    async markDelivered(id, at, doneUpdateId) {
+      if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime() });
+      else deliveredAndDone()(id, doneUpdateId, at.getTime());
     },
     async getMessage(id) {
       const row = db.select().from(m).where(eq(m.id, id)).get();
