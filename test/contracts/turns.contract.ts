@@ -1,7 +1,6 @@
 /**
- * The two repository calls every answer is built on, on each backend: storing a turn together
- * with its usage (appendCounted: one atomic write) and reading the open conversation with its
- * unsummarised history (getActiveWithHistory: one read).
+ * The writes every answer is built on, on each backend: storing a turn together with its usage
+ * (appendCounted: one atomic write), and recording its delivery together with its update done.
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,62 +144,6 @@ export function describeTurnContract(dialect: Dialect): void {
         // Done at the delivery's instant: pruned like any update done then.
         expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(1);
         expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(0);
-      });
-    });
-
-    describe('getActiveWithHistory', () => {
-      it('is null without an open conversation and has no history for a new one', async () => {
-        const { key, conv } = await newChat();
-        expect(await repos.conversations.getActiveWithHistory({ ...key, threadId: 5 }, 10)).toBeNull();
-        expect(await repos.conversations.getActiveWithHistory(key, 10)).toEqual({
-          conversation: conv,
-          history: [],
-        });
-        const next = await repos.conversations.start(key);
-        expect((await repos.conversations.getActiveWithHistory(key, 10))?.conversation).toEqual(next);
-      });
-
-      it('returns what getActive and messagesAfter the summary return, sealed fields opened', async () => {
-        const sealed = (await db.reopen(createFieldCipher([{ id: 'k', key: randomBytes(32) }]))).repos;
-        const { key, conv } = await newChat(sealed);
-        const topic = await sealed.conversations.getOrStart({ ...key, threadId: 3 });
-        const ids: number[] = [];
-        for (let i = 0; i < 8; i += 1) {
-          const m = await sealed.conversations.appendMessage({
-            conversationId: conv.id,
-            role: i % 2 === 0 ? 'user' : 'model',
-            content: `m${i} 🌸`,
-          });
-          ids.push(m.id);
-          await sealed.conversations.appendMessage({
-            conversationId: topic.id,
-            role: 'user',
-            content: `o${i}`,
-          });
-        }
-        await sealed.conversations.setTitle(conv.id, 'Заголовок');
-        await sealed.conversations.setSummary(conv.id, 'summary of m0..m2', ids[2]!);
-        const conversation = await sealed.conversations.getActive(key);
-        expect(conversation).toMatchObject({ title: 'Заголовок', summary: 'summary of m0..m2' });
-
-        const loaded = await sealed.conversations.getActiveWithHistory(key, 3);
-        expect(loaded).toEqual({
-          conversation,
-          history: await sealed.conversations.messagesAfter(conv.id, ids[2]!, 3),
-        });
-        expect(loaded?.history.map((m) => m.content)).toEqual(['m3 🌸', 'm4 🌸', 'm5 🌸']);
-        const all = await sealed.conversations.getActiveWithHistory(key, 100);
-        expect(all?.history.map((m) => m.id)).toEqual(ids.slice(3));
-        expect(all?.conversation).toEqual(conversation);
-        const inTopic = await sealed.conversations.getActiveWithHistory({ ...key, threadId: 3 }, 100);
-        expect(inTopic?.conversation.id).toBe(topic.id);
-        expect(inTopic?.history.map((m) => m.content)).toEqual(Array.from({ length: 8 }, (_, i) => `o${i}`));
-        // A summary that covers every turn: no history, the long fields still there.
-        await sealed.conversations.setSummary(conv.id, 'all of it', ids[7]!);
-        expect(await sealed.conversations.getActiveWithHistory(key, 100)).toEqual({
-          conversation: { ...conversation, summary: 'all of it', summaryUpToMessageId: ids[7] },
-          history: [],
-        });
       });
     });
   });

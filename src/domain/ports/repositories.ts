@@ -70,12 +70,6 @@ export interface ConversationRepository {
   start(key: ConversationKey, now?: Date): Promise<Conversation>;
   /** getActive, or start when there is none. */
   getOrStart(key: ConversationKey, now?: Date): Promise<Conversation>;
-  /**
-   * The open conversation for the key and the messages its summary does not cover yet (id >
-   * summaryUpToMessageId, oldest first, at most `limit`), read together: what every answer reads
-   * first. Null when the key has no open conversation.
-   */
-  getActiveWithHistory(key: ConversationKey, limit: number): Promise<ActiveConversation | null>;
   getById(id: number): Promise<Conversation | null>;
   listByUser(userId: number, page?: { limit: number; offset: number }): Promise<Conversation[]>;
   /**
@@ -106,11 +100,6 @@ export interface ConversationRepository {
    * `doneUpdateId`, that update is marked done in the same write (see services/chat/delivery.ts).
    */
   markDelivered(id: number, at: Date, doneUpdateId?: number): Promise<void>;
-}
-
-export interface ActiveConversation {
-  conversation: Conversation;
-  history: Message[];
 }
 
 /** What appendCounted adds to the daily usage row of `userId` for `day` (YYYY-MM-DD, UTC). */

@@ -61,11 +61,9 @@ export function createChatService(deps: {
   const turnDeps = deps;
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
-    // One read serves both the replay check and the model's context; a chat's first message starts one.
-    const loaded =
-      (await conversations.getActiveWithHistory(input.key, HISTORY_WINDOW)) ??
-      (await loadConversation(conversations, await conversations.getOrStart(input.key, now())));
-    const { conversation } = loaded;
+    const conversation = await conversations.getOrStart(input.key, now());
+    // One read serves both the replay check and the model's context.
+    const loaded = await loadConversation(conversations, conversation);
     const replayed = input.replayed
       ? findReplay(await replayWindow(conversation.id, loaded.history), input.telegramMessageId)
       : undefined;

@@ -7,7 +7,6 @@ import { pgApiKeys, pgAudit } from './admin.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
 import { pgFlood } from './flood.js';
-import { pgActiveWithHistory } from './active.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
 import { pgMessages } from './messages.js';
@@ -21,14 +20,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
   return Object.freeze({
     dialect: 'postgres' as const,
     users: guard(pgUsers(db, cipher), where),
-    conversations: guard(
-      {
-        ...pgConversations(db, cipher),
-        ...pgMessages(db, cipher),
-        getActiveWithHistory: pgActiveWithHistory(db, cipher),
-      },
-      where,
-    ),
+    conversations: guard({ ...pgConversations(db, cipher), ...pgMessages(db, cipher) }, where),
     usage: guard(pgUsage(db), where),
     broadcasts: guard(pgBroadcasts(db), where),
     apiKeys: guard(pgApiKeys(db), where),

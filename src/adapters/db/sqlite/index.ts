@@ -1,6 +1,6 @@
 /** The SQLite repositories over one better-sqlite3 connection (synchronous, so calls never interleave). */
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { ConversationRepository, FieldCipher, Repositories } from '../../../domain/ports/index.js';
+import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
 import { sqliteApiKeys, sqliteAudit } from './admin.js';
 import { sqliteAudioFiles } from './audio.js';
@@ -20,12 +20,14 @@ export function createSqliteRepositories(
   where: string,
 ): Repositories {
   const db = drizzle({ client });
-  const conversations = { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) };
   let closed = false;
   return Object.freeze({
     dialect: 'sqlite' as const,
     users: guard(sqliteUsers(db, cipher), where),
-    conversations: guard({ ...conversations, getActiveWithHistory: withHistory(conversations) }, where),
+    conversations: guard(
+      { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) },
+      where,
+    ),
     usage: guard(sqliteUsage(db), where),
     broadcasts: guard(sqliteBroadcasts(db), where),
     apiKeys: guard(sqliteApiKeys(db), where),
@@ -47,16 +49,4 @@ export function createSqliteRepositories(
       client.close();
     },
   });
-}
-
-/** In process, two prepared reads cost no round trip: the conversation, then its unsummarised turns. */
-function withHistory(
-  c: Pick<ConversationRepository, 'getActive' | 'messagesAfter'>,
-): ConversationRepository['getActiveWithHistory'] {
-  return async (key, limit) => {
-    const conversation = await c.getActive(key);
-    if (conversation === null) return null;
-    const history = await c.messagesAfter(conversation.id, conversation.summaryUpToMessageId ?? 0, limit);
-    return { conversation, history };
-  };
 }
