@@ -107,8 +107,13 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     defaultModel: config.model,
     now,
   });
-  const chat = createChatService({ repos, caller, config, now, onAnswered: history.titleAfterAnswer });
-  const delivery = createDeliveryService({ conversations: repos.conversations, updates: repos.updates, now });
+  const chat = createChatService({ repos, caller, config, now });
+  const delivery = createDeliveryService({
+    conversations: repos.conversations,
+    updates: repos.updates,
+    now,
+    onDelivered: history.titleAfterAnswer,
+  });
   const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
   const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
   const media = createMediaServices({ config, repos, logger, model, caller, cache, chat, access, now });

@@ -10,6 +10,8 @@ interface BotState {
   user?: User;
   /** The update is replayed after a crash (intake.ts): admitted before, possibly half answered. */
   replayed?: boolean;
+  /** Its answer's delivery marked the update done (services/chat/delivery.ts): intake need not. */
+  settled?: boolean;
 }
 
 export type BotContext = Context & I18nFlavor & { state: BotState };

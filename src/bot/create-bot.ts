@@ -74,10 +74,11 @@ export function createBot(options: CreateBotOptions): {
   i18n: I18n<BotContext>;
   /**
    * Handles an update; `replay`: run before (after a crash, or deferred by a flood wait): not
-   * charged again, finishes a preview. Rejects with FloodDeferred when a long flood wait refused
-   * its reply (run it again after the wait), with grammY's BotError for anything else.
+   * charged again, finishes a preview. Resolves true when the update is already marked done (its
+   * answer's delivery did it). Rejects with FloodDeferred when a long flood wait refused its reply
+   * (run it again after the wait), with grammY's BotError for anything else.
    */
-  handle: (update: Update, how: { replay: boolean }) => Promise<void>;
+  handle: (update: Update, how: { replay: boolean }) => Promise<boolean>;
 } {
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
@@ -137,9 +138,11 @@ export function createBot(options: CreateBotOptions): {
 
   // grammY hands the update object itself to the context, so a replay is known by identity.
   const replays = new WeakSet<Update>();
-  bot.use((ctx, next) => {
+  const settled = new WeakSet<Update>();
+  bot.use(async (ctx, next) => {
     ctx.state = replays.has(ctx.update) ? { replayed: true } : {};
-    return next();
+    await next();
+    if (ctx.state.settled) settled.add(ctx.update);
   });
   bot.use(errorBoundary({ log: options.log, metrics: options.metrics }));
   bot.use(measure(options.metrics));
@@ -165,6 +168,7 @@ export function createBot(options: CreateBotOptions): {
     if (how.replay) replays.add(update);
     try {
       await bot.handleUpdate(update);
+      return settled.has(update);
     } catch (error) {
       throw error instanceof BotError && error.error instanceof FloodDeferred ? error.error : error;
     }

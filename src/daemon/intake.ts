@@ -1,7 +1,8 @@
 /**
  * Update intake: "at least once, answered once". Every update is stored in the inbox
  * BEFORE Telegram is told we have it (the next getUpdates offset, or the webhook's 200),
- * handed to the bot, and marked done when its handler finishes. On start, updates left
+ * handed to the bot, and marked done when its handler finishes (an answered one earlier, by
+ * the write that records its answer's delivery: services/chat/delivery.ts). On start, updates left
  * pending by a crash are replayed first, in order. Duplicate update_ids are dropped.
  * In-flight work is bounded: polling slows down, webhooks get 503 (Telegram retries).
  * An update the bot cannot route (update-shape.ts) is stored as rejected with its reason,
@@ -25,9 +26,10 @@ export interface IntakeOptions {
   inbox: Pick<InboxService, 'record' | 'markDone' | 'pending'>;
   /**
    * `replay`: the update ran before (a crash, or a flood wait deferred it) and is run again.
-   * Rejects with FloodDeferred when a long flood wait refused its reply.
+   * Resolves true when the handler marked the update done itself (its answer's delivery, in the
+   * same write). Rejects with FloodDeferred when a long flood wait refused its reply.
    */
-  handle: (update: Update, how: RunHow) => Promise<void>;
+  handle: (update: Update, how: RunHow) => Promise<boolean | void>;
   log: Log;
   metrics?: Pick<Metrics, 'updateRejected' | 'updateDeferred'>;
   maxInFlight: number;
@@ -96,14 +98,15 @@ export function createIntake(options: IntakeOptions) {
   }
 
   /**
-   * Runs the handler and marks the update done; failures were already answered by the error
-   * boundary. One a long flood wait deferred is not done: it waits in line for the wait's end.
+   * Runs the handler and marks the update done unless its answer's delivery did; failures were
+   * already answered by the error boundary. One a long flood wait deferred is not done: it waits
+   * in line for the wait's end.
    */
   function run(update: Update, how: RunHow): Promise<void> {
     const task = options
       .handle(update, how)
       .then(
-        () => true,
+        (settled) => settled !== true,
         (error: unknown) => {
           if (!(error instanceof FloodDeferred)) {
             log.error({ err: error, updateId: update.update_id }, 'update failed');

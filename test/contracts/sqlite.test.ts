@@ -1,3 +1,5 @@
 import { describeRepositoryContract } from './repositories.contract.js';
+import { describeTurnContract } from './turns.contract.js';
 
 describeRepositoryContract('sqlite');
+describeTurnContract('sqlite');

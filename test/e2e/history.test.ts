@@ -166,6 +166,43 @@ describe.each(['en', 'ru'] as const)('history (%s)', (lang) => {
 });
 
 describe('titles', () => {
+  const titleRequests = () => h.gemini.requests.filter((r) => titleFor(r as GeminiGenerateRequest));
+
+  it('asks for a title only once the answer has reached the chat', async () => {
+    const c = chatter(h, nextChat++, 'en');
+    const before = titleRequests().length;
+    h.telegram.setLatency(400, 'sendMessage');
+    try {
+      await c.say('a slow chat');
+    } finally {
+      h.telegram.setLatency(0, 'sendMessage');
+    }
+    const sent = h.telegram.callsOf('sendMessage').find((call) => call.params.chat_id === c.chatId)!;
+    await waitFor(() => {
+      if (titleRequests().length === before) throw new Error('no title request yet');
+    });
+    // Telegram took 400 ms to accept the answer: a title asked beside it would arrive before that.
+    expect(titleRequests().at(-1)!.at).toBeGreaterThanOrEqual(sent.at + 400);
+  });
+
+  it('asks for the titles of many new conversations one at a time', async () => {
+    const chats = [0, 1, 2].map(() => chatter(h, nextChat++, 'en'));
+    const before = titleRequests().length;
+    h.gemini.respond = (req) =>
+      titleFor(req) ? { text: titleFor(req)!, firstTokenDelayMs: 300 } : { text: 'answered' };
+    await Promise.all(chats.map((c, i) => c.say(`burst ${i}`)));
+    await waitFor(() => {
+      if (titleRequests().length < before + 3) throw new Error('titles still coming');
+    }, 8000);
+    const arrivals = titleRequests()
+      .slice(before)
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+    // Each title call starts once the one before it answered (300 ms later), not all at once.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(290);
+    expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(290);
+  });
+
   it('never delays or breaks the answer when the title call fails', async () => {
     const c = chatter(h, nextChat++, 'en');
     h.gemini.respond = (req) => (titleFor(req) ? { error: { status: 400 } } : { text: 'still answered' });

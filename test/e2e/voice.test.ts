@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content, GeminiRequest } from '../fakes/gemini.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { buttonsOf, chatter } from '../helpers/chat-ui.js';
+import { waitFor } from '../helpers/ports.js';
 import {
   isOggOpus,
   makeVoiceOgg,
@@ -185,10 +186,11 @@ describe('spoken answers', () => {
     await userWithSettings(h, chat, { voiceReplies: 'voice' });
     const c = chatter(h, chat);
     await c.say('typed question');
-    expect(h.telegram.callsOf('sendVoice').some((call) => call.params.chat_id === chat)).toBe(false);
-
+    // An update is done once its answer is delivered; a spoken copy would come after it. The chat's
+    // next update runs only after this one's handler ended, so one voice note in the end is the second's.
     await c.push(h.telegram.updates.voice({ chatId: chat, bytes: ogg, duration: 2 }));
-    const sent = h.telegram.callsOf('sendVoice').find((call) => call.params.chat_id === chat)!;
+    const sent = await h.telegram.waitForCall('sendVoice', (call) => call.params.chat_id === chat);
+    expect(h.telegram.callsOf('sendVoice').filter((call) => call.params.chat_id === chat)).toHaveLength(1);
     const bytes = (sent.params.voice as { bytes: Buffer }).bytes;
     expect(isOggOpus(bytes)).toBe(true);
     const probed = await probeAudio(bytes);
@@ -218,6 +220,7 @@ describe('spoken answers', () => {
           : usual(req);
     try {
       await c.say('explain at length');
+      await h.telegram.waitForCall('sendVoice', (call) => call.params.chat_id === chat);
     } finally {
       h.gemini.respond = usual;
     }
@@ -319,8 +322,11 @@ describe('when ffmpeg fails to encode', () => {
     const c = chatter(broken, id);
     await c.say('hello');
     expect(c.texts()).toEqual(['Echo: hello']);
+    // The spoken copy follows the delivered (and done) answer.
+    await waitFor(() =>
+      expect(broken.logs.text()).toMatch(/ffmpeg could not encode the voice answer: pipe:0: Invalid data/),
+    );
     expect(broken.gemini.requests.some((r) => r.model === TTS)).toBe(true);
-    expect(broken.logs.text()).toMatch(/ffmpeg could not encode the voice answer: pipe:0: Invalid data/);
 
     const pressed = await c.press('🔊 Listen');
     expect(pressed.notice).toBeUndefined();

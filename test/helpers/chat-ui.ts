@@ -39,7 +39,8 @@ export function buttonsOf(message: StoredMessage): InlineKeyboardButton.Callback
 
 /**
  * Resolves once the daemon marked the update done in its inbox. An update the bot has fetched
- * whose row is gone was deleted by /forget while it ran: that counts as handled too.
+ * whose row is gone was deleted by /forget while it ran: that counts as handled too. An answered
+ * update is done once its answer is delivered: a spoken copy after it may still be on its way.
  */
 export async function handled(h: Harness, updateId: number, timeoutMs = 10_000): Promise<void> {
   await waitFor(async () => {

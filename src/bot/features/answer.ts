@@ -99,8 +99,9 @@ export async function runAnswer(
         await extras?.keyboard(ctx, outcome),
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
+      // The same write marks the update done (see services/chat/delivery.ts), so the intake does not.
       // A failed record must not turn a delivered answer into an apology: logged, not thrown.
-      await deps.delivery.delivered(outcome.messageId).catch(deps.onError);
+      await deps.delivery.delivered(outcome, updateId).then(() => (ctx.state.settled = true), deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();

@@ -81,6 +81,11 @@ export interface ConversationRepository {
   setSummary(id: number, summary: string, coversUpToMessageId: number): Promise<void>;
   delete(id: number): Promise<void>;
   appendMessage(message: NewMessage): Promise<Message>;
+  /**
+   * Stores the message and adds `usage` to its user's row for the day in one atomic write (one
+   * commit; one statement on PostgreSQL): a turn is never stored uncounted, nor counted unstored.
+   */
+  appendCounted(message: NewMessage, usage: CountedUsage): Promise<Message>;
   /** The last `limit` messages of the conversation, oldest first. */
   getContext(conversationId: number, limit: number): Promise<Message[]>;
   /** Messages with id > afterId, oldest first (summaries cover the rest). */
@@ -89,8 +94,18 @@ export interface ConversationRepository {
   deleteMessage(id: number): Promise<void>;
   /** One message by id (e.g. the answer a "speak" button points at); null when it is gone. */
   getMessage(id: number): Promise<Message | null>;
-  /** Records that Telegram accepted this answer: from now on a replay takes it as answered. */
-  markDelivered(id: number, at: Date): Promise<void>;
+  /**
+   * Records that Telegram accepted this answer: from now on a replay takes it as answered. With
+   * `doneUpdateId`, that update is marked done in the same write (see services/chat/delivery.ts).
+   */
+  markDelivered(id: number, at: Date, doneUpdateId?: number): Promise<void>;
+}
+
+/** What appendCounted adds to the daily usage row of `userId` for `day` (YYYY-MM-DD, UTC). */
+export interface CountedUsage {
+  userId: number;
+  day: string;
+  delta: UsageDelta;
 }
 
 export interface UsageRepository {

@@ -14,11 +14,11 @@ import type { Message, User } from '../../domain/entities.js';
 import type { ConversationKey, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { estimateTokens } from '../../domain/context-window.js';
-import { runTurn, type Answered, type AnsweredEvent, type MediaTurn } from './turn.js';
+import { runTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 
-export type { Answered, MediaTurn } from './turn.js';
+export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
 
 export interface ChatConfig {
   model: string;
@@ -51,12 +51,10 @@ export type AnswerOutcome =
   | { kind: 'nothing-to-retry' };
 
 export function createChatService(deps: {
-  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
   config: ChatConfig;
   now: () => Date;
-  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: (event: AnsweredEvent) => void;
 }) {
   const { repos, now } = deps;
   const conversations = repos.conversations;
@@ -86,16 +84,18 @@ export function createChatService(deps: {
       });
     }
     if (!replayed) {
-      const stored = await conversations.appendMessage({
-        conversationId: conversation.id,
-        role: 'user',
-        content: input.text,
-        tokensIn: estimateTokens(input.text),
-        telegramMessageId: input.telegramMessageId,
-        createdAt: now(),
-      });
+      const stored = await conversations.appendCounted(
+        {
+          conversationId: conversation.id,
+          role: 'user',
+          content: input.text,
+          tokensIn: estimateTokens(input.text),
+          telegramMessageId: input.telegramMessageId,
+          createdAt: now(),
+        },
+        { userId: input.user.id, day: utcDay(now()), delta: { messages: 1 } },
+      );
       if (loaded.history.length < HISTORY_WINDOW) loaded.history.push(stored);
-      await repos.usage.increment(input.user.id, utcDay(now()), { messages: 1 });
     }
     const { signal, onText } = input;
     return runTurn(turnDeps, { user: input.user, conversationId: conversation.id, signal, onText, loaded });
@@ -152,6 +152,7 @@ function undelivered(answer: Message): Answered {
     userMessageId: null,
     transcript: null,
     suggestions: [],
+    event: null,
   };
 }
 

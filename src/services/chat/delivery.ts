@@ -9,17 +9,31 @@
  * Telegram's sendMessage has no idempotency key: a crash after Telegram accepted a message and
  * before `delivered` recorded it (one database write later) sends that answer again on replay.
  * That window is kept to the one write; everything before it is replayed, nothing is lost.
+ *
+ * The same write marks the update done. What its handler does after the delivery (a spoken copy)
+ * is never replayed anyway: a replay finds the answer delivered and stops there. So waiting for
+ * the handler's end to mark it done would cost one more write per answer and change nothing. A
+ * handler that stores anything must do so before the delivery.
  */
 import type { ConversationRepository, UpdateInboxRepository } from '../../domain/ports/index.js';
+import type { Answered, AnsweredEvent } from './turn.js';
 
 export function createDeliveryService(deps: {
   conversations: Pick<ConversationRepository, 'markDelivered'>;
   updates: Pick<UpdateInboxRepository, 'setReplyMessage' | 'replyMessage'>;
   now: () => Date;
+  /**
+   * Told once an answer is delivered (e.g. to title the conversation), so background model calls
+   * start after the answer is out, never beside it; must not throw or block.
+   */
+  onDelivered?: (event: AnsweredEvent) => void;
 }) {
   return {
-    /** Telegram accepted the stored answer `answerId`: a replay of its update now sends nothing. */
-    delivered: (answerId: number) => deps.conversations.markDelivered(answerId, deps.now()),
+    /** Telegram accepted the stored answer to update `updateId`: it is done, a replay would send nothing. */
+    async delivered(answer: Pick<Answered, 'messageId' | 'event'>, updateId: number): Promise<void> {
+      await deps.conversations.markDelivered(answer.messageId, deps.now(), updateId);
+      if (answer.event) deps.onDelivered?.(answer.event);
+    },
     /** The group stream of update `updateId` created message `messageId` (its preview). */
     rememberPreview: (updateId: number, messageId: number) =>
       deps.updates.setReplyMessage(updateId, messageId),

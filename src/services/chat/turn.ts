@@ -15,14 +15,13 @@ import { buildContext, type LoadedConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
-  repos: Pick<Repositories, 'conversations' | 'usage'>;
+  repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
   config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
   now: () => Date;
-  /** Called after an answer is stored (e.g. to title the conversation); must not throw or block. */
-  onAnswered?: ((event: AnsweredEvent) => void) | undefined;
 }
 
+/** An answer that reached the chat, for what follows it (titling the conversation, see delivery.ts). */
 export interface AnsweredEvent {
   user: User;
   conversationId: number;
@@ -51,6 +50,8 @@ export interface Answered {
   userMessageId: number | null;
   transcript: string | null;
   suggestions: string[];
+  /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
+  event: AnsweredEvent | null;
 }
 
 export async function runTurn(
@@ -116,22 +117,24 @@ export async function runTurn(
     });
     userMessageId = stored.id;
   }
-  const answer = await repos.conversations.appendMessage({
-    conversationId,
-    role: 'model',
-    content: parsed.answer,
-    tokensIn: result.tokensIn,
-    tokensOut: result.tokensOut,
-    model: result.model,
-    latencyMs: Date.now() - started,
-    createdAt: now(),
-  });
-  await repos.usage.increment(user.id, utcDay(now()), {
-    ...(pending?.store ? { messages: 1 } : {}),
-    tokensIn: result.tokensIn,
-    tokensOut: result.tokensOut,
-  });
-  deps.onAnswered?.({ user, conversationId, untitled: input.loaded?.conversation.title == null });
+  const answer = await repos.conversations.appendCounted(
+    {
+      conversationId,
+      role: 'model',
+      content: parsed.answer,
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+      model: result.model,
+      latencyMs: Date.now() - started,
+      createdAt: now(),
+    },
+    {
+      userId: user.id,
+      day: utcDay(now()),
+      // A media turn is counted with its answer (it was stored just above).
+      delta: { messages: pending?.store ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
+    },
+  );
   return {
     kind: 'answered',
     text: parsed.answer,
@@ -140,5 +143,6 @@ export async function runTurn(
     userMessageId,
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
+    event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
 }

@@ -16,6 +16,8 @@ export const HISTORY_PAGE_SIZE = 5;
 const RENAME_WAIT_MS = 5 * 60_000;
 // One attempt a day per conversation: a failing model is not asked again on every answer.
 const TITLE_ATTEMPT_MS = 24 * 3_600_000;
+// Conversations waiting for a title; past this, an answer asks for none (the next one will).
+const MAX_TITLES_WAITING = 100;
 
 export const historyCacheKeys = (telegramId: number) => [`rename:${telegramId}`];
 
@@ -36,6 +38,9 @@ export function createHistoryService(deps: {
   now: () => Date;
 }) {
   const { conversations, cache, log, now } = deps;
+  /** Conversations queued for a title or being titled, and the queue: one title call at a time. */
+  const titling = new Set<number>();
+  let titles: Promise<void> = Promise.resolve();
 
   async function own(user: User, id: number): Promise<Conversation | null> {
     const conversation = await conversations.getById(id);
@@ -120,11 +125,21 @@ export function createHistoryService(deps: {
       return title;
     },
 
-    /** After an answer: names the conversation from its first exchange, in the background. */
+    /**
+     * After an answer is delivered: names the conversation from its first exchange, in the
+     * background and one conversation at a time, so a burst of new chats does not put a title
+     * call beside each of their answers.
+     */
     titleAfterAnswer(event: { user: User; conversationId: number; untitled: boolean }): void {
-      if (!event.untitled) return;
-      nameFirstExchange(event.user, event.conversationId).catch((error: unknown) =>
-        log.warn({ err: error, conversationId: event.conversationId }, 'conversation title not generated'),
+      const { user, conversationId } = event;
+      if (!event.untitled || titling.has(conversationId) || titling.size >= MAX_TITLES_WAITING) return;
+      titling.add(conversationId);
+      titles = titles.then(() =>
+        nameFirstExchange(user, conversationId)
+          .catch((error: unknown) =>
+            log.warn({ err: error, conversationId }, 'conversation title not generated'),
+          )
+          .finally(() => titling.delete(conversationId)),
       );
     },
   };

@@ -31,6 +31,13 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     .onConflictDoNothing()
     .returning({ updateId: i.updateId })
     .prepare('inbox_record_rejected');
+  // Each handled update.
+  const done = db
+    .update(i)
+    // Placeholders skip the column's Date mapping: the caller passes the ISO string it would make.
+    .set({ status: 'done', doneAt: sql`${sql.placeholder('at')}` })
+    .where(eq(i.updateId, sql.placeholder('updateId')))
+    .prepare('inbox_done');
   return {
     async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
       // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
@@ -42,7 +49,7 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
       return rows.length === 1;
     },
     async markDone(updateId, now = new Date()) {
-      await db.update(i).set({ status: 'done', doneAt: now }).where(eq(i.updateId, updateId));
+      await done.execute({ updateId, at: now.toISOString() });
     },
     async pending(limit) {
       const rows = await db

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { DailyUsage } from '../../../domain/entities.js';
 import type { UsageRepository } from '../../../domain/ports/index.js';
@@ -22,16 +22,21 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
       .returning()
       .prepare('usage_increment'),
   );
+  // Read by every quota check (each message).
+  const today = lazy(() =>
+    db
+      .select()
+      .from(u)
+      .where(and(eq(u.userId, sql.placeholder('userId')), eq(u.day, sql.placeholder('day'))))
+      .prepare('usage_today'),
+  );
   return {
     async increment(userId, day, delta) {
       const [row] = await upsert().execute(usageDeltaValues(userId, day, delta));
       return row as DailyUsage;
     },
     async get(userId, day) {
-      const [row] = await db
-        .select()
-        .from(u)
-        .where(and(eq(u.userId, userId), eq(u.day, day)));
+      const [row] = await today().execute({ userId, day });
       return row ?? zeroUsage(userId, day);
     },
     async listByUser(userId) {

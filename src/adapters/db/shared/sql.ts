@@ -82,3 +82,30 @@ export function usageDeltaValues(userId: number, day: string, delta: UsageDelta)
     images: delta.images ?? 0,
   };
 }
+
+/**
+ * The same placeholders under names of their own, for a statement that also inserts a message:
+ * its tokensIn and tokensOut are the message's, not necessarily what the turn counts.
+ */
+export const countedUsagePlaceholders = {
+  userId: sql.placeholder('usageUserId'),
+  day: sql.placeholder('usageDay'),
+  messages: sql.placeholder('usageMessages'),
+  tokensIn: sql.placeholder('usageTokensIn'),
+  tokensOut: sql.placeholder('usageTokensOut'),
+  audioSeconds: sql.placeholder('usageAudioSeconds'),
+  images: sql.placeholder('usageImages'),
+};
+
+export function countedUsageValues(userId: number, day: string, delta: UsageDelta) {
+  const v = usageDeltaValues(userId, day, delta);
+  return {
+    usageUserId: v.userId,
+    usageDay: v.day,
+    usageMessages: v.messages,
+    usageTokensIn: v.tokensIn,
+    usageTokensOut: v.tokensOut,
+    usageAudioSeconds: v.audioSeconds,
+    usageImages: v.images,
+  };
+}

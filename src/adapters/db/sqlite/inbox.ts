@@ -5,6 +5,19 @@ import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/i
 import { toStoredUpdate } from '../shared/mapping.js';
 import { updateInbox } from './schema.js';
 
+/** Marks one update done (each handled update); also run inside messages.ts's markDelivered. */
+export function inboxDone(db: BetterSQLite3Database) {
+  const i = updateInbox;
+  return lazy(() =>
+    db
+      .update(i)
+      // Placeholders skip the column's Date mapping: the caller passes epoch ms.
+      .set({ status: 'done', doneAt: sql`${sql.placeholder('atMs')}` })
+      .where(eq(i.updateId, sql.placeholder('updateId')))
+      .prepare(),
+  );
+}
+
 export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): UpdateInboxRepository {
   const i = updateInbox;
   const values = {
@@ -34,15 +47,7 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .onConflictDoNothing()
       .prepare(),
   );
-  // Each handled update.
-  const done = lazy(() =>
-    db
-      .update(i)
-      // Placeholders skip the column's Date mapping: the caller passes epoch ms.
-      .set({ status: 'done', doneAt: sql`${sql.placeholder('atMs')}` })
-      .where(eq(i.updateId, sql.placeholder('updateId')))
-      .prepare(),
-  );
+  const done = inboxDone(db);
   return {
     async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
       // The primary key decides, so two processes recording one update get exactly one true.

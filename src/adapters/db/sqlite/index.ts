@@ -24,7 +24,10 @@ export function createSqliteRepositories(
   return Object.freeze({
     dialect: 'sqlite' as const,
     users: guard(sqliteUsers(db, cipher), where),
-    conversations: guard({ ...sqliteConversations(db, cipher), ...sqliteMessages(db, cipher) }, where),
+    conversations: guard(
+      { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) },
+      where,
+    ),
     usage: guard(sqliteUsage(db), where),
     broadcasts: guard(sqliteBroadcasts(db), where),
     apiKeys: guard(sqliteApiKeys(db), where),

@@ -3,11 +3,16 @@ import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
+import { usageDeltaValues } from '../shared/sql.js';
+import type { SqliteClient } from './client.js';
+import { inboxDone } from './inbox.js';
 import { messages } from './schema.js';
+import { usageUpsert } from './usage.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
   | 'appendMessage'
+  | 'appendCounted'
   | 'getContext'
   | 'messagesAfter'
   | 'countMessages'
@@ -16,7 +21,13 @@ type MessageMethods = Pick<
   | 'markDelivered'
 >;
 
-export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): MessageMethods {
+type MessageValues = ReturnType<typeof messageValues>;
+
+export function sqliteMessages(
+  db: BetterSQLite3Database,
+  client: SqliteClient,
+  cipher: FieldCipher,
+): MessageMethods {
   const m = messages;
   const placeholders = {
     conversationId: sql.placeholder('conversationId'),
@@ -30,6 +41,17 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
     createdAt: sql.placeholder('createdAt'),
   };
   const insert = lazy(() => db.insert(m).values(placeholders).returning().prepare());
+  const countUsage = usageUpsert(db);
+  // Each turn: the message and its usage in one transaction, so one commit instead of two.
+  // Immediate, as the first statement writes anyway: the write lock is taken at BEGIN.
+  const insertCounted = lazy(
+    () =>
+      client.transaction((values: MessageValues, usage: ReturnType<typeof usageDeltaValues>) => {
+        const row = insert().get(values);
+        countUsage().run(usage);
+        return row;
+      }).immediate,
+  );
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
   const lastN = lazy(() =>
     db
@@ -69,9 +91,26 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
       .prepare(),
   );
 
+  // Each answer: delivered, and its update done, in one commit.
+  const updateDone = inboxDone(db);
+  const deliveredAndDone = lazy(
+    () =>
+      client.transaction((id: number, updateId: number, atMs: number) => {
+        delivered().run({ id, atMs });
+        updateDone().run({ updateId, atMs });
+      }).immediate,
+  );
+
   return {
     async appendMessage(message) {
       const row = insert().get(messageValues(message, cipher, new Date()));
+      return toMessage(row, cipher);
+    },
+    async appendCounted(message, { userId, day, delta }) {
+      const row = insertCounted()(
+        messageValues(message, cipher, new Date()),
+        usageDeltaValues(userId, day, delta),
+      );
       return toMessage(row, cipher);
     },
     async getContext(conversationId, limit) {
@@ -91,8 +130,9 @@ export function sqliteMessages(db: BetterSQLite3Database, cipher: FieldCipher): 
     async deleteMessage(id) {
       db.delete(m).where(eq(m.id, id)).run();
     },
-    async markDelivered(id, at) {
-      delivered().run({ id, atMs: at.getTime() });
+    async markDelivered(id, at, doneUpdateId) {
+      if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime() });
+      else deliveredAndDone()(id, doneUpdateId, at.getTime());
     },
     async getMessage(id) {
       const row = db.select().from(m).where(eq(m.id, id)).get();

@@ -6,21 +6,25 @@ import { lazy } from '../shared/lazy.js';
 import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
 import { dailyUsage } from './schema.js';
 
-export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
+/**
+ * Every answer counts usage, so the upsert is built once. One upsert: concurrent increments add
+ * up instead of overwriting each other. Also run inside messages.ts's appendCounted.
+ */
+export function usageUpsert(db: BetterSQLite3Database) {
   const u = dailyUsage;
-  // Every answer counts usage, so the upsert is built once. One upsert: concurrent
-  // increments add up instead of overwriting each other.
-  const upsert = lazy(() =>
+  return lazy(() =>
     db
       .insert(u)
       .values(usageDeltaPlaceholders)
-      .onConflictDoUpdate({
-        target: [u.userId, u.day],
-        set: addedUsage(u),
-      })
+      .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u) })
       .returning()
       .prepare(),
   );
+}
+
+export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
+  const u = dailyUsage;
+  const upsert = usageUpsert(db);
   // Read by every quota check (each message).
   const today = lazy(() =>
     db

@@ -1,0 +1,159 @@
+/**
+ * The writes every answer is built on, on each backend: storing a turn together with its usage
+ * (appendCounted: one atomic write), and recording its delivery together with its update done.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../../src/adapters/system/cipher.js';
+import type { BotctlError } from '../../src/domain/errors.js';
+import type { ConversationKey, Dialect, Repositories } from '../../src/domain/ports/index.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+let nextTelegramId = 7_000_000_000;
+
+export function describeTurnContract(dialect: Dialect): void {
+  describe(`turn storage contract (${dialect})`, () => {
+    let db: TestDatabase;
+    let repos: Repositories;
+    const count = async (from: string, params: unknown[] = []) =>
+      Number((await db.raw(`select count(*) as n from ${from}`, params))[0]?.n);
+    async function newChat(r: Repositories = repos) {
+      nextTelegramId += 1;
+      const user = await r.users.upsertFromTelegram({
+        telegramId: nextTelegramId,
+        username: null,
+        firstName: 'Ann',
+        lastName: null,
+        languageCode: 'en',
+      });
+      const key: ConversationKey = { userId: user.id, chatId: user.telegramId, threadId: null };
+      return { user, key, conv: await r.conversations.getOrStart(key) };
+    }
+
+    beforeEach(async () => {
+      db = await openTestDatabase(dialect);
+      repos = db.repos;
+    });
+    afterEach(async () => {
+      await db.cleanup();
+    });
+
+    describe('appendCounted', () => {
+      it('stores the message with every field, sealed at rest, and adds the usage delta', async () => {
+        const sealed = (await db.reopen(createFieldCipher([{ id: 'k', key: randomBytes(32) }]))).repos;
+        const { user, conv } = await newChat(sealed);
+        const day = '2025-04-01';
+        const question = await sealed.conversations.appendCounted(
+          {
+            conversationId: conv.id,
+            role: 'user',
+            content: 'Привет 🌍',
+            tokensIn: 3,
+            telegramMessageId: 2_000_000_000,
+            createdAt: new Date('2025-04-01T10:00:00.123Z'),
+          },
+          { userId: user.id, day, delta: { messages: 1 } },
+        );
+        const answer = await sealed.conversations.appendCounted(
+          {
+            conversationId: conv.id,
+            role: 'model',
+            content: 'Здравствуйте',
+            tokensIn: 120,
+            tokensOut: 45,
+            model: 'gemini-test',
+            latencyMs: 321,
+          },
+          { userId: user.id, day, delta: { tokensIn: 120, tokensOut: 45 } },
+        );
+        expect(question).toMatchObject({
+          conversationId: conv.id,
+          role: 'user',
+          content: 'Привет 🌍',
+          tokensIn: 3,
+          tokensOut: 0,
+          model: null,
+          latencyMs: null,
+          telegramMessageId: 2_000_000_000,
+          deliveredAt: null,
+          createdAt: new Date('2025-04-01T10:00:00.123Z'),
+        });
+        expect(answer).toMatchObject({ role: 'model', tokensIn: 120, tokensOut: 45, model: 'gemini-test' });
+        expect(await sealed.conversations.getContext(conv.id, 5)).toEqual([question, answer]);
+        const raw = await db.raw('select content from messages where conversation_id = ?', [conv.id]);
+        for (const row of raw) expect(String(row.content)).toMatch(/^enc:v1:k:/);
+        // The message's own token estimate (3) is not what the turn counts.
+        expect(await sealed.usage.get(user.id, day)).toMatchObject({
+          messages: 1,
+          tokensIn: 120,
+          tokensOut: 45,
+        });
+      });
+
+      it('stores nothing and counts nothing when either part fails', async () => {
+        const { user, conv } = await newChat();
+        const day = '2025-04-02';
+        const unknownUser = await rejection(
+          repos.conversations.appendCounted(
+            { conversationId: conv.id, role: 'user', content: 'lost' },
+            { userId: 424_242, day, delta: { messages: 1 } },
+          ),
+        );
+        expect(unknownUser.code).toBe('DATABASE_ERROR');
+        expect(await count('messages where conversation_id = ?', [conv.id])).toBe(0);
+        const unknownConversation = await rejection(
+          repos.conversations.appendCounted(
+            { conversationId: 424_242, role: 'user', content: 'lost' },
+            { userId: user.id, day, delta: { messages: 1 } },
+          ),
+        );
+        expect(unknownConversation.code).toBe('DATABASE_ERROR');
+        expect(await count('daily_usage where user_id = ?', [user.id])).toBe(0);
+      });
+
+      it('keeps every one of 50 parallel turns and their counts', async () => {
+        const { user, conv } = await newChat();
+        const stored = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            repos.conversations.appendCounted(
+              { conversationId: conv.id, role: 'user', content: `t${i}` },
+              { userId: user.id, day: '2025-04-03', delta: { messages: 1, tokensIn: 2 } },
+            ),
+          ),
+        );
+        expect(new Set(stored.map((m) => m.id)).size).toBe(50);
+        expect(await repos.conversations.countMessages(conv.id)).toBe(50);
+        expect(await repos.usage.get(user.id, '2025-04-03')).toMatchObject({ messages: 50, tokensIn: 100 });
+      });
+    });
+
+    describe('markDelivered with its update', () => {
+      it('records the delivery and marks that update done in the same call, no other', async () => {
+        const { conv } = await newChat();
+        const answer = await repos.conversations.appendMessage({
+          conversationId: conv.id,
+          role: 'model',
+          content: 'a',
+        });
+        for (const id of [501, 502])
+          await repos.updates.record({ updateId: id, chatKey: 'k', fromId: null, payload: '{}' });
+        const at = new Date('2025-04-04T08:00:00.321Z');
+        await repos.conversations.markDelivered(answer.id, at, 501);
+        expect((await repos.conversations.getMessage(answer.id))?.deliveredAt).toEqual(at);
+        expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([502]);
+        // Done at the delivery's instant: pruned like any update done then.
+        expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(1);
+        expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(0);
+      });
+    });
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<BotctlError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected the call to fail').toBeDefined();
+  return error as BotctlError;
+}
