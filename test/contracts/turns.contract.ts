@@ -25,6 +25,7 @@ export function describeTurnContract(dialect: Dialect): void {
         firstName: 'Ann',
         lastName: null,
         languageCode: 'en',
+        language: 'en',
       });
       const key: ConversationKey = { userId: user.id, chatId: user.telegramId, threadId: null };
       return { user, key, conv: await r.conversations.getOrStart(key) };
