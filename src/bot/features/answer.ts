@@ -58,10 +58,7 @@ const MODEL_FAILURES = new Set([
 export async function runAnswer(
   ctx: BotContext,
   deps: AnswerDeps,
-  call: (options: {
-    signal: AbortSignal;
-    onText: OnText;
-  }) => Promise<AnswerOutcome>,
+  call: (options: { signal: AbortSignal; onText: OnText }) => Promise<AnswerOutcome>,
   options: RunOptions = {},
 ): Promise<void> {
   const chatKey = chatKeyOf(ctx)!;

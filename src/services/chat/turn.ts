@@ -60,7 +60,7 @@ export async function runTurn(
     user: User;
     conversationId: number;
     signal?: AbortSignal | undefined;
-    onText?: (OnText) | undefined;
+    onText?: OnText | undefined;
     /** A media turn to send and store; `store: false` when a replay already stored it. */
     pending?: MediaTurn & { telegramMessageId: number | null; store: boolean };
     /** The conversation and its history as the caller read them, including the new user turn. */
