@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { replyTo } from '../helpers/gemini-replies.js';
 import { waitFor } from '../helpers/ports.js';
 
 let h: Harness;
@@ -163,7 +164,7 @@ describe('chat with memory', () => {
 describe('Gemini failures', () => {
   it('retries a 429 honouring its retry delay and then answers', async () => {
     const chat = nextChat++;
-    h.gemini.queue({ error: { status: 429, retryDelaySeconds: 1 } });
+    replyTo(h.gemini, 'are you there?', { error: { status: 429, retryDelaySeconds: 1 } });
     send(chat, 'are you there?');
     const [answer] = await answersIn(chat, 1);
     expect(answer).toContain('are you there?');
@@ -200,7 +201,8 @@ describe('Gemini failures', () => {
 
   it('explains a safety block and an empty answer instead of staying silent', async () => {
     const chat = nextChat++;
-    h.gemini.queue({ blockReason: 'SAFETY' }, { empty: true });
+    replyTo(h.gemini, 'something bad', { blockReason: 'SAFETY' });
+    replyTo(h.gemini, 'something odd', { empty: true });
     send(chat, 'something bad');
     send(chat, 'something odd');
     const [blocked, empty] = await answersIn(chat, 2);

@@ -8,6 +8,7 @@ import type { Update } from 'grammy/types';
 import { createCallbackSigner } from '../../src/bot/callback-data.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../helpers/bot-harness.js';
 import { buttonsOf, chatter, handled } from '../helpers/chat-ui.js';
+import { replyTo } from '../helpers/gemini-replies.js';
 import { storedMessages, today, userWithSettings } from '../helpers/media.js';
 
 let h: Harness;
@@ -95,7 +96,7 @@ describe('follow-up suggestions', () => {
     const id = nextUser++;
     await userWithSettings(h, id, { suggestions: true });
     const c = chatter(h, id);
-    h.gemini.queue({
+    replyTo(h.gemini, 'capital of France?', {
       chunks: ['Paris is the capital.\n<sugg', reply.slice('Paris is the capital.\n<sugg'.length)],
       chunkDelayMs: 80,
     });
@@ -120,7 +121,7 @@ describe('follow-up suggestions', () => {
     const other = nextUser++;
     await userWithSettings(h, id, { suggestions: true });
     const c = chatter(h, id);
-    h.gemini.queue({ text: reply });
+    replyTo(h.gemini, 'tell me about Paris', { text: reply });
     await c.say('tell me about Paris');
     const message = c.keyboardMessage();
     const button = buttonsOf(message).find((b) => b.text === 'How big is Paris?')!;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content, GeminiRequest } from '../fakes/gemini.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { chatter } from '../helpers/chat-ui.js';
+import { replyTo } from '../helpers/gemini-replies.js';
 import { PNG_1X1, storedMessages, today, userWithSettings } from '../helpers/media.js';
 
 let h: Harness;
@@ -150,7 +151,7 @@ describe('pictures out', () => {
     await c.command('image');
     expect(c.lastText()).toMatch(/^Describe the picture after the command/);
 
-    h.gemini.queue({ text: 'I cannot draw that.' });
+    replyTo(h.gemini, 'something forbidden', { text: 'I cannot draw that.' });
     await c.command('image', 'something forbidden');
     expect(c.lastText()).toBe('The image model answered without a picture: I cannot draw that.');
     expect((await h.db.repos.usage.get(user.id, today())).images).toBe(0);

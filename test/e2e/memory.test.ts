@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { replyTo } from '../helpers/gemini-replies.js';
 import { waitFor } from '../helpers/ports.js';
 
 let h: Harness;
@@ -76,7 +77,7 @@ describe('memory', () => {
 
   it('times out a hanging model call and answers on the retry', async () => {
     const chat = 40_003;
-    h.gemini.queue({ hang: true });
+    replyTo(h.gemini, 'are you stuck?', { hang: true });
     say(chat, 'are you stuck?');
     await waitFor(() => expect(h.telegram.sentMessages(chat)).toEqual(['Echo: are you stuck?']), 15_000);
     const attempts = h.gemini.requests.filter((r) => r.lastUserText === 'are you stuck?');

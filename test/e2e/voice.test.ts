@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content, GeminiRequest } from '../fakes/gemini.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { buttonsOf, chatter } from '../helpers/chat-ui.js';
+import { replyTo } from '../helpers/gemini-replies.js';
 import { waitFor } from '../helpers/ports.js';
 import {
   isOggOpus,
@@ -143,7 +144,7 @@ describe('voice in', () => {
   it('answers corrupted audio that Gemini rejects with a clear reply and leaves no row or usage behind', async () => {
     const chat = nextChat++;
     const c = chatter(h, chat);
-    h.gemini.queue({
+    replyTo(h.gemini, (req) => mediaPart(req) !== undefined, {
       error: { status: 400, message: 'Unable to process input audio: the data is corrupted.' },
     });
     const update = await c.push(
@@ -162,7 +163,14 @@ describe('voice in', () => {
     h.telegram.failNext('getFile', { errorCode: 500, description: 'Internal Server Error' });
     await c.push(h.telegram.updates.voice({ chatId: chat, bytes: ogg, duration: 2 }));
     expect(c.lastText()).toBe("I couldn't download that file from Telegram. Please send it again.");
-    h.gemini.queue({ error: { status: 503 } }, { error: { status: 503 } }, { error: { status: 503 } });
+    const audio = (req: GeminiRequest) => mediaPart(req) !== undefined;
+    replyTo(
+      h.gemini,
+      audio,
+      { error: { status: 503 } },
+      { error: { status: 503 } },
+      { error: { status: 503 } },
+    );
     await c.push(h.telegram.updates.voice({ chatId: chat, bytes: ogg, duration: 2 }));
     expect(c.lastText()).toMatch(/temporarily unavailable\. Nothing was saved: please send the file again/);
     expect(await storedMessages(h, chat)).toEqual([]);
