@@ -4,6 +4,9 @@ import { BaseCommand } from '../cli/base-command.js';
 import { EXIT_CODES_HELP } from '../cli/exit-codes.js';
 import { EXIT } from '../domain/errors.js';
 
+/** How long a start may go on after a signal before the process exits without finishing it. */
+const STARTUP_SIGNAL_GRACE_MS = 5_000;
+
 export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Run the bot (long polling or webhook) with health and metrics endpoints';
   static override description =
@@ -26,6 +29,21 @@ export default class Start extends BaseCommand<typeof Start> {
 
   async run(): Promise<void> {
     const config = this.loadConfig();
+    // Signals are taken from the first moment: /readyz may say 200 an instant before startDaemon
+    // returns, and a SIGTERM then must stop the daemon cleanly, not kill it by Node's default
+    // action. A start still busy a few seconds after a signal (Telegram unreachable) exits at once.
+    let signals = 0;
+    let signalled: (signal: NodeJS.Signals) => void = () => undefined;
+    const firstSignal = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+    let started = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) process.exit(EXIT.interrupted); // a second signal forces exit
+      if (!started) setTimeout(() => process.exit(EXIT.interrupted), STARTUP_SIGNAL_GRACE_MS).unref();
+      signalled(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     const { startDaemon } = await import('../daemon/daemon.js');
     const daemon = await startDaemon({
       config,
@@ -35,15 +53,9 @@ export default class Start extends BaseCommand<typeof Start> {
       pace: config.telegramThrottle,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });
+    started = true;
     const failure = await new Promise<Error | undefined>((resolve) => {
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        signals += 1;
-        if (signals > 1) process.exit(EXIT.interrupted); // a second signal forces exit
-        void daemon.stop(signal).then(() => resolve(undefined), resolve);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      void firstSignal.then((signal) => daemon.stop(signal).then(() => resolve(undefined), resolve));
       // The daemon stopped itself (e.g. another poller has the token): exit with its code.
       void daemon.failed.then(resolve);
     });
