@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { openDatabase, type Database } from '../adapters/db/open.js';
+import { apiKeySecrets } from '../adapters/system/api-key-secrets.js';
 import { createFieldCipher } from '../adapters/system/cipher.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
@@ -16,6 +17,12 @@ import { parseEncryptionKeys } from '../domain/encryption-keys.js';
 import { BotctlError } from '../domain/errors.js';
 import type { Cache, DatabaseGuard, FieldCipher, Messenger } from '../domain/ports/index.js';
 import { secretValues, type Config } from '../config/config.js';
+import {
+  createApiKeysService,
+  createAuditService,
+  type ApiKeysService,
+  type AuditService,
+} from '../services/admin-api/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
 import { createMigrationsService, type MigrationsService } from '../services/migrations/index.js';
@@ -46,6 +53,10 @@ export interface Services {
   backups(): Promise<BackupService>;
   /** Check, back up, migrate: `migrate`, `setup` and `start` alike. */
   migrations(): Promise<MigrationsService>;
+  /** API keys (`botctl api-keys`, and the admin API's key check). */
+  apiKeys(): Promise<ApiKeysService>;
+  /** The audit log as the admin API pages it. */
+  audit(): Promise<AuditService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
   /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
@@ -146,6 +157,11 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         floodGate: await gate(),
       });
     }),
+    apiKeys: once(async () => {
+      const { apiKeys: keys, audit } = (await database()).repos;
+      return createApiKeysService({ keys, audit, secrets: apiKeySecrets, now });
+    }),
+    audit: once(async () => createAuditService({ audit: (await database()).repos.audit })),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
     guard,
   };

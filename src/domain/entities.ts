@@ -185,8 +185,11 @@ export interface ApiKey {
   hash: string;
   scopes: string[];
   createdAt: Date;
+  /** Recorded at most once a minute per key (services/api-keys), not on every request. */
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Null: never expires. */
+  expiresAt: Date | null;
 }
 
 export interface AuditEntry {
@@ -196,6 +199,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target: string | null;
+  /** The remote address of an API request; null for the CLI and the bot. */
+  address: string | null;
   details: Record<string, unknown> | null;
 }
 

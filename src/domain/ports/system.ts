@@ -19,3 +19,17 @@ export interface Cache {
  * Etc/GMT±N at sea. Throws on coordinates out of range.
  */
 export type ZoneLookup = (latitude: number, longitude: number) => Promise<readonly string[]>;
+
+/**
+ * API keys' secrets: a new key and the form it is stored in. Keys are 256 random bits, so one
+ * SHA-256 is enough to keep a stolen table useless (a slow hash only matters for guessable
+ * secrets such as passwords) and lets a request find its key by an indexed lookup.
+ */
+export interface ApiKeySecrets {
+  /** A new key, printable and URL-safe, with a recognisable prefix for secret scanners. */
+  newKey(): string;
+  /** The stored form of a key (hex SHA-256). */
+  hash(key: string): string;
+  /** Equality of two stored forms in constant time. */
+  same(a: string, b: string): boolean;
+}

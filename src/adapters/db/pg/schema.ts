@@ -186,6 +186,8 @@ export const apiKeys = pgTable(
     createdAt: tz('created_at').notNull(),
     lastUsedAt: tz('last_used_at'),
     revokedAt: tz('revoked_at'),
+    /** Null: never expires. A key past it is refused like a revoked one. */
+    expiresAt: tz('expires_at'),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
@@ -198,6 +200,8 @@ export const auditLog = pgTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
+    /** The remote address of the request (API writes); null for the CLI and the bot. */
+    address: text('address'),
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_at_idx').on(t.at)],

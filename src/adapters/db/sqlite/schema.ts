@@ -174,6 +174,8 @@ export const apiKeys = sqliteTable(
     createdAt: ms('created_at').notNull(),
     lastUsedAt: ms('last_used_at'),
     revokedAt: ms('revoked_at'),
+    /** Null: never expires. A key past it is refused like a revoked one. */
+    expiresAt: ms('expires_at'),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
@@ -186,6 +188,8 @@ export const auditLog = sqliteTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
+    /** The remote address of the request (API writes); null for the CLI and the bot. */
+    address: text('address'),
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_at_idx').on(t.at)],
