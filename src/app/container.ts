@@ -20,8 +20,10 @@ import { secretValues, type Config } from '../config/config.js';
 import {
   createApiKeysService,
   createAuditService,
+  createConversationsService,
   type ApiKeysService,
   type AuditService,
+  type ConversationsService,
 } from '../services/admin-api/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
@@ -57,6 +59,8 @@ export interface Services {
   apiKeys(): Promise<ApiKeysService>;
   /** The audit log as the admin API pages it. */
   audit(): Promise<AuditService>;
+  /** Conversations as the admin API shows them (content only where the caller may read it). */
+  conversations(): Promise<ConversationsService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
   /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
@@ -162,6 +166,10 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       return createApiKeysService({ keys, audit, secrets: apiKeySecrets, now });
     }),
     audit: once(async () => createAuditService({ audit: (await database()).repos.audit })),
+    conversations: once(async () => {
+      const { users, conversations } = (await database()).repos;
+      return createConversationsService({ users, conversations });
+    }),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
     guard,
   };

@@ -4,6 +4,7 @@
  * from the database at least every USER_RECHECK_MS (services/access/access.ts), so a change made here
  * reaches a running bot within that time, with or without a shared cache.
  */
+import { CLI_ACTOR, type Actor } from '../../domain/api-access.js';
 import type { Role, User, UserStatus } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import type {
@@ -64,6 +65,7 @@ export function createUsersService(deps: {
     ref: string,
     key: K,
     to: User[K],
+    by: Actor,
     applies: (from: User[K]) => boolean = (from) => from !== to,
   ): Promise<UserChange<User[K]>> {
     const user = await resolve(ref);
@@ -74,7 +76,7 @@ export function createUsersService(deps: {
         ? await users.setStatus(user.id, to as UserStatus)
         : await users.setRole(user.id, to as Role);
     await deps.audit.record({
-      actor: 'cli',
+      ...by,
       action: `user.${key}`,
       target: `user:${user.telegramId}`,
       details: { from, to },
@@ -118,12 +120,33 @@ export function createUsersService(deps: {
         quota: await quotaOf(user),
       };
     },
+    /**
+     * One page of users in storage order and the cursor of the next (null on the last): keyset
+     * paging, so a page costs the same at the millionth user as at the first, and users added
+     * meanwhile neither shift nor repeat a page.
+     */
+    async page(
+      input: Omit<ListInput, 'offset'> & { after?: number },
+    ): Promise<{ users: UserSummary[]; next: number | null }> {
+      const { limit, activeDays, after, ...rest } = input;
+      const rows = await users.list({
+        ...rest,
+        ...(activeDays === undefined
+          ? {}
+          : { activeSince: new Date(now().getTime() - activeDays * 86_400_000) }),
+        ...(after === undefined ? {} : { afterId: after }),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return { users: page.map(summarize), next: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+    },
     quota: async (ref: string) => quotaOf(await resolve(ref)),
     /** The bot sends a banned user one notice, then ignores them. */
-    ban: (ref: string) => change(ref, 'status', 'banned'),
+    ban: (ref: string, by: Actor = CLI_ACTOR) => change(ref, 'status', 'banned', by),
     /** Only a ban is lifted: a user who blocked the bot stays "blocked". */
-    unban: (ref: string) => change(ref, 'status', 'active', (from) => from === 'banned'),
-    setRole: (ref: string, role: Role) => change(ref, 'role', role),
+    unban: (ref: string, by: Actor = CLI_ACTOR) =>
+      change(ref, 'status', 'active', by, (from) => from === 'banned'),
+    setRole: (ref: string, role: Role, by: Actor = CLI_ACTOR) => change(ref, 'role', role, by),
   };
 }
 
