@@ -168,6 +168,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             readiness,
             lock: (name, what) => app.services.lock(name, what),
             broadcastRate: config.broadcastRate,
+            rateCounter: services.rateCounter,
             ...(options.backupPassphrase ? { backupPassphrase: options.backupPassphrase } : {}),
           }
         : undefined,

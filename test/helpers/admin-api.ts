@@ -31,7 +31,11 @@ export interface AdminApiFixture {
 
 export async function startAdminApi(
   dialect: Dialect,
-  options: { limits?: AdminApiDeps['limits']; env?: Record<string, string> } = {},
+  options: {
+    limits?: AdminApiDeps['limits'];
+    rateCounter?: AdminApiDeps['rateCounter'];
+    env?: Record<string, string>;
+  } = {},
 ): Promise<AdminApiFixture> {
   const db = await openTestDatabase(dialect);
   const people = await seedStatsFixture(db.repos);
@@ -82,6 +86,7 @@ export async function startAdminApi(
       lock: (name, what) => s.lock(name, what),
       broadcastRate: config.broadcastRate,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.rateCounter ? { rateCounter: options.rateCounter } : {}),
     },
   });
   return {

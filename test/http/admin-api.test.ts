@@ -5,7 +5,9 @@
  * `{error:{code,message}}` and nothing internal; every write leaves an audit row naming the key
  * and the address; the OpenAPI document validates and lists exactly the routes served.
  */
+import { randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { createCache } from '../../src/adapters/cache/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApi, type AdminApiFixture } from '../helpers/admin-api.js';
 import { DIALECTS } from '../helpers/db.js';
@@ -252,6 +254,39 @@ describe('admin API: keys, scopes and refusals (sqlite, inject)', () => {
         expect(other.statusCode).toBe(200);
       } finally {
         await limited.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'shares the per-address count between two servers through Redis',
+    async () => {
+      const namespace = `botctl-test-${randomUUID()}`;
+      const caches = [
+        await createCache({ url: 'redis://127.0.0.1:6379', namespace }),
+        await createCache({ url: 'redis://127.0.0.1:6379', namespace }),
+      ];
+      expect(caches.map((c) => c.kind)).toEqual(['redis', 'redis']);
+      const servers = [
+        await startAdminApi('sqlite', { limits: { perIpPerMinute: 4 }, rateCounter: caches[0]! }),
+        await startAdminApi('sqlite', { limits: { perIpPerMinute: 4 }, rateCounter: caches[1]! }),
+      ];
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i += 1) {
+          const fx = servers[i % 2]!;
+          const res = await fx.server.inject({
+            method: 'GET',
+            url: '/api/v1/health',
+            headers: { authorization: `Bearer ${fx.keys.read}` },
+          });
+          statuses.push(res.statusCode);
+        }
+        expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+      } finally {
+        for (const fx of servers) await fx.close();
+        for (const cache of caches) await cache.close();
       }
     },
     SLOW,

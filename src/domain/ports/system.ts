@@ -10,6 +10,12 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** True when the backing store answers (readiness). */
   ping(): Promise<boolean>;
+  /**
+   * Counts one hit on `key` in a fixed window of `windowMs` that starts with the first hit:
+   * the count so far and the time left. Atomic in Redis, so every daemon shares one count (the
+   * admin API's rate limits). When the store fails the hit is not counted: {count 0}.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
 }
