@@ -131,7 +131,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   const services: Services = {
     users: once(async () => {
       const { users, usage, stats, audit } = (await database()).repos;
-      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now });
+      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now, cache: shared });
     }),
     privacy: once(async () => {
       const { repos } = await database();

@@ -147,6 +147,12 @@ export type AccessService = ReturnType<typeof createAccessService>;
 const userKey = (telegramId: number) => `user:${telegramId}`;
 const banNoticeKey = (telegramId: number) => `ban-notice:${telegramId}`;
 
+/**
+ * The cached user row: dropped when an operator changes the user (users service), so a daemon
+ * sharing the cache (the admin API in it, or any process over Redis) applies the change at once.
+ */
+export const cachedUserKeys = (telegramId: number) => [userKey(telegramId)];
+
 /** Every cache key this service keeps about a user (the data-rights "forget" removes them). */
 export const accessCacheKeys = (telegramId: number) => [
   userKey(telegramId),

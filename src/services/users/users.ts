@@ -1,14 +1,17 @@
 /**
- * `botctl users`: find, list and inspect users, and the operator's changes (ban, unban,
- * role), each recorded in the audit log with actor "cli". The daemon re-reads a cached user
- * from the database at least every USER_RECHECK_MS (services/access/access.ts), so a change made here
- * reaches a running bot within that time, with or without a shared cache.
+ * `botctl users` and the admin API's /users: find, list and inspect users, and the operator's
+ * changes (ban, unban, role), each recorded in the audit log with who made it ("cli" or the API
+ * key). A change drops the user's cached row from the shared cache, so a daemon over the same
+ * cache (Redis, or the admin API inside the daemon) applies it at once; any other re-reads a
+ * cached user at least every USER_RECHECK_MS (services/access/access.ts).
  */
 import { CLI_ACTOR, type Actor } from '../../domain/api-access.js';
 import type { Role, User, UserStatus } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
+import { cachedUserKeys } from '../access/index.js';
 import type {
   AuditRepository,
+  Cache,
   StatsRepository,
   UsageRepository,
   UserRepository,
@@ -31,6 +34,11 @@ export function createUsersService(deps: {
   audit: AuditRepository;
   quotas: Readonly<Record<Role, QuotaLimits>>;
   now: () => Date;
+  /**
+   * The shared cache, opened on the first change: the changed user's cached row is dropped so a
+   * bot over the same cache applies it at once (the others within USER_RECHECK_MS).
+   */
+  cache?: () => Promise<Cache>;
 }) {
   const { users, now } = deps;
 
@@ -82,6 +90,8 @@ export function createUsersService(deps: {
       details: { from, to },
       at: now(),
     });
+    const cache = await deps.cache?.();
+    if (cache) await Promise.all(cachedUserKeys(user.telegramId).map((key) => cache.delete(key)));
     return { user: summarize(updated), changed: true, from, to };
   }
 
