@@ -17,7 +17,8 @@ const fakes = useDaemonFakes();
 describe('admin API in a running daemon (process)', { timeout: 180_000 }, () => {
   it('bans a user through the API with a key made by the CLI; the bot stops answering them', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-api-e2e-'));
-    const env = { BOTCTL_DATA_DIR: dataDir, ...(await daemonEnv(fakes)), BOTCTL_ADMIN: 'on' };
+    const fakesEnv = await daemonEnv(fakes);
+    const env = { BOTCTL_DATA_DIR: dataDir, ...fakesEnv, BOTCTL_ADMIN: 'on' };
     expect((await runCli(['migrate', 'up'], env)).exitCode).toBe(0);
     const created = await runCli(['api-keys', 'create', '--name', 'ops', '--scope', 'write', '--json'], env);
     expect(created.exitCode, created.stderr).toBe(0);
@@ -26,7 +27,7 @@ describe('admin API in a running daemon (process)', { timeout: 180_000 }, () => 
     fakes.gemini.respond = (req) => ({ text: `echo: ${req.lastUserText}` });
     const daemon = spawnCli(['start'], env);
     try {
-      const base = `http://127.0.0.1:${env.BOTCTL_HTTP_PORT}/api/v1`;
+      const base = `http://127.0.0.1:${fakesEnv.BOTCTL_HTTP_PORT}/api/v1`;
       await waitFor(async () => expect((await fetch(`${base}/openapi.json`)).status).toBe(200), 60_000);
       const chat = 7301;
       fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: chat, text: 'hello' }));
