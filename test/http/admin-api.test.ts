@@ -291,6 +291,35 @@ describe('admin API: keys, scopes and refusals (sqlite, inject)', () => {
     },
     SLOW,
   );
+
+  it('leaves one audit row per write that changed something, naming the key and the address', async () => {
+    const admin = fx.keys.admin;
+    const ok = async (method: RouteCase['method'], url: string, body?: unknown) => {
+      const res = await call({ method, url, scope: 'admin' }, admin, url, body);
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return res.json() as Json;
+    };
+    await ok('PATCH', '/api/v1/users/7001', { role: 'premium' });
+    await ok('POST', '/api/v1/users/7001/ban');
+    await ok('POST', '/api/v1/users/7001/unban');
+    await ok('DELETE', '/api/v1/users/7006');
+    await ok('POST', '/api/v1/broadcasts', { text: 'counted only', dryRun: true });
+    const started = await ok('POST', '/api/v1/broadcasts', { text: 'slow one', ratePerSecond: 1 });
+    await ok('POST', `/api/v1/broadcasts/${started.broadcast.id}/cancel`);
+    await ok('POST', '/api/v1/backups');
+    const rows = await fx.db.raw('select actor, action, target, address from audit_log order by id');
+    const id = started.broadcast.id as string;
+    expect(rows.map((r) => [r.action, r.target])).toEqual([
+      ['user.role', 'user:7001'],
+      ['user.status', 'user:7001'],
+      ['user.status', 'user:7001'],
+      ['user.forget', 'user:7006'],
+      ['broadcast.start', `broadcast:${id}`],
+      ['broadcast.cancel', `broadcast:${id}`],
+      ['backup.create', expect.stringMatching(/^backup:\d{8}-\d{6}-/)],
+    ]);
+    for (const row of rows) expect(row).toMatchObject({ actor: `api:${fx.ids.admin}`, address: '127.0.0.1' });
+  });
 });
 
 /**
