@@ -61,8 +61,18 @@ export interface User extends FirstContact {
   role: Role;
   status: UserStatus;
   settings: UserSettings;
+  /** Per-user daily limits over the role's (0 unlimited); null: the role's quota as is. */
+  quotaOverrides: QuotaOverrides | null;
   createdAt: Date;
   lastSeenAt: Date;
+}
+
+/** Limits that replace the role's for one user (domain/quota.ts limitsFor); absent ones keep the role's. */
+export interface QuotaOverrides {
+  messagesPerDay?: number;
+  tokensPerDay?: number;
+  imagesPerDay?: number;
+  audioSecondsPerDay?: number;
 }
 
 export interface Conversation {

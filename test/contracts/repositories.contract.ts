@@ -171,6 +171,14 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect((await repos.users.setRole(b.id, 'admin')).role).toBe('admin');
         expect((await repos.users.setStatus(c.id, 'banned')).status).toBe('banned');
         expect((await repos.users.setLanguage(c.id, 'ru')).language).toBe('ru');
+        expect(a.quotaOverrides).toBeNull();
+        const own = await repos.users.setQuotaOverrides(a.id, { messagesPerDay: 500, imagesPerDay: 0 });
+        expect(own.quotaOverrides).toEqual({ messagesPerDay: 500, imagesPerDay: 0 });
+        expect((await repos.users.getById(a.id))?.quotaOverrides).toEqual({
+          messagesPerDay: 500,
+          imagesPerDay: 0,
+        });
+        expect((await repos.users.setQuotaOverrides(a.id, null)).quotaOverrides).toBeNull();
         expect((await rejection(repos.users.setRole(999_999, 'admin'))).code).toBe('NOT_FOUND');
         expect((await repos.users.list()).map((u) => u.id)).toEqual([a.id, b.id, c.id]);
         expect((await repos.users.list({ language: 'ru' })).map((u) => u.id)).toEqual([a.id, c.id]);

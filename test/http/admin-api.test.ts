@@ -115,7 +115,17 @@ describe('admin API: keys, scopes and refusals (sqlite, inject)', () => {
     expectError(await call(ROUTES[13]!, admin), 404, 'NOT_FOUND');
     expectError(await call(ROUTES[13]!, admin, '/api/v1/broadcasts/..%2Fetc'), 400, 'BAD_REQUEST');
     const patch = ROUTES[4]!;
-    for (const body of [{ role: 'god' }, { role: 1 }, { role: 'user', extra: true }, {}, []]) {
+    for (const body of [
+      { role: 'god' },
+      { role: 1 },
+      { role: 'user', extra: true },
+      {},
+      [],
+      { quota: { messagesPerDay: -1 } },
+      { quota: { messagesPerDay: 1.5 } },
+      { quota: { wishesPerDay: 3 } },
+      { quota: null },
+    ]) {
       expectError(await call(patch, admin, patch.url, body), 400, 'BAD_REQUEST');
     }
     const broken = await fx.server.inject({
@@ -391,9 +401,30 @@ describe.each(DIALECTS)('admin API use cases on %s', (dialect) => {
     });
     expect((await req('PATCH', '/api/v1/users/7002', fx.keys.write, { role: 'user' })).body).toMatchObject({
       changed: true,
-      from: 'premium',
-      to: 'user',
+      user: { user: { role: 'user' }, quota: { role: 'user', overrides: null } },
     });
+    const own = await req('PATCH', '/api/v1/users/7002', fx.keys.write, {
+      quota: { messagesPerDay: 7, imagesPerDay: 0 },
+    });
+    expect(own.body).toMatchObject({
+      changed: true,
+      user: {
+        quota: {
+          messages: { limit: 7 },
+          images: { limit: null },
+          tokens: { limit: 200_000 },
+          overrides: { messagesPerDay: 7, imagesPerDay: 0 },
+        },
+      },
+    });
+    const cleared = await req('PATCH', '/api/v1/users/7002', fx.keys.write, {
+      quota: { messagesPerDay: null },
+    });
+    expect(cleared.body.user.quota).toMatchObject({
+      messages: { limit: 100 },
+      overrides: { imagesPerDay: 0 },
+    });
+    expect((await req('PATCH', '/api/v1/users/7002', fx.keys.write, { quota: {} })).body.changed).toBe(false);
     expect((await req('POST', '/api/v1/users/7002/ban', fx.keys.write)).body).toMatchObject({
       changed: true,
       to: 'banned',
@@ -406,8 +437,10 @@ describe.each(DIALECTS)('admin API use cases on %s', (dialect) => {
       changed: false,
     });
     const actor = `api:${fx.ids.write}`;
-    expect((await audit()).slice(-3)).toEqual([
+    expect((await audit()).slice(-5)).toEqual([
       { actor, action: 'user.role', target: 'user:7002', address: '127.0.0.1' },
+      { actor, action: 'user.quota', target: 'user:7002', address: '127.0.0.1' },
+      { actor, action: 'user.quota', target: 'user:7002', address: '127.0.0.1' },
       { actor, action: 'user.status', target: 'user:7002', address: '127.0.0.1' },
       { actor: `api:${fx.ids.admin}`, action: 'user.status', target: 'user:7002', address: '127.0.0.1' },
     ]);

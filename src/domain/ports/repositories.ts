@@ -14,6 +14,7 @@ import type {
   FirstContact,
   Message,
   NewMessage,
+  QuotaOverrides,
   Role,
   NewStoredUpdate,
   StoredUpdate,
@@ -51,6 +52,8 @@ export interface UserRepository {
   setLanguage(id: number, language: string): Promise<User>;
   setRole(id: number, role: Role): Promise<User>;
   setStatus(id: number, status: UserStatus): Promise<User>;
+  /** Replaces the user's quota overrides (null: the role's quota as is). */
+  setQuotaOverrides(id: number, overrides: QuotaOverrides | null): Promise<User>;
   list(filter?: UserFilter): Promise<User[]>;
   count(filter?: Omit<UserFilter, 'limit' | 'offset' | 'afterId'>): Promise<number>;
   /** Removes the user and every row that belongs to them (conversations, messages, audio, usage, deliveries). */

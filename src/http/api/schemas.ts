@@ -79,6 +79,16 @@ export const UsersQuery = z.object({
 export const UsersPage = z.object({ users: z.array(UserSummary), next: z.string().nullable() });
 
 const QuotaLine = z.object({ used: z.number(), limit: z.number().nullable() });
+
+const limitValue = z.number().int().min(0).max(1_000_000_000);
+export const QuotaOverrides = z
+  .object({
+    messagesPerDay: limitValue.optional(),
+    tokensPerDay: limitValue.optional(),
+    imagesPerDay: limitValue.optional(),
+    audioSecondsPerDay: limitValue.optional(),
+  })
+  .meta({ id: 'QuotaOverrides', description: "one user's daily limits over their role's (0 unlimited)" });
 export const QuotaReport = z
   .object({
     day: z.string(),
@@ -88,6 +98,7 @@ export const QuotaReport = z
     images: QuotaLine,
     audioSeconds: QuotaLine,
     exceeded: z.string().nullable(),
+    overrides: QuotaOverrides.nullable(),
   })
   .meta({ id: 'QuotaReport' });
 
@@ -104,9 +115,26 @@ export const UserDetails = z
   })
   .meta({ id: 'UserDetails' });
 
+const limitPatch = limitValue.nullable().optional();
 export const UserPatch = z
-  .strictObject({ role: z.enum(ROLES) })
-  .meta({ description: 'what to change (quotas are per role: change the role to change them)' });
+  .strictObject({
+    role: z.enum(ROLES).optional(),
+    quota: z
+      .strictObject({
+        messagesPerDay: limitPatch,
+        tokensPerDay: limitPatch,
+        imagesPerDay: limitPatch,
+        audioSecondsPerDay: limitPatch,
+      })
+      .optional()
+      .meta({
+        description: "per-user limits over the role's: a number sets one (0 unlimited), null removes it",
+      }),
+  })
+  .refine((patch) => patch.role !== undefined || patch.quota !== undefined, 'give role, quota or both')
+  .meta({ description: 'what to change; each change is audited' });
+
+export const UserPatchResult = z.object({ changed: z.boolean(), user: UserDetails });
 
 export const UserChange = z.object({
   user: UserSummary,

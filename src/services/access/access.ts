@@ -5,7 +5,7 @@
  */
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
-import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { takeToken } from '../../domain/rate-limit.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
 
@@ -109,7 +109,7 @@ export function createAccessService(deps: {
       }
     }
     const today = await usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, config.quotas[user.role]);
+    const quota = checkQuota(today, limitsFor(user, config.quotas));
     if (!quota.ok)
       return {
         allowed: false,

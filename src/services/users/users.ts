@@ -6,7 +6,7 @@
  * cached user at least every USER_RECHECK_MS (services/access/access.ts).
  */
 import { CLI_ACTOR, type Actor } from '../../domain/api-access.js';
-import type { Role, User, UserStatus } from '../../domain/entities.js';
+import type { QuotaOverrides, Role, User, UserStatus } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { cachedUserKeys } from '../access/index.js';
 import type {
@@ -16,7 +16,7 @@ import type {
   UsageRepository,
   UserRepository,
 } from '../../domain/ports/index.js';
-import { utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { applyQuotaPatch, limitsFor, utcDay, type QuotaLimits, type QuotaPatch } from '../../domain/quota.js';
 import { parseUserRef } from '../../domain/user-ref.js';
 import {
   quotaReport,
@@ -66,33 +66,50 @@ export function createUsersService(deps: {
   }
 
   const quotaOf = async (user: User) =>
-    quotaReport(await deps.usage.get(user.id, utcDay(now())), user.role, deps.quotas[user.role]);
+    quotaReport(
+      await deps.usage.get(user.id, utcDay(now())),
+      user.role,
+      limitsFor(user, deps.quotas),
+      user.quotaOverrides,
+    );
 
-  /** Sets role or status and audits it; no change (and no audit) when `applies` says no. */
-  async function change<K extends 'status' | 'role'>(
+  /** What each change writes, and its audit action. */
+  const SETTERS = {
+    status: {
+      action: 'user.status',
+      set: (id: number, to: unknown) => users.setStatus(id, to as UserStatus),
+    },
+    role: { action: 'user.role', set: (id: number, to: unknown) => users.setRole(id, to as Role) },
+    quotaOverrides: {
+      action: 'user.quota',
+      set: (id: number, to: unknown) => users.setQuotaOverrides(id, to as QuotaOverrides | null),
+    },
+  } as const;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+  /** Sets role, status or quota overrides and audits it; no change (and no audit) when `applies` says no. */
+  async function change<K extends keyof typeof SETTERS>(
     ref: string,
     key: K,
-    to: User[K],
+    to: User[K] | ((from: User[K]) => User[K]),
     by: Actor,
-    applies: (from: User[K]) => boolean = (from) => from !== to,
+    applies: (from: User[K], to: User[K]) => boolean = (from, next) => !same(from, next),
   ): Promise<UserChange<User[K]>> {
     const user = await resolve(ref);
     const from = user[key];
-    if (!applies(from)) return { user: summarize(user), changed: false, from, to };
-    const updated =
-      key === 'status'
-        ? await users.setStatus(user.id, to as UserStatus)
-        : await users.setRole(user.id, to as Role);
+    const next = typeof to === 'function' ? (to as (from: User[K]) => User[K])(from) : to;
+    if (!applies(from, next)) return { user: summarize(user), changed: false, from, to: next };
+    const updated = await SETTERS[key].set(user.id, next);
     await deps.audit.record({
       ...by,
-      action: `user.${key}`,
+      action: SETTERS[key].action,
       target: `user:${user.telegramId}`,
-      details: { from, to },
+      details: { from, to: next },
       at: now(),
     });
     const cache = await deps.cache?.();
     if (cache) await Promise.all(cachedUserKeys(user.telegramId).map((key) => cache.delete(key)));
-    return { user: summarize(updated), changed: true, from, to };
+    return { user: summarize(updated), changed: true, from, to: next };
   }
 
   return {
@@ -157,6 +174,9 @@ export function createUsersService(deps: {
     unban: (ref: string, by: Actor = CLI_ACTOR) =>
       change(ref, 'status', 'active', by, (from) => from === 'banned'),
     setRole: (ref: string, role: Role, by: Actor = CLI_ACTOR) => change(ref, 'role', role, by),
+    /** Sets (a number) or removes (null) per-user limits over the role's quota. */
+    setQuota: (ref: string, patch: QuotaPatch, by: Actor = CLI_ACTOR) =>
+      change(ref, 'quotaOverrides', (from) => applyQuotaPatch(from, patch), by),
   };
 }
 

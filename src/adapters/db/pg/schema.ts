@@ -19,6 +19,7 @@ import type {
   BroadcastStatus,
   DeliveryStatus,
   MessageRole,
+  QuotaOverrides,
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
@@ -42,6 +43,8 @@ export const users = pgTable(
     status: text('status').$type<UserStatus>().notNull().default('active'),
     /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
     settings: text('settings').notNull().default('{}'),
+    /** Per-user quota limits over the role's (QuotaOverrides); null: none. */
+    quotaOverrides: jsonb('quota_overrides').$type<QuotaOverrides>(),
     createdAt: tz('created_at').notNull(),
     lastSeenAt: tz('last_seen_at').notNull(),
   },

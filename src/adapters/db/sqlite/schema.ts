@@ -9,6 +9,7 @@ import type {
   BroadcastStatus,
   DeliveryStatus,
   MessageRole,
+  QuotaOverrides,
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
@@ -29,6 +30,8 @@ export const users = sqliteTable(
     status: text('status').$type<UserStatus>().notNull().default('active'),
     /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
     settings: text('settings').notNull().default('{}'),
+    /** Per-user quota limits over the role's (JSON of QuotaOverrides); null: none. */
+    quotaOverrides: text('quota_overrides', { mode: 'json' }).$type<QuotaOverrides>(),
     createdAt: ms('created_at').notNull(),
     lastSeenAt: ms('last_seen_at').notNull(),
   },

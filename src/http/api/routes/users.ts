@@ -10,6 +10,7 @@ import {
   UserChange,
   UserDetails,
   UserPatch,
+  UserPatchResult,
   UsersPage,
   UsersQuery,
   ErrorBody,
@@ -64,14 +65,26 @@ export function userRoutes(app: FastifyInstance, deps: AdminApiDeps) {
     {
       config: write,
       schema: {
-        ...doc('users', "Change a user's role (which sets their daily quota); audited", 'write'),
+        ...doc(
+          'users',
+          "Change a user's role and/or their own quota limits over the role's; each change audited",
+          'write',
+        ),
         params: TelegramIdParams,
         body: UserPatch,
-        response: { 200: UserChange, ...ERRORS, 413: ErrorBody },
+        response: { 200: UserPatchResult, ...ERRORS, 413: ErrorBody },
       },
     },
-    async (request) =>
-      (await deps.users()).setRole(String(request.params.telegramId), request.body.role, actorOf(request)),
+    async (request) => {
+      const users = await deps.users();
+      const ref = String(request.params.telegramId);
+      const by = actorOf(request);
+      const { role, quota } = request.body;
+      let changed = false;
+      if (role !== undefined) changed = (await users.setRole(ref, role, by)).changed || changed;
+      if (quota !== undefined) changed = (await users.setQuota(ref, quota, by)).changed || changed;
+      return { changed, user: await users.show(ref, { reveal: readsContent(request) }) };
+    },
   );
 
   for (const action of ['ban', 'unban'] as const) {
