@@ -1,3 +1,0 @@
-ALTER TABLE `api_keys` ADD `expires_at` integer;--> statement-breakpoint
-ALTER TABLE `audit_log` ADD `address` text;--> statement-breakpoint
-ALTER TABLE `users` ADD `quota_overrides` text;
