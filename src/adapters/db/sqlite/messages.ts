@@ -46,10 +46,10 @@ export function sqliteMessages(
   // Immediate, as the first statement writes anyway: the write lock is taken at BEGIN.
   const insertCounted = lazy(
     () =>
-      client.transaction((values: MessageValues, usage: ReturnType<typeof usageDeltaValues>) => {
-        const row = insert().get(values);
+      client.transaction((values: MessageValues[], usage: ReturnType<typeof usageDeltaValues>) => {
+        const rows = values.map((row) => insert().get(row));
         countUsage().run(usage);
-        return row;
+        return rows;
       }).immediate,
   );
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
@@ -106,12 +106,13 @@ export function sqliteMessages(
       const row = insert().get(messageValues(message, cipher, new Date()));
       return toMessage(row, cipher);
     },
-    async appendCounted(message, { userId, day, delta }) {
-      const row = insertCounted()(
-        messageValues(message, cipher, new Date()),
+    async appendCounted(turns, { userId, day, delta }) {
+      const now = new Date();
+      const rows = insertCounted()(
+        turns.map((message) => messageValues(message, cipher, now)),
         usageDeltaValues(userId, day, delta),
       );
-      return toMessage(row, cipher);
+      return rows.map((row) => toMessage(row, cipher));
     },
     async getContext(conversationId, limit) {
       return lastN()
