@@ -146,6 +146,76 @@ export function describeTurnContract(dialect: Dialect): void {
       });
     });
 
+    describe('history kept in memory between answers', () => {
+      const turn = (conversationId: number, i: number) => ({
+        conversationId,
+        role: i % 2 === 0 ? ('user' as const) : ('model' as const),
+        content: `turn ${i}`,
+      });
+      const day = { day: '2025-04-05', delta: { messages: 1 } };
+
+      it('serves what the database holds after this and another connection change it', async () => {
+        const other = (await db.reopen()).repos;
+        const { user, conv } = await newChat();
+        const truth = async (afterId = 0, limit = 200) =>
+          (await db.reopen()).repos.conversations.messagesAfter(conv.id, afterId, limit);
+        const read = (afterId = 0, limit = 200) => repos.conversations.messagesAfter(conv.id, afterId, limit);
+        const usage = { userId: user.id, ...day };
+
+        const [q0, a0] = await repos.conversations.appendCounted([turn(conv.id, 0), turn(conv.id, 1)], usage);
+        expect(await read()).toEqual(await truth());
+        // This connection appends and delivers: its kept copy follows.
+        const [q1, a1] = await repos.conversations.appendCounted([turn(conv.id, 2), turn(conv.id, 3)], usage);
+        await repos.conversations.markDelivered(a1!.id, new Date('2025-04-05T10:00:00.000Z'));
+        expect(await read()).toEqual(await truth());
+        expect((await read()).map((m) => m.content)).toEqual(['turn 0', 'turn 1', 'turn 2', 'turn 3']);
+        // Another connection (another process, another instance) appends, delivers, deletes.
+        await other.conversations.appendCounted([turn(conv.id, 4)], usage);
+        expect(await read()).toEqual(await truth());
+        await other.conversations.markDelivered(a0!.id, new Date('2025-04-05T11:00:00.000Z'));
+        expect((await read()).find((m) => m.id === a0!.id)?.deliveredAt).toEqual(
+          new Date('2025-04-05T11:00:00.000Z'),
+        );
+        await other.conversations.deleteMessage(q1!.id);
+        expect(await read()).toEqual(await truth());
+        expect((await read()).map((m) => m.id)).not.toContain(q1!.id);
+        // A newer start (the summary moved on), a smaller limit: the same as a fresh read.
+        expect(await read(q0!.id)).toEqual(await truth(q0!.id));
+        expect(await read(0, 2)).toEqual(await truth(0, 2));
+        // Deleted with its conversation elsewhere (`users forget`): nothing is served from memory.
+        await other.conversations.delete(conv.id);
+        expect(await read()).toEqual([]);
+      });
+
+      it('keeps nothing stale after this connection deletes a turn or the conversation', async () => {
+        const { user, conv } = await newChat();
+        const usage = { userId: user.id, ...day };
+        const [, answer] = await repos.conversations.appendCounted(
+          [turn(conv.id, 0), turn(conv.id, 1)],
+          usage,
+        );
+        await repos.conversations.messagesAfter(conv.id, 0, 200);
+        await repos.conversations.deleteMessage(answer!.id);
+        expect((await repos.conversations.messagesAfter(conv.id, 0, 200)).map((m) => m.content)).toEqual([
+          'turn 0',
+        ]);
+        await repos.conversations.delete(conv.id);
+        expect(await repos.conversations.messagesAfter(conv.id, 0, 200)).toEqual([]);
+      });
+
+      it('hands out copies: changing a returned history changes nothing kept', async () => {
+        const { user, conv } = await newChat();
+        await repos.conversations.appendCounted([turn(conv.id, 0)], { userId: user.id, ...day });
+        const first = await repos.conversations.messagesAfter(conv.id, 0, 200);
+        first.push({ ...first[0]!, id: 999_999, content: 'injected' });
+        const again = await repos.conversations.messagesAfter(conv.id, 0, 200);
+        expect(again.map((m) => m.content)).toEqual(['turn 0']);
+        expect(() => {
+          (again[0] as { content: string }).content = 'changed';
+        }).toThrow(TypeError);
+      });
+    });
+
     describe('markDelivered with its update', () => {
       it('records the delivery and marks that update done in the same call, no other', async () => {
         const { conv } = await newChat();

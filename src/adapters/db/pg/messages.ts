@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { addedUsage, countedUsagePlaceholders, countedUsageValues } from '../shared/sql.js';
 import { dailyUsage, messages, updateInbox } from './schema.js';
@@ -140,5 +141,19 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
       const [row] = await db.select().from(m).where(eq(m.id, id));
       return row ? toMessage(row, cipher) : null;
     },
+  };
+}
+
+/** What the history cache asks before serving a kept history (see shared/history-cache.ts). */
+export function pgHistoryMark(db: PostgresJsDatabase) {
+  const m = messages;
+  const query = db
+    .select({ count: count(), lastId: max(m.id), delivered: count(m.deliveredAt) })
+    .from(m)
+    .where(and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))))
+    .prepare('message_history_mark');
+  return async (conversationId: number, afterId: number): Promise<HistoryMark> => {
+    const [row] = await query.execute({ conversationId, afterId });
+    return row ?? { count: 0, lastId: null, delivered: 0 };
   };
 }

@@ -1,7 +1,8 @@
 import { lazy } from '../shared/lazy.js';
-import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
@@ -140,4 +141,20 @@ export function sqliteMessages(
       return row ? toMessage(row, cipher) : null;
     },
   };
+}
+
+/** What the history cache asks before serving a kept history (see shared/history-cache.ts). */
+export function sqliteHistoryMark(db: BetterSQLite3Database) {
+  const m = messages;
+  const query = lazy(() =>
+    db
+      .select({ count: count(), lastId: max(m.id), delivered: count(m.deliveredAt) })
+      .from(m)
+      .where(
+        and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))),
+      )
+      .prepare(),
+  );
+  return async (conversationId: number, afterId: number): Promise<HistoryMark> =>
+    query().get({ conversationId, afterId }) ?? { count: 0, lastId: null, delivered: 0 };
 }
