@@ -25,6 +25,7 @@ import { createUsersService, type UsersService } from '../services/users/index.j
 import { createBackups } from './backups.js';
 import { cacheNamespace } from './cache-namespace.js';
 import { createLogger, type Logger } from './logger.js';
+import { botctlVersion } from './version.js';
 import type { DaemonServices } from './services.js';
 
 export interface App {
@@ -144,6 +145,11 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         cache: await shared(),
         privacy: await services.privacy(),
         floodGate: await gate(),
+        lastBackupAt: async () => {
+          const [newest] = (await (await services.backups()).list()).backups;
+          return newest ? new Date(newest.createdAt) : null;
+        },
+        version: botctlVersion(),
       });
     }),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
