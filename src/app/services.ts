@@ -14,6 +14,7 @@ import { createChatService, createDeliveryService } from '../services/chat/index
 import { createHistoryService } from '../services/history/index.js';
 import { createInboxService } from '../services/inbox/index.js';
 import type { PrivacyService } from '../services/privacy/index.js';
+import type { AlertService } from '../services/alerts/index.js';
 import { createSettingsService } from '../services/settings/index.js';
 import { createModelCaller } from '../services/model/index.js';
 import { createMediaServices } from './media-services.js';
@@ -62,10 +63,12 @@ export interface DaemonServiceDeps {
   lastBackupAt: () => Promise<Date | null>;
   /** botctl's version, for botctl_build_info. */
   version: string;
+  /** Operator alerts: the circuit, error bursts and quota refusals feed it. */
+  alerts: AlertService;
 }
 
 export function createDaemonServices(deps: DaemonServiceDeps) {
-  const { config, repos, logger, cache, privacy } = deps;
+  const { config, repos, logger, cache, privacy, alerts } = deps;
   const now = () => new Date();
   const model = createGeminiChatModel({
     apiKey: config.geminiApiKey!,
@@ -79,8 +82,9 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     now: () => Date.now(),
     // A 429 already fails fast (no long retry wait) and says nothing of Gemini being down.
     isFailure: (error) => isRetryableError(error) && !(isBotctlError(error) && error.code === 'GEMINI_BUSY'),
+    onChange: alerts.circuitChanged,
   });
-  const metrics = createMetrics({
+  const recorded = createMetrics({
     activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
     inboxPending: () => repos.updates.countPending(),
     // Listing manifests reads a file per backup: once a minute is plenty for a 26 h alert.
@@ -94,6 +98,14 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     version: deps.version,
     prices: config.prices,
   });
+  // Every handler error is counted here; the alert service also watches them for bursts.
+  const metrics: typeof recorded = {
+    ...recorded,
+    error: (code) => {
+      recorded.error(code);
+      alerts.errorOccurred(code);
+    },
+  };
   // Someone is waiting in a chat: a server that asks for more than a few seconds (a Gemini 429's
   // retryDelay is often 15-60 s) gets no wait at all; the user is told at once and keeps /retry.
   const policy = createRetryPolicy({
@@ -114,7 +126,14 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
         signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       }),
   });
-  const access = createAccessService({ users: repos.users, usage: repos.usage, cache, config, now });
+  const access = createAccessService({
+    users: repos.users,
+    usage: repos.usage,
+    cache,
+    config,
+    now,
+    onQuotaRefused: alerts.quotaRefused,
+  });
   const history = createHistoryService({
     conversations: repos.conversations,
     caller,
