@@ -1,7 +1,8 @@
 /**
  * `botctl alerts test` and the alerts commands send themselves, as processes against the fake
  * Telegram and a loopback Slack receiver: one alert to each configured target, exit 1 when a
- * target refuses it, exit 2 when none is configured; a failed `backup create` reports itself.
+ * target refuses it, exit 2 when none is configured; a failed `backup create` and a finished
+ * broadcast report themselves.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
 import { startSlackReceiver, type SlackReceiver } from '../helpers/slack-receiver.js';
+import { plainUsers, seedUsers } from '../helpers/broadcast-users.js';
+import { openTestDatabase } from '../helpers/db.js';
 
 const ADMIN_CHAT = 4242;
 
@@ -37,7 +40,7 @@ const env = (more: Record<string, string> = {}) => ({
 const bothTargets = () =>
   env({ BOTCTL_ALERT_CHAT_ID: String(ADMIN_CHAT), BOTCTL_SLACK_WEBHOOK_URL: slack.url });
 
-describe('botctl alerts test', { timeout: 60_000 }, () => {
+describe('operator alerts from commands', { timeout: 60_000 }, () => {
   it('sends one test alert to the admin chat and to Slack', async () => {
     const result = await runCli(['alerts', 'test', '--json'], bothTargets());
     expect(result.exitCode, result.stderr).toBe(0);
@@ -100,5 +103,24 @@ describe('botctl alerts test', { timeout: 60_000 }, () => {
         text: expect.stringMatching(new RegExp(`A backup failed \\(${envelope.error!.code}\\)`)),
       }),
     ]);
+  });
+
+  it('a broadcast that finishes says so in the admin chat, with its counts and without its text', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      await seedUsers(db.repos, plainUsers(3, 700_000));
+      const text = 'Our secret launch is tomorrow';
+      const result = await runCli(['broadcast', '--text', text, '--id', 'launch', '--json'], {
+        ...bothTargets(),
+        BOTCTL_DATABASE_URL: db.url,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const alert = `Broadcast launch finished: 3 sent, 0 blocked, 0 failed.`;
+      expect(telegram.sentMessages(ADMIN_CHAT).at(-1)).toMatch(new RegExp(`^🟢 botctl on .+\\n${alert}$`));
+      expect(slack.posts.at(-1)?.text).toContain(alert);
+      expect(JSON.stringify([telegram.sentMessages(ADMIN_CHAT), slack.posts])).not.toContain(text);
+    } finally {
+      await db.cleanup();
+    }
   });
 });
