@@ -16,6 +16,7 @@ import { parseEncryptionKeys } from '../domain/encryption-keys.js';
 import { BotctlError } from '../domain/errors.js';
 import type { Cache, DatabaseGuard, FieldCipher, Messenger } from '../domain/ports/index.js';
 import { secretValues, type Config } from '../config/config.js';
+import type { AlertService } from '../services/alerts/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
 import { createMigrationsService, type MigrationsService } from '../services/migrations/index.js';
@@ -25,6 +26,7 @@ import { createUsersService, type UsersService } from '../services/users/index.j
 import { createBackups } from './backups.js';
 import { cacheNamespace } from './cache-namespace.js';
 import { createLogger, type Logger } from './logger.js';
+import { botctlVersion } from './version.js';
 import type { DaemonServices } from './services.js';
 
 export interface App {
@@ -48,6 +50,8 @@ export interface Services {
   migrations(): Promise<MigrationsService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
+  /** Operator alerts to the admin chat and Slack (none configured: a service that sends nothing). */
+  alerts(): Promise<AlertService>;
   /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
@@ -110,6 +114,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   let cache: Promise<Cache> | undefined;
   const shared = () => (cache ??= openCache(config, cipher(), logger));
   let backups: Promise<BackupService> | undefined;
+  let alerts: Promise<AlertService> | undefined;
   const now = () => new Date();
   const guard = createDatabaseGuard(config.databaseUrl);
 
@@ -144,8 +149,16 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         cache: await shared(),
         privacy: await services.privacy(),
         floodGate: await gate(),
+        lastBackupAt: async () => {
+          const [newest] = (await (await services.backups()).list()).backups;
+          return newest ? new Date(newest.createdAt) : null;
+        },
+        version: botctlVersion(),
+        alerts: await services.alerts(),
       });
     }),
+    // grammY and i18n load with the first alert service, not with every command.
+    alerts: () => (alerts ??= import('./alerts.js').then((root) => root.createAlerts(config, logger))),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
     guard,
   };
@@ -156,6 +169,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     services,
     async close() {
       floodGate?.close();
+      await alerts?.then((a) => a.close()).catch(() => undefined);
       await cache?.then((c) => c.close()).catch(() => undefined);
       if (backups) await (await backups).close();
       // A database that never opened has nothing to close (its error was the caller's already).

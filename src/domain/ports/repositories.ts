@@ -170,6 +170,8 @@ export interface UpdateInboxRepository {
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;
+  /** How many updates are pending (for the backlog metric; an index count, no payloads read). */
+  countPending(): Promise<number>;
   /** Remembers the message a group answer's stream created for this update (its preview). */
   setReplyMessage(updateId: number, messageId: number): Promise<void>;
   /** The message setReplyMessage remembered, null when none: a replay edits it into the answer. */
