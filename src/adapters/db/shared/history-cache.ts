@@ -148,8 +148,7 @@ export function withHistoryCache<R extends Cached>(
       undelivered.delete(id);
       const entry = entries.get(conversationId);
       const index = entry?.messages.findLastIndex((m) => m.id === id) ?? -1;
-      if (entry && index >= 0)
-        entry.messages[index] = freeze({ ...entry.messages[index]!, deliveredAt: at });
+      if (entry && index >= 0) entry.messages[index] = freeze({ ...entry.messages[index]!, deliveredAt: at });
     },
     async deleteMessage(id) {
       await repo.deleteMessage(id);
