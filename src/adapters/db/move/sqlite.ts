@@ -5,6 +5,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DatabaseGuard, MoveKey, MoveRow, MoveTarget } from '../../../domain/ports/index.js';
 import { createMigrator, LEDGER_TABLE } from '../migrate.js';
 import type { SqliteClient } from '../sqlite/client.js';
+import type { Statement } from 'better-sqlite3';
 import { sqliteMigrationDriver } from '../sqlite/ledger.js';
 import { createDigester } from './digest.js';
 import { keyOf, PROGRESS_TABLE, progressDdl, toProgress, type ProgressRow } from './progress.js';
@@ -62,6 +63,24 @@ export function sqliteMoveDatabase(
         m: number | null;
       }
     ).m;
+
+  const upserts = new Map<string, Statement>();
+  const upsertOf = (s: MoveTableSpec<SQLiteTable>) => {
+    const known = upserts.get(s.name);
+    if (known !== undefined) return known;
+    const columns = Object.entries(s.columns);
+    const names = columns.map(([, c]) => `"${c.name}"`);
+    const key = s.key.map((k) => `"${(s.columns[k] as Column).name}"`);
+    const rest = columns
+      .filter(([k]) => !s.key.includes(k))
+      .map(([, c]) => `"${c.name}" = excluded."${c.name}"`);
+    const statement = client.prepare(
+      `insert into "${s.name}" (${names.join(', ')}) values (${names.map(() => '?').join(', ')}) ` +
+        `on conflict (${key.join(', ')}) do ${rest.length === 0 ? 'nothing' : `update set ${rest.join(', ')}`}`,
+    );
+    upserts.set(s.name, statement);
+    return statement;
+  };
 
   return {
     dialect: 'sqlite',
@@ -135,22 +154,17 @@ export function sqliteMoveDatabase(
     },
     async writeBatch(table, rows, last, copied) {
       const s = spec(table);
-      const keys = keyColumns(s);
-      const set = Object.fromEntries(
-        Object.entries(s.columns)
-          .filter(([k]) => !s.key.includes(k))
-          .map(([k, c]) => [k, sql.raw(`excluded."${c.name}"`)]),
+      const columns = Object.entries(s.columns);
+      const upsert = upsertOf(s);
+      const progress = client.prepare(
+        `update ${PROGRESS_TABLE} set last_key = ?, copied = ? where table_name = ?`,
       );
-      db.transaction((tx) => {
-        const insert = tx.insert(s.table).values(rows as never[]);
-        (Object.keys(set).length === 0
-          ? insert.onConflictDoNothing()
-          : insert.onConflictDoUpdate({ target: keys as never, set: set as never })
-        ).run();
-        tx.run(
-          sql`update ${sql.raw(PROGRESS_TABLE)} set last_key = ${JSON.stringify(last)}, copied = ${copied} where table_name = ${table}`,
-        );
-      });
+      // One prepared statement run per row: SQLite has no round trips, and building drizzle's
+      // VALUES list for a whole batch cost more than running it.
+      client.transaction(() => {
+        for (const row of rows) upsert.run(columns.map(([k, column]) => driverValue(column, row[k])));
+        progress.run(JSON.stringify(last), copied, table);
+      })();
     },
     async finishTable(table) {
       client.prepare(`update ${PROGRESS_TABLE} set done = 1 where table_name = ?`).run(table);
@@ -168,4 +182,11 @@ export function sqliteMoveDatabase(
       client.exec(`drop table if exists ${PROGRESS_TABLE}`);
     },
   };
+}
+
+/** A value as SQLite stores it in the column (drizzle's own mapping: Date -> ms, JSON -> text). */
+function driverValue(column: Column, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  const driver = column.mapToDriverValue(value) as unknown;
+  return typeof driver === 'boolean' ? Number(driver) : driver;
 }
