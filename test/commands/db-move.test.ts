@@ -13,6 +13,7 @@ import { createDatabaseGuard } from '../../src/adapters/db/guard.js';
 import { openDatabase } from '../../src/adapters/db/open.js';
 import { readRows } from '../helpers/backup.js';
 import { parseEnvelope, runCli, spawnCli } from '../helpers/cli.js';
+import { spawnInPty } from '../helpers/pty.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dump, sealing, seedEveryTable } from '../helpers/db-move.js';
 import { shapeMismatches } from '../helpers/json-shape.js';
@@ -213,6 +214,52 @@ describe('botctl db move', { timeout: SLOW }, () => {
     expect(forced.envelope.result.replaced).toBe(true);
     const ids = await readRows('postgres', target.url, 'select telegram_id from users order by telegram_id');
     expect(ids.map((r) => Number(r.telegram_id))).toEqual([1001, 1002]);
+  });
+
+  it('at a terminal, --force asks first (Enter means no: nothing written), and shows its progress', async () => {
+    const source = await database('sqlite');
+    await seedEveryTable(source.repos);
+    const target = await database('postgres');
+    await target.repos.users.upsertFromTelegram({
+      telegramId: 7,
+      username: null,
+      firstName: 'Else',
+      lastName: null,
+      languageCode: 'en',
+      language: 'en',
+    });
+    const env = { BOTCTL_DATA_DIR: dataDir(), BOTCTL_DATABASE_URL: source.url };
+    const declined = spawnInPty(['db', 'move', '--to', target.url, '--force'], env);
+    await declined.expect(/1 rows in users[\s\S]*\[y\/N\]/);
+    declined.type('');
+    expect(await declined.exitCode).toBe(1);
+    expect(declined.output).toContain('Nothing was written.');
+    expect(await readRows('postgres', target.url, 'select telegram_id::int as t from users')).toEqual([
+      { t: 7 },
+    ]);
+
+    const accepted = spawnInPty(['db', 'move', '--to', target.url, '--force'], env);
+    await accepted.expect('[y/N]');
+    accepted.type('y');
+    expect(await accepted.exitCode, accepted.output).toBe(0);
+    expect(accepted.output).toContain("every table's row count and digest match");
+    expect(accepted.output).toContain('botctl config set databaseUrl');
+    // listr2's line; `script` gives the terminal no width, so it wraps after every character.
+    expect(accepted.output.replace(/\s+/g, '')).toContain('Movingthedatabase');
+    const ids = await readRows('postgres', target.url, 'select telegram_id::int as t from users order by 1');
+    expect(ids).toEqual([{ t: 1001 }, { t: 1002 }]);
+  });
+
+  it('shows a progress line per table off a terminal', async () => {
+    const source = await database('sqlite');
+    await seedEveryTable(source.repos);
+    const run = await runCli(['db', 'move', '--to', path.join(dataDir(), 'copy.sqlite')], {
+      BOTCTL_DATA_DIR: dataDir(),
+      BOTCTL_DATABASE_URL: source.url,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('copying messages: 4/4');
+    expect(run.stdout).toContain('checked audio_files (11/11)');
   });
 
   it('refuses while a bot holds the source database (exit 75) and writes nothing', async () => {

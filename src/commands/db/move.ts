@@ -70,7 +70,7 @@ export default class DbMove extends BaseCommand<typeof DbMove> {
         force: this.flags.force,
         confirm: confirmation
           ? async (contents) => {
-              progress.pause();
+              await progress.pause();
               const lines = [
                 `${contents.where} is not empty:`,
                 ...(contents.rows > 0 ? [`  ${contents.rows} rows in ${contents.tables.join(', ')}`] : []),
@@ -105,10 +105,10 @@ export default class DbMove extends BaseCommand<typeof DbMove> {
   /** A listr2 line on a terminal, plain lines elsewhere (each table, every tenth), nothing with --json. */
   private async progress(): Promise<{
     report: (event: MoveProgressEvent) => void;
-    pause: () => void;
+    pause: () => Promise<void>;
     stop: () => Promise<void>;
   }> {
-    const none = { pause: () => undefined, stop: async () => undefined };
+    const none = { pause: async () => undefined, stop: async () => undefined };
     if (this.jsonEnabled()) return { report: () => undefined, ...none };
     if (process.stdout.isTTY !== true) {
       let lastTenth = -1;
@@ -127,34 +127,46 @@ export default class DbMove extends BaseCommand<typeof DbMove> {
       };
     }
     const { Listr } = await import('listr2');
-    let update: (text: string) => void = () => undefined;
-    let finish: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const running = new Listr(
-      [
-        {
-          title: 'Moving the database',
-          task: async (_ctx, task) => {
-            update = (text) => (task.output = text);
-            await finished;
+    // One listr2 task while copying; stopped for the --force prompt and started again after it.
+    const start = () => {
+      let update: (text: string) => void = () => undefined;
+      let finish: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const running = new Listr(
+        [
+          {
+            title: 'Moving the database',
+            task: async (_ctx, task) => {
+              update = (text) => (task.output = text);
+              await finished;
+            },
           },
+        ],
+        { exitOnError: true, registerSignalListeners: false },
+      ).run();
+      return {
+        update: (text: string) => update(text),
+        stop: async () => {
+          finish();
+          await running;
         },
-      ],
-      { exitOnError: true, registerSignalListeners: false },
-    ).run();
+      };
+    };
+    let current: ReturnType<typeof start> | undefined;
     const stop = async () => {
-      finish();
-      await running;
+      const stopping = current;
+      current = undefined;
+      await stopping?.stop();
     };
     return {
       report: (e) => {
         const width = 30;
         const verb = e.phase === 'copy' ? 'Copying' : 'Checking';
         const shown = e.phase === 'copy' ? `${e.table} ${e.done}/${e.total}` : `${e.done}/${e.total} tables`;
-        update(`${verb} ${shown} ${bar(e.done, e.total, width).padEnd(width, '·')}`);
+        (current ??= start()).update(`${verb} ${shown} ${bar(e.done, e.total, width).padEnd(width, '·')}`);
       },
       // The prompt needs the terminal to itself.
-      pause: () => void stop(),
+      pause: stop,
       stop,
     };
   }
