@@ -107,6 +107,16 @@ async function moveBetween(
   try {
     holds.push(await target.holdExclusive('a move would write under the bot running on the target'));
     const schema = await sourceSchema(source);
+    const targetStatus = await target.status();
+    if (targetStatus.current > schema.id) {
+      throw new BotctlError(
+        'SCHEMA_NEWER',
+        `${target.where} is at migration ${targetStatus.current}, newer than the configured database (${schema.id})`,
+        {
+          hint: 'upgrade botctl and run `botctl migrate up` on the configured database first, or move into an empty database',
+        },
+      );
+    }
     const progress = await target.readProgress();
     const resumable =
       progress !== null &&
