@@ -19,6 +19,7 @@ import { secretValues, type Config } from '../config/config.js';
 import type { AlertService } from '../services/alerts/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
+import { createDbMoveService, type DbMoveService } from '../services/dbmove/index.js';
 import { createMigrationsService, type MigrationsService } from '../services/migrations/index.js';
 import { createPrivacyService, type PrivacyService } from '../services/privacy/index.js';
 import { createStatsService, type StatsService } from '../services/stats/index.js';
@@ -48,6 +49,8 @@ export interface Services {
   backups(): Promise<BackupService>;
   /** Check, back up, migrate: `migrate`, `setup` and `start` alike. */
   migrations(): Promise<MigrationsService>;
+  /** `botctl db move`: copies this database into another one; opens both on each move. */
+  dbMove(): Promise<DbMoveService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
   /** Operator alerts to the admin chat and Slack (none configured: a service that sends nothing). */
@@ -139,6 +142,15 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     migrations: once(async () => {
       const { dialect, migrator } = await database();
       return createMigrationsService({ dialect, migrator, backups: services.backups, guard });
+    }),
+    dbMove: once(async () => {
+      const { openMoveDatabase } = await import('../adapters/db/move/open.js');
+      return createDbMoveService({
+        openSource: () => openMoveDatabase(config.databaseUrl, { create: false, baseDir: config.dataDir }),
+        // A path on the command line means what the shell means: relative to the working directory.
+        openTarget: (to) => openMoveDatabase(to, { create: true, flag: '--to', baseDir: process.cwd() }),
+        now: Date.now,
+      });
     }),
     daemon: once(async () => {
       const [{ createDaemonServices }, { repos }] = await Promise.all([import('./services.js'), database()]);

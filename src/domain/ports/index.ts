@@ -13,3 +13,4 @@ export type * from './media.js';
 export type * from './backup.js';
 export type * from './intake.js';
 export type * from './alerts.js';
+export type * from './move.js';
