@@ -3,7 +3,7 @@
  * `--to` database (created when it is a missing SQLite file). Both come with the guard a daemon
  * holds, so the move can refuse while a bot runs on either.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { BotctlError } from '../../../domain/errors.js';
 import type { MoveTarget } from '../../../domain/ports/index.js';
 import { maskUrlPassword } from '../../../domain/url-password.js';
@@ -44,6 +44,7 @@ export async function openMoveDatabase(url: string, options: OpenMoveOptions): P
   const guard = createDatabaseGuard(target.location);
   if (target.dialect === 'sqlite') {
     const path = target.location;
+    const createdHere = !existsSync(path);
     prepareSqliteFile(path, options.create);
     const [{ openSqliteClient }, { sqliteMoveDatabase }] = await Promise.all([
       import('../sqlite/client.js'),
@@ -60,7 +61,19 @@ export async function openMoveDatabase(url: string, options: OpenMoveOptions): P
       client.close();
       throw databaseMissing(path);
     }
-    return sqliteMoveDatabase(client, path, `sqlite:${realPath(path)}`, guard, options.migrationsDir);
+    const opened = sqliteMoveDatabase(client, path, `sqlite:${realPath(path)}`, guard, options.migrationsDir);
+    if (!createdHere) return opened;
+    // A file this move created and never wrote to (refused: a bot running, a declined prompt) is
+    // not left behind; once anything is in it, it stays for the move to resume.
+    const close = opened.close.bind(opened);
+    opened.close = async () => {
+      const unused =
+        (client.prepare(`select count(*) as n from sqlite_master`).get() as { n: number }).n === 0;
+      await close();
+      if (unused)
+        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+    };
+    return opened;
   }
   const [client, { pgMoveDatabase }] = await Promise.all([
     connectPostgres(target.location, { max: 2, applicationName: 'botctl db move' }),
