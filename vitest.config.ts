@@ -14,7 +14,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.d.ts'],
-      reporter: ['text-summary', 'text'],
+      // lcov: the report file CI uploads (coverage/lcov.info and coverage/lcov-report/).
+      reporter: ['text-summary', 'text', 'lcov'],
       thresholds: { lines: 90 },
     },
   },

@@ -7,12 +7,12 @@
 import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { defaultBackupDir, type Config } from '../config/config.js';
 import type { BackupService } from '../services/backup/index.js';
+import { botctlVersion } from './version.js';
 
 export async function createBackups(config: Readonly<Config>): Promise<BackupService> {
-  const [{ randomBytes }, { readFileSync }, archive, snapshot, pgTools, migrations, { createBackupService }] =
+  const [{ randomBytes }, archive, snapshot, pgTools, migrations, { createBackupService }] =
     await Promise.all([
       import('node:crypto'),
-      import('node:fs'),
       import('../adapters/system/archive.js'),
       import('../adapters/db/snapshot.js'),
       import('../adapters/system/pg-tools.js'),
@@ -20,8 +20,6 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
       import('../services/backup/index.js'),
     ]);
   const tools = pgTools.createPgTools();
-  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  const pkg = JSON.parse(packageJson) as { version: string };
   return createBackupService({
     store: archive.createBackupStore(config.backupDir ?? defaultBackupDir(config.dataDir)),
     snapshotter: () => snapshot.createSnapshotter(config.databaseUrl, tools),
@@ -31,7 +29,7 @@ export async function createBackups(config: Readonly<Config>): Promise<BackupSer
       const last = migrations.loadMigrations(migrations.locateMigrations(dialect)).at(-1);
       return last ? { id: last.id, tag: last.tag } : null;
     },
-    botctlVersion: pkg.version,
+    botctlVersion: botctlVersion(),
     now: () => new Date(),
     randomSuffix: () => randomBytes(2).toString('hex'),
   });

@@ -25,8 +25,10 @@ import {
   type AuditService,
   type ConversationsService,
 } from '../services/admin-api/index.js';
+import type { AlertService } from '../services/alerts/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
+import { createDbMoveService, type DbMoveService } from '../services/dbmove/index.js';
 import { createMigrationsService, type MigrationsService } from '../services/migrations/index.js';
 import { createPrivacyService, type PrivacyService } from '../services/privacy/index.js';
 import { createStatsService, type StatsService } from '../services/stats/index.js';
@@ -34,6 +36,7 @@ import { createUsersService, type UsersService } from '../services/users/index.j
 import { createBackups } from './backups.js';
 import { cacheNamespace } from './cache-namespace.js';
 import { createLogger, type Logger } from './logger.js';
+import { botctlVersion } from './version.js';
 import type { DaemonServices } from './services.js';
 
 export interface App {
@@ -61,8 +64,12 @@ export interface Services {
   audit(): Promise<AuditService>;
   /** Conversations as the admin API shows them (content only where the caller may read it). */
   conversations(): Promise<ConversationsService>;
+  /** `botctl db move`: copies this database into another one; opens both on each move. */
+  dbMove(): Promise<DbMoveService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
   daemon(): Promise<DaemonServices>;
+  /** Operator alerts to the admin chat and Slack (none configured: a service that sends nothing). */
+  alerts(): Promise<AlertService>;
   /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
@@ -125,6 +132,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   let cache: Promise<Cache> | undefined;
   const shared = () => (cache ??= openCache(config, cipher(), logger));
   let backups: Promise<BackupService> | undefined;
+  let alerts: Promise<AlertService> | undefined;
   const now = () => new Date();
   const guard = createDatabaseGuard(config.databaseUrl);
 
@@ -150,6 +158,15 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       const { dialect, migrator } = await database();
       return createMigrationsService({ dialect, migrator, backups: services.backups, guard });
     }),
+    dbMove: once(async () => {
+      const { openMoveDatabase } = await import('../adapters/db/move/open.js');
+      return createDbMoveService({
+        openSource: () => openMoveDatabase(config.databaseUrl, { create: false, baseDir: config.dataDir }),
+        // A path on the command line means what the shell means: relative to the working directory.
+        openTarget: (to) => openMoveDatabase(to, { create: true, flag: '--to', baseDir: process.cwd() }),
+        now: Date.now,
+      });
+    }),
     daemon: once(async () => {
       const [{ createDaemonServices }, { repos }] = await Promise.all([import('./services.js'), database()]);
       return createDaemonServices({
@@ -159,6 +176,12 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         cache: await shared(),
         privacy: await services.privacy(),
         floodGate: await gate(),
+        lastBackupAt: async () => {
+          const [newest] = (await (await services.backups()).list()).backups;
+          return newest ? new Date(newest.createdAt) : null;
+        },
+        version: botctlVersion(),
+        alerts: await services.alerts(),
       });
     }),
     apiKeys: once(async () => {
@@ -170,6 +193,8 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       const { users, conversations } = (await database()).repos;
       return createConversationsService({ users, conversations });
     }),
+    // grammY and i18n load with the first alert service, not with every command.
+    alerts: () => (alerts ??= import('./alerts.js').then((root) => root.createAlerts(config, logger))),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
     guard,
   };
@@ -180,6 +205,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     services,
     async close() {
       floodGate?.close();
+      await alerts?.then((a) => a.close()).catch(() => undefined);
       await cache?.then((c) => c.close()).catch(() => undefined);
       if (backups) await (await backups).close();
       // A database that never opened has nothing to close (its error was the caller's already).

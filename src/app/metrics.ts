@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metrics } from '../domain/telemetry.js';
+import { costOf, priceFor, type ModelPrice, type PriceTable } from '../domain/pricing.js';
 import { REJECT_REASONS, TELEGRAM_UPDATE_TYPES } from '../daemon/update-shape.js';
 
 // Label values come from a fixed list: an update's keys are the sender's to choose (a webhook
@@ -17,7 +18,29 @@ export interface AppMetrics extends Metrics {
   readonly registry: Registry;
 }
 
-export function createMetrics(options: { activeUsers?: (days: number) => Promise<number> } = {}): AppMetrics {
+/**
+ * What is read when Prometheus scrapes, not on a timer: an idle daemon does no work for metrics
+ * nobody reads. Each source is optional (tests and commands build metrics without a database).
+ */
+export interface ScrapeSources {
+  activeUsers?: (days: number) => Promise<number>;
+  /** Updates recorded in the inbox and not yet answered. */
+  inboxPending?: () => Promise<number>;
+  /** When the newest backup in the backup dir was made (null: none). */
+  lastBackupAt?: () => Promise<Date | null>;
+  /** Free and total bytes of the file system holding the data dir (null: cannot tell). */
+  dataDirSpace?: () => Promise<{ freeBytes: number; sizeBytes: number } | null>;
+  /** The Gemini circuit breaker's state. */
+  circuitState?: () => 'closed' | 'open' | 'half-open';
+  /** Delivery counts of the newest broadcast, by delivery status (null: none yet). */
+  broadcastProgress?: () => Promise<Record<string, number> | null>;
+  /** botctl's version, for botctl_build_info. */
+  version?: string;
+  /** The price table (config prices) that botctl_gemini_cost_usd_total estimates with. */
+  prices?: PriceTable;
+}
+
+export function createMetrics(options: ScrapeSources = {}): AppMetrics {
   const registry = new Registry();
   // Event-loop lag sampled once a second: prom-client's 10 ms default wakes an idle daemon 100 times
   // a second (about 1% of a core on a busy host) for a metric scraped every few seconds at most.
@@ -59,6 +82,18 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
     labelNames: ['model', 'direction'],
     registers: [registry],
   });
+  const cost = new Counter({
+    name: 'botctl_gemini_cost_usd_total',
+    help: 'Estimated Gemini spend in USD from config prices, by model (models without a price are not counted)',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  // The longest-prefix lookup once per model, not once per call.
+  const prices = new Map<string, ModelPrice | null>();
+  const priceOf = (model: string) => {
+    if (!prices.has(model)) prices.set(model, options.prices ? priceFor(model, options.prices) : null);
+    return prices.get(model)!;
+  };
   const errors = new Counter({
     name: 'botctl_errors_total',
     help: 'Handler errors, by error code',
@@ -82,6 +117,7 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
       this.set({ window: '7d' }, await activeUsers(7));
     },
   });
+  registerScrapeGauges(registry, options);
   return {
     registry,
     updateReceived: (type) => updates.inc({ type: typeLabel(type) }),
@@ -92,8 +128,93 @@ export function createMetrics(options: { activeUsers?: (days: number) => Promise
       geminiSeconds.observe({ model, outcome }, seconds);
       if (tokensIn) geminiTokens.inc({ model, direction: 'in' }, tokensIn);
       if (tokensOut) geminiTokens.inc({ model, direction: 'out' }, tokensOut);
+      const price = priceOf(model);
+      if (price && (tokensIn || tokensOut)) cost.inc({ model }, costOf(price, tokensIn, tokensOut));
     },
     error: (code) => errors.inc({ code }),
     telegramRateLimited: () => telegram429.inc(),
   };
+}
+
+/**
+ * A source that fails (the database away for a moment) leaves its gauge out of this scrape
+ * instead of failing the whole of /metrics; undefined marks the failure.
+ */
+const settle = <T>(value: Promise<T>): Promise<T | undefined> => value.catch(() => undefined);
+
+/** The gauges filled in at scrape time from the sources given; a source that fails leaves its gauge unset. */
+function registerScrapeGauges(registry: Registry, sources: ScrapeSources): void {
+  new Gauge({
+    name: 'botctl_build_info',
+    help: 'Always 1: the botctl version and Node.js version this process runs',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  }).set({ version: sources.version ?? 'unknown', node: process.versions.node }, 1);
+  const { inboxPending, lastBackupAt, dataDirSpace, circuitState, broadcastProgress } = sources;
+  if (inboxPending) {
+    new Gauge({
+      name: 'botctl_inbox_pending',
+      help: 'Updates stored in the inbox and not answered yet (a growing number: answers fall behind)',
+      registers: [registry],
+      async collect() {
+        const pending = await settle(inboxPending());
+        if (pending !== undefined) this.set(pending);
+      },
+    });
+  }
+  if (lastBackupAt) {
+    new Gauge({
+      name: 'botctl_last_backup_timestamp_seconds',
+      help: 'Unix time of the newest backup in the backup dir (0: none)',
+      registers: [registry],
+      async collect() {
+        const at = await settle(lastBackupAt());
+        if (at !== undefined) this.set(at ? at.getTime() / 1000 : 0);
+      },
+    });
+  }
+  if (dataDirSpace) {
+    // Two statfs calls per scrape: microseconds, not worth sharing.
+    new Gauge({
+      name: 'botctl_data_dir_free_bytes',
+      help: 'Bytes free to botctl on the file system of the data dir',
+      registers: [registry],
+      async collect() {
+        const space = await settle(dataDirSpace());
+        if (space) this.set(space.freeBytes);
+      },
+    });
+    new Gauge({
+      name: 'botctl_data_dir_size_bytes',
+      help: 'Size in bytes of the file system of the data dir',
+      registers: [registry],
+      async collect() {
+        const space = await settle(dataDirSpace());
+        if (space) this.set(space.sizeBytes);
+      },
+    });
+  }
+  if (circuitState) {
+    new Gauge({
+      name: 'botctl_gemini_circuit_open',
+      help: '1 while the Gemini circuit breaker is open or half-open (calls fail fast), else 0',
+      registers: [registry],
+      collect() {
+        this.set(circuitState() === 'closed' ? 0 : 1);
+      },
+    });
+  }
+  if (broadcastProgress) {
+    new Gauge({
+      name: 'botctl_broadcast_deliveries',
+      help: 'Deliveries of the newest broadcast, by status (pending, sending, sent, failed, blocked)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const counts = await settle(broadcastProgress());
+        this.reset();
+        for (const [status, count] of Object.entries(counts ?? {})) this.set({ status }, count);
+      },
+    });
+  }
 }

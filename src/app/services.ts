@@ -14,6 +14,7 @@ import { createChatService, createDeliveryService } from '../services/chat/index
 import { createHistoryService } from '../services/history/index.js';
 import { createInboxService } from '../services/inbox/index.js';
 import type { PrivacyService } from '../services/privacy/index.js';
+import type { AlertService } from '../services/alerts/index.js';
 import { createSettingsService } from '../services/settings/index.js';
 import { createModelCaller } from '../services/model/index.js';
 import { createMediaServices } from './media-services.js';
@@ -23,6 +24,7 @@ import type { FloodGate } from '../adapters/telegram/flood-gate.js';
 import type { ReadinessReport } from '../http/routes/health.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { cachedFor, fileSystemSpace } from './scrape-sources.js';
 
 const DAY_MS = 86_400_000;
 
@@ -57,14 +59,17 @@ export interface DaemonServiceDeps {
    * token; the daemon's Api and the messenger both go through it.
    */
   floodGate: FloodGate;
+  /** When the newest backup was made (null: none): the root lists the backup dir's manifests. */
+  lastBackupAt: () => Promise<Date | null>;
+  /** botctl's version, for botctl_build_info. */
+  version: string;
+  /** Operator alerts: the circuit, error bursts and quota refusals feed it. */
+  alerts: AlertService;
 }
 
 export function createDaemonServices(deps: DaemonServiceDeps) {
-  const { config, repos, logger, cache, privacy } = deps;
+  const { config, repos, logger, cache, privacy, alerts } = deps;
   const now = () => new Date();
-  const metrics = createMetrics({
-    activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
-  });
   const model = createGeminiChatModel({
     apiKey: config.geminiApiKey!,
     baseUrl: config.geminiBaseUrl,
@@ -77,7 +82,30 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     now: () => Date.now(),
     // A 429 already fails fast (no long retry wait) and says nothing of Gemini being down.
     isFailure: (error) => isRetryableError(error) && !(isBotctlError(error) && error.code === 'GEMINI_BUSY'),
+    onChange: alerts.circuitChanged,
   });
+  const recorded = createMetrics({
+    activeUsers: (days) => repos.users.count({ activeSince: new Date(Date.now() - days * DAY_MS) }),
+    inboxPending: () => repos.updates.countPending(),
+    // Listing manifests reads a file per backup: once a minute is plenty for a 26 h alert.
+    lastBackupAt: cachedFor(60_000, deps.lastBackupAt),
+    dataDirSpace: () => fileSystemSpace(config.dataDir),
+    circuitState: () => breaker.state(),
+    broadcastProgress: cachedFor(15_000, async () => {
+      const [newest] = await repos.broadcasts.list();
+      return newest ? repos.broadcasts.deliveryCounts(newest.id) : null;
+    }),
+    version: deps.version,
+    prices: config.prices,
+  });
+  // Every handler error is counted here; the alert service also watches them for bursts.
+  const metrics: typeof recorded = {
+    ...recorded,
+    error: (code) => {
+      recorded.error(code);
+      alerts.errorOccurred(code);
+    },
+  };
   // Someone is waiting in a chat: a server that asks for more than a few seconds (a Gemini 429's
   // retryDelay is often 15-60 s) gets no wait at all; the user is told at once and keeps /retry.
   const policy = createRetryPolicy({
@@ -98,7 +126,14 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
         signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       }),
   });
-  const access = createAccessService({ users: repos.users, usage: repos.usage, cache, config, now });
+  const access = createAccessService({
+    users: repos.users,
+    usage: repos.usage,
+    cache,
+    config,
+    now,
+    onQuotaRefused: alerts.quotaRefused,
+  });
   const history = createHistoryService({
     conversations: repos.conversations,
     caller,

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
+import type { Alert } from '../domain/alerts.js';
 import { BotctlError, toBotctlError } from '../domain/errors.js';
 import { loadConfig, resolveDataDir, secretValues, type Config } from '../config/config.js';
 import { readConfigFile } from '../config/file.js';
@@ -106,6 +107,21 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
     this.app_ = undefined;
     if (app) await app.close();
     await super.finally(error);
+  }
+
+  /**
+   * Tells the operator through the configured alert targets (admin chat, Slack; none: nothing).
+   * A target that fails is a warning: the command's own outcome stands either way.
+   */
+  protected async alertOperator(alert: Alert): Promise<void> {
+    try {
+      const alerts = await this.useCase('alerts');
+      for (const report of await alerts.send(alert)) {
+        if (!report.ok) this.note(`alert not sent to ${report.target}: ${report.error}`);
+      }
+    } catch (error) {
+      this.note(`alert not sent: ${(error as Error).message}`);
+    }
   }
 
   /** Prints human output unless --json; the returned value becomes the --json result. */

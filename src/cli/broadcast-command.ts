@@ -4,7 +4,7 @@
  * and otherwise exactly one JSON summary line (cron logs want no progress bars).
  */
 import { Flags, type Command } from '@oclif/core';
-import { EXIT } from '../domain/errors.js';
+import { EXIT, toBotctlError } from '../domain/errors.js';
 import type {
   BroadcastReport,
   BroadcastService,
@@ -62,13 +62,25 @@ export abstract class BroadcastCommand<T extends typeof Command> extends BaseCom
     process.once('SIGTERM', stop);
     const bar = this.human ? progressLine((text) => process.stdout.write(text)) : undefined;
     try {
-      const result = await service.run(id, {
-        ratePerSecond: rate,
-        signal: controller.signal,
-        onProgress: bar?.update,
-      });
+      const result = await service
+        .run(id, { ratePerSecond: rate, signal: controller.signal, onProgress: bar?.update })
+        .catch(async (error: unknown) => {
+          const counts = await service.status(id).then(
+            (report) => report.counts.pending + report.counts.sending,
+            () => '?',
+          );
+          const reason = toBotctlError(error).code;
+          await this.alertOperator({ kind: 'broadcast-failed', params: { id, reason, pending: counts } });
+          throw error;
+        });
       bar?.finish();
       const summary = summarize(result);
+      // Finished by this run (resuming one already done sends nothing and tells no one).
+      const { run } = result;
+      if (summary.outcome === 'finished' && run.sent + run.blocked + run.failed + run.skipped > 0) {
+        const { sent, blocked, failed } = summary;
+        await this.alertOperator({ kind: 'broadcast-finished', params: { id, sent, blocked, failed } });
+      }
       if (summary.outcome === 'interrupted') process.exitCode = EXIT.tempFail;
       return summary;
     } finally {

@@ -7,7 +7,7 @@ import { EXIT } from '../domain/errors.js';
 import type { JsonShape } from '../cli/json-shape.js';
 import { collectGiven, optionFlags } from '../cli/option-flags.js';
 import { configFilePath, readConfigFile } from '../config/file.js';
-import { parseRenderKinds } from '../deploy/render-kinds.js';
+import { parseRenderKinds, RENDER_KINDS } from '../deploy/render-kinds.js';
 import { assertWritableDir } from '../config/writable.js';
 import { finishSetup, writeSetupConfig, type SetupResult } from '../cli/setup/finish.js';
 import { makePlan, type PlanInput } from '../cli/setup/plan.js';
@@ -46,7 +46,7 @@ export default class Setup extends BaseCommand<typeof Setup> {
       description: 'do not contact Telegram, Gemini, the database or Redis (offline)',
     }),
     render: Flags.string({
-      description: 'deployment files to write: systemd, compose, env, k8s (comma-separated) or all',
+      description: `deployment files to write: ${RENDER_KINDS.join(', ')} (comma-separated) or all`,
     }),
     'render-dir': Flags.string({ description: 'where --render writes [default: <data dir>/deploy]' }),
     'include-secrets': Flags.boolean({

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { envLines, k8sEnvEntries, k8sSecretEntries, systemdValues, type DeployInput } from './values.js';
 import type { RenderKind } from './render-kinds.js';
-import { renderTemplateFile, writeFileAtomic } from './templates.js';
+import { readTemplateFile, renderTemplateFile, writeFileAtomic } from './templates.js';
 
 const FILES: Record<RenderKind, readonly (readonly [template: string, output: string, mode: number])[]> = {
   systemd: [
@@ -22,7 +22,15 @@ const FILES: Record<RenderKind, readonly (readonly [template: string, output: st
     ['k8s/secret.yaml', 'k8s/secret.yaml', 0o600],
     ['k8s/service.yaml', 'k8s/service.yaml', 0o644],
   ],
+  grafana: [['grafana/botctl.json', 'grafana/botctl.json', 0o644]],
+  prometheus: [['prometheus/alerts.yml', 'prometheus/alerts.yml', 0o644]],
 };
+
+/**
+ * Copied as they are: Grafana legends and Prometheus annotations use {{ }} themselves, and
+ * neither file depends on this host's settings.
+ */
+const VERBATIM: ReadonlySet<RenderKind> = new Set(['grafana', 'prometheus']);
 
 /** Renders the chosen kinds into outDir; returns the files written. */
 export function renderDeployFiles(
@@ -45,7 +53,8 @@ export function renderDeployFiles(
   for (const kind of input.kinds) {
     for (const [template, output, mode] of FILES[kind]) {
       const file = path.join(input.outDir, output);
-      writeFileAtomic(file, renderTemplateFile(template, values), mode);
+      const body = VERBATIM.has(kind) ? readTemplateFile(template) : renderTemplateFile(template, values);
+      writeFileAtomic(file, body, mode);
       written.push(file);
     }
   }

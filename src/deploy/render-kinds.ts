@@ -1,7 +1,8 @@
 /** The deployment files `setup --render` can write (templates/<kind>/), and parsing the list. */
 import { BotctlError } from '../domain/errors.js';
 
-const RENDER_KINDS = ['systemd', 'compose', 'env', 'k8s'] as const;
+/** grafana: the dashboard to import; prometheus: the alert rules to load. */
+export const RENDER_KINDS = ['systemd', 'compose', 'env', 'k8s', 'grafana', 'prometheus'] as const;
 export type RenderKind = (typeof RENDER_KINDS)[number];
 
 /** "systemd,env" -> ['systemd', 'env']; '' or 'none' -> []; 'all' -> every kind. */

@@ -21,8 +21,12 @@ function renderTemplate(text: string, values: Readonly<Record<string, string>>, 
 }
 
 export function renderTemplateFile(relative: string, values: Readonly<Record<string, string>>): string {
-  const file = path.join(TEMPLATES_DIR, relative);
-  return renderTemplate(fs.readFileSync(file, 'utf8'), values, relative);
+  return renderTemplate(readTemplateFile(relative), values, relative);
+}
+
+/** A template's text as it is, for files that take no values. */
+export function readTemplateFile(relative: string): string {
+  return fs.readFileSync(path.join(TEMPLATES_DIR, relative), 'utf8');
 }
 
 /** Writes through a temp file and a rename, so a reader never sees half a file. */

@@ -24,6 +24,8 @@ export interface CircuitBreakerOptions {
   isFailure?: (error: unknown) => boolean;
   /** For messages and logs. Default "Gemini". */
   name?: string;
+  /** Told when the circuit opens (from closed) and when it closes again; a half-open trial is neither. */
+  onChange?: (state: 'open' | 'closed') => void;
 }
 
 export interface CircuitBreaker {
@@ -38,6 +40,7 @@ export interface CircuitBreaker {
 
 export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
   const { failureThreshold, windowMs, openMs, now, isFailure = isRetryableError, name = 'Gemini' } = options;
+  const onChange = options.onChange ?? (() => undefined);
   let failures: number[] = [];
   let openedAt: number | null = null;
   // When the half-open trial started; a trial never reported expires after openMs,
@@ -75,6 +78,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       openedAt = null;
       trialAt = null;
       failures = [];
+      onChange('closed');
     },
     failure(error) {
       if (!isFailure(error)) return breaker.success();
@@ -86,7 +90,10 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       }
       failures = failures.filter((at) => t - at < windowMs);
       failures.push(t);
-      if (failures.length >= failureThreshold) [openedAt, trialAt, failures] = [t, null, []];
+      if (failures.length >= failureThreshold) {
+        [openedAt, trialAt, failures] = [t, null, []];
+        onChange('open');
+      }
     },
     async run(fn) {
       breaker.acquire();

@@ -62,6 +62,18 @@ export function buildSystemInstruction(input: SystemInstructionInput): string {
  * pattern, so it reads the same to the model on every ICU version.
  */
 function localDateTime(now: Date, zone: string): string {
+  // The prompt shows minutes: one formatting per zone and minute serves every prompt in it.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = lastClockReadings.get(zone);
+  if (cached?.minute === minute) return cached.text;
+  const text = formatDateTime(now, zone);
+  if (lastClockReadings.size >= 1000) lastClockReadings.clear();
+  lastClockReadings.set(zone, { minute, text });
+  return text;
+}
+const lastClockReadings = new Map<string, { minute: number; text: string }>();
+
+function formatDateTime(now: Date, zone: string): string {
   const parts = promptClock(zone).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
@@ -100,11 +112,20 @@ export function maxOutputTokensFor(detailLevel: DetailLevel): number {
 
 /** "ru" -> "Russian", for instructions; an unknown code is returned as it is. */
 export function languageName(code: string): string {
-  try {
-    return (englishLanguageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
-  } catch {
-    return code;
+  let name = languageNames.get(code);
+  if (name === undefined) {
+    try {
+      name = (englishLanguageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    // Codes come from users' Telegram clients: a bound keeps odd ones from piling up.
+    if (languageNames.size >= 500) languageNames.clear();
+    languageNames.set(code, name);
   }
+  return name;
 }
 /** Built once: constructing Intl.DisplayNames costs more than the rest of a prompt. */
 let englishLanguageNames: Intl.DisplayNames | undefined;
+/** Looking a name up in ICU costs more than a prompt's string work: each code is looked up once. */
+const languageNames = new Map<string, string>();

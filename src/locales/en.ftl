@@ -255,3 +255,15 @@ suggestion-not-yours = These suggestions are for the person who asked.
 inline-hint = Type a question after my name
 inline-quota = Today's limit is used up
 inline-refused = Not available right now: open the bot
+
+# Operator alerts (admin chat, Slack): ids, counts and codes only, never message content.
+alert-title = botctl on { $host }
+alert-gemini-down = Gemini keeps failing: the circuit breaker opened and users are told to try again later. Check with `botctl doctor`.
+alert-gemini-recovered = Gemini answers again: the circuit breaker closed.
+alert-error-burst = { $count } errors within { $seconds } s ({ $codes }). See the log, and `botctl doctor`.
+alert-quota-exhausted = { $users } users reached their daily quota within { $minutes } min. Quotas: `botctl config get quotas`.
+alert-broadcast-finished = Broadcast { $id } finished: { $sent } sent, { $blocked } blocked, { $failed } failed.
+alert-broadcast-failed = Broadcast { $id } stopped ({ $reason }); { $pending } still pending. Continue with `botctl broadcast resume { $id }`.
+alert-backup-failed = A backup failed ({ $code }). Run `botctl backup create` to see why.
+alert-test = Test alert from `botctl alerts test`: this target works.
+alert-repeated = { $count } more alerts like this ({ $of }) in the last { $minutes } min.

@@ -248,3 +248,15 @@ suggestion-not-yours = Эти подсказки для того, кто зад�
 inline-hint = Напишите вопрос после моего имени
 inline-quota = Дневной лимит исчерпан
 inline-refused = Сейчас недоступно: откройте бота
+
+# Оповещения оператора (админ-чат, Slack): только id, числа и коды, никогда текст сообщений.
+alert-title = botctl на { $host }
+alert-gemini-down = Gemini постоянно отвечает ошибкой: автомат защиты разомкнулся, пользователям предлагается повторить позже. Проверьте `botctl doctor`.
+alert-gemini-recovered = Gemini снова отвечает: автомат защиты замкнулся.
+alert-error-burst = { $count } ошибок за { $seconds } с ({ $codes }). Смотрите журнал и `botctl doctor`.
+alert-quota-exhausted = { $users } пользователей исчерпали дневную квоту за { $minutes } мин. Квоты: `botctl config get quotas`.
+alert-broadcast-finished = Рассылка { $id } завершена: отправлено { $sent }, заблокировали бота { $blocked }, ошибок { $failed }.
+alert-broadcast-failed = Рассылка { $id } остановлена ({ $reason }); ожидают отправки: { $pending }. Продолжить: `botctl broadcast resume { $id }`.
+alert-backup-failed = Резервная копия не создана ({ $code }). Запустите `botctl backup create`, чтобы узнать причину.
+alert-test = Проверочное оповещение от `botctl alerts test`: этот канал работает.
+alert-repeated = Ещё { $count } похожих оповещений ({ $of }) за последние { $minutes } мин.

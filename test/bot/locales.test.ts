@@ -15,6 +15,7 @@ import { BotctlError, ERROR_CODES, type ErrorCode } from '../../src/domain/error
 import { BUILTIN_PERSONA_IDS } from '../../src/domain/personas.js';
 import { INTERFACE_LANGUAGES } from '../../src/domain/settings-rules.js';
 import { TRANSCRIPT_LABEL_KEYS } from '../../src/domain/transcript.js';
+import { ALERT_KINDS } from '../../src/domain/alerts.js';
 
 const root = fileURLToPath(new URL('../../src/', import.meta.url));
 const KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -29,6 +30,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   'spoken-': VOICE_REPLY_MODES,
   'language-': INTERFACE_LANGUAGES,
   'cmd-': CHAT_COMMANDS,
+  'alert-': ALERT_KINDS,
 };
 const familyKeys = Object.entries(FAMILIES).flatMap(([prefix, values]) => values.map((v) => `${prefix}${v}`));
 

@@ -352,6 +352,18 @@ describe('botctl setup --render', { timeout: PROCESS_TIMEOUT_MS }, () => {
     expect(mode(path.join(deploy, 'k8s/secret.yaml'))).toBe(0o600);
   });
 
+  it('renders the Grafana dashboard and the Prometheus alert rules as they ship', async () => {
+    const dataDir = tempDataDir();
+    const result = await setupUnattended(fakes, dataDir, ['--render', 'grafana,prometheus']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const deploy = path.join(dataDir, 'deploy');
+    for (const file of ['grafana/botctl.json', 'prometheus/alerts.yml']) {
+      expect(fs.readFileSync(path.join(deploy, file), 'utf8'), file).toBe(
+        fs.readFileSync(new URL(`../../templates/${file}`, import.meta.url), 'utf8'),
+      );
+    }
+  });
+
   it('refuses an unknown render target before asking or writing anything', async () => {
     const dataDir = tempDataDir();
     const result = await setupUnattended(fakes, dataDir, ['--render', 'systemd,helm']);

@@ -107,6 +107,20 @@ describe('loadConfig', () => {
     expect(maskUrlPassword('/var/lib/botctl.sqlite')).toBe('/var/lib/botctl.sqlite');
   });
 
+  it('reads the alert targets; the Slack webhook URL is a secret, masked whole and scrubbed', () => {
+    const hook = 'https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX';
+    const config = load({ BOTCTL_ALERT_CHAT_ID: '-1001234567890', BOTCTL_SLACK_WEBHOOK_URL: hook });
+    expect(config.alertChatId).toBe(-1001234567890);
+    expect(config.alertLanguage).toBe('en');
+    expect(redactConfig(config).slackWebhookUrl).toBe('********');
+    expect(secretValues(config)).toContain(hook);
+    expectConfigError(() => load({ BOTCTL_ALERT_CHAT_ID: 'admins' }), /BOTCTL_ALERT_CHAT_ID/);
+    expectConfigError(
+      () => load({ BOTCTL_SLACK_WEBHOOK_URL: 'hooks.slack.com' }),
+      /BOTCTL_SLACK_WEBHOOK_URL/,
+    );
+  });
+
   it('resolves the data dir from the flag, then BOTCTL_DATA_DIR, then ./data', () => {
     expect(resolveDataDir('/a', { BOTCTL_DATA_DIR: '/b' })).toBe('/a');
     expect(resolveDataDir(undefined, { BOTCTL_DATA_DIR: '/b' })).toBe('/b');

@@ -1002,9 +1002,11 @@ export function describeRepositoryContract(dialect: Dialect): void {
           },
           expect.objectContaining({ updateId: 9_000_000_000 }),
         ]);
+        expect(await repos.updates.countPending()).toBe(3);
         await repos.updates.markDone(10, new Date('2025-01-02T00:00:00Z'));
         await repos.updates.markDone(12, new Date('2025-01-04T00:00:00Z'));
         expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([9_000_000_000]);
+        expect(await repos.updates.countPending()).toBe(1);
         expect(await repos.updates.pruneDone(new Date('2025-01-03T00:00:00Z'))).toBe(1);
         expect(await count('update_inbox')).toBe(2);
         expect(await repos.updates.pruneDone(new Date('2025-01-05T00:00:00Z'))).toBe(1);
@@ -1020,6 +1022,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await repos.updates.record(rejected, at)).toBe(true);
         expect(await repos.updates.record(inboxEntry(31, 'none'))).toBe(false);
         expect(await repos.updates.pending(10)).toEqual([]);
+        expect(await repos.updates.countPending()).toBe(0);
         const [row] = await db.raw('select status, reason from update_inbox where update_id = ?', [31]);
         expect([row?.status, row?.reason]).toEqual(['rejected', 'malformed']);
         expect(await repos.updates.pruneDone(new Date('2025-01-31T00:00:00Z'))).toBe(0);

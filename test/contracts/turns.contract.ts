@@ -44,28 +44,28 @@ export function describeTurnContract(dialect: Dialect): void {
         const sealed = (await db.reopen(createFieldCipher([{ id: 'k', key: randomBytes(32) }]))).repos;
         const { user, conv } = await newChat(sealed);
         const day = '2025-04-01';
-        const question = await sealed.conversations.appendCounted(
-          {
-            conversationId: conv.id,
-            role: 'user',
-            content: 'Привет 🌍',
-            tokensIn: 3,
-            telegramMessageId: 2_000_000_000,
-            createdAt: new Date('2025-04-01T10:00:00.123Z'),
-          },
-          { userId: user.id, day, delta: { messages: 1 } },
-        );
-        const answer = await sealed.conversations.appendCounted(
-          {
-            conversationId: conv.id,
-            role: 'model',
-            content: 'Здравствуйте',
-            tokensIn: 120,
-            tokensOut: 45,
-            model: 'gemini-test',
-            latencyMs: 321,
-          },
-          { userId: user.id, day, delta: { tokensIn: 120, tokensOut: 45 } },
+        // A question and its answer in one write; the usage counts the turn once.
+        const [question, answer] = await sealed.conversations.appendCounted(
+          [
+            {
+              conversationId: conv.id,
+              role: 'user',
+              content: 'Привет 🌍',
+              tokensIn: 3,
+              telegramMessageId: 2_000_000_000,
+              createdAt: new Date('2025-04-01T10:00:00.123Z'),
+            },
+            {
+              conversationId: conv.id,
+              role: 'model',
+              content: 'Здравствуйте',
+              tokensIn: 120,
+              tokensOut: 45,
+              model: 'gemini-test',
+              latencyMs: 321,
+            },
+          ],
+          { userId: user.id, day, delta: { messages: 1, tokensIn: 120, tokensOut: 45 } },
         );
         expect(question).toMatchObject({
           conversationId: conv.id,
@@ -80,6 +80,7 @@ export function describeTurnContract(dialect: Dialect): void {
           createdAt: new Date('2025-04-01T10:00:00.123Z'),
         });
         expect(answer).toMatchObject({ role: 'model', tokensIn: 120, tokensOut: 45, model: 'gemini-test' });
+        expect(answer!.id).toBeGreaterThan(question!.id);
         expect(await sealed.conversations.getContext(conv.id, 5)).toEqual([question, answer]);
         const raw = await db.raw('select content from messages where conversation_id = ?', [conv.id]);
         for (const row of raw) expect(String(row.content)).toMatch(/^enc:v1:k:/);
@@ -91,40 +92,127 @@ export function describeTurnContract(dialect: Dialect): void {
         });
       });
 
-      it('stores nothing and counts nothing when either part fails', async () => {
+      it('stores nothing and counts nothing when any part fails', async () => {
         const { user, conv } = await newChat();
         const day = '2025-04-02';
         const unknownUser = await rejection(
-          repos.conversations.appendCounted(
-            { conversationId: conv.id, role: 'user', content: 'lost' },
-            { userId: 424_242, day, delta: { messages: 1 } },
-          ),
+          repos.conversations.appendCounted([{ conversationId: conv.id, role: 'user', content: 'lost' }], {
+            userId: 424_242,
+            day,
+            delta: { messages: 1 },
+          }),
         );
         expect(unknownUser.code).toBe('DATABASE_ERROR');
         expect(await count('messages where conversation_id = ?', [conv.id])).toBe(0);
+        // The question is valid, its answer is not: neither is kept, nothing is counted.
         const unknownConversation = await rejection(
           repos.conversations.appendCounted(
-            { conversationId: 424_242, role: 'user', content: 'lost' },
+            [
+              { conversationId: conv.id, role: 'user', content: 'lost' },
+              { conversationId: 424_242, role: 'model', content: 'lost too' },
+            ],
             { userId: user.id, day, delta: { messages: 1 } },
           ),
         );
         expect(unknownConversation.code).toBe('DATABASE_ERROR');
+        expect(await count('messages where conversation_id = ?', [conv.id])).toBe(0);
         expect(await count('daily_usage where user_id = ?', [user.id])).toBe(0);
       });
 
-      it('keeps every one of 50 parallel turns and their counts', async () => {
+      it('keeps every one of 50 parallel writes of one, two or three turns, in order, and their counts', async () => {
         const { user, conv } = await newChat();
-        const stored = await Promise.all(
+        const writes = await Promise.all(
           Array.from({ length: 50 }, (_, i) =>
             repos.conversations.appendCounted(
-              { conversationId: conv.id, role: 'user', content: `t${i}` },
+              Array.from({ length: (i % 3) + 1 }, (_, j) => ({
+                conversationId: conv.id,
+                role: j % 2 === 0 ? ('user' as const) : ('model' as const),
+                content: `t${i}.${j}`,
+              })),
               { userId: user.id, day: '2025-04-03', delta: { messages: 1, tokensIn: 2 } },
             ),
           ),
         );
-        expect(new Set(stored.map((m) => m.id)).size).toBe(50);
-        expect(await repos.conversations.countMessages(conv.id)).toBe(50);
+        writes.forEach((stored, i) => {
+          expect(stored.map((m) => m.content)).toEqual(
+            Array.from({ length: (i % 3) + 1 }, (_, j) => `t${i}.${j}`),
+          );
+          expect(stored.map((m) => m.id)).toEqual([...stored.map((m) => m.id)].sort((a, b) => a - b));
+        });
+        const ids = writes.flat().map((m) => m.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(await repos.conversations.countMessages(conv.id)).toBe(ids.length);
         expect(await repos.usage.get(user.id, '2025-04-03')).toMatchObject({ messages: 50, tokensIn: 100 });
+      });
+    });
+
+    describe('history kept in memory between answers', () => {
+      const turn = (conversationId: number, i: number) => ({
+        conversationId,
+        role: i % 2 === 0 ? ('user' as const) : ('model' as const),
+        content: `turn ${i}`,
+      });
+      const day = { day: '2025-04-05', delta: { messages: 1 } };
+
+      it('serves what the database holds after this and another connection change it', async () => {
+        const other = (await db.reopen()).repos;
+        const { user, conv } = await newChat();
+        const truth = async (afterId = 0, limit = 200) =>
+          (await db.reopen()).repos.conversations.messagesAfter(conv.id, afterId, limit);
+        const read = (afterId = 0, limit = 200) => repos.conversations.messagesAfter(conv.id, afterId, limit);
+        const usage = { userId: user.id, ...day };
+
+        const [q0, a0] = await repos.conversations.appendCounted([turn(conv.id, 0), turn(conv.id, 1)], usage);
+        expect(await read()).toEqual(await truth());
+        // This connection appends and delivers: its kept copy follows.
+        const [q1, a1] = await repos.conversations.appendCounted([turn(conv.id, 2), turn(conv.id, 3)], usage);
+        await repos.conversations.markDelivered(a1!.id, new Date('2025-04-05T10:00:00.000Z'));
+        expect(await read()).toEqual(await truth());
+        expect((await read()).map((m) => m.content)).toEqual(['turn 0', 'turn 1', 'turn 2', 'turn 3']);
+        // Another connection (another process, another instance) appends, delivers, deletes.
+        await other.conversations.appendCounted([turn(conv.id, 4)], usage);
+        expect(await read()).toEqual(await truth());
+        await other.conversations.markDelivered(a0!.id, new Date('2025-04-05T11:00:00.000Z'));
+        expect((await read()).find((m) => m.id === a0!.id)?.deliveredAt).toEqual(
+          new Date('2025-04-05T11:00:00.000Z'),
+        );
+        await other.conversations.deleteMessage(q1!.id);
+        expect(await read()).toEqual(await truth());
+        expect((await read()).map((m) => m.id)).not.toContain(q1!.id);
+        // A newer start (the summary moved on), a smaller limit: the same as a fresh read.
+        expect(await read(q0!.id)).toEqual(await truth(q0!.id));
+        expect(await read(0, 2)).toEqual(await truth(0, 2));
+        // Deleted with its conversation elsewhere (`users forget`): nothing is served from memory.
+        await other.conversations.delete(conv.id);
+        expect(await read()).toEqual([]);
+      });
+
+      it('keeps nothing stale after this connection deletes a turn or the conversation', async () => {
+        const { user, conv } = await newChat();
+        const usage = { userId: user.id, ...day };
+        const [, answer] = await repos.conversations.appendCounted(
+          [turn(conv.id, 0), turn(conv.id, 1)],
+          usage,
+        );
+        await repos.conversations.messagesAfter(conv.id, 0, 200);
+        await repos.conversations.deleteMessage(answer!.id);
+        expect((await repos.conversations.messagesAfter(conv.id, 0, 200)).map((m) => m.content)).toEqual([
+          'turn 0',
+        ]);
+        await repos.conversations.delete(conv.id);
+        expect(await repos.conversations.messagesAfter(conv.id, 0, 200)).toEqual([]);
+      });
+
+      it('hands out copies: changing a returned history changes nothing kept', async () => {
+        const { user, conv } = await newChat();
+        await repos.conversations.appendCounted([turn(conv.id, 0)], { userId: user.id, ...day });
+        const first = await repos.conversations.messagesAfter(conv.id, 0, 200);
+        first.push({ ...first[0]!, id: 999_999, content: 'injected' });
+        const again = await repos.conversations.messagesAfter(conv.id, 0, 200);
+        expect(again.map((m) => m.content)).toEqual(['turn 0']);
+        expect(() => {
+          (again[0] as { content: string }).content = 'changed';
+        }).toThrow(TypeError);
       });
     });
 

@@ -107,4 +107,27 @@ describe('createCircuitBreaker', () => {
     advance(10_000);
     expect(breaker.state()).toBe('half-open');
   });
+
+  it('tells onChange once when it opens and once when it closes, not on a failed trial', () => {
+    let clock = 0;
+    const changes: string[] = [];
+    const breaker = createCircuitBreaker({
+      failureThreshold: 3,
+      windowMs: 10_000,
+      openMs: 30_000,
+      now: () => clock,
+      onChange: (state) => changes.push(state),
+    });
+    for (let n = 0; n < 5; n++) breaker.failure(down());
+    expect(changes).toEqual(['open']);
+    clock += 30_000;
+    breaker.acquire();
+    breaker.failure(down());
+    expect(changes).toEqual(['open']);
+    clock += 30_000;
+    breaker.acquire();
+    breaker.success();
+    breaker.success();
+    expect(changes).toEqual(['open', 'closed']);
+  });
 });

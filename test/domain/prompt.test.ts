@@ -51,6 +51,21 @@ describe('buildSystemInstruction', () => {
     );
   });
 
+  it('tells each zone its own time, minute by minute, however often it is asked', () => {
+    const clock = (timezone: string, iso: string) =>
+      buildSystemInstruction({ ...base, timezone, now: new Date(iso) }).split('\n\n')[2];
+    // Within one minute a zone reads the same; the next minute and another zone read their own.
+    expect(clock('Asia/Tokyo', '2025-03-01T20:30:59.999Z')).toContain('2025-03-02 05:30 (Asia/Tokyo');
+    expect(clock('Asia/Tokyo', '2025-03-01T20:31:00.000Z')).toContain('2025-03-02 05:31 (Asia/Tokyo');
+    expect(clock('Europe/Berlin', '2025-03-01T20:31:00.000Z')).toContain(
+      'Saturday, 2025-03-01 21:31 (Europe/Berlin',
+    );
+    expect(clock('Asia/Tokyo', '2025-03-01T20:30:00.000Z')).toContain('2025-03-02 05:30 (Asia/Tokyo');
+    // Summer time starts in Berlin at 01:00 UTC on 2025-03-30: the minute before and the one after.
+    expect(clock('Europe/Berlin', '2025-03-30T00:59:30Z')).toContain('01:59 (Europe/Berlin, UTC+01:00)');
+    expect(clock('Europe/Berlin', '2025-03-30T01:00:00Z')).toContain('03:00 (Europe/Berlin, UTC+02:00)');
+  });
+
   it('varies the guidance with the detail level', () => {
     const texts = DETAIL_LEVELS.map((detailLevel) => buildSystemInstruction({ ...base, detailLevel }));
     expect(new Set(texts).size).toBe(3);
@@ -81,5 +96,11 @@ describe('personas', () => {
     expect(languageName('en')).toBe('English');
     expect(languageName('pt-BR')).toBe('Brazilian Portuguese');
     expect(languageName('!!')).toBe('!!');
+    // Asked again (answered from memory): the same names.
+    expect([languageName('en'), languageName('pt-BR'), languageName('!!')]).toEqual([
+      'English',
+      'Brazilian Portuguese',
+      '!!',
+    ]);
   });
 });

@@ -52,6 +52,34 @@ describe('chat with memory', () => {
       expect(call.at - asked).toBeGreaterThanOrEqual(245);
   });
 
+  it('stores a question together with its answer, in one write, counted once', async () => {
+    const chat = nextChat++;
+    const rowsOf = async () =>
+      h.db.raw(
+        `select m.id, m.role, m.content from messages m join conversations c on c.id = m.conversation_id
+         where c.chat_id = ? order by m.id`,
+        [chat],
+      );
+    h.gemini.respond = (req) => ({ text: `re: ${req.lastUserText}`, firstTokenDelayMs: 400 });
+    send(chat, 'first question');
+    await h.gemini.waitForRequest((r) => r.lastUserText === 'first question');
+    // While the model thinks, nothing of the turn is written: a crash now leaves the update
+    // pending in the inbox, and its replay stores the whole turn once.
+    expect(await rowsOf()).toEqual([]);
+    expect(await answersIn(chat, 1)).toEqual(['re: first question']);
+    const rows = await rowsOf();
+    expect(rows.map((r) => [r.role, r.content])).toEqual([
+      ['user', 'first question'],
+      ['model', 're: first question'],
+    ]);
+    expect(Number(rows[1]!.id)).toBe(Number(rows[0]!.id) + 1);
+    const [usage] = await h.db.raw(
+      'select d.messages from daily_usage d join users u on u.id = d.user_id where u.telegram_id = ?',
+      [chat],
+    );
+    expect(Number(usage?.messages)).toBe(1);
+  });
+
   it('answers a private message, streaming drafts first, and remembers earlier turns', async () => {
     const chat = nextChat++;
     h.gemini.respond = (req) => ({
@@ -65,7 +93,8 @@ describe('chat with memory', () => {
 
     send(chat, 'What is my name?');
     await answersIn(chat, 2);
-    const last = h.gemini.requests.at(-1)!;
+    // The question's own request: the first answer's title call may come before or after it.
+    const last = h.gemini.requests.findLast((r) => r.lastUserText === 'What is my name?')!;
     const texts = JSON.stringify(last.contents);
     expect(texts).toContain('My name is Ann');
     expect(texts).toContain('Hello there, you said: My name is Ann');

@@ -36,6 +36,13 @@ async function step<T>(daemon: ReturnType<typeof spawnCli>, promise: Promise<T>)
   }
 }
 
+/** Resolves once a getMe sent since `since` reached the fake (answered or still held). */
+const getMeArrived = (since: number) =>
+  waitFor(() => {
+    if (!fakes.telegram.calls.some((c) => c.method === 'getMe' && c.at >= since))
+      throw new Error('no getMe yet');
+  }, 60_000);
+
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-proc-'));
 
 describe('botctl start (process)', { timeout: 120_000 }, () => {
@@ -87,6 +94,41 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     expect(fakes.telegram.sentMessages(7001)).toEqual(['part one, part two, part three.']);
     expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
     expect(String(result.stdout)).not.toContain(TEST_TOKEN);
+  });
+
+  it('a SIGTERM while starting (Telegram slow to answer getMe) stops cleanly once up: exit 0', async () => {
+    const dataDir = tempDir();
+    fakes.telegram.setLatency(1500, 'getMe');
+    try {
+      const since = Date.now();
+      const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
+      await step(daemon, getMeArrived(since));
+      // getMe is on its way and held: the daemon is mid-start, with nothing to stop yet.
+      daemon.kill('SIGTERM');
+      const result = await daemon;
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      expect(String(result.stdout)).toContain('"msg":"botctl stopped"');
+    } finally {
+      fakes.telegram.setLatency(0, 'getMe');
+    }
+  });
+
+  it('a start still busy 5 s after a SIGTERM (getMe hanging) exits 130 at once then', async () => {
+    const dataDir = tempDir();
+    fakes.telegram.setLatency(60_000, 'getMe');
+    try {
+      const since = Date.now();
+      const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir));
+      await step(daemon, getMeArrived(since));
+      const signalled = Date.now();
+      daemon.kill('SIGTERM');
+      const result = await daemon;
+      expect(result.exitCode).toBe(130);
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(4_900);
+      expect(Date.now() - signalled).toBeLessThan(30_000);
+    } finally {
+      fakes.telegram.setLatency(0, 'getMe');
+    }
   });
 
   it('answers an update exactly once after kill -9 mid-answer and a restart', async () => {

@@ -73,9 +73,18 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     }
   };
   let closed = false;
-  // After close() a call must not touch the store: @keyv/redis would quietly reconnect.
+  // After close() a call must not touch the store: @keyv/redis would quietly reconnect. Only a
+  // network store can hang: an in-process Map answers at once, so it gets no deadline timer
+  // (several cache calls per update would each arm and clear one).
   const guard = <T>(what: string, fallback: T, work: () => Promise<T>): Promise<T> =>
-    closed ? Promise.resolve(fallback) : withDeadline(work, fallback, timeoutMs, what, report);
+    closed
+      ? Promise.resolve(fallback)
+      : backend.kind === 'memory'
+        ? work().catch((error: unknown) => {
+            report(error);
+            return fallback;
+          })
+        : withDeadline(work, fallback, timeoutMs, what, report);
 
   return {
     kind: backend.kind,

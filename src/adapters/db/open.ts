@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { dirname } from 'node:path';
+import type { Sql } from 'postgres';
 import { BotctlError } from '../../domain/errors.js';
 import type { Dialect, FieldCipher, Migrator, Repositories } from '../../domain/ports/index.js';
 import { PASSWORD_MASK, maskUrlPassword, urlPassword } from '../../domain/url-password.js';
@@ -63,7 +64,7 @@ export function databaseMissing(path: string): BotctlError {
  * The SQLite file, created 0600 before SQLite opens it: its -wal and -shm files take the main
  * file's mode, so chat history is never readable by other local users whatever the umask.
  */
-function prepareSqliteFile(path: string, create: boolean): void {
+export function prepareSqliteFile(path: string, create: boolean): void {
   if (path === ':memory:' || fs.existsSync(path)) return;
   if (!create) throw databaseMissing(path);
   try {
@@ -113,21 +114,41 @@ function isEmptySqlite(client: { prepare(sql: string): { get(): unknown } }): bo
 }
 
 async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
-  const [{ default: postgres }, { createPgRepositories }, { pgMigrationDriver }] = await Promise.all([
-    import('postgres'),
+  const [{ createPgRepositories }, { pgMigrationDriver }] = await Promise.all([
     import('./pg/index.js'),
     import('./pg/ledger.js'),
   ]);
-  const where = `PostgreSQL at ${maskUrlPassword(options.url)}`;
-  const secret = passwordOf(options.url);
   const onNotice = options.onNotice;
+  const client = await connectPostgres(options.url, {
+    max: 10,
+    applicationName: 'botctl',
+    onNotice: onNotice ? (notice) => onNotice(`${notice.severity}: ${notice.message}`) : undefined,
+  });
+  const where = `PostgreSQL at ${maskUrlPassword(options.url)}`;
+  const repos = createPgRepositories(client, options.cipher, where);
+  const migrator = createMigrator(pgMigrationDriver(client), { dir: options.migrationsDir });
+  return { repos, migrator, dialect: 'postgres', close: () => repos.close() };
+}
+
+/** A postgres.js pool, probed once: a wrong URL fails here in one line, its password never shown. */
+export async function connectPostgres(
+  url: string,
+  options: {
+    max: number;
+    applicationName: string;
+    onNotice?: (notice: { severity: string; message: string }) => void;
+  },
+): Promise<Sql> {
+  const { default: postgres } = await import('postgres');
+  const where = `PostgreSQL at ${maskUrlPassword(url)}`;
+  const secret = passwordOf(url);
   let client;
   try {
-    client = postgres(options.url, {
-      max: 10,
+    client = postgres(url, {
+      max: options.max,
       connect_timeout: 5,
-      onnotice: onNotice ? (notice) => onNotice(`${notice.severity}: ${notice.message}`) : () => undefined,
-      connection: { application_name: 'botctl' },
+      onnotice: (notice) => options.onNotice?.(notice as { severity: string; message: string }),
+      connection: { application_name: options.applicationName },
     });
   } catch (error) {
     throw scrub(unreachable(error, where), secret);
@@ -138,9 +159,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
     await client.end({ timeout: 0 }).catch(() => undefined);
     throw scrub(unreachable(error, where), secret);
   }
-  const repos = createPgRepositories(client, options.cipher, where);
-  const migrator = createMigrator(pgMigrationDriver(client), { dir: options.migrationsDir });
-  return { repos, migrator, dialect: 'postgres', close: () => repos.close() };
+  return client;
 }
 
 /** The password as the driver sends it (decoded); undefined when the URL has none. */

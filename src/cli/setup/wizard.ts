@@ -4,7 +4,7 @@
  * answered. Values given as flags or BOTCTL_* are used without asking (unless they fail).
  * Nothing is written here: the caller writes once, after the last answer.
  */
-import { parseRenderKinds, type RenderKind } from '../../deploy/render-kinds.js';
+import { parseRenderKinds, RENDER_KINDS, type RenderKind } from '../../deploy/render-kinds.js';
 import type { Probes } from '../../probes/probes.js';
 import type { ModelInfo } from '../../domain/ports/index.js';
 import type { BotIdentity } from '../../services/doctor/index.js';
@@ -133,7 +133,7 @@ async function askQuota(io: Prompter, draft: Draft, given: Given): Promise<void>
 async function askRender(io: Prompter): Promise<RenderKind[]> {
   for (;;) {
     const answer = await io.ask(
-      'Render deployment files? systemd, compose, env, k8s (comma-separated) [none]: ',
+      `Render deployment files? ${RENDER_KINDS.join(', ')} (comma-separated) [none]: `,
     );
     try {
       return parseRenderKinds(answer);

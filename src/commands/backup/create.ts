@@ -3,6 +3,7 @@ import { BACKUP_SHAPE, BackupCommand, passphraseFlags } from '../../cli/backup-c
 import { EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import type { JsonShape } from '../../cli/json-shape.js';
 import { formatBytes } from '../../domain/backup-rules.js';
+import { toBotctlError } from '../../domain/errors.js';
 import type { CreateResult } from '../../services/backup/index.js';
 
 export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
@@ -32,7 +33,12 @@ export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
     const passphrase = this.passphrase();
     const result = await this.withProgress('Backing up', (onStep) =>
       backups.create({ passphrase, verify: this.flags.verify, onStep }),
-    );
+    ).catch(async (error: unknown) => {
+      // Another backup running (LOCKED) is not a failure anyone needs to hear about.
+      const { code } = toBotctlError(error);
+      if (code !== 'LOCKED') await this.alertOperator({ kind: 'backup-failed', params: { code } });
+      throw error;
+    });
     const seconds = (result.durationMs / 1000).toFixed(1);
     this.say(`Backup ${result.id} written to ${result.path}`);
     this.say(

@@ -1,6 +1,7 @@
-/** What the operator reads: cost estimates (`botctl stats`) and the log level. */
+/** What the operator reads: cost estimates (`botctl stats`), the log level, and where alerts go. */
 import { z } from 'zod';
-import { type OptionSpec } from '../option-spec.js';
+import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
+import { url, type OptionSpec } from '../option-spec.js';
 
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict();
 const prices = z.record(z.string().min(1), price);
@@ -36,5 +37,26 @@ export const OPERATIONS_OPTIONS = {
     kind: 'string',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'Log level',
+  },
+  alertChatId: {
+    env: 'BOTCTL_ALERT_CHAT_ID',
+    kind: 'int',
+    schema: z.number({ error: 'must be a Telegram chat id (a number)' }).int().optional(),
+    description:
+      'Telegram chat the bot sends operator alerts to (Gemini down, error bursts, backups, broadcasts); ' +
+      'a group id is negative. Unset: no Telegram alerts',
+  },
+  slackWebhookUrl: {
+    env: 'BOTCTL_SLACK_WEBHOOK_URL',
+    kind: 'string',
+    schema: url.optional(),
+    description: 'Slack incoming-webhook URL that operator alerts are posted to; unset: no Slack alerts',
+    secret: true,
+  },
+  alertLanguage: {
+    env: 'BOTCTL_ALERT_LANGUAGE',
+    kind: 'string',
+    schema: z.enum(INTERFACE_LANGUAGES).default('en'),
+    description: 'Language of operator alerts',
   },
 } as const satisfies Record<string, OptionSpec>;

@@ -12,3 +12,5 @@ export type * from './telegram.js';
 export type * from './media.js';
 export type * from './backup.js';
 export type * from './intake.js';
+export type * from './alerts.js';
+export type * from './move.js';

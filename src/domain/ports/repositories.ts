@@ -87,10 +87,11 @@ export interface ConversationRepository {
   delete(id: number): Promise<void>;
   appendMessage(message: NewMessage): Promise<Message>;
   /**
-   * Stores the message and adds `usage` to its user's row for the day in one atomic write (one
-   * commit; one statement on PostgreSQL): a turn is never stored uncounted, nor counted unstored.
+   * Stores the messages, in order (a question and its answer, or one of them), and adds `usage`
+   * to its user's row for the day in one atomic write (one commit; one statement on PostgreSQL):
+   * a turn is never stored uncounted, nor counted unstored. Returns them as stored, in order.
    */
-  appendCounted(message: NewMessage, usage: CountedUsage): Promise<Message>;
+  appendCounted(messages: readonly NewMessage[], usage: CountedUsage): Promise<Message[]>;
   /** The last `limit` messages of the conversation, oldest first. */
   getContext(conversationId: number, limit: number): Promise<Message[]>;
   /** Messages with id > afterId, oldest first (summaries cover the rest). */
@@ -184,6 +185,8 @@ export interface UpdateInboxRepository {
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;
+  /** How many updates are pending (for the backlog metric; an index count, no payloads read). */
+  countPending(): Promise<number>;
   /** Remembers the message a group answer's stream created for this update (its preview). */
   setReplyMessage(updateId: number, messageId: number): Promise<void>;
   /** The message setReplyMessage remembered, null when none: a replay edits it into the answer. */

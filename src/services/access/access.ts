@@ -48,6 +48,8 @@ export function createAccessService(deps: {
   now: () => Date;
   /** Default USER_RECHECK_MS. */
   recheckMs?: number;
+  /** Told of each refusal by the daily quota (user id), for the "many users at their quota" alert; returns at once. */
+  onQuotaRefused?: (userId: number) => void;
 }) {
   const { users, usage, cache, config, now } = deps;
   const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
@@ -110,7 +112,8 @@ export function createAccessService(deps: {
     }
     const today = await usage.get(user.id, utcDay(now()));
     const quota = checkQuota(today, limitsFor(user, config.quotas));
-    if (!quota.ok)
+    if (!quota.ok) {
+      deps.onQuotaRefused?.(user.id);
       return {
         allowed: false,
         user,
@@ -118,6 +121,7 @@ export function createAccessService(deps: {
         exceeded: quota.exceeded,
         resetsAt: nextResetAt(now()),
       };
+    }
     return { allowed: true, user };
   }
 

@@ -1,10 +1,10 @@
 /**
- * The chat use case: store the user's turn, build the context (running summary plus the
- * newest turns that fit the token budget, summarising what no longer fits), ask the model
- * with retries and a circuit breaker, store the answer and count usage.
+ * The chat use case: build the context (running summary plus the newest turns that fit the
+ * token budget, summarising what no longer fits), ask the model with retries and a circuit
+ * breaker, then store the user's turn with the answer and count usage, in one write.
  *
- * The user's message is stored before the model is called, so when Gemini is down the
- * message is kept and /retry answers it later. A replayed update (after a crash) is recognised
+ * When no answer comes (Gemini down), the user's message is stored on its own, so /retry
+ * answers it later (see turn.ts). A replayed update (after a crash) is recognised
  * by its Telegram message id: answered once its answer was delivered (nothing is sent again),
  * while an answer stored but never delivered is handed back to be sent (see delivery.ts).
  * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
@@ -12,9 +12,7 @@
  */
 import type { Message, User } from '../../domain/entities.js';
 import type { ConversationKey, OnText, Repositories } from '../../domain/ports/index.js';
-import { utcDay } from '../../domain/quota.js';
-import { estimateTokens } from '../../domain/context-window.js';
-import { runTurn, type Answered, type MediaTurn } from './turn.js';
+import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 
@@ -83,22 +81,19 @@ export function createChatService(deps: {
         loaded,
       });
     }
-    if (!replayed) {
-      const stored = await conversations.appendCounted(
-        {
-          conversationId: conversation.id,
-          role: 'user',
-          content: input.text,
-          tokensIn: estimateTokens(input.text),
-          telegramMessageId: input.telegramMessageId,
-          createdAt: now(),
-        },
-        { userId: input.user.id, day: utcDay(now()), delta: { messages: 1 } },
-      );
-      if (loaded.history.length < HISTORY_WINDOW) loaded.history.push(stored);
-    }
+    // A new question is stored with its answer in one write (turn.ts); a replay's is stored already.
     const { signal, onText } = input;
-    return runTurn(turnDeps, { user: input.user, conversationId: conversation.id, signal, onText, loaded });
+    const pending = replayed
+      ? undefined
+      : { ...textTurn(input.text), telegramMessageId: input.telegramMessageId, store: true };
+    return runTurn(turnDeps, {
+      user: input.user,
+      conversationId: conversation.id,
+      signal,
+      onText,
+      pending,
+      loaded,
+    });
   }
 
   /**

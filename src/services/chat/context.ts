@@ -6,7 +6,12 @@
  */
 import type { Conversation, Message, User } from '../../domain/entities.js';
 import type { ChatRequest, ChatTurn, ConversationRepository } from '../../domain/ports/index.js';
-import { buildSummaryPrompt, estimateTokens, planContext } from '../../domain/context-window.js';
+import {
+  buildSummaryPrompt,
+  estimateTokens,
+  MESSAGE_OVERHEAD_TOKENS,
+  planContext,
+} from '../../domain/context-window.js';
 import { buildSystemInstruction, maxOutputTokensFor, resolvePersona } from '../../domain/prompt.js';
 import type { ModelCaller } from '../model/index.js';
 
@@ -43,6 +48,8 @@ export async function buildContext(input: {
   personas?: Readonly<Record<string, string>>;
   /** Already read by the caller (saves two queries on the hot path); read here when absent. */
   loaded?: LoadedConversation | undefined;
+  /** The text of a new user turn sent after the history (not stored yet), when there is one. */
+  pendingText?: string | undefined;
 }): Promise<Omit<ChatRequest, 'signal'>> {
   const { conversations, user } = input;
   const loaded = input.loaded ?? (await loadById(conversations, input.conversationId));
@@ -61,8 +68,11 @@ export async function buildContext(input: {
     summary,
     messages: history,
     budgetTokens: input.budgetTokens,
-    systemTokens: estimateTokens(systemInstruction),
-    keepAtLeast: 1,
+    systemTokens:
+      estimateTokens(systemInstruction) +
+      (input.pendingText === undefined ? 0 : estimateTokens(input.pendingText) + MESSAGE_OVERHEAD_TOKENS),
+    // The question asked is always sent: the pending turn, or else the newest stored one.
+    keepAtLeast: input.pendingText === undefined ? 1 : 0,
   });
   if (plan.toSummarise.length > 0) {
     summary = await summarise(input, summary, plan.toSummarise);

@@ -1,11 +1,15 @@
 /**
  * One model turn of a conversation: build the context, ask the model (streaming only the
  * visible answer, never the transcript or suggestion tags), then store the answer and count
- * usage. A media turn (voice, photo, document) is not in the database yet: its parts go with
- * this request only, and its text marker is stored together with the answer, so a failed
- * media turn leaves no row and no usage behind.
+ * usage. A new user turn (text, voice, photo, document) is not in the database yet: its parts
+ * go with this request, and it is stored together with the answer in one write, so an answer
+ * costs one write where a question stored first and its answer after would cost two. A crash
+ * meanwhile loses nothing: the update stays pending in the inbox and is answered on replay.
+ * When no answer comes (Gemini down, an empty answer, a cancel), a text question is stored on
+ * its own so /retry can answer it later; a media turn leaves no row and no usage behind (its
+ * bytes could not be sent again).
  */
-import type { User } from '../../domain/entities.js';
+import type { NewMessage, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
 import { estimateTokens } from '../../domain/context-window.js';
@@ -29,7 +33,7 @@ export interface AnsweredEvent {
   untitled: boolean;
 }
 
-/** A user turn carrying media, stored only once it is answered. */
+/** A user turn not stored yet: stored with its answer (see above). */
 export interface MediaTurn {
   /** Sent with this request only (inline data, file references, the caption or instruction). */
   parts: ChatPart[];
@@ -46,12 +50,17 @@ export interface Answered {
   result: ChatResult | null;
   /** The stored answer (what a speak button points at). */
   messageId: number;
-  /** The stored user turn of a media answer (audio rows hang off it); null for text turns. */
+  /** The user turn stored with this answer (audio rows of a voice note hang off it); null when it was stored before. */
   userMessageId: number | null;
   transcript: string | null;
   suggestions: string[];
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
+}
+
+/** A text question as a turn to store with its answer; kept on its own when no answer comes. */
+export function textTurn(text: string): MediaTurn & { keepUnanswered: true } {
+  return { parts: [{ text }], transcribe: false, describe: () => text, keepUnanswered: true };
 }
 
 export async function runTurn(
@@ -61,14 +70,18 @@ export async function runTurn(
     conversationId: number;
     signal?: AbortSignal | undefined;
     onText?: OnText | undefined;
-    /** A media turn to send and store; `store: false` when a replay already stored it. */
-    pending?: MediaTurn & { telegramMessageId: number | null; store: boolean };
-    /** The conversation and its history as the caller read them, including the new user turn. */
+    /**
+     * The new user turn, sent with this request and stored with its answer; `store: false` when a
+     * replay already stored it, `keepUnanswered` to store it even when no answer comes (text).
+     */
+    pending?: MediaTurn & { telegramMessageId: number | null; store: boolean; keepUnanswered?: boolean };
+    /** The conversation and its history as the caller read them. */
     loaded?: LoadedConversation | undefined;
   },
 ): Promise<Answered> {
   const { repos, caller, config, now } = deps;
   const { user, conversationId, pending } = input;
+  const askedAt = now();
   const request = await buildContext({
     conversations: repos.conversations,
     caller,
@@ -76,9 +89,10 @@ export async function runTurn(
     user,
     model: user.settings.model ?? config.model,
     budgetTokens: config.contextTokens,
-    now: now(),
+    now: askedAt,
     personas: config.personas,
     loaded: input.loaded,
+    pendingText: pending ? textOf(pending.parts) : undefined,
   });
   const extra = envelopeInstruction({
     transcript: pending?.transcribe ?? false,
@@ -86,63 +100,85 @@ export async function runTurn(
   });
   if (extra) request.systemInstruction = `${request.systemInstruction ?? ''}\n\n${extra}`;
   if (pending) request.turns.push({ role: 'user', parts: pending.parts });
-
-  let shown = '';
-  const onText = input.onText ?? (() => undefined);
-  const started = Date.now();
-  const result = await caller.stream({ ...request, signal: input.signal }, (_delta, soFar, final) => {
-    const visible = visibleAnswer(soFar);
-    if (visible === shown) return;
-    const delta = visible.startsWith(shown) ? visible.slice(shown.length) : visible;
-    shown = visible;
-    onText(delta, visible, final);
-  });
-  const parsed = parseEnvelope(result.text);
-  if (parsed.answer === '') {
-    throw new BotctlError('GEMINI_EMPTY', 'Gemini returned only a transcript or suggestions, no answer', {
-      params: { reason: result.finishReason ?? 'NONE' },
-    });
-  }
-
-  let userMessageId: number | null = null;
-  if (pending?.store) {
-    const content = pending.describe(parsed.transcript);
-    const stored = await repos.conversations.appendMessage({
+  const question = (transcript: string | null): NewMessage | undefined => {
+    if (!pending?.store) return undefined;
+    const content = pending.describe(transcript);
+    return {
       conversationId,
       role: 'user',
       content,
       tokensIn: estimateTokens(content),
       telegramMessageId: pending.telegramMessageId,
-      createdAt: now(),
+      createdAt: askedAt,
+    };
+  };
+
+  let shown = '';
+  const onText = input.onText ?? (() => undefined);
+  const started = Date.now();
+  let result: ChatResult;
+  let parsed: ReturnType<typeof parseEnvelope>;
+  try {
+    result = await caller.stream({ ...request, signal: input.signal }, (_delta, soFar, final) => {
+      const visible = visibleAnswer(soFar);
+      if (visible === shown) return;
+      const delta = visible.startsWith(shown) ? visible.slice(shown.length) : visible;
+      shown = visible;
+      onText(delta, visible, final);
     });
-    userMessageId = stored.id;
+    parsed = parseEnvelope(result.text);
+    if (parsed.answer === '') {
+      throw new BotctlError('GEMINI_EMPTY', 'Gemini returned only a transcript or suggestions, no answer', {
+        params: { reason: result.finishReason ?? 'NONE' },
+      });
+    }
+  } catch (error) {
+    const unanswered = pending?.keepUnanswered ? question(null) : undefined;
+    if (unanswered) {
+      await repos.conversations.appendCounted([unanswered], {
+        userId: user.id,
+        day: utcDay(askedAt),
+        delta: { messages: 1 },
+      });
+    }
+    throw error;
   }
-  const answer = await repos.conversations.appendCounted(
-    {
-      conversationId,
-      role: 'model',
-      content: parsed.answer,
-      tokensIn: result.tokensIn,
-      tokensOut: result.tokensOut,
-      model: result.model,
-      latencyMs: Date.now() - started,
-      createdAt: now(),
-    },
+
+  const asked = question(parsed.transcript);
+  const stored = await repos.conversations.appendCounted(
+    [
+      ...(asked ? [asked] : []),
+      {
+        conversationId,
+        role: 'model',
+        content: parsed.answer,
+        tokensIn: result.tokensIn,
+        tokensOut: result.tokensOut,
+        model: result.model,
+        latencyMs: Date.now() - started,
+        createdAt: now(),
+      },
+    ],
     {
       userId: user.id,
       day: utcDay(now()),
-      // A media turn is counted with its answer (it was stored just above).
-      delta: { messages: pending?.store ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
+      // The question is counted with its answer (both are stored here).
+      delta: { messages: asked ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
     },
   );
+  const answer = stored[stored.length - 1]!;
   return {
     kind: 'answered',
     text: parsed.answer,
     result,
     messageId: answer.id,
-    userMessageId,
+    userMessageId: asked ? stored[0]!.id : null,
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
+}
+
+function textOf(parts: readonly ChatPart[]): string {
+  return parts.map((part) => ('text' in part ? part.text : '')).join('\n');
 }

@@ -14,6 +14,7 @@ export function createInboxService(deps: { updates: UpdateInboxRepository; now: 
     record: updates.record.bind(updates),
     markDone: updates.markDone.bind(updates),
     pending: updates.pending.bind(updates),
+    countPending: updates.countPending.bind(updates),
     /** Deletes answered (and rejected) updates older than the retention; returns how many. */
     pruneAnswered: () => updates.pruneDone(new Date(deps.now().getTime() - RETENTION_MS)),
   };

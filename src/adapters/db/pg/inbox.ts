@@ -60,6 +60,13 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
         .limit(limit);
       return rows.map((row) => toStoredUpdate(row, cipher));
     },
+    async countPending() {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)` })
+        .from(i)
+        .where(eq(i.status, 'pending'));
+      return Number(row?.n ?? 0);
+    },
     async setReplyMessage(updateId, messageId) {
       await db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId));
     },

@@ -3,13 +3,14 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
+import { withHistoryCache } from '../shared/history-cache.js';
 import { pgApiKeys, pgAudit } from './admin.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
 import { pgFlood } from './flood.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
-import { pgMessages } from './messages.js';
+import { pgHistoryMark, pgMessages } from './messages.js';
 import { pgStats } from './stats.js';
 import { pgUsage } from './usage.js';
 import { pgUsers } from './users.js';
@@ -20,7 +21,10 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
   return Object.freeze({
     dialect: 'postgres' as const,
     users: guard(pgUsers(db, cipher), where),
-    conversations: guard({ ...pgConversations(db, cipher), ...pgMessages(db, cipher) }, where),
+    conversations: guard(
+      withHistoryCache({ ...pgConversations(db, cipher), ...pgMessages(db, cipher) }, pgHistoryMark(db)),
+      where,
+    ),
     usage: guard(pgUsage(db), where),
     broadcasts: guard(pgBroadcasts(db), where),
     apiKeys: guard(pgApiKeys(db), where),

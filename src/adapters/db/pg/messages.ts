@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { addedUsage, countedUsagePlaceholders, countedUsageValues } from '../shared/sql.js';
 import { dailyUsage, messages, updateInbox } from './schema.js';
@@ -19,28 +20,41 @@ type MessageMethods = Pick<
 
 export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): MessageMethods {
   const m = messages;
-  const placeholders = {
-    conversationId: sql.placeholder('conversationId'),
-    role: sql.placeholder('role'),
-    content: sql.placeholder('content'),
-    tokensIn: sql.placeholder('tokensIn'),
-    tokensOut: sql.placeholder('tokensOut'),
-    model: sql.placeholder('model'),
-    latencyMs: sql.placeholder('latencyMs'),
-    telegramMessageId: sql.placeholder('telegramMessageId'),
-    createdAt: sql.placeholder('createdAt'),
-  };
-  const insert = db.insert(m).values(placeholders).returning().prepare('message_insert');
-  // Each turn: one statement (one round trip, atomic) inserts the message and counts its usage.
-  // Every data-modifying CTE runs whether or not the outer query reads it.
-  const stored = db.$with('stored').as(db.insert(m).values(placeholders).returning());
+  /** The insert's placeholders; `n` tells the rows of one multi-row insert apart. */
+  const placeholders = (n = '') => ({
+    conversationId: sql.placeholder(`conversationId${n}`),
+    role: sql.placeholder(`role${n}`),
+    content: sql.placeholder(`content${n}`),
+    tokensIn: sql.placeholder(`tokensIn${n}`),
+    tokensOut: sql.placeholder(`tokensOut${n}`),
+    model: sql.placeholder(`model${n}`),
+    latencyMs: sql.placeholder(`latencyMs${n}`),
+    telegramMessageId: sql.placeholder(`telegramMessageId${n}`),
+    createdAt: sql.placeholder(`createdAt${n}`),
+  });
+  const insert = db.insert(m).values(placeholders()).returning().prepare('message_insert');
+  // Each turn: one statement (one round trip, atomic) inserts its messages (the question and its
+  // answer, or one of them) and counts their usage. Every data-modifying CTE runs whether or not
+  // the outer query reads it.
   const counted = db.$with('counted').as(
     db
       .insert(dailyUsage)
       .values(countedUsagePlaceholders)
       .onConflictDoUpdate({ target: [dailyUsage.userId, dailyUsage.day], set: addedUsage(dailyUsage) }),
   );
-  const insertCounted = db.with(stored, counted).select().from(stored).prepare('message_insert_counted');
+  const insertCounted = (rows: number, name?: string) => {
+    const stored = db.$with('stored').as(
+      db
+        .insert(m)
+        .values(Array.from({ length: rows }, (_, i) => placeholders(i === 0 ? '' : String(i))))
+        .returning(),
+    );
+    const query = db.with(stored, counted).select().from(stored).orderBy(asc(stored.id));
+    return name === undefined ? query : query.prepare(name);
+  };
+  // The two shapes every answer takes (a question with its answer, or one turn) are prepared once.
+  const insertCountedOne = insertCounted(1, 'message_insert_counted');
+  const insertCountedTwo = insertCounted(2, 'message_insert_counted_pair');
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
   const lastN = db
     .select()
@@ -87,12 +101,22 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
       const [row] = await insert.execute(messageValues(message, cipher, new Date()));
       return toMessage(row as (typeof m)['$inferSelect'], cipher);
     },
-    async appendCounted(message, { userId, day, delta }) {
-      const [row] = await insertCounted.execute({
-        ...messageValues(message, cipher, new Date()),
-        ...countedUsageValues(userId, day, delta),
+    async appendCounted(turns, { userId, day, delta }) {
+      const now = new Date();
+      const params: Record<string, unknown> = countedUsageValues(userId, day, delta);
+      turns.forEach((message, i) => {
+        const suffix = i === 0 ? '' : String(i);
+        for (const [key, value] of Object.entries(messageValues(message, cipher, now)))
+          params[`${key}${suffix}`] = value;
       });
-      return toMessage(row as (typeof m)['$inferSelect'], cipher);
+      const query =
+        turns.length === 1
+          ? insertCountedOne
+          : turns.length === 2
+            ? insertCountedTwo
+            : insertCounted(turns.length);
+      const rows = (await query.execute(params)) as (typeof m)['$inferSelect'][];
+      return rows.map((row) => toMessage(row, cipher));
     },
     async getContext(conversationId, limit) {
       const rows = await lastN.execute({ conversationId, limit });
@@ -117,5 +141,19 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
       const [row] = await db.select().from(m).where(eq(m.id, id));
       return row ? toMessage(row, cipher) : null;
     },
+  };
+}
+
+/** What the history cache asks before serving a kept history (see shared/history-cache.ts). */
+export function pgHistoryMark(db: PostgresJsDatabase) {
+  const m = messages;
+  const query = db
+    .select({ count: count(), lastId: max(m.id), delivered: count(m.deliveredAt) })
+    .from(m)
+    .where(and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))))
+    .prepare('message_history_mark');
+  return async (conversationId: number, afterId: number): Promise<HistoryMark> => {
+    const [row] = await query.execute({ conversationId, afterId });
+    return row ?? { count: 0, lastId: null, delivered: 0 };
   };
 }

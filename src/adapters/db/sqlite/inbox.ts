@@ -69,6 +69,14 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
         .all();
       return rows.map((row) => toStoredUpdate(row, cipher));
     },
+    async countPending() {
+      const [row] = db
+        .select({ n: sql<number>`count(*)` })
+        .from(i)
+        .where(eq(i.status, 'pending'))
+        .all();
+      return Number(row?.n ?? 0);
+    },
     async setReplyMessage(updateId, messageId) {
       db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId)).run();
     },

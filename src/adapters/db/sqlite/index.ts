@@ -2,6 +2,7 @@
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
+import { withHistoryCache } from '../shared/history-cache.js';
 import { sqliteApiKeys, sqliteAudit } from './admin.js';
 import { sqliteAudioFiles } from './audio.js';
 import { sqliteBroadcasts } from './broadcasts.js';
@@ -9,7 +10,7 @@ import { sqliteFlood } from './flood.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteInbox } from './inbox.js';
-import { sqliteMessages } from './messages.js';
+import { sqliteHistoryMark, sqliteMessages } from './messages.js';
 import { sqliteStats } from './stats.js';
 import { sqliteUsage } from './usage.js';
 import { sqliteUsers } from './users.js';
@@ -25,7 +26,10 @@ export function createSqliteRepositories(
     dialect: 'sqlite' as const,
     users: guard(sqliteUsers(db, cipher), where),
     conversations: guard(
-      { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) },
+      withHistoryCache(
+        { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) },
+        sqliteHistoryMark(db),
+      ),
       where,
     ),
     usage: guard(sqliteUsage(db), where),

@@ -1,7 +1,8 @@
 import { lazy } from '../shared/lazy.js';
-import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
@@ -46,10 +47,10 @@ export function sqliteMessages(
   // Immediate, as the first statement writes anyway: the write lock is taken at BEGIN.
   const insertCounted = lazy(
     () =>
-      client.transaction((values: MessageValues, usage: ReturnType<typeof usageDeltaValues>) => {
-        const row = insert().get(values);
+      client.transaction((values: MessageValues[], usage: ReturnType<typeof usageDeltaValues>) => {
+        const rows = values.map((row) => insert().get(row));
         countUsage().run(usage);
-        return row;
+        return rows;
       }).immediate,
   );
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
@@ -106,12 +107,13 @@ export function sqliteMessages(
       const row = insert().get(messageValues(message, cipher, new Date()));
       return toMessage(row, cipher);
     },
-    async appendCounted(message, { userId, day, delta }) {
-      const row = insertCounted()(
-        messageValues(message, cipher, new Date()),
+    async appendCounted(turns, { userId, day, delta }) {
+      const now = new Date();
+      const rows = insertCounted()(
+        turns.map((message) => messageValues(message, cipher, now)),
         usageDeltaValues(userId, day, delta),
       );
-      return toMessage(row, cipher);
+      return rows.map((row) => toMessage(row, cipher));
     },
     async getContext(conversationId, limit) {
       return lastN()
@@ -139,4 +141,20 @@ export function sqliteMessages(
       return row ? toMessage(row, cipher) : null;
     },
   };
+}
+
+/** What the history cache asks before serving a kept history (see shared/history-cache.ts). */
+export function sqliteHistoryMark(db: BetterSQLite3Database) {
+  const m = messages;
+  const query = lazy(() =>
+    db
+      .select({ count: count(), lastId: max(m.id), delivered: count(m.deliveredAt) })
+      .from(m)
+      .where(
+        and(eq(m.conversationId, sql.placeholder('conversationId')), gt(m.id, sql.placeholder('afterId'))),
+      )
+      .prepare(),
+  );
+  return async (conversationId: number, afterId: number): Promise<HistoryMark> =>
+    query().get({ conversationId, afterId }) ?? { count: 0, lastId: null, delivered: 0 };
 }
