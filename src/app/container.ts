@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { openDatabase, type Database } from '../adapters/db/open.js';
+import { apiKeySecrets } from '../adapters/system/api-key-secrets.js';
 import { createFieldCipher } from '../adapters/system/cipher.js';
 import { acquireLock, type ProcessLock } from '../adapters/system/lock.js';
 import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/flood-gate.js';
@@ -16,6 +17,14 @@ import { parseEncryptionKeys } from '../domain/encryption-keys.js';
 import { BotctlError } from '../domain/errors.js';
 import type { Cache, DatabaseGuard, FieldCipher, Messenger } from '../domain/ports/index.js';
 import { secretValues, type Config } from '../config/config.js';
+import {
+  createApiKeysService,
+  createAuditService,
+  createConversationsService,
+  type ApiKeysService,
+  type AuditService,
+  type ConversationsService,
+} from '../services/admin-api/index.js';
 import type { AlertService } from '../services/alerts/index.js';
 import type { BackupService } from '../services/backup/index.js';
 import { createBroadcastService, type BroadcastService } from '../services/broadcast/index.js';
@@ -49,6 +58,12 @@ export interface Services {
   backups(): Promise<BackupService>;
   /** Check, back up, migrate: `migrate`, `setup` and `start` alike. */
   migrations(): Promise<MigrationsService>;
+  /** API keys (`botctl api-keys`, and the admin API's key check). */
+  apiKeys(): Promise<ApiKeysService>;
+  /** The audit log as the admin API pages it. */
+  audit(): Promise<AuditService>;
+  /** Conversations as the admin API shows them (content only where the caller may read it). */
+  conversations(): Promise<ConversationsService>;
   /** `botctl db move`: copies this database into another one; opens both on each move. */
   dbMove(): Promise<DbMoveService>;
   /** What `botctl start` runs on: the chat use cases, the model stack, metrics and readiness. */
@@ -124,7 +139,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   const services: Services = {
     users: once(async () => {
       const { users, usage, stats, audit } = (await database()).repos;
-      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now });
+      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now, cache: shared });
     }),
     privacy: once(async () => {
       const { repos } = await database();
@@ -168,6 +183,15 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         version: botctlVersion(),
         alerts: await services.alerts(),
       });
+    }),
+    apiKeys: once(async () => {
+      const { apiKeys: keys, audit } = (await database()).repos;
+      return createApiKeysService({ keys, audit, secrets: apiKeySecrets, now });
+    }),
+    audit: once(async () => createAuditService({ audit: (await database()).repos.audit })),
+    conversations: once(async () => {
+      const { users, conversations } = (await database()).repos;
+      return createConversationsService({ users, conversations });
     }),
     // grammY and i18n load with the first alert service, not with every command.
     alerts: () => (alerts ??= import('./alerts.js').then((root) => root.createAlerts(config, logger))),

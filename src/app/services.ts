@@ -206,6 +206,8 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     readiness,
     floodGate: deps.floodGate,
     cacheKind: cache.kind,
+    /** Counts for the admin API's rate limits, in the shared cache (Redis: one count for every daemon). */
+    rateCounter: { hit: (key: string, windowMs: number) => cache.hit(key, windowMs) },
   };
 }
 

@@ -36,6 +36,8 @@ const USER_EXPORT_SHAPE: JsonShape = {
     language: 'string',
     role: 'string',
     status: 'string',
+    // The user's own quota limits ({messagesPerDay?, ...}) or null.
+    quotaOverrides: 'unknown',
     createdAt: 'string',
     lastSeenAt: 'string',
   },

@@ -37,6 +37,8 @@ export const QUOTA_SHAPE: JsonShape = {
   images: line,
   audioSeconds: line,
   exceeded: 'string|null',
+  // The user's own limits ({messagesPerDay?, ...}) or null: the grammar has no nullable objects.
+  overrides: 'unknown',
 };
 
 export const changeShape = (value: string): JsonShape => ({
@@ -64,14 +66,16 @@ export function userRow(u: UserSummary): string {
 }
 
 export function quotaLines(q: QuotaReport): string[] {
-  const row = (label: string, l: QuotaReport['messages']) =>
-    `  ${label.padEnd(14)} ${String(l.used).padStart(9)} / ${l.limit === null ? 'unlimited' : l.limit}`;
+  const own = q.overrides ?? {};
+  const row = (label: string, l: QuotaReport['messages'], key: keyof typeof own) =>
+    `  ${label.padEnd(14)} ${String(l.used).padStart(9)} / ${l.limit === null ? 'unlimited' : l.limit}` +
+    (own[key] === undefined ? '' : ' (this user)');
   return [
-    `Today (${q.day} UTC), ${q.role} quota:`,
-    row('messages', q.messages),
-    row('tokens', q.tokens),
-    row('images', q.images),
-    row('audio seconds', q.audioSeconds),
+    `Today (${q.day} UTC), ${q.role} quota${q.overrides ? ' with limits of their own' : ''}:`,
+    row('messages', q.messages, 'messagesPerDay'),
+    row('tokens', q.tokens, 'tokensPerDay'),
+    row('images', q.images, 'imagesPerDay'),
+    row('audio seconds', q.audioSeconds, 'audioSecondsPerDay'),
     q.exceeded === null
       ? '  within quota'
       : `  over the ${q.exceeded} quota: the bot refuses until midnight UTC`,

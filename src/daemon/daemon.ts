@@ -130,18 +130,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       onReceived: () => (lastTelegramContact = Date.now()),
       ...(options.clock ? { now: () => new Date(options.clock!()) } : {}),
     });
+    const readiness = () =>
+      services.readiness({
+        lastTelegramContact,
+        maxContactAgeSeconds: mode === 'polling' ? 120 : null,
+        telegramDownSince: network.downSince(),
+        writesFailingSince: intake.writesFailingSince(),
+        ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
+      });
     const http = await createHttpServer({
       host: config.httpHost,
       port: config.httpPort,
       logger: log,
-      readiness: () =>
-        services.readiness({
-          lastTelegramContact,
-          maxContactAgeSeconds: mode === 'polling' ? 120 : null,
-          telegramDownSince: network.downSince(),
-          writesFailingSince: intake.writesFailingSince(),
-          ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
-        }),
+      readiness,
       metrics: async () => ({
         contentType: services.metrics.registry.contentType,
         body: await services.metrics.registry.metrics(),
@@ -154,6 +155,23 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
               intake,
             }
           : undefined,
+      adminApi: config.adminApi
+        ? {
+            users: app.services.users,
+            privacy: app.services.privacy,
+            stats: app.services.stats,
+            broadcasts: app.services.broadcasts,
+            backups: app.services.backups,
+            apiKeys: app.services.apiKeys,
+            audit: app.services.audit,
+            conversations: app.services.conversations,
+            readiness,
+            lock: (name, what) => app.services.lock(name, what),
+            broadcastRate: config.broadcastRate,
+            rateCounter: services.rateCounter,
+            ...(options.backupPassphrase ? { backupPassphrase: options.backupPassphrase } : {}),
+          }
+        : undefined,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort }).catch((error: unknown) => {
       throw portError(error, config.httpHost, config.httpPort);

@@ -61,8 +61,18 @@ export interface User extends FirstContact {
   role: Role;
   status: UserStatus;
   settings: UserSettings;
+  /** Per-user daily limits over the role's (0 unlimited); null: the role's quota as is. */
+  quotaOverrides: QuotaOverrides | null;
   createdAt: Date;
   lastSeenAt: Date;
+}
+
+/** Limits that replace the role's for one user (domain/quota.ts limitsFor); absent ones keep the role's. */
+export interface QuotaOverrides {
+  messagesPerDay?: number;
+  tokensPerDay?: number;
+  imagesPerDay?: number;
+  audioSecondsPerDay?: number;
 }
 
 export interface Conversation {
@@ -185,8 +195,11 @@ export interface ApiKey {
   hash: string;
   scopes: string[];
   createdAt: Date;
+  /** Recorded at most once a minute per key (services/api-keys), not on every request. */
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Null: never expires. */
+  expiresAt: Date | null;
 }
 
 export interface AuditEntry {
@@ -196,6 +209,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target: string | null;
+  /** The remote address of an API request; null for the CLI and the bot. */
+  address: string | null;
   details: Record<string, unknown> | null;
 }
 

@@ -3,7 +3,7 @@
  * by UTC day so every instance and the database agree on "today" whatever their zone;
  * users see times in their own zone through formatInZone.
  */
-import type { DailyUsage, Role, UsageDelta } from './entities.js';
+import type { DailyUsage, QuotaOverrides, Role, UsageDelta, User } from './entities.js';
 
 /** Per-day limits; 0 means unlimited. */
 export interface QuotaLimits {
@@ -15,6 +15,29 @@ export interface QuotaLimits {
 }
 
 export type QuotaKind = 'messages' | 'tokens' | 'images' | 'audioSeconds';
+
+/** One user's limits: their role's, with any per-user override (the admin API's PATCH /users) over it. */
+export function limitsFor(
+  user: Pick<User, 'role' | 'quotaOverrides'>,
+  quotas: Readonly<Record<Role, QuotaLimits>>,
+): QuotaLimits {
+  return { ...quotas[user.role], ...user.quotaOverrides };
+}
+
+/**
+ * A change to a user's overrides: a number sets that limit, null removes it (back to the role's);
+ * the result is null when none is left.
+ */
+export type QuotaPatch = { [K in keyof QuotaOverrides]?: number | null };
+
+export function applyQuotaPatch(current: QuotaOverrides | null, patch: QuotaPatch): QuotaOverrides | null {
+  const next: Record<string, number> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return Object.keys(next).length === 0 ? null : (next as QuotaOverrides);
+}
 
 export type QuotaCheck = { ok: true } | { ok: false; exceeded: QuotaKind; limit: number; used: number };
 

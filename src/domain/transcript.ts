@@ -182,7 +182,11 @@ export function renderTranscript(
   date: (iso: string) => string,
 ): string {
   const out: string[] = [`# ${labels.heading}`, '', date(data.exportedAt), '', `## ${labels.profile}`, ''];
-  for (const [key, value] of Object.entries(data.profile)) out.push(`- ${key}: ${value ?? labels.none}`);
+  for (const [key, value] of Object.entries(data.profile)) {
+    out.push(
+      `- ${key}: ${value === null ? labels.none : typeof value === 'object' ? JSON.stringify(value) : value}`,
+    );
+  }
   out.push('', `## ${labels.settings}`, '');
   for (const [key, value] of Object.entries(data.settings)) {
     const shown = value === null ? labels.none : String(value).replace(/\n/g, ' ');

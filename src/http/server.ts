@@ -1,11 +1,13 @@
 /**
  * The daemon's HTTP server (Fastify): /healthz (alive), /readyz (database, cache, Telegram),
- * /metrics (Prometheus) and, in webhook mode, the webhook path. Routes get plain functions,
- * so this edge knows nothing of adapters.
+ * /metrics (Prometheus), in webhook mode the webhook path, and with BOTCTL_ADMIN=on the admin
+ * API under /api/v1 (api/). Routes get plain functions and use cases, so this edge knows
+ * nothing of adapters.
  */
 import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { adminApi, API_PREFIX, type AdminApiDeps } from './api/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { webhookRoute, type WebhookDeps } from './routes/webhook.js';
 
@@ -14,6 +16,8 @@ export interface HttpServerOptions extends HealthDeps {
   port: number;
   logger: Logger;
   webhook?: WebhookDeps;
+  /** The admin API (config adminApi, BOTCTL_ADMIN); absent: not served. */
+  adminApi?: AdminApiDeps;
 }
 
 export async function createHttpServer(options: HttpServerOptions) {
@@ -38,5 +42,6 @@ export async function createHttpServer(options: HttpServerOptions) {
   });
   await app.register(healthRoutes(options));
   if (options.webhook) await app.register(webhookRoute(options.webhook));
+  if (options.adminApi) await app.register(adminApi(options.adminApi), { prefix: API_PREFIX });
   return app;
 }

@@ -128,6 +128,20 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
     }
   });
 
+  it('warns when the admin API is on over plain http on an address other machines reach', async () => {
+    expect((await doctor(healthy)).check('admin_api')).toBeUndefined();
+    const local = await doctor(healthy, [], { BOTCTL_ADMIN: 'on' });
+    expect(local.check('admin_api')).toMatchObject({
+      status: 'pass',
+      detail: 'on, served over http on 127.0.0.1 only (this machine)',
+    });
+    const open = await doctor(healthy, [], { BOTCTL_ADMIN: 'on', BOTCTL_HTTP_HOST: '0.0.0.0' });
+    expect(open.exitCode, open.why).toBe(0);
+    expect(open.check('admin_api')).toMatchObject({ status: 'warn' });
+    expect(open.check('admin_api')?.detail).toMatch(/^on, served over plain http on 0\.0\.0\.0/);
+    expect(open.check('admin_api')?.hint).toContain('HTTPS reverse proxy');
+  });
+
   it('fails on a model the key cannot use, pending migrations and an invalid config', async () => {
     const model = await doctor(healthy, [], { BOTCTL_MODEL: 'gemini-0.1-ancient' });
     expect(model.exitCode).toBe(1);

@@ -111,6 +111,21 @@ export function describeCacheContract(
       expect(await cache.get('k')).toBeUndefined();
     });
 
+    it('counts hits in a fixed window that the first hit starts, per key', async () => {
+      const cache = await make();
+      expect(await cache.hit('ip:1', 200)).toMatchObject({ count: 1 });
+      expect(await cache.hit('ip:1', 200)).toMatchObject({ count: 2 });
+      const third = await cache.hit('ip:1', 200);
+      expect(third.count).toBe(3);
+      expect(third.resetInMs).toBeGreaterThan(0);
+      expect(third.resetInMs).toBeLessThanOrEqual(200);
+      expect(await cache.hit('ip:2', 200)).toMatchObject({ count: 1 });
+      await sleep(250);
+      expect(await cache.hit('ip:1', 200)).toMatchObject({ count: 1 });
+      await cache.close();
+      expect(await cache.hit('ip:1', 200)).toEqual({ count: 0, resetInMs: 200 });
+    });
+
     it('isolates namespaces: the same key in two caches holds two values', async () => {
       const a = await make();
       const b = await make();

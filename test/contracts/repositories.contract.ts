@@ -171,11 +171,21 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect((await repos.users.setRole(b.id, 'admin')).role).toBe('admin');
         expect((await repos.users.setStatus(c.id, 'banned')).status).toBe('banned');
         expect((await repos.users.setLanguage(c.id, 'ru')).language).toBe('ru');
+        expect(a.quotaOverrides).toBeNull();
+        const own = await repos.users.setQuotaOverrides(a.id, { messagesPerDay: 500, imagesPerDay: 0 });
+        expect(own.quotaOverrides).toEqual({ messagesPerDay: 500, imagesPerDay: 0 });
+        expect((await repos.users.getById(a.id))?.quotaOverrides).toEqual({
+          messagesPerDay: 500,
+          imagesPerDay: 0,
+        });
+        expect((await repos.users.setQuotaOverrides(a.id, null)).quotaOverrides).toBeNull();
         expect((await rejection(repos.users.setRole(999_999, 'admin'))).code).toBe('NOT_FOUND');
         expect((await repos.users.list()).map((u) => u.id)).toEqual([a.id, b.id, c.id]);
         expect((await repos.users.list({ language: 'ru' })).map((u) => u.id)).toEqual([a.id, c.id]);
         expect((await repos.users.list({ role: 'admin' })).map((u) => u.id)).toEqual([b.id]);
         expect((await repos.users.list({ limit: 1, offset: 1 })).map((u) => u.id)).toEqual([b.id]);
+        expect((await repos.users.list({ afterId: a.id, limit: 1 })).map((u) => u.id)).toEqual([b.id]);
+        expect((await repos.users.list({ language: 'ru', afterId: a.id })).map((u) => u.id)).toEqual([c.id]);
         expect(await repos.users.count({ status: 'active' })).toBe(2);
         expect(await repos.users.count()).toBe(3);
         await repos.users.upsertFromTelegram(a, new Date('2030-01-01T00:00:00Z'));
@@ -908,6 +918,20 @@ export function describeRepositoryContract(dialect: Dialect): void {
         );
       });
 
+      it('stores an expiry, revokes once (keeping the first time) and says when there is no such key', async () => {
+        const expiresAt = new Date('2025-04-01T00:00:00.123Z');
+        const key = await repos.apiKeys.create({ name: 'ops', hash: 'h3', scopes: ['write'], expiresAt });
+        expect(key.expiresAt).toEqual(expiresAt);
+        expect(
+          (await repos.apiKeys.create({ name: 'x', hash: 'h4', scopes: ['read'] })).expiresAt,
+        ).toBeNull();
+        const first = await repos.apiKeys.revoke(key.id, new Date('2025-02-01T00:00:00Z'));
+        expect(first).toMatchObject({ id: key.id, revokedAt: new Date('2025-02-01T00:00:00Z') });
+        const again = await repos.apiKeys.revoke(key.id, new Date('2025-03-01T00:00:00Z'));
+        expect(again?.revokedAt).toEqual(new Date('2025-02-01T00:00:00Z'));
+        expect(await repos.apiKeys.revoke(key.id + 1000)).toBeNull();
+      });
+
       it('records audit entries and lists the newest first', async () => {
         const first = await repos.audit.record({
           actor: 'cli',
@@ -925,9 +949,22 @@ export function describeRepositoryContract(dialect: Dialect): void {
           at: new Date('2025-01-02T00:00:00Z'),
         });
         await repos.audit.record({ actor: 'cli', action: 'backup.create', target: null, details: null });
-        const listed = await repos.audit.list(2);
+        const listed = await repos.audit.list({ limit: 2 });
         expect(listed.map((e) => e.action)).toEqual(['backup.create', 'broadcast.create']);
-        expect((await repos.audit.list()).at(-1)).toEqual(first);
+        expect((await repos.audit.list()).at(-1)).toEqual({ ...first, address: null });
+        expect(await repos.audit.list({ beforeId: listed[1]!.id })).toEqual([first]);
+      });
+
+      it('keeps the remote address of an API write', async () => {
+        const entry = await repos.audit.record({
+          actor: 'api:7',
+          action: 'user.status',
+          target: 'user:42',
+          address: '203.0.113.9',
+          details: { from: 'active', to: 'banned' },
+        });
+        expect((await repos.audit.list({ limit: 1 }))[0]).toEqual(entry);
+        expect(entry.address).toBe('203.0.113.9');
       });
     });
 

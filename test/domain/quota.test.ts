@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DailyUsage } from '../../src/domain/entities.js';
 import {
+  applyQuotaPatch,
   checkQuota,
   DEFAULT_QUOTAS,
   formatInZone,
   isValidTimeZone,
+  limitsFor,
   nextResetAt,
   utcDay,
   type QuotaLimits,
@@ -107,5 +109,28 @@ describe('formatInZone', () => {
     expect(formatInZone(instant, 'UTC', 'not a locale!', options)).toBe('00:00');
     expect(isValidTimeZone('Asia/Tokyo')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('per-user quota overrides', () => {
+  it("lay a user's own limits over the role's, and a patch sets, keeps or removes each", () => {
+    expect(limitsFor({ role: 'user', quotaOverrides: null }, DEFAULT_QUOTAS)).toEqual(DEFAULT_QUOTAS.user);
+    expect(
+      limitsFor({ role: 'user', quotaOverrides: { messagesPerDay: 0, imagesPerDay: 3 } }, DEFAULT_QUOTAS),
+    ).toEqual({
+      ...DEFAULT_QUOTAS.user,
+      messagesPerDay: 0,
+      imagesPerDay: 3,
+    });
+    expect(applyQuotaPatch(null, { messagesPerDay: 500 })).toEqual({ messagesPerDay: 500 });
+    expect(applyQuotaPatch({ messagesPerDay: 500 }, { imagesPerDay: 0 })).toEqual({
+      messagesPerDay: 500,
+      imagesPerDay: 0,
+    });
+    expect(applyQuotaPatch({ messagesPerDay: 500, imagesPerDay: 0 }, { messagesPerDay: null })).toEqual({
+      imagesPerDay: 0,
+    });
+    expect(applyQuotaPatch({ imagesPerDay: 0 }, { imagesPerDay: null })).toBeNull();
+    expect(applyQuotaPatch(null, {})).toBeNull();
   });
 });

@@ -81,6 +81,25 @@ describe('limits', () => {
     await waitFor(() => expect(texts(chat).at(-1)).toBe('Echo: 5'), 10_000);
   });
 
+  it("holds a user to limits of their own over the role's quota", async () => {
+    const chat = nextChat++;
+    const user = await h.db.repos.users.upsertFromTelegram({
+      telegramId: chat,
+      username: null,
+      firstName: 'Olga',
+      lastName: null,
+      languageCode: 'en',
+      language: 'en',
+    });
+    await h.db.repos.users.setQuotaOverrides(user.id, { messagesPerDay: 1 });
+    say(chat, 'one');
+    await waitFor(() => expect(texts(chat)).toEqual(['Echo: one']));
+    await new Promise((resolve) => setTimeout(resolve, 5100)); // one rate-limit token back
+    say(chat, 'two');
+    await waitFor(() => expect(texts(chat)).toHaveLength(2));
+    expect(texts(chat)[1]).toMatch(/today's limit/);
+  });
+
   it('gives a banned user one notice, then silence, and never calls the model', async () => {
     const chat = nextChat++;
     say(chat, 'hello');

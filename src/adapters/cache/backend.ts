@@ -6,5 +6,7 @@ export interface Backend {
   readonly keyv: Keyv;
   /** May throw; the caller turns a failure into `false`. */
   ping(): Promise<boolean>;
+  /** One hit in the key's fixed window (see the Cache port); may throw. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   close(): Promise<void>;
 }

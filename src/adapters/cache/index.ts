@@ -108,6 +108,10 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     ping() {
       return guard('ping', false, () => backend.ping());
     },
+    hit(key: string, windowMs: number) {
+      const window = Math.max(1, Math.ceil(windowMs));
+      return guard('hit', { count: 0, resetInMs: window }, () => backend.hit(keyOf(key), window));
+    },
     async close() {
       if (closed) return;
       closed = true;

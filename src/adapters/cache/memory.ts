@@ -12,19 +12,36 @@ const SWEEP_MS = 60_000;
 
 export function createMemoryBackend(namespace: string, report: (error: unknown) => void): Backend {
   const map = new Map<string, unknown>();
+  /** Hit counters (Cache.hit): plain numbers, so kept beside keyv rather than in it. */
+  const windows = new Map<string, { count: number; resetAt: number }>();
   const keyv = new Keyv({ store: map, namespace });
   // keyv throws from emit('error') when nobody listens (e.g. a value JSON cannot serialize).
   keyv.on('error', report);
-  const sweep = setInterval(() => sweepExpired(map, Date.now()), SWEEP_MS);
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    sweepExpired(map, now);
+    for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
+  }, SWEEP_MS);
   // The sweep is housekeeping: it must never keep a finished process (a CLI command) alive.
   sweep.unref();
   return {
     kind: 'memory',
     keyv,
     ping: async () => true,
+    async hit(key, windowMs) {
+      const now = Date.now();
+      let window = windows.get(key);
+      if (window === undefined || window.resetAt <= now) {
+        window = { count: 0, resetAt: now + windowMs };
+        windows.set(key, window);
+      }
+      window.count += 1;
+      return { count: window.count, resetInMs: window.resetAt - now };
+    },
     async close() {
       clearInterval(sweep);
       map.clear();
+      windows.clear();
     },
   };
 }

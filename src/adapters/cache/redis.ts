@@ -56,6 +56,17 @@ export async function createRedisBackend(
     async ping() {
       return (await client.ping()) === 'PONG';
     },
+    async hit(key, windowMs) {
+      // One round trip, atomic: the first hit starts the window (NX), later ones only count.
+      const counter = `${namespace}::hit:${key}`;
+      const [count, , ttl] = await client
+        .multi()
+        .incr(counter)
+        .pExpire(counter, windowMs, 'NX')
+        .pTTL(counter)
+        .exec();
+      return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+    },
     async close() {
       if (client.isReady) {
         // QUIT lets in-flight writes finish; a Redis that stopped answering gets destroyed below.

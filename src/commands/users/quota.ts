@@ -7,8 +7,9 @@ import type { QuotaReport } from '../../services/users/index.js';
 export default class UsersQuota extends BaseCommand<typeof UsersQuota> {
   static override summary = "Today's usage against the user's role quota";
   static override description =
-    'Quotas are per role (config `quotas`, BOTCTL_QUOTAS; 0 is unlimited) and reset at midnight UTC. ' +
-    'To give one user more, change their role: `botctl users role <user> premium`.' +
+    'Quotas are per role (config `quotas`, BOTCTL_QUOTAS; 0 is unlimited) and reset at midnight UTC; a user can ' +
+    "have limits of their own over the role's (set through the admin API), marked (this user). To give one user " +
+    'more, change their role: `botctl users role <user> premium`.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> users quota 123456789',

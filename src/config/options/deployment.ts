@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { databaseUrlProblem } from '../../adapters/db/url.js';
 import { encryptionKeysProblem } from '../../domain/encryption-keys.js';
-import { url, port, type OptionSpec } from '../option-spec.js';
+import { bool, url, port, type OptionSpec } from '../option-spec.js';
 
 export const DEPLOYMENT_OPTIONS = {
   databaseUrl: {
@@ -44,6 +44,16 @@ export const DEPLOYMENT_OPTIONS = {
     kind: 'int',
     schema: port.default(8080),
     description: 'Port of the HTTP server',
+  },
+  adminApi: {
+    env: 'BOTCTL_ADMIN',
+    kind: 'bool',
+    // Off by default: on, the HTTP port answers more than Telegram's webhook and health checks
+    // (users, message content, broadcasts, backups behind API keys), so it must be a choice,
+    // ideally behind HTTPS; `doctor` warns when it is on over plain http on a public address.
+    schema: bool.default(false),
+    description:
+      'Serve the admin REST API under /api/v1 on the HTTP server (API keys from `botctl api-keys create`); off: only webhook, health and metrics',
   },
   mode: {
     env: 'BOTCTL_MODE',

@@ -14,6 +14,7 @@ import type {
   FirstContact,
   Message,
   NewMessage,
+  QuotaOverrides,
   Role,
   NewStoredUpdate,
   StoredUpdate,
@@ -38,6 +39,8 @@ export interface UserFilter {
   search?: string;
   limit?: number;
   offset?: number;
+  /** Keyset paging: only users stored after this internal id (the list is in id order). */
+  afterId?: number;
 }
 
 export interface UserRepository {
@@ -49,8 +52,10 @@ export interface UserRepository {
   setLanguage(id: number, language: string): Promise<User>;
   setRole(id: number, role: Role): Promise<User>;
   setStatus(id: number, status: UserStatus): Promise<User>;
+  /** Replaces the user's quota overrides (null: the role's quota as is). */
+  setQuotaOverrides(id: number, overrides: QuotaOverrides | null): Promise<User>;
   list(filter?: UserFilter): Promise<User[]>;
-  count(filter?: Omit<UserFilter, 'limit' | 'offset'>): Promise<number>;
+  count(filter?: Omit<UserFilter, 'limit' | 'offset' | 'afterId'>): Promise<number>;
   /** Removes the user and every row that belongs to them (conversations, messages, audio, usage, deliveries). */
   deleteCascade(id: number): Promise<void>;
 }
@@ -142,16 +147,26 @@ export interface BroadcastRepository {
 }
 
 export interface ApiKeyRepository {
-  create(input: { name: string; hash: string; scopes: string[]; now?: Date }): Promise<ApiKey>;
+  create(input: {
+    name: string;
+    hash: string;
+    scopes: string[];
+    expiresAt?: Date | null;
+    now?: Date;
+  }): Promise<ApiKey>;
   findByHash(hash: string): Promise<ApiKey | null>;
   list(): Promise<ApiKey[]>;
-  revoke(id: number, now?: Date): Promise<void>;
+  /** Sets revokedAt (a second revoke keeps the first time); the key, or null when there is no such id. */
+  revoke(id: number, now?: Date): Promise<ApiKey | null>;
   touch(id: number, now?: Date): Promise<void>;
 }
 
 export interface AuditRepository {
-  record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: Date }): Promise<AuditEntry>;
-  list(limit?: number): Promise<AuditEntry[]>;
+  record(
+    entry: Omit<AuditEntry, 'id' | 'at' | 'address'> & { at?: Date; address?: string | null },
+  ): Promise<AuditEntry>;
+  /** Newest first; `beforeId` pages on (entries older than that one). */
+  list(page?: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
 }
 
 /** The audio a user turn came from (voice notes, audio files, video notes); cascades with its message. */

@@ -10,6 +10,12 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** True when the backing store answers (readiness). */
   ping(): Promise<boolean>;
+  /**
+   * Counts one hit on `key` in a fixed window of `windowMs` that starts with the first hit:
+   * the count so far and the time left. Atomic in Redis, so every daemon shares one count (the
+   * admin API's rate limits). When the store fails the hit is not counted: {count 0}.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
 }
@@ -19,3 +25,17 @@ export interface Cache {
  * Etc/GMT±N at sea. Throws on coordinates out of range.
  */
 export type ZoneLookup = (latitude: number, longitude: number) => Promise<readonly string[]>;
+
+/**
+ * API keys' secrets: a new key and the form it is stored in. Keys are 256 random bits, so one
+ * SHA-256 is enough to keep a stolen table useless (a slow hash only matters for guessable
+ * secrets such as passwords) and lets a request find its key by an indexed lookup.
+ */
+export interface ApiKeySecrets {
+  /** A new key, printable and URL-safe, with a recognisable prefix for secret scanners. */
+  newKey(): string;
+  /** The stored form of a key (hex SHA-256). */
+  hash(key: string): string;
+  /** Equality of two stored forms in constant time. */
+  same(a: string, b: string): boolean;
+}

@@ -5,7 +5,7 @@
  */
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
-import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { takeToken } from '../../domain/rate-limit.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
 
@@ -111,7 +111,7 @@ export function createAccessService(deps: {
       }
     }
     const today = await usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, config.quotas[user.role]);
+    const quota = checkQuota(today, limitsFor(user, config.quotas));
     if (!quota.ok) {
       deps.onQuotaRefused?.(user.id);
       return {
@@ -150,6 +150,12 @@ export type AccessService = ReturnType<typeof createAccessService>;
 
 const userKey = (telegramId: number) => `user:${telegramId}`;
 const banNoticeKey = (telegramId: number) => `ban-notice:${telegramId}`;
+
+/**
+ * The cached user row: dropped when an operator changes the user (users service), so a daemon
+ * sharing the cache (the admin API in it, or any process over Redis) applies the change at once.
+ */
+export const cachedUserKeys = (telegramId: number) => [userKey(telegramId)];
 
 /** Every cache key this service keeps about a user (the data-rights "forget" removes them). */
 export const accessCacheKeys = (telegramId: number) => [

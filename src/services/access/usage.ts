@@ -4,7 +4,7 @@
  */
 import type { DailyUsage, Role, User } from '../../domain/entities.js';
 import type { UsageRepository } from '../../domain/ports/index.js';
-import { nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 
 export interface UsageReport {
   today: DailyUsage;
@@ -23,7 +23,7 @@ export function createUsageService(deps: {
       const now = deps.now();
       return {
         today: await deps.usage.get(user.id, utcDay(now)),
-        limits: deps.quotas[user.role],
+        limits: limitsFor(user, deps.quotas),
         resetsAt: nextResetAt(now),
       };
     },

@@ -32,6 +32,9 @@ interface DoctorConfig {
   readonly models: readonly string[];
   readonly mode: 'polling' | 'webhook';
   readonly webhookUrl?: string | undefined;
+  /** The admin API (BOTCTL_ADMIN) and where the HTTP server listens. */
+  readonly adminApi: boolean;
+  readonly httpHost: string;
   /** Models for spoken answers and /image: a missing one disables that feature only. */
   readonly ttsModel?: string;
   readonly imageModel?: string;

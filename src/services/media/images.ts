@@ -7,7 +7,7 @@
 import type { Role, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, FileDownloader, FileUploader, UsageRepository } from '../../domain/ports/index.js';
-import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import type { MediaCheck, MediaFile } from './types.js';
 import { mediaPart } from './parts.js';
 import type { ModelCaller } from '../model/index.js';
@@ -39,7 +39,7 @@ export function createImageService(deps: ImageDeps) {
       return { ok: false, reason: 'too-large', size: sourceSize, limit: deps.limits.maxBytes };
     }
     const today = await deps.usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, deps.quotas[user.role], { images: 1 });
+    const quota = checkQuota(today, limitsFor(user, deps.quotas), { images: 1 });
     return quota.ok ? { ok: true } : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
   }
 

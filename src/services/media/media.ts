@@ -15,7 +15,7 @@ import type {
   MediaArchive,
   UsageRepository,
 } from '../../domain/ports/index.js';
-import { checkQuota, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import type { AnswerOutcome, ChatService, MediaTurn } from '../chat/index.js';
 import { audioInstruction, audioMime, mediaPart } from './parts.js';
 import type { MediaAsk, MediaCheck, MediaFile } from './types.js';
@@ -53,7 +53,7 @@ export function createMediaService(deps: MediaDeps) {
       return { ok: false, reason: 'too-long', seconds, limit: limits.maxVoiceSeconds };
     }
     const today = await deps.usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, deps.quotas[user.role], { messages: 1, audioSeconds: seconds });
+    const quota = checkQuota(today, limitsFor(user, deps.quotas), { messages: 1, audioSeconds: seconds });
     return quota.ok ? { ok: true } : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
   }
 

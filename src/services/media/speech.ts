@@ -9,7 +9,7 @@
 import type { Role, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { languageName } from '../../domain/prompt.js';
-import { checkQuota, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { checkQuota, limitsFor, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { stripToPlainText } from '../../domain/telegram-html.js';
 import type { AudioEncoder, ConversationRepository, UsageRepository } from '../../domain/ports/index.js';
 import type { Log } from '../../domain/telemetry.js';
@@ -71,7 +71,8 @@ export function createSpeechService(deps: SpeechDeps) {
     const summarised = plain.length > SPOKEN_LIMIT;
     const estimate = Math.ceil(Math.min(plain.length, SPOKEN_LIMIT) / CHARS_PER_SECOND);
     const today = await deps.usage.get(user.id, utcDay(now()));
-    if (!checkQuota(today, deps.quotas[user.role], { audioSeconds: estimate }).ok) return { kind: 'quota' };
+    if (!checkQuota(today, limitsFor(user, deps.quotas), { audioSeconds: estimate }).ok)
+      return { kind: 'quota' };
 
     const text = summarised ? await forListening(user, plain) : plain;
     const result = await caller.generate({

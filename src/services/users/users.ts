@@ -1,18 +1,22 @@
 /**
- * `botctl users`: find, list and inspect users, and the operator's changes (ban, unban,
- * role), each recorded in the audit log with actor "cli". The daemon re-reads a cached user
- * from the database at least every USER_RECHECK_MS (services/access/access.ts), so a change made here
- * reaches a running bot within that time, with or without a shared cache.
+ * `botctl users` and the admin API's /users: find, list and inspect users, and the operator's
+ * changes (ban, unban, role), each recorded in the audit log with who made it ("cli" or the API
+ * key). A change drops the user's cached row from the shared cache, so a daemon over the same
+ * cache (Redis, or the admin API inside the daemon) applies it at once; any other re-reads a
+ * cached user at least every USER_RECHECK_MS (services/access/access.ts).
  */
-import type { Role, User, UserStatus } from '../../domain/entities.js';
+import { CLI_ACTOR, type Actor } from '../../domain/api-access.js';
+import type { QuotaOverrides, Role, User, UserStatus } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
+import { cachedUserKeys } from '../access/index.js';
 import type {
   AuditRepository,
+  Cache,
   StatsRepository,
   UsageRepository,
   UserRepository,
 } from '../../domain/ports/index.js';
-import { utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { applyQuotaPatch, limitsFor, utcDay, type QuotaLimits, type QuotaPatch } from '../../domain/quota.js';
 import { parseUserRef } from '../../domain/user-ref.js';
 import {
   quotaReport,
@@ -30,6 +34,11 @@ export function createUsersService(deps: {
   audit: AuditRepository;
   quotas: Readonly<Record<Role, QuotaLimits>>;
   now: () => Date;
+  /**
+   * The shared cache, opened on the first change: the changed user's cached row is dropped so a
+   * bot over the same cache applies it at once (the others within USER_RECHECK_MS).
+   */
+  cache?: () => Promise<Cache>;
 }) {
   const { users, now } = deps;
 
@@ -57,30 +66,50 @@ export function createUsersService(deps: {
   }
 
   const quotaOf = async (user: User) =>
-    quotaReport(await deps.usage.get(user.id, utcDay(now())), user.role, deps.quotas[user.role]);
+    quotaReport(
+      await deps.usage.get(user.id, utcDay(now())),
+      user.role,
+      limitsFor(user, deps.quotas),
+      user.quotaOverrides,
+    );
 
-  /** Sets role or status and audits it; no change (and no audit) when `applies` says no. */
-  async function change<K extends 'status' | 'role'>(
+  /** What each change writes, and its audit action. */
+  const SETTERS = {
+    status: {
+      action: 'user.status',
+      set: (id: number, to: unknown) => users.setStatus(id, to as UserStatus),
+    },
+    role: { action: 'user.role', set: (id: number, to: unknown) => users.setRole(id, to as Role) },
+    quotaOverrides: {
+      action: 'user.quota',
+      set: (id: number, to: unknown) => users.setQuotaOverrides(id, to as QuotaOverrides | null),
+    },
+  } as const;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+  /** Sets role, status or quota overrides and audits it; no change (and no audit) when `applies` says no. */
+  async function change<K extends keyof typeof SETTERS>(
     ref: string,
     key: K,
-    to: User[K],
-    applies: (from: User[K]) => boolean = (from) => from !== to,
+    to: User[K] | ((from: User[K]) => User[K]),
+    by: Actor,
+    applies: (from: User[K], to: User[K]) => boolean = (from, next) => !same(from, next),
   ): Promise<UserChange<User[K]>> {
     const user = await resolve(ref);
     const from = user[key];
-    if (!applies(from)) return { user: summarize(user), changed: false, from, to };
-    const updated =
-      key === 'status'
-        ? await users.setStatus(user.id, to as UserStatus)
-        : await users.setRole(user.id, to as Role);
+    const next = typeof to === 'function' ? (to as (from: User[K]) => User[K])(from) : to;
+    if (!applies(from, next)) return { user: summarize(user), changed: false, from, to: next };
+    const updated = await SETTERS[key].set(user.id, next);
     await deps.audit.record({
-      actor: 'cli',
-      action: `user.${key}`,
+      ...by,
+      action: SETTERS[key].action,
       target: `user:${user.telegramId}`,
-      details: { from, to },
+      details: { from, to: next },
       at: now(),
     });
-    return { user: summarize(updated), changed: true, from, to };
+    const cache = await deps.cache?.();
+    if (cache) await Promise.all(cachedUserKeys(user.telegramId).map((key) => cache.delete(key)));
+    return { user: summarize(updated), changed: true, from, to: next };
   }
 
   return {
@@ -118,12 +147,36 @@ export function createUsersService(deps: {
         quota: await quotaOf(user),
       };
     },
+    /**
+     * One page of users in storage order and the cursor of the next (null on the last): keyset
+     * paging, so a page costs the same at the millionth user as at the first, and users added
+     * meanwhile neither shift nor repeat a page.
+     */
+    async page(
+      input: Omit<ListInput, 'offset'> & { after?: number },
+    ): Promise<{ users: UserSummary[]; next: number | null }> {
+      const { limit, activeDays, after, ...rest } = input;
+      const rows = await users.list({
+        ...rest,
+        ...(activeDays === undefined
+          ? {}
+          : { activeSince: new Date(now().getTime() - activeDays * 86_400_000) }),
+        ...(after === undefined ? {} : { afterId: after }),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return { users: page.map(summarize), next: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+    },
     quota: async (ref: string) => quotaOf(await resolve(ref)),
     /** The bot sends a banned user one notice, then ignores them. */
-    ban: (ref: string) => change(ref, 'status', 'banned'),
+    ban: (ref: string, by: Actor = CLI_ACTOR) => change(ref, 'status', 'banned', by),
     /** Only a ban is lifted: a user who blocked the bot stays "blocked". */
-    unban: (ref: string) => change(ref, 'status', 'active', (from) => from === 'banned'),
-    setRole: (ref: string, role: Role) => change(ref, 'role', role),
+    unban: (ref: string, by: Actor = CLI_ACTOR) =>
+      change(ref, 'status', 'active', by, (from) => from === 'banned'),
+    setRole: (ref: string, role: Role, by: Actor = CLI_ACTOR) => change(ref, 'role', role, by),
+    /** Sets (a number) or removes (null) per-user limits over the role's quota. */
+    setQuota: (ref: string, patch: QuotaPatch, by: Actor = CLI_ACTOR) =>
+      change(ref, 'quotaOverrides', (from) => applyQuotaPatch(from, patch), by),
   };
 }
 

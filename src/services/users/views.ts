@@ -1,5 +1,12 @@
 /** What `botctl users` commands return: the shapes of their --json results, and how a user and a quota read. */
-import type { DailyUsage, Role, User, UserSettings, UserStatus } from '../../domain/entities.js';
+import type {
+  DailyUsage,
+  QuotaOverrides,
+  Role,
+  User,
+  UserSettings,
+  UserStatus,
+} from '../../domain/entities.js';
 import { checkQuota, type QuotaKind, type QuotaLimits } from '../../domain/quota.js';
 
 export interface UserSummary {
@@ -29,6 +36,8 @@ export interface QuotaReport {
   audioSeconds: QuotaLine;
   /** The limit that stops the user's next message today, or null. */
   exceeded: QuotaKind | null;
+  /** The user's own limits over the role's (set through the admin API), or null. */
+  overrides: QuotaOverrides | null;
 }
 
 export interface UserDetails {
@@ -71,7 +80,12 @@ export const summarize = (u: User): UserSummary => ({
 });
 
 /** Today's usage against the role's limits. */
-export function quotaReport(used: DailyUsage, role: Role, limits: QuotaLimits): QuotaReport {
+export function quotaReport(
+  used: DailyUsage,
+  role: Role,
+  limits: QuotaLimits,
+  overrides: QuotaOverrides | null = null,
+): QuotaReport {
   const line = (value: number, limit: number): QuotaLine => ({
     used: value,
     limit: limit > 0 ? limit : null,
@@ -85,5 +99,6 @@ export function quotaReport(used: DailyUsage, role: Role, limits: QuotaLimits): 
     images: line(used.images, limits.imagesPerDay),
     audioSeconds: line(used.audioSeconds, limits.audioSecondsPerDay),
     exceeded: check.ok ? null : check.exceeded,
+    overrides,
   };
 }

@@ -52,6 +52,8 @@ function context(
       model: 'gemini-flash-latest',
       models: [],
       mode: 'polling',
+      adminApi: false,
+      httpHost: '127.0.0.1',
     },
     configProblems: [],
     dataDir: '/srv/botctl',

@@ -19,6 +19,7 @@ import type {
   BroadcastStatus,
   DeliveryStatus,
   MessageRole,
+  QuotaOverrides,
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
@@ -42,6 +43,8 @@ export const users = pgTable(
     status: text('status').$type<UserStatus>().notNull().default('active'),
     /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
     settings: text('settings').notNull().default('{}'),
+    /** Per-user quota limits over the role's (QuotaOverrides); null: none. */
+    quotaOverrides: jsonb('quota_overrides').$type<QuotaOverrides>(),
     createdAt: tz('created_at').notNull(),
     lastSeenAt: tz('last_seen_at').notNull(),
   },
@@ -186,6 +189,8 @@ export const apiKeys = pgTable(
     createdAt: tz('created_at').notNull(),
     lastUsedAt: tz('last_used_at'),
     revokedAt: tz('revoked_at'),
+    /** Null: never expires. A key past it is refused like a revoked one. */
+    expiresAt: tz('expires_at'),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
@@ -198,6 +203,8 @@ export const auditLog = pgTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
+    /** The remote address of the request (API writes); null for the CLI and the bot. */
+    address: text('address'),
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_at_idx').on(t.at)],

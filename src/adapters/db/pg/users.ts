@@ -77,6 +77,9 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
     async setStatus(id, status: UserStatus) {
       return update(id, { status });
     },
+    async setQuotaOverrides(id, quotaOverrides) {
+      return update(id, { quotaOverrides });
+    },
     async list(filter = {}) {
       const query = db
         .select()

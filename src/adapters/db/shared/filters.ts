@@ -1,9 +1,10 @@
 /** WHERE clauses that read the same on both dialects (drizzle operators are dialect-neutral). */
-import { and, eq, gte, like, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, like, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { privateChatKeys } from '../../../domain/chat-key.js';
 import type { UserFilter } from '../../../domain/ports/index.js';
 
 export interface UserFilterColumns {
+  id: Column;
   role: Column;
   status: Column;
   language: Column;
@@ -23,6 +24,7 @@ export function userFilterWhere(cols: UserFilterColumns, filter: UserFilter = {}
       ? undefined
       : sql`lower(${cols.username}) = ${filter.username.toLowerCase()}`,
     filter.search === undefined ? undefined : searchWhere(cols, filter.search),
+    filter.afterId === undefined ? undefined : gt(cols.id, filter.afterId),
   );
 }
 

@@ -9,6 +9,7 @@ import type {
   BroadcastStatus,
   DeliveryStatus,
   MessageRole,
+  QuotaOverrides,
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
@@ -29,6 +30,8 @@ export const users = sqliteTable(
     status: text('status').$type<UserStatus>().notNull().default('active'),
     /** JSON of UserSettings; customPrompt inside it is sealed by the field cipher. */
     settings: text('settings').notNull().default('{}'),
+    /** Per-user quota limits over the role's (JSON of QuotaOverrides); null: none. */
+    quotaOverrides: text('quota_overrides', { mode: 'json' }).$type<QuotaOverrides>(),
     createdAt: ms('created_at').notNull(),
     lastSeenAt: ms('last_seen_at').notNull(),
   },
@@ -174,6 +177,8 @@ export const apiKeys = sqliteTable(
     createdAt: ms('created_at').notNull(),
     lastUsedAt: ms('last_used_at'),
     revokedAt: ms('revoked_at'),
+    /** Null: never expires. A key past it is refused like a revoked one. */
+    expiresAt: ms('expires_at'),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
@@ -186,6 +191,8 @@ export const auditLog = sqliteTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     target: text('target'),
+    /** The remote address of the request (API writes); null for the CLI and the bot. */
+    address: text('address'),
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_at_idx').on(t.at)],

@@ -81,6 +81,9 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
     async setStatus(id, status: UserStatus) {
       return update(id, { status });
     },
+    async setQuotaOverrides(id, quotaOverrides) {
+      return update(id, { quotaOverrides });
+    },
     async list(filter = {}) {
       const rows = db
         .select()

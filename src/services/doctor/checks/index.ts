@@ -1,5 +1,6 @@
 /** Every doctor check, in the order they are printed. */
 import type { Check } from '../types.js';
+import { adminApiCheck } from './admin-api.js';
 import { backupCheck } from './backup.js';
 import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   redisCheck,
   telegramCheck,
   webhookCheck,
+  adminApiCheck,
   geminiCheck,
   ffmpegCheck,
   backupCheck,

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "quota_overrides" jsonb;
