@@ -21,7 +21,8 @@
  *
  * Wall-clock numbers depend on what else the machine runs (the load average is printed): CPU
  * time per answer is the steadier figure. BENCH_ONLY=floor,polling-sqlite,polling-pg,webhook-sqlite,
- * webhook-pg,rss picks cases (default: the first three); BENCH_RSS_UPDATES (0: off) adds RSS after
+ * webhook-pg,engine-sqlite,engine-webhook,engine-pg,rss picks cases (default: the first three; the
+ * engine-* cases turn pacing off, printed under the table's header, to measure the engine alone); BENCH_RSS_UPDATES (0: off) adds RSS after
  * that many updates and after 30 s idle. BENCH_NODE_OPTIONS goes to the bots
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
@@ -50,11 +51,23 @@ const CHATS = 500;
 // Users are cached in Redis for minutes: fresh ids per run keep an earlier run's cache out.
 const RUN_BASE = 1_000_000_000 + (Date.now() % 1000) * 1_000_000;
 
+/** The engine alone (issue 13's measure): pacing off, so a burst runs as fast as the bot can answer. */
+const ENGINE = { BOTCTL_TELEGRAM_THROTTLE: 'false' } as const;
+
 const CASES = [
   { id: 'polling-sqlite', name: 'botctl polling, SQLite', mode: 'polling' as const },
   { id: 'webhook-sqlite', name: 'botctl webhook, SQLite', mode: 'webhook' as const },
   { id: 'polling-pg', name: 'botctl polling, Postgres+Redis', mode: 'polling' as const, pg: true },
   { id: 'webhook-pg', name: 'botctl webhook, Postgres+Redis', mode: 'webhook' as const, pg: true },
+  { id: 'engine-sqlite', name: 'botctl polling, SQLite, pacing off', mode: 'polling' as const, env: ENGINE },
+  { id: 'engine-webhook', name: 'botctl webhook, SQLite, pacing off', mode: 'webhook' as const, env: ENGINE },
+  {
+    id: 'engine-pg',
+    name: 'botctl polling, Postgres+Redis, pacing off',
+    mode: 'polling' as const,
+    pg: true,
+    env: ENGINE,
+  },
 ];
 const selected = (id: string) => ONLY.includes(id);
 
@@ -164,6 +177,12 @@ async function main() {
   fs.rmSync(build, { recursive: true, force: true });
   const overrides = Object.entries(BOTCTL_OVERRIDES).map(([key, value]) => `${key}=${value}`);
   console.log(`botctl on its shipped defaults except: ${overrides.join(' ')}`);
+  for (const c of CASES.filter((c) => selected(c.id) && 'env' in c && c.env))
+    console.log(
+      `  and in "${c.name}": ${Object.entries(c.env ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ')}`,
+    );
   console.log(
     `fakes on loopback; Telegram limits enforced in the "limited" columns only: ${JSON.stringify(TELEGRAM_RATE_LIMITS)}`,
   );

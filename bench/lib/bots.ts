@@ -29,6 +29,8 @@ export interface BotctlVariant {
   mode: 'polling' | 'webhook';
   /** Postgres + Redis instead of SQLite + the in-process cache. */
   pg?: boolean;
+  /** Settings this case changes beyond BOTCTL_OVERRIDES; the bench prints them beside the case. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startBotctl(fakes: Fakes, variant: BotctlVariant, build: s
     BOTCTL_HTTP_PORT: String(port),
     BOTCTL_MODE: variant.mode,
     ...BOTCTL_OVERRIDES,
+    ...variant.env,
     ...(database ? { BOTCTL_DATABASE_URL: database.url, BOTCTL_REDIS_URL: REDIS_URL } : {}),
     ...(variant.mode === 'webhook'
       ? {
