@@ -29,6 +29,9 @@ export function sqliteConversations(db: BetterSQLite3Database, cipher: FieldCiph
       isNull(c.endedAt),
     );
   // Two statements rather than `thread_id IS ?`: each matches the active-conversation index exactly.
+  // No ORDER BY/LIMIT: a key has at most one active conversation (start, getOrStart and activate end
+  // or check the others under the write lock), and SQLite's backwards seek for `ORDER BY id DESC
+  // LIMIT 1` cost 25-45 µs more than this plain seek on every answer (measured on a 10,000-row table).
   const activeStatement = (withThread: boolean) =>
     db
       .select()
@@ -41,8 +44,6 @@ export function sqliteConversations(db: BetterSQLite3Database, cipher: FieldCiph
           isNull(c.endedAt),
         ),
       )
-      .orderBy(desc(c.id))
-      .limit(1)
       .prepare();
   const activeInTopic = lazy(() => activeStatement(true));
   const activeInChat = lazy(() => activeStatement(false));
