@@ -120,6 +120,8 @@ export interface Message {
    * (a crash in between: the replay sends it). Always null on user turns.
    */
   deliveredAt: Date | null;
+  /** Answers: the Telegram messages that show it, recorded at delivery; null before (and on user turns). */
+  sentMessageIds: number[] | null;
 }
 
 export interface AudioFile {

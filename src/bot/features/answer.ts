@@ -91,14 +91,16 @@ export async function runAnswer(
     });
     if (outcome.kind === 'answered') {
       const { extras } = deps;
-      await stream.finish(
+      const sent = await stream.finish(
         extras ? extras.render(ctx, outcome) : outcome.text,
         await extras?.keyboard(ctx, outcome),
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
       // The same write marks the update done (see services/chat/delivery.ts), so the intake does not.
       // A failed record must not turn a delivered answer into an apology: logged, not thrown.
-      await deps.delivery.delivered(outcome, updateId).then(() => (ctx.state.settled = true), deps.onError);
+      await deps.delivery
+        .delivered(outcome, updateId, sent)
+        .then(() => (ctx.state.settled = true), deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();

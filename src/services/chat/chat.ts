@@ -15,8 +15,10 @@ import type { ConversationKey, OnText, Repositories } from '../../domain/ports/i
 import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
+import { conversationForReply, questionWithQuote, type ReplyInput } from './replies.js';
 
 export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
+export type { ReplyInput } from './replies.js';
 
 export interface ChatConfig {
   model: string;
@@ -40,6 +42,8 @@ export interface AnswerInput {
   onText?: OnText;
   /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
   media?: MediaTurn;
+  /** The message replied to (text questions): quoted, and its conversation continued (replies.ts). */
+  reply?: ReplyInput | undefined;
 }
 
 export type AnswerOutcome =
@@ -59,7 +63,10 @@ export function createChatService(deps: {
   const turnDeps = deps;
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
-    const conversation = await conversations.getOrStart(input.key, now());
+    const replied = input.reply
+      ? await conversationForReply(conversations, input.key, input.reply, now())
+      : null;
+    const conversation = replied?.conversation ?? (await conversations.getOrStart(input.key, now()));
     // One read serves both the replay check and the model's context.
     const loaded = await loadConversation(conversations, conversation);
     const replayed = input.replayed
@@ -85,7 +92,15 @@ export function createChatService(deps: {
     const { signal, onText } = input;
     const pending = replayed
       ? undefined
-      : { ...textTurn(input.text), telegramMessageId: input.telegramMessageId, store: true };
+      : {
+          ...textTurn(
+            input.reply
+              ? questionWithQuote(input.text, input.reply, replied!.continued, loaded.history)
+              : input.text,
+          ),
+          telegramMessageId: input.telegramMessageId,
+          store: true,
+        };
     return runTurn(turnDeps, {
       user: input.user,
       conversationId: conversation.id,

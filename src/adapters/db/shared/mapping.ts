@@ -20,7 +20,7 @@ import { readSettings } from './settings.js';
 
 export type UserRow = Omit<User, 'settings'> & { settings: string };
 export type ConversationRow = Conversation;
-export type MessageRow = Message;
+export type MessageRow = Omit<Message, 'sentMessageIds'> & { sentMessageIds: string | null };
 export type ApiKeyRow = ApiKey;
 export interface InboxRow extends StoredUpdate {
   status: 'pending' | 'done' | 'rejected';
@@ -41,7 +41,24 @@ export function toConversation(row: ConversationRow, cipher: FieldCipher): Conve
 }
 
 export function toMessage(row: MessageRow, cipher: FieldCipher): Message {
-  return { ...row, content: cipher.open(row.content) };
+  return { ...row, content: cipher.open(row.content), sentMessageIds: readSentIds(row.sentMessageIds) };
+}
+
+/** The columns markDelivered writes for an answer's Telegram messages (none: both null). */
+export function sentValues(sent: readonly number[] | undefined) {
+  const ids = sent && sent.length > 0 ? sent : undefined;
+  return { first: ids ? ids[0]! : null, sent: ids ? JSON.stringify(ids) : null };
+}
+
+/** The Telegram ids of a delivered answer as stored (a JSON array; anything else reads as none). */
+function readSentIds(value: string | null): number[] | null {
+  if (value === null) return null;
+  try {
+    const ids: unknown = JSON.parse(value);
+    return Array.isArray(ids) && ids.every(Number.isSafeInteger) ? (ids as number[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The values to insert for a new message, content sealed. */

@@ -1,0 +1,2 @@
+ALTER TABLE "messages" ADD COLUMN "sent_message_ids" text;--> statement-breakpoint
+CREATE INDEX "messages_telegram_idx" ON "messages" USING btree ("conversation_id","telegram_message_id");
