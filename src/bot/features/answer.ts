@@ -47,7 +47,8 @@ export interface RunOptions {
   failure?: (error: BotctlError) => FailureReply | undefined;
 }
 
-const MODEL_FAILURES = new Set([
+/** Model failures the user is told about in their language (others go to the error boundary). */
+export const MODEL_FAILURES: ReadonlySet<string> = new Set([
   'GEMINI_UNAVAILABLE',
   'GEMINI_BUSY',
   'GEMINI_BLOCKED',

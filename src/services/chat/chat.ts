@@ -15,10 +15,12 @@ import type { ConversationKey, OnText, Repositories } from '../../domain/ports/i
 import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
+import { createEdits } from './edits.js';
 import { conversationForReply, questionWithQuote, type ReplyInput } from './replies.js';
 
 export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
 export type { ReplyInput } from './replies.js';
+export type { Editable } from './edits.js';
 
 export interface ChatConfig {
   model: string;
@@ -144,7 +146,7 @@ export function createChatService(deps: {
     await conversations.start(key, now());
   }
 
-  return { answer, retry, startNew };
+  return { answer, retry, startNew, ...createEdits(turnDeps) };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

@@ -74,7 +74,13 @@ export async function runTurn(
      * The new user turn, sent with this request and stored with its answer; `store: false` when a
      * replay already stored it, `keepUnanswered` to store it even when no answer comes (text).
      */
-    pending?: MediaTurn & { telegramMessageId: number | null; store: boolean; keepUnanswered?: boolean };
+    pending?: MediaTurn & {
+      telegramMessageId: number | null;
+      store: boolean;
+      keepUnanswered?: boolean;
+      /** The question was counted already (an edited question replacing itself, edits.ts). */
+      counted?: boolean;
+    };
     /** The conversation and its history as the caller read them. */
     loaded?: LoadedConversation | undefined;
   },
@@ -138,7 +144,7 @@ export async function runTurn(
       await repos.conversations.appendCounted([unanswered], {
         userId: user.id,
         day: utcDay(askedAt),
-        delta: { messages: 1 },
+        delta: { messages: pending?.counted ? 0 : 1 },
       });
     }
     throw error;
@@ -163,7 +169,11 @@ export async function runTurn(
       userId: user.id,
       day: utcDay(now()),
       // The question is counted with its answer (both are stored here).
-      delta: { messages: asked ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
+      delta: {
+        messages: asked && !pending?.counted ? 1 : 0,
+        tokensIn: result.tokensIn,
+        tokensOut: result.tokensOut,
+      },
     },
   );
   const answer = stored[stored.length - 1]!;

@@ -40,6 +40,8 @@ export interface EditInput {
   /** The user's message being edited: it must have been pushed before. */
   messageId: number;
   text: string;
+  /** The new text's entities (a mention, a command); the old ones are dropped. */
+  entities?: MessageEntity[];
   /** Unix seconds; defaults to now. */
   editDate?: number;
 }
@@ -112,7 +114,7 @@ export interface UpdateBuilders {
   document(input: DocumentInput): UpdateInput;
   callback(input: CallbackInput): UpdateInput;
   inline(input: InlineInput): UpdateInput;
-  /** `edited_message`: the stored message with its new text, entities dropped, and `edit_date`. */
+  /** `edited_message`: the stored message with its new text (and entities) and `edit_date`. */
   edit(input: EditInput): UpdateInput;
 }
 
@@ -232,6 +234,7 @@ export function createBuilders(store: Store, bot: () => UserFromGetMe): UpdateBu
         text: input.text,
         edit_date: input.editDate ?? Math.floor(Date.now() / 1000),
       };
+      if (input.entities !== undefined && input.entities.length > 0) edited.entities = input.entities;
       return { edited_message: edited } as UpdateInput;
     },
 
