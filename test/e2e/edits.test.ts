@@ -125,7 +125,7 @@ describe('edits re-ask', () => {
   it('in a group, an edited mention replaces the answer that replied to it', async () => {
     const chat = -17_000_002;
     const mention = `@${h.telegram.botInfo.username}`;
-    const entities = [{ type: 'mention', offset: 0, length: mention.length }];
+    const entities = [{ type: 'mention' as const, offset: 0, length: mention.length }];
     const group = { chatType: 'supergroup', userId: 9100 };
     const question = send(chat, `${mention} 2+2?`, { ...group, entities });
     await shown(chat, ['re: 2+2?']);
