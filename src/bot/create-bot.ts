@@ -22,6 +22,7 @@ import { accountFeatures, type AccountServices } from './features/account.js';
 import { unhandledCallbacks } from './features/callbacks.js';
 import { chatFeature } from './features/chat.js';
 import { editsFeature } from './features/edits.js';
+import { sourcesFeature } from './features/sources.js';
 import { commandsFeature } from './features/commands.js';
 import { inlineFeature } from './features/inline.js';
 import { createInlineTracker } from './middleware/inline-tracker.js';
@@ -163,6 +164,7 @@ export function createBot(options: CreateBotOptions): {
     }),
   );
   bot.use(commandsFeature(answerDeps));
+  bot.use(sourcesFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
   bot.use(editsFeature(answerDeps));
   bot.use(unhandledCallbacks());

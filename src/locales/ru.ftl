@@ -49,6 +49,8 @@ help =
     /image описание: нарисовать картинку (ответом на фото — изменить его)
     Голосовые, фото и документы (PDF, текст, код) тоже понимаю.
     /history: прошлые разговоры: продолжить, переименовать или удалить
+    Ответьте на любое сообщение, чтобы спросить о нём; исправьте последний вопрос, и я отвечу заново.
+    /sources: источники последнего ответа (если он искал в сети)
     /settings: язык, персона, подробность, часовой пояс, голосовые ответы, модель
     /prompt set текст: ваши инструкции для каждого ответа (/prompt show, /prompt clear)
     /language: язык интерфейса
@@ -73,6 +75,7 @@ cmd-stop = Остановить ответ
 cmd-ask = Задать вопрос (в группах)
 cmd-image = Нарисовать или изменить картинку
 cmd-history = Прошлые разговоры
+cmd-sources = Источники последнего ответа
 cmd-settings = Настройки
 cmd-prompt = Ваши инструкции
 cmd-language = Язык интерфейса
@@ -94,7 +97,7 @@ settings-summary =
     Голосовые ответы: { $voice }
     Модель: { $model }
     Показывать расшифровку: { $transcript }
-    Предлагать продолжение: { $suggestions }
+    Предлагать продолжение: { $suggestions }{ $searchLine }
     Ваши инструкции: { $prompt }
 
     Любой часовой пояс: /timezone Регион/Город; свои инструкции: /prompt.
@@ -111,6 +114,10 @@ settings-btn-voice = 🔊 Голос: { $value }
 settings-btn-model = 🤖 { $value }
 settings-btn-transcript = 📝 Расшифровка: { $value }
 settings-btn-suggestions = 💡 Подсказки: { $value }
+settings-btn-search = 🔎 Поиск в сети: { $value }
+settings-search-line = Поиск в сети с источниками: { $value }
+sources-heading = Источники
+sources-none = У последнего ответа нет источников: он был дан без поиска в сети.
 settings-btn-prompt = ✍️ Свои инструкции
 settings-btn-close = ✖️ Закрыть
 settings-prompt-help = Отправьте /prompt set и ваши инструкции (до { $max } символов). /prompt show покажет их, /prompt clear удалит.

@@ -31,6 +31,8 @@ export interface AnswerExtras {
   /** The answer as shown, e.g. with the transcript of a voice question above it. */
   render(ctx: BotContext, outcome: Answered): string;
   keyboard(ctx: BotContext, outcome: Answered): Promise<InlineKeyboardMarkup | undefined>;
+  /** Telegram HTML under the answer's text (the sources of a grounded answer), if any. */
+  footer(ctx: BotContext, outcome: Answered): string | undefined;
   /** Runs once the text is out (a spoken copy); never throws. */
   after(ctx: BotContext, outcome: Answered, options: RunOptions): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function runAnswer(
       const sent = await stream.finish(
         extras ? extras.render(ctx, outcome) : outcome.text,
         await extras?.keyboard(ctx, outcome),
+        extras?.footer(ctx, outcome),
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
       // The same write marks the update done (see services/chat/delivery.ts), so the intake does not.

@@ -89,5 +89,6 @@ async function replaceAnswer(
     extras ? extras.render(ctx, outcome) : outcome.text,
     old.length === 1 ? old[0] : undefined,
     await extras?.keyboard(ctx, outcome),
+    extras?.footer(ctx, outcome),
   );
 }

@@ -16,6 +16,8 @@ import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
 import { createEdits } from './edits.js';
+import { createSourcesLookup } from './sources.js';
+import type { SearchGroundingMode } from '../../domain/grounding.js';
 import { conversationForReply, questionWithQuote, type ReplyInput } from './replies.js';
 
 export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
@@ -27,6 +29,8 @@ export interface ChatConfig {
   contextTokens: number;
   /** Operator-defined personas (config `personas`): id -> prompt. */
   personas?: Readonly<Record<string, string>>;
+  /** Google Search grounding: off, the user's choice (auto), or always (domain/grounding.ts). */
+  searchGrounding?: SearchGroundingMode;
 }
 
 export interface AnswerInput {
@@ -146,7 +150,7 @@ export function createChatService(deps: {
     await conversations.start(key, now());
   }
 
-  return { answer, retry, startNew, ...createEdits(turnDeps) };
+  return { answer, retry, startNew, ...createEdits(turnDeps), ...createSourcesLookup(conversations) };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
@@ -164,6 +168,7 @@ function undelivered(answer: Message): Answered {
     userMessageId: null,
     transcript: null,
     suggestions: [],
+    sources: answer.sources ?? [],
     event: null,
   };
 }

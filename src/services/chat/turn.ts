@@ -16,12 +16,23 @@ import { estimateTokens } from '../../domain/context-window.js';
 import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { buildContext, type LoadedConversation } from './context.js';
+import {
+  distinctSources,
+  searchApplies,
+  type SearchGroundingMode,
+  type Source,
+} from '../../domain/grounding.js';
 import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
   repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
-  config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
+  config: {
+    model: string;
+    contextTokens: number;
+    personas?: Readonly<Record<string, string>> | undefined;
+    searchGrounding?: SearchGroundingMode | undefined;
+  };
   now: () => Date;
 }
 
@@ -54,6 +65,8 @@ export interface Answered {
   userMessageId: number | null;
   transcript: string | null;
   suggestions: string[];
+  /** The answer was grounded in Google Search: its sources as shown under it; else empty. */
+  sources: Source[];
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
 }
@@ -106,6 +119,7 @@ export async function runTurn(
   });
   if (extra) request.systemInstruction = `${request.systemInstruction ?? ''}\n\n${extra}`;
   if (pending) request.turns.push({ role: 'user', parts: pending.parts });
+  if (searchApplies(config.searchGrounding ?? 'off', user.settings)) request.search = true;
   const question = (transcript: string | null): NewMessage | undefined => {
     if (!pending?.store) return undefined;
     const content = pending.describe(transcript);
@@ -151,6 +165,7 @@ export async function runTurn(
   }
 
   const asked = question(parsed.transcript);
+  const sources = result.grounding ? distinctSources(result.grounding.sources) : [];
   const stored = await repos.conversations.appendCounted(
     [
       ...(asked ? [asked] : []),
@@ -163,6 +178,7 @@ export async function runTurn(
         model: result.model,
         latencyMs: Date.now() - started,
         createdAt: now(),
+        ...(sources.length > 0 ? { sources } : {}),
       },
     ],
     {
@@ -185,6 +201,7 @@ export async function runTurn(
     userMessageId: asked ? stored[0]!.id : null,
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
+    sources,
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
 }

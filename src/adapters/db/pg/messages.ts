@@ -32,6 +32,7 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     latencyMs: sql.placeholder(`latencyMs${n}`),
     telegramMessageId: sql.placeholder(`telegramMessageId${n}`),
     createdAt: sql.placeholder(`createdAt${n}`),
+    sources: sql.placeholder(`sources${n}`),
   });
   const insert = db.insert(m).values(placeholders()).returning().prepare('message_insert');
   // Each turn: one statement (one round trip, atomic) inserts its messages (the question and its

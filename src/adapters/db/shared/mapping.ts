@@ -16,11 +16,15 @@ import {
 } from '../../../domain/entities.js';
 import { BotctlError } from '../../../domain/errors.js';
 import type { FieldCipher } from '../../../domain/ports/index.js';
+import type { Source } from '../../../domain/grounding.js';
 import { readSettings } from './settings.js';
 
 export type UserRow = Omit<User, 'settings'> & { settings: string };
 export type ConversationRow = Conversation;
-export type MessageRow = Omit<Message, 'sentMessageIds'> & { sentMessageIds: string | null };
+export type MessageRow = Omit<Message, 'sentMessageIds' | 'sources'> & {
+  sentMessageIds: string | null;
+  sources: string | null;
+};
 export type ApiKeyRow = ApiKey;
 export interface InboxRow extends StoredUpdate {
   status: 'pending' | 'done' | 'rejected';
@@ -41,7 +45,26 @@ export function toConversation(row: ConversationRow, cipher: FieldCipher): Conve
 }
 
 export function toMessage(row: MessageRow, cipher: FieldCipher): Message {
-  return { ...row, content: cipher.open(row.content), sentMessageIds: readSentIds(row.sentMessageIds) };
+  return {
+    ...row,
+    content: cipher.open(row.content),
+    sentMessageIds: readSentIds(row.sentMessageIds),
+    sources: row.sources === null ? null : readSources(cipher.open(row.sources)),
+  };
+}
+
+/** Stored sources (JSON of { title, uri }); anything else reads as none. */
+function readSources(value: string): Source[] | null {
+  try {
+    const sources: unknown = JSON.parse(value);
+    if (!Array.isArray(sources)) return null;
+    return sources.filter(
+      (s): s is Source =>
+        typeof s === 'object' && s !== null && typeof s.title === 'string' && typeof s.uri === 'string',
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The columns markDelivered writes for an answer's Telegram messages (none: both null). */
@@ -73,6 +96,7 @@ export function messageValues(message: NewMessage, cipher: FieldCipher, now: Dat
     latencyMs: message.latencyMs ?? null,
     telegramMessageId: message.telegramMessageId ?? null,
     createdAt: message.createdAt ?? now,
+    sources: message.sources ? cipher.seal(JSON.stringify(message.sources)) : null,
   };
 }
 

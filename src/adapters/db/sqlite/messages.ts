@@ -42,6 +42,7 @@ export function sqliteMessages(
     latencyMs: sql.placeholder('latencyMs'),
     telegramMessageId: sql.placeholder('telegramMessageId'),
     createdAt: sql.placeholder('createdAt'),
+    sources: sql.placeholder('sources'),
   };
   const insert = lazy(() => db.insert(m).values(placeholders).returning().prepare());
   const countUsage = usageUpsert(db);

@@ -83,6 +83,8 @@ export const messages = sqliteTable(
      * conversation, and an edited question replaces them (services/chat/replies.ts, edits.ts).
      */
     sentMessageIds: text('sent_message_ids'),
+    /** Answers grounded in Google Search: their sources, JSON (sealed like the content). */
+    sources: text('sources'),
   },
   (t) => [
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
