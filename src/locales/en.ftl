@@ -117,6 +117,7 @@ settings-btn-suggestions = 💡 Suggestions: { $value }
 settings-btn-search = 🔎 Web search: { $value }
 settings-search-line = Web search with sources: { $value }
 sources-heading = Sources
+links-unread = I could not open the links in your message: this model cannot read web pages, so the answer is from what it already knows.
 sources-none = The last answer has no sources: it was not grounded in a web search.
 settings-btn-prompt = ✍️ Own instructions
 settings-btn-close = ✖️ Close

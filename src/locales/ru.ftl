@@ -117,6 +117,7 @@ settings-btn-suggestions = 💡 Подсказки: { $value }
 settings-btn-search = 🔎 Поиск в сети: { $value }
 settings-search-line = Поиск в сети с источниками: { $value }
 sources-heading = Источники
+links-unread = Я не смог открыть ссылки из вашего сообщения: эта модель не читает веб-страницы, поэтому ответ основан на том, что она уже знает.
 sources-none = У последнего ответа нет источников: он был дан без поиска в сети.
 settings-btn-prompt = ✍️ Свои инструкции
 settings-btn-close = ✖️ Закрыть

@@ -1,5 +1,6 @@
 /**
- * Google Search grounding on the wire: the `googleSearch` tool in the request, and the
+ * Tools on the wire: `urlContext` (Gemini reads the question's links itself) and Google Search
+ * grounding: the `googleSearch` tool in the request, and the
  * candidate's `groundingMetadata` (webSearchQueries, groundingChunks with web sources,
  * groundingSupports) in the response. A stream carries it on its last chunk; the sources are
  * handed on raw and in order (the domain deduplicates and cuts them, domain/grounding.ts).
@@ -10,7 +11,10 @@ import type { Source } from '../../domain/grounding.js';
 
 /** The tools a request asks for; undefined when none (the field is then left out). */
 export function toolsOf(request: ChatRequest): Tool[] | undefined {
-  return request.search ? [{ googleSearch: {} }] : undefined;
+  const tools: Tool[] = [];
+  if (request.search) tools.push({ googleSearch: {} });
+  if (request.urlContext) tools.push({ urlContext: {} });
+  return tools.length > 0 ? tools : undefined;
 }
 
 type Candidate = NonNullable<GenerateContentResponse['candidates']>[number];

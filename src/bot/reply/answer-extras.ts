@@ -33,7 +33,11 @@ export function createAnswerExtras(deps: {
     },
 
     footer(ctx, outcome) {
-      return outcome.sources.length > 0 ? sourcesHtml(ctx.t('sources-heading'), outcome.sources) : undefined;
+      const parts = [
+        ...(outcome.linksUnread ? [`<i>${ctx.t('links-unread')}</i>`] : []),
+        ...(outcome.sources.length > 0 ? [sourcesHtml(ctx.t('sources-heading'), outcome.sources)] : []),
+      ];
+      return parts.length > 0 ? parts.join('\n\n') : undefined;
     },
 
     async keyboard(ctx, outcome) {

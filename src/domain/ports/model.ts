@@ -31,6 +31,8 @@ export interface ChatRequest {
   output?: { kind: 'speech'; voice: string } | { kind: 'image' };
   /** Let the model ground the answer in Google Search (domain/grounding.ts). */
   search?: boolean;
+  /** Let the model read the links in the question, on Google's side (domain/links.ts). */
+  urlContext?: boolean;
 }
 
 export interface ChatResult {

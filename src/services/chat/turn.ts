@@ -16,12 +16,8 @@ import { estimateTokens } from '../../domain/context-window.js';
 import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { buildContext, type LoadedConversation } from './context.js';
-import {
-  distinctSources,
-  searchApplies,
-  type SearchGroundingMode,
-  type Source,
-} from '../../domain/grounding.js';
+import { distinctSources, type SearchGroundingMode, type Source } from '../../domain/grounding.js';
+import { applyTools } from './tools.js';
 import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
@@ -67,6 +63,8 @@ export interface Answered {
   suggestions: string[];
   /** The answer was grounded in Google Search: its sources as shown under it; else empty. */
   sources: Source[];
+  /** The question had links and the model has no URL context tool: the user is told (domain/links.ts). */
+  linksUnread?: boolean;
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
 }
@@ -119,7 +117,12 @@ export async function runTurn(
   });
   if (extra) request.systemInstruction = `${request.systemInstruction ?? ''}\n\n${extra}`;
   if (pending) request.turns.push({ role: 'user', parts: pending.parts });
-  if (searchApplies(config.searchGrounding ?? 'off', user.settings)) request.search = true;
+  const tools = applyTools(
+    request,
+    user,
+    config.searchGrounding,
+    pending ? textOf(pending.parts) : undefined,
+  );
   const question = (transcript: string | null): NewMessage | undefined => {
     if (!pending?.store) return undefined;
     const content = pending.describe(transcript);
@@ -202,6 +205,7 @@ export async function runTurn(
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
     sources,
+    ...(tools.linksUnread ? { linksUnread: true } : {}),
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
 }

@@ -44,6 +44,12 @@ export interface GeminiReply {
    * groundingSupports tying answer segments to chunk indices, searchEntryPoint).
    */
   grounding?: { queries?: string[]; sources: { uri: string; title: string }[] };
+  /**
+   * URL context: `urlContextMetadata.urlMetadata` on the last candidate, one entry per link the model
+   * read (status e.g. URL_RETRIEVAL_STATUS_SUCCESS or URL_RETRIEVAL_STATUS_ERROR), as the API sends it
+   * when the request had `tools: [{ urlContext: {} }]`.
+   */
+  urlContext?: { url: string; status: string }[];
 }
 
 export type GeminiMethod =
@@ -207,6 +213,10 @@ export function buildResponses(reply: GeminiReply, request: GeminiRequest, strea
     if (parts.length > 0) c.content = { parts, role: 'model' };
     if (last) c.finishReason = finishReason;
     if (last && reply.grounding !== undefined) c.groundingMetadata = groundingMetadata(text, reply.grounding);
+    if (last && reply.urlContext !== undefined)
+      c.urlContextMetadata = {
+        urlMetadata: reply.urlContext.map((u) => ({ retrievedUrl: u.url, urlRetrievalStatus: u.status })),
+      };
     if (last && finishReason === 'SAFETY') c.safetyRatings = SAFETY_RATINGS;
     return c;
   };
