@@ -412,6 +412,24 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await sealed.conversations.getMessage(saved.id)).toBeNull();
       });
 
+      it("stores a grounded answer's sources with it, sealed like its content, and none on other turns", async () => {
+        const sealed = (await db.reopen(createFieldCipher([keyA]))).repos;
+        const user = await sealed.users.upsertFromTelegram(profile());
+        const conv = await sealed.conversations.getOrStart(keyOf(user));
+        const sources = [{ title: 'Пример <&>', uri: 'https://example.org/a?b=1&c=2' }];
+        const [question, answer] = await sealed.conversations.appendCounted(
+          [
+            { conversationId: conv.id, role: 'user', content: 'q' },
+            { conversationId: conv.id, role: 'model', content: 'a', sources },
+          ],
+          { userId: user.id, day: '2025-05-05', delta: { messages: 1 } },
+        );
+        expect([question!.sources, answer!.sources]).toEqual([null, sources]);
+        expect((await sealed.conversations.getMessage(answer!.id))?.sources).toEqual(sources);
+        const [raw] = await db.raw('select sources from messages where id = ?', [answer!.id]);
+        expect(String(raw?.sources)).not.toContain('example.org');
+      });
+
       it('stores an answer undelivered and records when Telegram accepted it', async () => {
         const user = await newUser();
         const conv = await repos.conversations.getOrStart(keyOf(user));
