@@ -13,6 +13,7 @@ export const CHAT_COMMANDS = [
   'ask',
   'image',
   'history',
+  'sources',
   'settings',
   'prompt',
   'language',

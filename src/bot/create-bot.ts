@@ -21,6 +21,8 @@ import { chatKeyOf, type BotContext } from './context.js';
 import { accountFeatures, type AccountServices } from './features/account.js';
 import { unhandledCallbacks } from './features/callbacks.js';
 import { chatFeature } from './features/chat.js';
+import { editsFeature } from './features/edits.js';
+import { sourcesFeature } from './features/sources.js';
 import { commandsFeature } from './features/commands.js';
 import { inlineFeature } from './features/inline.js';
 import { createInlineTracker } from './middleware/inline-tracker.js';
@@ -162,7 +164,9 @@ export function createBot(options: CreateBotOptions): {
     }),
   );
   bot.use(commandsFeature(answerDeps));
+  bot.use(sourcesFeature(answerDeps));
   bot.use(chatFeature(answerDeps));
+  bot.use(editsFeature(answerDeps));
   bot.use(unhandledCallbacks());
   const handle = async (update: Update, how: { replay: boolean }) => {
     if (how.replay) replays.add(update);

@@ -21,6 +21,7 @@ export const SETTINGS_SHAPE: JsonShape = {
   model: 'string|null',
   showTranscript: 'boolean',
   suggestions: 'boolean',
+  search: 'boolean',
 };
 
 /** domain/transcript.ts UserExport. */

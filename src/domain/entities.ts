@@ -1,4 +1,5 @@
 /** Entities: the plain data the services work on. No I/O here. */
+import type { Source } from './grounding.js';
 
 export const ROLES = ['user', 'premium', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,6 +27,8 @@ export interface UserSettings {
   model: string | null;
   showTranscript: boolean;
   suggestions: boolean;
+  /** Answers grounded in Google Search, when the operator leaves it to the user (searchGrounding auto). */
+  search: boolean;
 }
 
 export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({
@@ -37,6 +40,7 @@ export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({
   model: null,
   showTranscript: false,
   suggestions: false,
+  search: true,
 });
 
 export interface TelegramProfile {
@@ -102,6 +106,8 @@ export interface NewMessage {
   /** The Telegram message this row came from or was sent as. */
   telegramMessageId?: number | null;
   createdAt?: Date;
+  /** Answers grounded in Google Search: their sources as shown (deduplicated, at most 5). */
+  sources?: Source[] | null;
 }
 
 export interface Message {
@@ -120,6 +126,10 @@ export interface Message {
    * (a crash in between: the replay sends it). Always null on user turns.
    */
   deliveredAt: Date | null;
+  /** Answers: the Telegram messages that show it, recorded at delivery; null before (and on user turns). */
+  sentMessageIds: number[] | null;
+  /** Answers grounded in Google Search: their sources (for /sources); null otherwise. */
+  sources: Source[] | null;
 }
 
 export interface AudioFile {

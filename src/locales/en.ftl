@@ -49,6 +49,8 @@ help =
     /image description: draw a picture (reply to a photo to change it)
     Voice messages, photos and documents (PDF, text, code) work too.
     /history: your past conversations: continue, rename or delete one
+    Reply to any message to ask about it; edit your last question to ask it again.
+    /sources: the web sources of the last answer (when it searched the web)
     /settings: language, persona, detail, time zone, spoken answers, model
     /prompt set text: your own instructions for every answer (/prompt show, /prompt clear)
     /language: interface language
@@ -73,6 +75,7 @@ cmd-stop = Stop the answer being written
 cmd-ask = Ask a question (in groups)
 cmd-image = Draw or change a picture
 cmd-history = Past conversations
+cmd-sources = Sources of the last answer
 cmd-settings = Settings
 cmd-prompt = Your own instructions
 cmd-language = Interface language
@@ -94,7 +97,7 @@ settings-summary =
     Spoken answers: { $voice }
     Model: { $model }
     Show transcripts: { $transcript }
-    Follow-up suggestions: { $suggestions }
+    Follow-up suggestions: { $suggestions }{ $searchLine }
     Own instructions: { $prompt }
 
     Type /timezone Area/City for any time zone, /prompt to write your own instructions.
@@ -111,6 +114,11 @@ settings-btn-voice = 🔊 Spoken: { $value }
 settings-btn-model = 🤖 { $value }
 settings-btn-transcript = 📝 Transcripts: { $value }
 settings-btn-suggestions = 💡 Suggestions: { $value }
+settings-btn-search = 🔎 Web search: { $value }
+settings-search-line = Web search with sources: { $value }
+sources-heading = Sources
+links-unread = I could not open the links in your message: this model cannot read web pages, so the answer is from what it already knows.
+sources-none = The last answer has no sources: it was not grounded in a web search.
 settings-btn-prompt = ✍️ Own instructions
 settings-btn-close = ✖️ Close
 settings-prompt-help = Send /prompt set followed by your instructions (up to { $max } characters). /prompt show shows them, /prompt clear removes them.

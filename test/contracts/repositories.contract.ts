@@ -412,6 +412,24 @@ export function describeRepositoryContract(dialect: Dialect): void {
         expect(await sealed.conversations.getMessage(saved.id)).toBeNull();
       });
 
+      it("stores a grounded answer's sources with it, sealed like its content, and none on other turns", async () => {
+        const sealed = (await db.reopen(createFieldCipher([keyA]))).repos;
+        const user = await sealed.users.upsertFromTelegram(profile());
+        const conv = await sealed.conversations.getOrStart(keyOf(user));
+        const sources = [{ title: 'Пример <&>', uri: 'https://example.org/a?b=1&c=2' }];
+        const [question, answer] = await sealed.conversations.appendCounted(
+          [
+            { conversationId: conv.id, role: 'user', content: 'q' },
+            { conversationId: conv.id, role: 'model', content: 'a', sources },
+          ],
+          { userId: user.id, day: '2025-05-05', delta: { messages: 1 } },
+        );
+        expect([question!.sources, answer!.sources]).toEqual([null, sources]);
+        expect((await sealed.conversations.getMessage(answer!.id))?.sources).toEqual(sources);
+        const [raw] = await db.raw('select sources from messages where id = ?', [answer!.id]);
+        expect(String(raw?.sources)).not.toContain('example.org');
+      });
+
       it('stores an answer undelivered and records when Telegram accepted it', async () => {
         const user = await newUser();
         const conv = await repos.conversations.getOrStart(keyOf(user));
@@ -434,6 +452,42 @@ export function describeRepositoryContract(dialect: Dialect): void {
           null,
           at,
         ]);
+      });
+
+      it("records an answer's Telegram messages at delivery and finds it by any of them, in the user's chats only", async () => {
+        const user = await newUser();
+        const other = await newUser({ telegramId: 777_001 });
+        const answerIn = async (owner: User, sent: number[] | undefined) => {
+          const conv = await repos.conversations.start(keyOf(owner));
+          const answer = await repos.conversations.appendMessage({
+            conversationId: conv.id,
+            role: 'model',
+            content: 'a',
+          });
+          await repos.conversations.markDelivered(
+            answer.id,
+            new Date('2025-03-01T12:00:00Z'),
+            undefined,
+            sent,
+          );
+          return answer;
+        };
+        const old = await answerIn(user, [10, 11, 12]);
+        const newer = await answerIn(user, [20]);
+        await answerIn(user, undefined);
+        // Another user's answer in another chat under the same Telegram ids: not theirs to continue.
+        await answerIn(other, [15]);
+        const stored = await repos.conversations.getMessage(old.id);
+        expect([stored?.telegramMessageId, stored?.sentMessageIds]).toEqual([10, [10, 11, 12]]);
+        const find = async (id: number, owner = user) =>
+          (await repos.conversations.findAnswerBySent(keyOf(owner), id))?.id ?? null;
+        expect(await find(10)).toBe(old.id);
+        expect(await find(12)).toBe(old.id);
+        expect(await find(20)).toBe(newer.id);
+        // 15 lies between the user's answers but is none of theirs; 9 is before any.
+        expect([await find(15), await find(9), await find(21)]).toEqual([null, null, null]);
+        expect(await find(15, other)).not.toBeNull();
+        expect(await repos.conversations.findAnswerBySent({ userId: user.id, chatId: 1 }, 10)).toBeNull();
       });
 
       it('adds audio rows to a message, lists them oldest first, and drops them with the message', async () => {

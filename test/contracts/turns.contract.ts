@@ -227,8 +227,9 @@ export function describeTurnContract(dialect: Dialect): void {
         for (const id of [501, 502])
           await repos.updates.record({ updateId: id, chatKey: 'k', fromId: null, payload: '{}' });
         const at = new Date('2025-04-04T08:00:00.321Z');
-        await repos.conversations.markDelivered(answer.id, at, 501);
+        await repos.conversations.markDelivered(answer.id, at, 501, [88, 89]);
         expect((await repos.conversations.getMessage(answer.id))?.deliveredAt).toEqual(at);
+        expect((await repos.conversations.getMessage(answer.id))?.sentMessageIds).toEqual([88, 89]);
         expect((await repos.updates.pending(10)).map((u) => u.updateId)).toEqual([502]);
         // Done at the delivery's instant: pruned like any update done then.
         expect(await repos.updates.pruneDone(new Date(at.getTime() + 1))).toBe(1);

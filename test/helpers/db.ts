@@ -111,8 +111,16 @@ async function withAdmin<T>(work: (sql: postgres.Sql) => Promise<T>): Promise<T>
   }
 }
 
+/** BOTCTL_TEST_PG_PREFIX (e.g. `dev1_`): tells apart the databases of several checkouts sharing one server. */
+function testDatabasePrefix(): string {
+  const prefix = process.env.BOTCTL_TEST_PG_PREFIX ?? '';
+  if (!/^[a-z0-9_]*$/.test(prefix))
+    throw new Error('BOTCTL_TEST_PG_PREFIX: lower-case letters, digits and _ only');
+  return prefix;
+}
+
 async function createPgTarget(): Promise<Target> {
-  const name = `botctl_t_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix()}botctl_t_${randomBytes(6).toString('hex')}`;
   await withAdmin((sql) => sql.unsafe(`create database ${name}`));
   const parsed = new URL(adminUrl());
   parsed.pathname = `/${name}`;

@@ -5,6 +5,7 @@
 import type { Content, GenerateContentParameters, GenerateContentResponse, Part } from '@google/genai';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, ChatRequest, ChatResult } from '../../domain/ports/index.js';
+import { groundingOf, toolsOf } from './grounding.js';
 
 /** Finish reasons that mean "stopped by a safety filter" (not "had nothing to say"). */
 const SAFETY_FINISH = new Set([
@@ -21,10 +22,12 @@ export function toSdkParams(request: ChatRequest, abortSignal: AbortSignal): Gen
     role: turn.role,
     parts: turn.parts.map(toPart),
   }));
+  const tools = toolsOf(request);
   return {
     model: request.model,
     contents,
     config: {
+      ...(tools ? { tools } : {}),
       ...(request.systemInstruction ? { systemInstruction: request.systemInstruction } : {}),
       ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
       ...outputConfig(request.output),
@@ -65,6 +68,7 @@ export class AnswerAccumulator {
   blockReason: string | null = null;
   modelVersion: string | null = null;
   media: { mimeType: string; data: string }[] = [];
+  grounding: ChatResult['grounding'];
 
   /** Adds one response; returns the new visible text (thought parts are skipped). */
   add(response: GenerateContentResponse): string {
@@ -79,6 +83,7 @@ export class AnswerAccumulator {
     }
     const candidate = response.candidates?.[0];
     if (candidate?.finishReason) this.finishReason = candidate.finishReason;
+    this.grounding = groundingOf(candidate) ?? this.grounding;
     let delta = '';
     for (const part of candidate?.content?.parts ?? []) {
       if (typeof part.text === 'string' && part.thought !== true) delta += part.text;
@@ -125,6 +130,7 @@ export class AnswerAccumulator {
       finishReason: this.finishReason,
       model: this.modelVersion ?? requestedModel,
       ...(this.media.length > 0 ? { media: this.media } : {}),
+      ...(this.grounding ? { grounding: this.grounding } : {}),
     };
   }
 }

@@ -31,6 +31,8 @@ export interface AnswerExtras {
   /** The answer as shown, e.g. with the transcript of a voice question above it. */
   render(ctx: BotContext, outcome: Answered): string;
   keyboard(ctx: BotContext, outcome: Answered): Promise<InlineKeyboardMarkup | undefined>;
+  /** Telegram HTML under the answer's text (the sources of a grounded answer), if any. */
+  footer(ctx: BotContext, outcome: Answered): string | undefined;
   /** Runs once the text is out (a spoken copy); never throws. */
   after(ctx: BotContext, outcome: Answered, options: RunOptions): Promise<void>;
 }
@@ -47,7 +49,8 @@ export interface RunOptions {
   failure?: (error: BotctlError) => FailureReply | undefined;
 }
 
-const MODEL_FAILURES = new Set([
+/** Model failures the user is told about in their language (others go to the error boundary). */
+export const MODEL_FAILURES: ReadonlySet<string> = new Set([
   'GEMINI_UNAVAILABLE',
   'GEMINI_BUSY',
   'GEMINI_BLOCKED',
@@ -91,14 +94,17 @@ export async function runAnswer(
     });
     if (outcome.kind === 'answered') {
       const { extras } = deps;
-      await stream.finish(
+      const sent = await stream.finish(
         extras ? extras.render(ctx, outcome) : outcome.text,
         await extras?.keyboard(ctx, outcome),
+        extras?.footer(ctx, outcome),
       );
       // Only now is the message answered: a crash before this line replays the stored answer.
       // The same write marks the update done (see services/chat/delivery.ts), so the intake does not.
       // A failed record must not turn a delivered answer into an apology: logged, not thrown.
-      await deps.delivery.delivered(outcome, updateId).then(() => (ctx.state.settled = true), deps.onError);
+      await deps.delivery
+        .delivered(outcome, updateId, sent)
+        .then(() => (ctx.state.settled = true), deps.onError);
       await extras?.after(ctx, outcome, options);
     } else if (outcome.kind === 'nothing-to-retry') {
       await stream.abort();

@@ -6,6 +6,7 @@
 import { Composer, type MiddlewareFn } from 'grammy';
 import { conversationKeyOf, type BotContext } from '../context.js';
 import { runAnswer, type AnswerDeps } from './answer.js';
+import { replyOf } from './reply-context.js';
 
 export function chatFeature(deps: AnswerDeps & { admitted: MiddlewareFn<BotContext> }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -18,6 +19,7 @@ export function chatFeature(deps: AnswerDeps & { admitted: MiddlewareFn<BotConte
         text,
         telegramMessageId: ctx.msg?.message_id ?? null,
         replayed: ctx.state.replayed === true,
+        reply: replyOf(ctx),
         signal,
         onText,
       }),
@@ -47,7 +49,7 @@ export function chatFeature(deps: AnswerDeps & { admitted: MiddlewareFn<BotConte
 }
 
 /** The question when the bot is addressed in a group (mention or reply), else undefined. */
-function addressedText(ctx: BotContext): string | undefined {
+export function addressedText(ctx: BotContext): string | undefined {
   const text = ctx.msg?.text;
   if (!text || text.startsWith('/')) return undefined;
   const username = ctx.me.username;

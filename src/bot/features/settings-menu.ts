@@ -43,7 +43,7 @@ export function createSettingsMenus(settings: SettingsService): SettingsMenus {
       ack,
     );
   });
-  const toggle = (key: 'showTranscript' | 'suggestions') => async (ctx: BotContext) => {
+  const toggle = (key: 'showTranscript' | 'suggestions' | 'search') => async (ctx: BotContext) => {
     if (!ctx.state.user) return notice(ctx, 'menu-invalid');
     adopt(ctx, await settings.toggle(ctx.state.user, key));
     await redraw(ctx);
@@ -59,7 +59,15 @@ export function createSettingsMenus(settings: SettingsService): SettingsMenus {
     .text(
       (ctx) => ctx.t('settings-btn-suggestions', { value: onOff(ctx, shownUser(ctx).settings.suggestions) }),
       toggle('suggestions'),
-    )
+    );
+  if (settings.searchChoice())
+    root
+      .row()
+      .text(
+        (ctx) => ctx.t('settings-btn-search', { value: onOff(ctx, shownUser(ctx).settings.search) }),
+        toggle('search'),
+      );
+  root
     .row()
     .text(
       (ctx) => ctx.t('settings-btn-prompt'),

@@ -34,6 +34,10 @@ export function settingsSummary(ctx: BotContext, settings: SettingsService, user
     model: modelName(ctx, settings, s.model),
     transcript: onOff(ctx, s.showTranscript),
     suggestions: onOff(ctx, s.suggestions),
+    // Shown only when the operator leaves search grounding to the user (searchGrounding auto).
+    searchLine: settings.searchChoice()
+      ? `\n${ctx.t('settings-search-line', { value: onOff(ctx, s.search) })}`
+      : '',
     prompt: s.customPrompt
       ? ctx.t('settings-prompt-set', { length: s.customPrompt.length })
       : ctx.t('settings-prompt-unset'),

@@ -11,6 +11,7 @@ import type { SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import { threadOptions } from '../context.js';
 import type { AnswerExtras } from '../features/answer.js';
+import { sourcesHtml } from '../../domain/grounding.js';
 
 /** Telegram shows about this much of a button label on a phone. */
 const LABEL_CHARS = 60;
@@ -29,6 +30,14 @@ export function createAnswerExtras(deps: {
         .map((line, i) => `> ${i === 0 ? '🎤 ' : ''}${line}`)
         .join('\n');
       return `${quoted}\n\n${outcome.text}`;
+    },
+
+    footer(ctx, outcome) {
+      const parts = [
+        ...(outcome.linksUnread ? [`<i>${ctx.t('links-unread')}</i>`] : []),
+        ...(outcome.sources.length > 0 ? [sourcesHtml(ctx.t('sources-heading'), outcome.sources)] : []),
+      ];
+      return parts.length > 0 ? parts.join('\n\n') : undefined;
     },
 
     async keyboard(ctx, outcome) {

@@ -22,7 +22,9 @@ function renderAnswer(markdown: string): string[] {
 /**
  * Sends every chunk; when `editFirst` is given, the first chunk replaces that message instead
  * (sent anew when that message is gone, e.g. a replay finds its preview deleted).
- * `replyMarkup` (buttons under the answer) goes on the last chunk.
+ * `replyMarkup` (buttons under the answer) goes on the last chunk; `footerHtml` (the sources of a
+ * grounded answer, already Telegram HTML) under the text of the last chunk, or alone when it does
+ * not fit there.
  */
 export async function sendAnswer(
   api: Api,
@@ -30,8 +32,10 @@ export async function sendAnswer(
   markdown: string,
   editFirst?: number,
   replyMarkup?: InlineKeyboardMarkup,
+  footerHtml?: string,
 ): Promise<number[]> {
   const chunks = renderAnswer(markdown);
+  if (footerHtml) withFooter(chunks, footerHtml);
   const ids: number[] = [];
   for (const [index, html] of chunks.entries()) {
     const reply_markup = index === chunks.length - 1 ? replyMarkup : undefined;
@@ -78,6 +82,12 @@ async function withPlainFallback<T>(
     if (!(error instanceof GrammyError) || !/can't parse entities/i.test(error.description)) throw error;
     return send(htmlToText(html), undefined);
   }
+}
+
+function withFooter(chunks: string[], footer: string): void {
+  const last = chunks.length - 1;
+  if (last >= 0 && chunks[last]!.length + 2 + footer.length <= 4096) chunks[last] += `\n\n${footer}`;
+  else chunks.push(footer);
 }
 
 function isGone(error: unknown): boolean {

@@ -107,11 +107,15 @@ export function createStreamReply(api: Api, target: SendTarget, options: StreamO
       pending = setTimeout(push, wait);
     },
     /** Sends the final answer (replacing the group preview); typing goes on until it is out. */
-    async finish(markdown: string, replyMarkup?: InlineKeyboardMarkup): Promise<number[]> {
+    async finish(
+      markdown: string,
+      replyMarkup?: InlineKeyboardMarkup,
+      footerHtml?: string,
+    ): Promise<number[]> {
       closePreview();
       try {
         await inFlight;
-        return await sendAnswer(api, target, markdown, groupMessageId, replyMarkup);
+        return await sendAnswer(api, target, markdown, groupMessageId, replyMarkup, footerHtml);
       } finally {
         stopTyping();
       }

@@ -1,6 +1,7 @@
 /** Telegram and Gemini: credentials, endpoints, the chat models and personas users may pick. */
 import { z } from 'zod';
 import { telegramToken, url, type OptionSpec } from '../option-spec.js';
+import { SEARCH_GROUNDING_MODES } from '../../domain/grounding.js';
 
 export const BOT_OPTIONS = {
   telegramToken: {
@@ -52,5 +53,12 @@ export const BOT_OPTIONS = {
       .default({}),
     description:
       'Extra personas users may pick in /settings (JSON object: id -> system prompt); they can replace built-in ones',
+  },
+  searchGrounding: {
+    env: 'BOTCTL_SEARCH_GROUNDING',
+    kind: 'string',
+    schema: z.enum(SEARCH_GROUNDING_MODES).default('off'),
+    description:
+      "Google Search grounding of answers (sources shown under them): off; auto: each user's choice in /settings (on by default); always",
   },
 } as const satisfies Record<string, OptionSpec>;

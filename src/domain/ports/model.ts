@@ -1,4 +1,5 @@
 /** The language model: requests, results and the model itself. */
+import type { Source } from '../grounding.js';
 
 export type ChatPart =
   | { text: string }
@@ -28,6 +29,10 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Non-text output: speech in the named voice (TTS models) or an image (image models). Default: text. */
   output?: { kind: 'speech'; voice: string } | { kind: 'image' };
+  /** Let the model ground the answer in Google Search (domain/grounding.ts). */
+  search?: boolean;
+  /** Let the model read the links in the question, on Google's side (domain/links.ts). */
+  urlContext?: boolean;
 }
 
 export interface ChatResult {
@@ -39,6 +44,8 @@ export interface ChatResult {
   model: string;
   /** Audio or image parts of the answer (base64), for requests with `output`. */
   media?: { mimeType: string; data: string }[];
+  /** The answer was grounded in Google Search (a billed search ran): its web sources, in order, raw. */
+  grounding?: { sources: Source[] };
 }
 
 export interface ModelInfo {

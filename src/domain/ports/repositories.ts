@@ -104,7 +104,15 @@ export interface ConversationRepository {
    * Records that Telegram accepted this answer: from now on a replay takes it as answered. With
    * `doneUpdateId`, that update is marked done in the same write (see services/chat/delivery.ts).
    */
-  markDelivered(id: number, at: Date, doneUpdateId?: number): Promise<void>;
+  markDelivered(id: number, at: Date, doneUpdateId?: number, sent?: readonly number[]): Promise<void>;
+  /**
+   * The delivered answer of one of the user's conversations in this chat that Telegram shows as
+   * message `telegramMessageId` (any of its parts), or null; read only for a reply to the bot.
+   */
+  findAnswerBySent(
+    key: Pick<ConversationKey, 'userId' | 'chatId'>,
+    telegramMessageId: number,
+  ): Promise<Message | null>;
 }
 
 /** What appendCounted adds to the daily usage row of `userId` for `day` (YYYY-MM-DD, UTC). */

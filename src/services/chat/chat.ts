@@ -15,14 +15,22 @@ import type { ConversationKey, OnText, Repositories } from '../../domain/ports/i
 import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
+import { createEdits } from './edits.js';
+import { createSourcesLookup } from './sources.js';
+import type { SearchGroundingMode } from '../../domain/grounding.js';
+import { conversationForReply, questionWithQuote, type ReplyInput } from './replies.js';
 
 export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
+export type { ReplyInput } from './replies.js';
+export type { Editable } from './edits.js';
 
 export interface ChatConfig {
   model: string;
   contextTokens: number;
   /** Operator-defined personas (config `personas`): id -> prompt. */
   personas?: Readonly<Record<string, string>>;
+  /** Google Search grounding: off, the user's choice (auto), or always (domain/grounding.ts). */
+  searchGrounding?: SearchGroundingMode;
 }
 
 export interface AnswerInput {
@@ -40,6 +48,8 @@ export interface AnswerInput {
   onText?: OnText;
   /** Voice, photo or document: sent with this turn only, stored (as its marker) with the answer. */
   media?: MediaTurn;
+  /** The message replied to (text questions): quoted, and its conversation continued (replies.ts). */
+  reply?: ReplyInput | undefined;
 }
 
 export type AnswerOutcome =
@@ -59,7 +69,10 @@ export function createChatService(deps: {
   const turnDeps = deps;
 
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
-    const conversation = await conversations.getOrStart(input.key, now());
+    const replied = input.reply
+      ? await conversationForReply(conversations, input.key, input.reply, now())
+      : null;
+    const conversation = replied?.conversation ?? (await conversations.getOrStart(input.key, now()));
     // One read serves both the replay check and the model's context.
     const loaded = await loadConversation(conversations, conversation);
     const replayed = input.replayed
@@ -85,7 +98,15 @@ export function createChatService(deps: {
     const { signal, onText } = input;
     const pending = replayed
       ? undefined
-      : { ...textTurn(input.text), telegramMessageId: input.telegramMessageId, store: true };
+      : {
+          ...textTurn(
+            input.reply
+              ? questionWithQuote(input.text, input.reply, replied!.continued, loaded.history)
+              : input.text,
+          ),
+          telegramMessageId: input.telegramMessageId,
+          store: true,
+        };
     return runTurn(turnDeps, {
       user: input.user,
       conversationId: conversation.id,
@@ -129,7 +150,7 @@ export function createChatService(deps: {
     await conversations.start(key, now());
   }
 
-  return { answer, retry, startNew };
+  return { answer, retry, startNew, ...createEdits(turnDeps), ...createSourcesLookup(conversations) };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;
@@ -147,6 +168,7 @@ function undelivered(answer: Message): Answered {
     userMessageId: null,
     transcript: null,
     suggestions: [],
+    sources: answer.sources ?? [],
     event: null,
   };
 }

@@ -29,9 +29,16 @@ export function createDeliveryService(deps: {
   onDelivered?: (event: AnsweredEvent) => void;
 }) {
   return {
-    /** Telegram accepted the stored answer to update `updateId`: it is done, a replay would send nothing. */
-    async delivered(answer: Pick<Answered, 'messageId' | 'event'>, updateId: number): Promise<void> {
-      await deps.conversations.markDelivered(answer.messageId, deps.now(), updateId);
+    /**
+     * Telegram accepted the stored answer to update `updateId` as messages `sent`: it is done, a
+     * replay would send nothing; a reply to one of `sent` continues its conversation.
+     */
+    async delivered(
+      answer: Pick<Answered, 'messageId' | 'event'>,
+      updateId: number,
+      sent?: readonly number[],
+    ): Promise<void> {
+      await deps.conversations.markDelivered(answer.messageId, deps.now(), updateId, sent);
       if (answer.event) deps.onDelivered?.(answer.event);
     },
     /** The group stream of update `updateId` created message `messageId` (its preview). */

@@ -16,12 +16,19 @@ import { estimateTokens } from '../../domain/context-window.js';
 import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
 import { utcDay } from '../../domain/quota.js';
 import { buildContext, type LoadedConversation } from './context.js';
+import { distinctSources, type SearchGroundingMode, type Source } from '../../domain/grounding.js';
+import { applyTools } from './tools.js';
 import type { ModelCaller } from '../model/index.js';
 
 export interface TurnDeps {
   repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
-  config: { model: string; contextTokens: number; personas?: Readonly<Record<string, string>> | undefined };
+  config: {
+    model: string;
+    contextTokens: number;
+    personas?: Readonly<Record<string, string>> | undefined;
+    searchGrounding?: SearchGroundingMode | undefined;
+  };
   now: () => Date;
 }
 
@@ -54,6 +61,10 @@ export interface Answered {
   userMessageId: number | null;
   transcript: string | null;
   suggestions: string[];
+  /** The answer was grounded in Google Search: its sources as shown under it; else empty. */
+  sources: Source[];
+  /** The question had links and the model has no URL context tool: the user is told (domain/links.ts). */
+  linksUnread?: boolean;
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
 }
@@ -74,7 +85,13 @@ export async function runTurn(
      * The new user turn, sent with this request and stored with its answer; `store: false` when a
      * replay already stored it, `keepUnanswered` to store it even when no answer comes (text).
      */
-    pending?: MediaTurn & { telegramMessageId: number | null; store: boolean; keepUnanswered?: boolean };
+    pending?: MediaTurn & {
+      telegramMessageId: number | null;
+      store: boolean;
+      keepUnanswered?: boolean;
+      /** The question was counted already (an edited question replacing itself, edits.ts). */
+      counted?: boolean;
+    };
     /** The conversation and its history as the caller read them. */
     loaded?: LoadedConversation | undefined;
   },
@@ -100,6 +117,12 @@ export async function runTurn(
   });
   if (extra) request.systemInstruction = `${request.systemInstruction ?? ''}\n\n${extra}`;
   if (pending) request.turns.push({ role: 'user', parts: pending.parts });
+  const tools = applyTools(
+    request,
+    user,
+    config.searchGrounding,
+    pending ? textOf(pending.parts) : undefined,
+  );
   const question = (transcript: string | null): NewMessage | undefined => {
     if (!pending?.store) return undefined;
     const content = pending.describe(transcript);
@@ -138,13 +161,14 @@ export async function runTurn(
       await repos.conversations.appendCounted([unanswered], {
         userId: user.id,
         day: utcDay(askedAt),
-        delta: { messages: 1 },
+        delta: { messages: pending?.counted ? 0 : 1 },
       });
     }
     throw error;
   }
 
   const asked = question(parsed.transcript);
+  const sources = result.grounding ? distinctSources(result.grounding.sources) : [];
   const stored = await repos.conversations.appendCounted(
     [
       ...(asked ? [asked] : []),
@@ -157,13 +181,18 @@ export async function runTurn(
         model: result.model,
         latencyMs: Date.now() - started,
         createdAt: now(),
+        ...(sources.length > 0 ? { sources } : {}),
       },
     ],
     {
       userId: user.id,
       day: utcDay(now()),
       // The question is counted with its answer (both are stored here).
-      delta: { messages: asked ? 1 : 0, tokensIn: result.tokensIn, tokensOut: result.tokensOut },
+      delta: {
+        messages: asked && !pending?.counted ? 1 : 0,
+        tokensIn: result.tokensIn,
+        tokensOut: result.tokensOut,
+      },
     },
   );
   const answer = stored[stored.length - 1]!;
@@ -175,6 +204,8 @@ export async function runTurn(
     userMessageId: asked ? stored[0]!.id : null,
     transcript: parsed.transcript,
     suggestions: parsed.suggestions,
+    sources,
+    ...(tools.linksUnread ? { linksUnread: true } : {}),
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
 }

@@ -13,11 +13,13 @@ import {
   selectableModels,
 } from '../../domain/settings-rules.js';
 import { normalizeTimeZone, zoneForPoint } from '../../domain/timezones.js';
+import type { SearchGroundingMode } from '../../domain/grounding.js';
 
 export interface SettingsConfig {
   model: string;
   models: readonly string[];
   personas: Readonly<Record<string, string>>;
+  searchGrounding?: SearchGroundingMode;
 }
 
 export type PromptChange =
@@ -69,13 +71,10 @@ export function createSettingsService(deps: {
     async setModel(user: User, model: string): Promise<User | null> {
       return oneOf(models(), model) ? save(user, { model: model === config.model ? null : model }) : null;
     },
-    toggle: (user: User, key: 'showTranscript' | 'suggestions') =>
-      save(
-        user,
-        key === 'showTranscript'
-          ? { showTranscript: !user.settings.showTranscript }
-          : { suggestions: !user.settings.suggestions },
-      ),
+    toggle: (user: User, key: 'showTranscript' | 'suggestions' | 'search') =>
+      save(user, { [key]: !user.settings[key] }),
+    /** The user may switch search grounding (the operator's searchGrounding is auto). */
+    searchChoice: () => config.searchGrounding === 'auto',
 
     async setTimezone(user: User, input: string): Promise<User | null> {
       const zone = normalizeTimeZone(input);

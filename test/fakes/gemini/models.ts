@@ -42,6 +42,8 @@ export const DEFAULT_MODELS: readonly GeminiModel[] = [
   model('gemini-2.5-flash', 'Gemini 2.5 Flash'),
   model('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite'),
   model('gemini-2.5-pro', 'Gemini 2.5 Pro'),
+  // An older generation without the URL context tool.
+  model('gemini-2.0-flash', 'Gemini 2.0 Flash', { thinking: false }),
   model('gemini-2.5-flash-preview-tts', 'Gemini 2.5 Flash Preview TTS', {
     inputTokenLimit: 8192,
     outputTokenLimit: 16_384,

@@ -38,6 +38,18 @@ export interface GeminiReply {
   thought?: string;
   functionCalls?: { name: string; args?: Record<string, unknown> }[];
   modelVersion?: string;
+  /**
+   * Google Search grounding: `groundingMetadata` on the last candidate, as the API sends it when the
+   * request had `tools: [{ googleSearch: {} }]` (webSearchQueries, groundingChunks of web sources,
+   * groundingSupports tying answer segments to chunk indices, searchEntryPoint).
+   */
+  grounding?: { queries?: string[]; sources: { uri: string; title: string }[] };
+  /**
+   * URL context: `urlContextMetadata.urlMetadata` on the last candidate, one entry per link the model
+   * read (status e.g. URL_RETRIEVAL_STATUS_SUCCESS or URL_RETRIEVAL_STATUS_ERROR), as the API sends it
+   * when the request had `tools: [{ urlContext: {} }]`.
+   */
+  urlContext?: { url: string; status: string }[];
 }
 
 export type GeminiMethod =
@@ -200,6 +212,11 @@ export function buildResponses(reply: GeminiReply, request: GeminiRequest, strea
     const c: Record<string, unknown> = { index: 0 };
     if (parts.length > 0) c.content = { parts, role: 'model' };
     if (last) c.finishReason = finishReason;
+    if (last && reply.grounding !== undefined) c.groundingMetadata = groundingMetadata(text, reply.grounding);
+    if (last && reply.urlContext !== undefined)
+      c.urlContextMetadata = {
+        urlMetadata: reply.urlContext.map((u) => ({ retrievedUrl: u.url, urlRetrievalStatus: u.status })),
+      };
     if (last && finishReason === 'SAFETY') c.safetyRatings = SAFETY_RATINGS;
     return c;
   };
@@ -221,6 +238,26 @@ export function buildResponses(reply: GeminiReply, request: GeminiRequest, strea
           : { candidates: [candidate(parts, false)] },
       );
     }),
+  };
+}
+
+function groundingMetadata(text: string, grounding: NonNullable<GeminiReply['grounding']>) {
+  const chunks = grounding.sources.map((source) => ({ web: { uri: source.uri, title: source.title } }));
+  return {
+    webSearchQueries: grounding.queries ?? ['query'],
+    searchEntryPoint: { renderedContent: '<style>.container{}</style><div class="container">…</div>' },
+    groundingChunks: chunks,
+    // One support for the whole answer, citing every chunk: enough for clients that read them.
+    groundingSupports:
+      chunks.length > 0
+        ? [
+            {
+              segment: { startIndex: 0, endIndex: Buffer.byteLength(text), text },
+              groundingChunkIndices: chunks.map((_, i) => i),
+              confidenceScores: chunks.map(() => 0.9),
+            },
+          ]
+        : [],
   };
 }
 

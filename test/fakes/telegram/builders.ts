@@ -28,6 +28,22 @@ export interface MessageInput {
 export interface TextInput extends MessageInput {
   text: string;
   entities?: MessageEntity[];
+  /**
+   * With replyTo: the part of the replied message the user selected (Telegram's `quote`, TextQuote);
+   * it must occur in that message's text, as Telegram only quotes what is there.
+   */
+  quote?: string;
+}
+
+export interface EditInput {
+  chatId: number;
+  /** The user's message being edited: it must have been pushed before. */
+  messageId: number;
+  text: string;
+  /** The new text's entities (a mention, a command); the old ones are dropped. */
+  entities?: MessageEntity[];
+  /** Unix seconds; defaults to now. */
+  editDate?: number;
 }
 
 export interface CommandInput extends MessageInput {
@@ -98,6 +114,8 @@ export interface UpdateBuilders {
   document(input: DocumentInput): UpdateInput;
   callback(input: CallbackInput): UpdateInput;
   inline(input: InlineInput): UpdateInput;
+  /** `edited_message`: the stored message with its new text (and entities) and `edit_date`. */
+  edit(input: EditInput): UpdateInput;
 }
 
 // "OggS" capture pattern + version 0 + BOS flag: enough for a sniffing check, not a playable file.
@@ -160,13 +178,19 @@ export function createBuilders(store: Store, bot: () => UserFromGetMe): UpdateBu
     const replied =
       input.replyTo !== undefined ? store.find(input.chatId, input.replyTo)?.message : undefined;
     if (input.replyTo !== undefined) {
-      message.reply_to_message = (replied ?? {
-        message_id: input.replyTo,
-        date: message.date,
-        chat: c,
-        from: bot(),
-        text: '…',
-      }) as Message.CommonMessage as never;
+      // As Telegram does, the replied message comes without its own reply_to_message.
+      const { reply_to_message: _nested, ...shallow } = (replied ?? {}) as Message & {
+        reply_to_message?: unknown;
+      };
+      message.reply_to_message = (replied
+        ? shallow
+        : {
+            message_id: input.replyTo,
+            date: message.date,
+            chat: c,
+            from: bot(),
+            text: '…',
+          }) as Message.CommonMessage as never;
     } else if (input.threadId !== undefined && c.type === 'supergroup') {
       // In forums, a topic message that replies to nothing still carries the topic's creation message.
       message.reply_to_message = {
@@ -189,7 +213,29 @@ export function createBuilders(store: Store, bot: () => UserFromGetMe): UpdateBu
       const message = base(input) as Message.TextMessage;
       message.text = input.text;
       if (input.entities !== undefined && input.entities.length > 0) message.entities = input.entities;
+      if (input.quote !== undefined) {
+        const replied = message.reply_to_message as Message | undefined;
+        const source = replied?.text ?? replied?.caption ?? '';
+        const position = source.indexOf(input.quote);
+        if (replied === undefined || position < 0)
+          throw new Error('a quote must be part of the replied message');
+        message.quote = { text: input.quote, position, is_manual: true };
+      }
       return wrap(message);
+    },
+
+    edit(input) {
+      const stored = store.find(input.chatId, input.messageId)?.message as Message.TextMessage | undefined;
+      if (stored === undefined || stored.text === undefined)
+        throw new Error(`no text message ${input.messageId} in chat ${input.chatId} to edit`);
+      const { entities: _dropped, ...rest } = stored;
+      const edited: Message.TextMessage = {
+        ...rest,
+        text: input.text,
+        edit_date: input.editDate ?? Math.floor(Date.now() / 1000),
+      };
+      if (input.entities !== undefined && input.entities.length > 0) edited.entities = input.entities;
+      return { edited_message: edited } as UpdateInput;
     },
 
     command(input) {

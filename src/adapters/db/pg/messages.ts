@@ -1,10 +1,10 @@
-import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, isNotNull, lte, max, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import type { HistoryMark } from '../shared/history-cache.js';
-import { messageValues, toMessage } from '../shared/mapping.js';
+import { messageValues, sentValues, toMessage } from '../shared/mapping.js';
 import { addedUsage, countedUsagePlaceholders, countedUsageValues } from '../shared/sql.js';
-import { dailyUsage, messages, updateInbox } from './schema.js';
+import { conversations, dailyUsage, messages, updateInbox } from './schema.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
@@ -16,6 +16,7 @@ type MessageMethods = Pick<
   | 'deleteMessage'
   | 'getMessage'
   | 'markDelivered'
+  | 'findAnswerBySent'
 >;
 
 export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): MessageMethods {
@@ -31,6 +32,7 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     latencyMs: sql.placeholder(`latencyMs${n}`),
     telegramMessageId: sql.placeholder(`telegramMessageId${n}`),
     createdAt: sql.placeholder(`createdAt${n}`),
+    sources: sql.placeholder(`sources${n}`),
   });
   const insert = db.insert(m).values(placeholders()).returning().prepare('message_insert');
   // Each turn: one statement (one round trip, atomic) inserts its messages (the question and its
@@ -75,18 +77,41 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     .from(m)
     .where(eq(m.conversationId, sql.placeholder('conversationId')))
     .prepare('message_count');
+  // The answer's Telegram messages are recorded in the same write (replies and edits find it by them).
+  const deliveredSet = {
+    deliveredAt: sql`${sql.placeholder('at')}`,
+    telegramMessageId: sql`${sql.placeholder('first')}::integer`,
+    sentMessageIds: sql`${sql.placeholder('sent')}::text`,
+  };
+  // A reply to the bot: the newest answer shown at or before that Telegram message, in the user's chat.
+  const bySent = db
+    .select(getTableColumns(m))
+    .from(m)
+    .innerJoin(conversations, eq(conversations.id, m.conversationId))
+    .where(
+      and(
+        eq(conversations.userId, sql.placeholder('userId')),
+        eq(conversations.chatId, sql.placeholder('chatId')),
+        eq(m.role, 'model'),
+        isNotNull(m.telegramMessageId),
+        lte(m.telegramMessageId, sql.placeholder('telegramMessageId')),
+      ),
+    )
+    .orderBy(desc(m.telegramMessageId))
+    .limit(1)
+    .prepare('message_by_sent');
   // Each delivered answer.
   const delivered = db
     .update(m)
     // Placeholders skip the column's Date mapping: the caller passes the ISO string it would make.
-    .set({ deliveredAt: sql`${sql.placeholder('at')}` })
+    .set(deliveredSet)
     .where(eq(m.id, sql.placeholder('id')))
     .prepare('message_delivered');
   // Each answer: delivered, and its update done, in one statement.
   const deliveredCte = db.$with('delivered').as(
     db
       .update(m)
-      .set({ deliveredAt: sql`${sql.placeholder('at')}` })
+      .set(deliveredSet)
       .where(eq(m.id, sql.placeholder('id'))),
   );
   const deliveredAndDone = db
@@ -133,9 +158,15 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
     async deleteMessage(id) {
       await db.delete(m).where(eq(m.id, id));
     },
-    async markDelivered(id, at, doneUpdateId) {
-      if (doneUpdateId === undefined) await delivered.execute({ id, at: at.toISOString() });
-      else await deliveredAndDone.execute({ id, updateId: doneUpdateId, at: at.toISOString() });
+    async markDelivered(id, at, doneUpdateId, sent) {
+      const values = { id, at: at.toISOString(), ...sentValues(sent) };
+      if (doneUpdateId === undefined) await delivered.execute(values);
+      else await deliveredAndDone.execute({ ...values, updateId: doneUpdateId });
+    },
+    async findAnswerBySent(key, telegramMessageId) {
+      const [row] = await bySent.execute({ userId: key.userId, chatId: key.chatId, telegramMessageId });
+      const answer = row ? toMessage(row, cipher) : null;
+      return answer?.sentMessageIds?.includes(telegramMessageId) ? answer : null;
     },
     async getMessage(id) {
       const [row] = await db.select().from(m).where(eq(m.id, id));

@@ -89,9 +89,19 @@ export const messages = pgTable(
      */
     deliveredAt: tz('delivered_at'),
     createdAt: tz('created_at').notNull(),
+    /**
+     * Answers only: the Telegram messages that show it, as a JSON array (first one also in
+     * telegram_message_id), recorded with the delivery: a reply to any of them continues this
+     * conversation, and an edited question replaces them (services/chat/replies.ts, edits.ts).
+     */
+    sentMessageIds: text('sent_message_ids'),
+    /** Answers grounded in Google Search: their sources, JSON (sealed like the content). */
+    sources: text('sources'),
   },
   (t) => [
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
+    // Replies and edits find their turn by Telegram message id within the user's conversations.
+    index('messages_telegram_idx').on(t.conversationId, t.telegramMessageId),
     // `botctl stats`: covering indexes, so a month of answers is read from one index range.
     index('messages_stats_idx').on(t.role, t.createdAt, t.model, t.tokensIn, t.tokensOut, t.latencyMs),
     index('messages_latency_idx').on(t.role, t.latencyMs, t.createdAt),

@@ -141,14 +141,19 @@ export function withHistoryCache<R extends Cached>(
       appended([stored]);
       return stored;
     },
-    async markDelivered(id, at, doneUpdateId) {
-      await repo.markDelivered(id, at, doneUpdateId);
+    async markDelivered(id, at, doneUpdateId, sent) {
+      await repo.markDelivered(id, at, doneUpdateId, sent);
       const conversationId = undelivered.get(id);
       if (conversationId === undefined) return;
       undelivered.delete(id);
       const entry = entries.get(conversationId);
       const index = entry?.messages.findLastIndex((m) => m.id === id) ?? -1;
-      if (entry && index >= 0) entry.messages[index] = freeze({ ...entry.messages[index]!, deliveredAt: at });
+      if (entry && index >= 0)
+        entry.messages[index] = freeze({
+          ...entry.messages[index]!,
+          deliveredAt: at,
+          ...(sent && sent.length > 0 ? { telegramMessageId: sent[0]!, sentMessageIds: [...sent] } : {}),
+        });
     },
     async deleteMessage(id) {
       await repo.deleteMessage(id);

@@ -16,11 +16,15 @@ import {
 } from '../../../domain/entities.js';
 import { BotctlError } from '../../../domain/errors.js';
 import type { FieldCipher } from '../../../domain/ports/index.js';
+import type { Source } from '../../../domain/grounding.js';
 import { readSettings } from './settings.js';
 
 export type UserRow = Omit<User, 'settings'> & { settings: string };
 export type ConversationRow = Conversation;
-export type MessageRow = Message;
+export type MessageRow = Omit<Message, 'sentMessageIds' | 'sources'> & {
+  sentMessageIds: string | null;
+  sources: string | null;
+};
 export type ApiKeyRow = ApiKey;
 export interface InboxRow extends StoredUpdate {
   status: 'pending' | 'done' | 'rejected';
@@ -41,7 +45,43 @@ export function toConversation(row: ConversationRow, cipher: FieldCipher): Conve
 }
 
 export function toMessage(row: MessageRow, cipher: FieldCipher): Message {
-  return { ...row, content: cipher.open(row.content) };
+  return {
+    ...row,
+    content: cipher.open(row.content),
+    sentMessageIds: readSentIds(row.sentMessageIds),
+    sources: row.sources === null ? null : readSources(cipher.open(row.sources)),
+  };
+}
+
+/** Stored sources (JSON of { title, uri }); anything else reads as none. */
+function readSources(value: string): Source[] | null {
+  try {
+    const sources: unknown = JSON.parse(value);
+    if (!Array.isArray(sources)) return null;
+    return sources.filter(
+      (s): s is Source =>
+        typeof s === 'object' && s !== null && typeof s.title === 'string' && typeof s.uri === 'string',
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** The columns markDelivered writes for an answer's Telegram messages (none: both null). */
+export function sentValues(sent: readonly number[] | undefined) {
+  const ids = sent && sent.length > 0 ? sent : undefined;
+  return { first: ids ? ids[0]! : null, sent: ids ? JSON.stringify(ids) : null };
+}
+
+/** The Telegram ids of a delivered answer as stored (a JSON array; anything else reads as none). */
+function readSentIds(value: string | null): number[] | null {
+  if (value === null) return null;
+  try {
+    const ids: unknown = JSON.parse(value);
+    return Array.isArray(ids) && ids.every(Number.isSafeInteger) ? (ids as number[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The values to insert for a new message, content sealed. */
@@ -56,6 +96,7 @@ export function messageValues(message: NewMessage, cipher: FieldCipher, now: Dat
     latencyMs: message.latencyMs ?? null,
     telegramMessageId: message.telegramMessageId ?? null,
     createdAt: message.createdAt ?? now,
+    sources: message.sources ? cipher.seal(JSON.stringify(message.sources)) : null,
   };
 }
 

@@ -31,6 +31,7 @@ const VALID: { [K in keyof UserSettings]: (v: unknown) => v is UserSettings[K] }
   model: isNullableString,
   showTranscript: (v): v is boolean => typeof v === 'boolean',
   suggestions: (v): v is boolean => typeof v === 'boolean',
+  search: (v): v is boolean => typeof v === 'boolean',
 };
 
 function parseStored(json: string): Stored {

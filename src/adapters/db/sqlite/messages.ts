@@ -1,13 +1,13 @@
 import { lazy } from '../shared/lazy.js';
-import { and, asc, count, desc, eq, gt, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, isNotNull, lte, max, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
 import type { HistoryMark } from '../shared/history-cache.js';
-import { messageValues, toMessage } from '../shared/mapping.js';
+import { messageValues, sentValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
 import { inboxDone } from './inbox.js';
-import { messages } from './schema.js';
+import { conversations, messages } from './schema.js';
 import { usageUpsert } from './usage.js';
 
 type MessageMethods = Pick<
@@ -20,9 +20,11 @@ type MessageMethods = Pick<
   | 'deleteMessage'
   | 'getMessage'
   | 'markDelivered'
+  | 'findAnswerBySent'
 >;
 
 type MessageValues = ReturnType<typeof messageValues>;
+type SentValues = ReturnType<typeof sentValues>;
 
 export function sqliteMessages(
   db: BetterSQLite3Database,
@@ -40,6 +42,7 @@ export function sqliteMessages(
     latencyMs: sql.placeholder('latencyMs'),
     telegramMessageId: sql.placeholder('telegramMessageId'),
     createdAt: sql.placeholder('createdAt'),
+    sources: sql.placeholder('sources'),
   };
   const insert = lazy(() => db.insert(m).values(placeholders).returning().prepare());
   const countUsage = usageUpsert(db);
@@ -87,8 +90,32 @@ export function sqliteMessages(
     db
       .update(m)
       // Placeholders skip the column's Date mapping: the caller passes epoch ms.
-      .set({ deliveredAt: sql`${sql.placeholder('atMs')}` })
+      .set({
+        deliveredAt: sql`${sql.placeholder('atMs')}`,
+        // The answer's Telegram messages, recorded in the same write (replies and edits find it by them).
+        telegramMessageId: sql`${sql.placeholder('first')}`,
+        sentMessageIds: sql`${sql.placeholder('sent')}`,
+      })
       .where(eq(m.id, sql.placeholder('id')))
+      .prepare(),
+  );
+  // A reply to the bot: the newest answer shown at or before that Telegram message, in the user's chat.
+  const bySent = lazy(() =>
+    db
+      .select(getTableColumns(m))
+      .from(m)
+      .innerJoin(conversations, eq(conversations.id, m.conversationId))
+      .where(
+        and(
+          eq(conversations.userId, sql.placeholder('userId')),
+          eq(conversations.chatId, sql.placeholder('chatId')),
+          eq(m.role, 'model'),
+          isNotNull(m.telegramMessageId),
+          lte(m.telegramMessageId, sql.placeholder('telegramMessageId')),
+        ),
+      )
+      .orderBy(desc(m.telegramMessageId))
+      .limit(1)
       .prepare(),
   );
 
@@ -96,8 +123,8 @@ export function sqliteMessages(
   const updateDone = inboxDone(db);
   const deliveredAndDone = lazy(
     () =>
-      client.transaction((id: number, updateId: number, atMs: number) => {
-        delivered().run({ id, atMs });
+      client.transaction((id: number, updateId: number, atMs: number, sent: SentValues) => {
+        delivered().run({ id, atMs, ...sent });
         updateDone().run({ updateId, atMs });
       }).immediate,
   );
@@ -132,9 +159,15 @@ export function sqliteMessages(
     async deleteMessage(id) {
       db.delete(m).where(eq(m.id, id)).run();
     },
-    async markDelivered(id, at, doneUpdateId) {
-      if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime() });
-      else deliveredAndDone()(id, doneUpdateId, at.getTime());
+    async markDelivered(id, at, doneUpdateId, sent) {
+      const values = sentValues(sent);
+      if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime(), ...values });
+      else deliveredAndDone()(id, doneUpdateId, at.getTime(), values);
+    },
+    async findAnswerBySent(key, telegramMessageId) {
+      const row = bySent().get({ userId: key.userId, chatId: key.chatId, telegramMessageId });
+      const answer = row ? toMessage(row, cipher) : null;
+      return answer?.sentMessageIds?.includes(telegramMessageId) ? answer : null;
     },
     async getMessage(id) {
       const row = db.select().from(m).where(eq(m.id, id)).get();
