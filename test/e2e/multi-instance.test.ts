@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultPromise } from 'execa';
 import { daemonEnv, useDaemonFakes } from '../helpers/daemon-fakes.js';
 import { WEBHOOK_SECRET } from '../helpers/bot-harness.js';
-import { spawnCli } from '../helpers/cli.js';
+import { parseEnvelope, spawnCli } from '../helpers/cli.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 
@@ -217,7 +217,11 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
     fakes.gemini.reset();
     fakes.gemini.respond = (request) => {
       const question = request.lastUserText.replace(/^.*?(u\d+ m\d+)$/s, '$1');
-      return { chunks: [answerTo(question).slice(0, 8), answerTo(question).slice(8)], chunkDelayMs: 100 };
+      // Odd messages take long, so the next one of the chat (on another instance) arrives while
+      // they are generated: answered at once, it would overtake them.
+      const slow = Number(/m(\d+)$/.exec(question)?.[1]) % 2 === 1;
+      const text = answerTo(question);
+      return { chunks: [text.slice(0, 8), text.slice(8)], chunkDelayMs: slow ? 700 : 30 };
     };
     const ports = [await freePort(), await freePort(), await freePort()];
     const proxy = await startProxy(ports);
@@ -241,6 +245,33 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
         problems(first, true),
         'chats with a missing, doubled, out-of-order or wrongly limited reply',
       ).toEqual([]);
+
+      // doctor sees the three, sharing Redis; without Redis in its configuration it fails.
+      const doctor = async (extra: Record<string, string | undefined>) => {
+        const result = await spawnCli(
+          ['doctor', '--json'],
+          await envFor(await freePort(), { ...webhook, ...extra }),
+        );
+        const report = parseEnvelope(String(result.stdout)).result as {
+          checks: { id: string; status: string; detail: string }[];
+        };
+        return { exitCode: result.exitCode, check: report.checks.find((c) => c.id === 'instances') };
+      };
+      expect(await doctor({})).toMatchObject({
+        check: {
+          status: 'pass',
+          detail: '3 instances run on this database, sharing rate limits through Redis',
+        },
+      });
+      expect(await doctor({ BOTCTL_REDIS_URL: undefined })).toMatchObject({
+        exitCode: 1,
+        check: {
+          status: 'fail',
+          detail: expect.stringMatching(
+            /^3 instances run on this database and this configuration has no Redis/,
+          ),
+        },
+      });
 
       // 2. Again, killing the second instance mid-run and starting it again.
       const second = plan(8_000_000 + Math.floor(Math.random() * 1000) * 1000);
