@@ -144,14 +144,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       onReceived: () => (lastTelegramContact = Date.now()),
       ...(options.clock ? { now: () => new Date(options.clock!()) } : {}),
     });
-    const readiness = () =>
-      services.readiness({
+    let draining = false;
+    const readiness = async () => {
+      const report = await services.readiness({
         lastTelegramContact,
         maxContactAgeSeconds: mode === 'polling' ? 120 : null,
         telegramDownSince: network.downSince(),
         writesFailingSince: intake.writesFailingSince(),
         ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
       });
+      // Stopping: out of the load balancer at once, while the answers in flight finish.
+      return draining
+        ? { ready: false, checks: { ...report.checks, shutdown: { ok: false, detail: 'stopping' } } }
+        : report;
+    };
     const http = await createHttpServer({
       host: config.httpHost,
       port: config.httpPort,
@@ -237,6 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       (stopping ??= (async () => {
         log.info({ reason, inFlight: intake.inFlight(), waiting: intake.waiting() }, 'shutting down');
         clearInterval(pruneTimer);
+        draining = true;
         // Updates in line (behind a flood wait) stay pending for the next start; polling stops waiting for room.
         intake.close();
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);

@@ -204,7 +204,8 @@ export function createIntake(options: IntakeOptions) {
   const accept: UpdateIntake['accept'] = async (incoming: IncomingUpdate): Promise<IntakeOutcome> => {
     options.onReceived?.();
     const update = incoming as Update;
-    if (running.size >= options.maxInFlight || line.full()) return 'busy';
+    // Stopping (a rolling restart): 503, so the proxy or Telegram hands it to another instance.
+    if (closed || running.size >= options.maxInFlight || line.full()) return 'busy';
     const outcome = await recordOne(update);
     if (outcome !== 'fresh') return outcome;
     void dispatch(update);

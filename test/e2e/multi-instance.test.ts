@@ -215,12 +215,20 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
   it('three webhook instances behind a round-robin proxy: 1,000 messages from 100 users answered once each, in order, rate limits to the token; again with one instance killed mid-run', async () => {
     fakes.telegram.reset();
     fakes.gemini.reset();
+    /** Per user, until when the model is busy with their last question; and questions asked meanwhile. */
+    const busyUntil = new Map<string, number>();
+    const overlapping: string[] = [];
     fakes.gemini.respond = (request) => {
       const question = request.lastUserText.replace(/^.*?(u\d+ m\d+)$/s, '$1');
+      const user = question.split(' ')[0]!;
+      // Conversation titles are asked in the background, beside the chat's order.
+      const title = !/^u\d+ m\d+$/.test(request.lastUserText);
+      if (!title && (busyUntil.get(user) ?? 0) > Date.now()) overlapping.push(question);
       // Odd messages take long, so the next one of the chat (on another instance) arrives while
       // they are generated: answered at once, it would overtake them.
       const slow = Number(/m(\d+)$/.exec(question)?.[1]) % 2 === 1;
       const text = answerTo(question);
+      if (!title) busyUntil.set(user, Date.now() + 2 * (slow ? 700 : 30));
       return { chunks: [text.slice(0, 8), text.slice(8)], chunkDelayMs: slow ? 700 : 30 };
     };
     const ports = [await freePort(), await freePort(), await freePort()];
@@ -239,6 +247,8 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
       const first = plan(7_000_000 + Math.floor(Math.random() * 1000) * 1000);
       await push(first);
       await settle(first);
+      // No two messages of one chat were answered at the same time.
+      expect(overlapping).toEqual([]);
       // Every instance took its share of the updates.
       for (const port of ports) expect(proxy.answered.get(port) ?? 0).toBeGreaterThan(200);
       expect(
