@@ -29,6 +29,8 @@ const MESSAGES_EACH = 10;
 /** One token back a minute: within a run each user gets exactly the burst. */
 const RATE_LIMIT = { burst: 6, perMinute: 1 };
 const HOLD_MS = 1000;
+/** Between one user's burst and the next: keeps the updates waiting for their turn below maxInFlight. */
+const USER_GAP_MS = 400;
 const NOTICE = /^You're sending messages too fast\. Please wait \d+ s\.$/;
 
 const fakes = useDaemonFakes();
@@ -161,14 +163,18 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
     };
   }
 
-  /** Pushes every user's messages round by round, each user's in order. */
+  /**
+   * Pushes each user's messages back to back (Telegram delivers them one after another, so they
+   * reach three instances within milliseconds, while the first is still being answered), one user
+   * every USER_GAP_MS.
+   */
   async function push(load: Load) {
-    for (let m = 0; m < MESSAGES_EACH; m += 1) {
-      for (const chat of load.chats)
+    for (const chat of load.chats) {
+      for (const question of chat.questions)
         fakes.telegram.pushUpdate(
-          fakes.telegram.updates.text({ chatId: chat.chatId, userId: chat.chatId, text: chat.questions[m]! }),
+          fakes.telegram.updates.text({ chatId: chat.chatId, userId: chat.chatId, text: question }),
         );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, USER_GAP_MS));
     }
   }
 
@@ -215,21 +221,32 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
   it('three webhook instances behind a round-robin proxy: 1,000 messages from 100 users answered once each, in order, rate limits to the token; again with one instance killed mid-run', async () => {
     fakes.telegram.reset();
     fakes.gemini.reset();
-    /** Per user, until when the model is busy with their last question; and questions asked meanwhile. */
-    const busyUntil = new Map<string, number>();
-    const overlapping: string[] = [];
     fakes.gemini.respond = (request) => {
       const question = request.lastUserText.replace(/^.*?(u\d+ m\d+)$/s, '$1');
-      const user = question.split(' ')[0]!;
-      // Conversation titles are asked in the background, beside the chat's order.
-      const title = !/^u\d+ m\d+$/.test(request.lastUserText);
-      if (!title && (busyUntil.get(user) ?? 0) > Date.now()) overlapping.push(question);
       // Odd messages take long, so the next one of the chat (on another instance) arrives while
       // they are generated: answered at once, it would overtake them.
       const slow = Number(/m(\d+)$/.exec(question)?.[1]) % 2 === 1;
       const text = answerTo(question);
-      if (!title) busyUntil.set(user, Date.now() + 2 * (slow ? 700 : 30));
       return { chunks: [text.slice(0, 8), text.slice(8)], chunkDelayMs: slow ? 700 : 30 };
+    };
+    /**
+     * Questions the model was asked before the chat's previous answer reached Telegram: two
+     * messages of one chat answered at the same time.
+     */
+    const overlapping = (load: Load) => {
+      const asked = new Map<string, number>();
+      for (const r of fakes.gemini.requests)
+        if (/^u\d+ m\d+$/.test(r.lastUserText)) asked.set(r.lastUserText, r.at);
+      const sent = new Map<string, number>();
+      for (const call of fakes.telegram.callsOf('sendMessage'))
+        if (typeof call.params.text === 'string' && !sent.has(call.params.text))
+          sent.set(call.params.text, call.at);
+      return load.chats.flatMap((chat) =>
+        chat.questions.slice(1, RATE_LIMIT.burst).filter((question, i) => {
+          const previous = sent.get(answerTo(chat.questions[i]!));
+          return previous === undefined || (asked.get(question) ?? Infinity) < previous;
+        }),
+      );
     };
     const ports = [await freePort(), await freePort(), await freePort()];
     const proxy = await startProxy(ports);
@@ -248,7 +265,7 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
       await push(first);
       await settle(first);
       // No two messages of one chat were answered at the same time.
-      expect(overlapping).toEqual([]);
+      expect(overlapping(first)).toEqual([]);
       // Every instance took its share of the updates.
       for (const port of ports) expect(proxy.answered.get(port) ?? 0).toBeGreaterThan(200);
       expect(
@@ -286,7 +303,7 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
       // 2. Again, killing the second instance mid-run and starting it again.
       const second = plan(8_000_000 + Math.floor(Math.random() * 1000) * 1000);
       const pushing = push(second);
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await new Promise((resolve) => setTimeout(resolve, 8000));
       fakes.telegram.setRateLimit({ perSecond: 0, retryAfter: 1 });
       await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
       instances[1]!.process.kill('SIGKILL');
@@ -339,11 +356,12 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
       BOTCTL_DATA_DIR: dataDir,
       BOTCTL_LOG_LEVEL: 'warn',
     });
+    const since = Date.now();
     const one = spawnCli(['start', '--auto-migrate'], await sqliteEnv());
-    await fakes.telegram.waitForCall('getUpdates', () => true, 60_000);
+    await fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000);
     try {
       const two = await spawnCli(['start'], await sqliteEnv());
-      expect(two.exitCode).toBe(75);
+      expect(two.exitCode, oneLine(two.stderr)).toBe(75);
       expect(oneLine(two.stderr)).toMatch(
         /Error: Another botctl daemon runs on this database \(SQLite database .*\)/,
       );
