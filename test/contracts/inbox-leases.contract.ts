@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabaseGuard } from '../../src/adapters/db/guard.js';
+import { instances } from '../../src/probes/database.js';
 import type { BotctlError } from '../../src/domain/errors.js';
 import type { DatabaseHold, Dialect, Repositories } from '../../src/domain/ports/index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -151,6 +152,8 @@ export function describeInboxLeaseContract(dialect: Dialect): void {
       } else {
         // Several with shared limits may run; only one polls; one without Redis runs alone.
         holds.push(await guard().holdInstance({ owner: 'i2', polling: false, sharedLimits: true }));
+        // What `doctor` counts: the instances' claim sessions on this database.
+        expect(await instances(db.url)).toBe(2);
         const poller = await refusal(
           guard().holdInstance({ owner: 'i3', polling: true, sharedLimits: true }),
         );
