@@ -3,6 +3,7 @@
  * order: stop intake -> let in-flight answers finish (bounded) -> close HTTP -> close the
  * cache and database -> flush logs. Refuses pending migrations unless told to migrate.
  */
+import { randomUUID } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
@@ -66,12 +67,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     createDatabase: options.autoMigrate === true,
   });
   const log = app.logger;
+  const owner = randomUUID();
   const opening = async () => {
     // Opens the database; then held for the daemon's life: `backup restore` refuses while it is.
     const migrations = await app.services.migrations();
-    return { migrations, hold: await app.services.guard.holdShared() };
+    const hold = await app.services.guard.holdShared();
+    // Which instances may run together (one on SQLite, several only with Redis, one poller);
+    // while held, the others know this instance's inbox leases are alive.
+    const instance = await app.services.guard
+      .holdInstance({ owner, polling: mode === 'polling', sharedLimits: Boolean(config.redisUrl) })
+      .catch(async (error: unknown) => {
+        await hold.release();
+        throw error;
+      });
+    return { migrations, hold, instance };
   };
-  const { migrations, hold } = await opening().catch(async (error: unknown) => {
+  const { migrations, hold, instance } = await opening().catch(async (error: unknown) => {
     await app.close();
     throw error;
   });
@@ -122,6 +133,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: services.inbox,
+      owner,
+      // SQLite serves one instance (holdInstance), whose bot keeps each chat's order by itself.
+      crossInstanceOrder: migrations.dialect === 'postgres',
       handle,
       log,
       metrics: services.metrics,
@@ -130,14 +144,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       onReceived: () => (lastTelegramContact = Date.now()),
       ...(options.clock ? { now: () => new Date(options.clock!()) } : {}),
     });
-    const readiness = () =>
-      services.readiness({
+    let draining = false;
+    const readiness = async () => {
+      const report = await services.readiness({
         lastTelegramContact,
         maxContactAgeSeconds: mode === 'polling' ? 120 : null,
         telegramDownSince: network.downSince(),
         writesFailingSince: intake.writesFailingSince(),
         ...(mode === 'polling' ? { lastPolledAt, pollStallSeconds: pollStallMs / 1000 } : {}),
       });
+      // Stopping: out of the load balancer at once, while the answers in flight finish.
+      return draining
+        ? { ready: false, checks: { ...report.checks, shutdown: { ok: false, detail: 'stopping' } } }
+        : report;
+    };
     const http = await createHttpServer({
       host: config.httpHost,
       port: config.httpPort,
@@ -223,6 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       (stopping ??= (async () => {
         log.info({ reason, inFlight: intake.inFlight(), waiting: intake.waiting() }, 'shutting down');
         clearInterval(pruneTimer);
+        draining = true;
         // Updates in line (behind a flood wait) stay pending for the next start; polling stops waiting for room.
         intake.close();
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
@@ -238,11 +259,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         await http.close();
         log.info({}, 'botctl stopped');
         await app.close();
+        await instance.release();
         await hold.release();
       })());
     return { port, bot: bot as unknown as Bot, stop, failed };
   } catch (error) {
     await app.close();
+    await instance.release();
     await hold.release();
     throw error;
   }

@@ -12,18 +12,28 @@
  * A Telegram flood wait longer than a handler sits out (domain/flood-wait.ts) is not a failure:
  * the update whose reply it refused stays pending, and it and every update that arrives during
  * the wait run when the wait ends, in order (waiting-line.ts). Intake goes on meanwhile.
+ *
+ * Several instances share the inbox (services/inbox: leases). This one records what it takes
+ * under its own lease, renews its leases while it works and, every RENEW_MS and at start, takes
+ * the updates nobody answers any more (a crashed or hung instance's). With `crossInstanceOrder`
+ * an update runs only once every older update of its chat is done or running here: the oldest
+ * unanswered update of a chat goes first, whoever holds it.
  */
 import type { Update } from 'grammy/types';
 import { chatKey, senderKey } from '../domain/chat-key.js';
 import { FloodDeferred } from '../domain/flood-wait.js';
 import type { IncomingUpdate, IntakeOutcome, UpdateIntake } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
-import type { InboxService } from '../services/inbox/index.js';
+import { RENEW_MS, type InboxService } from '../services/inbox/index.js';
 import { routeUpdate } from './update-shape.js';
 import { createWaitingLine, MAX_WAITING, type RunHow } from './waiting-line.js';
 
 export interface IntakeOptions {
-  inbox: Pick<InboxService, 'record' | 'markDone' | 'pending'>;
+  inbox: Pick<InboxService, 'record' | 'markDone' | 'claim' | 'renew' | 'leaseFor' | 'olderPending'>;
+  /** This instance's inbox owner id (random per start). */
+  owner: string;
+  /** Other instances may answer this inbox's updates too: keep each chat's order across them. */
+  crossInstanceOrder?: boolean;
   /**
    * `replay`: the update ran before (a crash, or a flood wait deferred it) and is run again.
    * Resolves true when the handler marked the update done itself (its answer's delivery, in the
@@ -40,15 +50,24 @@ export interface IntakeOptions {
   onReceived?: () => void;
 }
 
+/** A run that never started (the intake closed while it waited for its chat's turn). */
+const SKIPPED = Symbol('skipped');
+
 export function createIntake(options: IntakeOptions) {
   const { inbox, log } = options;
   const now = options.now ?? (() => new Date());
   const running = new Set<Promise<void>>();
+  /** Handlers started (past their chat's turn): the line's room counts these, not updates waiting for a turn. */
+  let handling = 0;
+  /** Per chat, the updates handed to the bot here and not finished: an older one of these is no reason to wait. */
+  const entered = new Map<string, Set<number>>();
+  let leaseTimer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
   /** Set by a shutdown that gave up waiting: nothing more is marked done, so it is all replayed. */
   let abandoned = false;
   const line = createWaitingLine({
     run: (update, how) => void run(update, how),
-    room: () => running.size < options.maxInFlight,
+    room: () => handling < options.maxInFlight,
     floodWaitMs: options.floodWaitMs,
     log,
     metrics: options.metrics,
@@ -66,7 +85,9 @@ export function createIntake(options: IntakeOptions) {
       chatKey: routing.ok ? chatKeyOfUpdate(update) : 'none',
       fromId: senderOfUpdate(update),
       payload: JSON.stringify(update),
-      ...(routing.ok ? {} : { rejected: `${routing.reason}: ${routing.detail}` }),
+      ...(routing.ok
+        ? { lease: inbox.leaseFor(options.owner) }
+        : { rejected: `${routing.reason}: ${routing.detail}` }),
     };
     let recorded: boolean;
     try {
@@ -103,10 +124,20 @@ export function createIntake(options: IntakeOptions) {
    * in line for the wait's end.
    */
   function run(update: Update, how: RunHow): Promise<void> {
-    const task = options
-      .handle(update, how)
+    const chat = chatKeyOfUpdate(update);
+    let started = false;
+    const task = turn(update, chat)
+      .then<boolean | void | typeof SKIPPED>((go) => {
+        if (!go) return SKIPPED; // stopping: it stays pending for another instance or the next start
+        started = true;
+        handling += 1;
+        let mine = entered.get(chat);
+        if (!mine) entered.set(chat, (mine = new Set()));
+        mine.add(update.update_id);
+        return options.handle(update, how);
+      })
       .then(
-        (settled) => settled !== true,
+        (settled: boolean | void | typeof SKIPPED) => settled !== true && settled !== SKIPPED,
         (error: unknown) => {
           if (!(error instanceof FloodDeferred)) {
             log.error({ err: error, updateId: update.update_id }, 'update failed');
@@ -122,10 +153,46 @@ export function createIntake(options: IntakeOptions) {
       )
       .finally(() => {
         running.delete(task);
+        if (started) {
+          handling -= 1;
+          const mine = entered.get(chat);
+          mine?.delete(update.update_id);
+          if (mine?.size === 0) entered.delete(chat);
+        }
         line.pump();
       });
     running.add(task);
     return task;
+  }
+
+  /**
+   * Resolves true once the update may run: no older update of its chat is pending anywhere but
+   * here, running. Polls with a backoff (another instance finishes it); false when stopping.
+   */
+  async function turn(update: Update, chat: string): Promise<boolean> {
+    if (!options.crossInstanceOrder || chat === 'none') return !closed;
+    let delay = 20;
+    for (;;) {
+      if (closed) return false;
+      // A failing read is no answer: wait and ask again (the update stays pending meanwhile).
+      const older = await inbox.olderPending(chat, update.update_id, 50).catch((error: unknown) => {
+        log.warn({ err: error, updateId: update.update_id }, "could not check the chat's order");
+        return null;
+      });
+      const mine = entered.get(chat);
+      if (older?.every((id) => mine?.has(id))) return true;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(500, Math.round(delay * 1.5));
+    }
+  }
+
+  /** Takes the updates nobody answers any more into the line, oldest first; returns how many. */
+  async function claimStale(): Promise<number> {
+    const room = MAX_WAITING - line.size();
+    if (room <= 0 || closed) return 0;
+    const stale = await inbox.claim(options.owner, room);
+    for (const stored of stale) void line.add(JSON.parse(stored.payload) as Update, { replay: true });
+    return stale.length;
   }
 
   /** Runs the update, or puts it in line behind a flood wait or earlier updates (each chat keeps its order). */
@@ -137,7 +204,8 @@ export function createIntake(options: IntakeOptions) {
   const accept: UpdateIntake['accept'] = async (incoming: IncomingUpdate): Promise<IntakeOutcome> => {
     options.onReceived?.();
     const update = incoming as Update;
-    if (running.size >= options.maxInFlight || line.full()) return 'busy';
+    // Stopping (a rolling restart): 503, so the proxy or Telegram hands it to another instance.
+    if (closed || running.size >= options.maxInFlight || line.full()) return 'busy';
     const outcome = await recordOne(update);
     if (outcome !== 'fresh') return outcome;
     void dispatch(update);
@@ -148,20 +216,34 @@ export function createIntake(options: IntakeOptions) {
     record,
     dispatch,
     accept,
-    /** Re-runs updates a crash left pending, oldest first, at most maxInFlight at once (per-chat order by the bot). */
+    /**
+     * Re-runs updates a crash left pending (only those no live instance holds), oldest first, at
+     * most maxInFlight at once (per-chat order by the bot); then renews this instance's leases and
+     * takes what others leave behind every RENEW_MS until close().
+     */
     async replayPending(): Promise<number> {
-      const pending = await inbox.pending(MAX_WAITING);
-      for (const stored of pending) void line.add(JSON.parse(stored.payload) as Update, { replay: true });
-      if (pending.length)
-        log.info({ count: pending.length }, 'replaying updates left pending by the last run');
-      return pending.length;
+      const count = await claimStale();
+      if (count) log.info({ count }, 'replaying updates left pending by the last run');
+      leaseTimer ??= setInterval(() => {
+        inbox
+          .renew(options.owner)
+          .then(claimStale)
+          .then((taken) => taken > 0 && log.info({ count: taken }, 'took over updates another instance left'))
+          .catch((error: unknown) => log.warn({ err: error }, 'renewing inbox leases failed'));
+      }, RENEW_MS);
+      leaseTimer.unref();
+      return count;
     },
     inFlight: () => running.size,
     /** Updates in line: behind a flood wait, or replays waiting for room. */
     waiting: () => line.size(),
     writesFailingSince: () => writesFailingSince,
     /** Shutdown, first step: nothing more leaves the line; what is in it stays pending for the next start. */
-    close: () => line.close(),
+    close: () => {
+      closed = true;
+      clearInterval(leaseTimer);
+      line.close();
+    },
     /**
      * Shutdown timed out: handlers still running (or cancelled now) may not have answered, so
      * none of them is marked done; the next start replays them, as after a crash.

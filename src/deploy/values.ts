@@ -79,17 +79,53 @@ export function envLines(input: DeployInput): string {
     .join('\n');
 }
 
-const yamlEntry = (name: string, value: string) =>
-  `            - { name: ${name}, value: ${JSON.stringify(value)} }`;
-
-/** Non-secret settings for the Deployment; a SQLite path is left to the default under /data. */
-export function k8sEnvEntries(input: DeployInput): string {
-  return settings(input)
+/** Non-secret settings for the ConfigMap; a SQLite path is left to the default under /data. */
+export function k8sConfigEntries(input: DeployInput): string {
+  const entries = settings(input)
     .filter(
       ({ key, secret }) => !secret && !(key === 'databaseUrl' && input.config.database.dialect === 'sqlite'),
     )
-    .map(({ key, text }) => yamlEntry(spec(key).env, text))
-    .join('\n');
+    .map(({ key, text }) => `  ${spec(key).env}: ${JSON.stringify(text)}`);
+  return entries.length > 0 ? entries.join('\n') : '  # nothing beyond the defaults yet';
+}
+
+/**
+ * Several instances may run (issue 16): Postgres and Redis hold what they share, and webhook
+ * mode spreads updates over them (long polling allows one consumer, SQLite one daemon).
+ */
+export function severalInstances({ config }: DeployInput): boolean {
+  return config.database.dialect === 'postgres' && config.redisUrl !== undefined && config.mode === 'webhook';
+}
+
+/** What differs in the Kubernetes files between one instance and several. */
+export function k8sValues(input: DeployInput): Record<string, string> {
+  const several = severalInstances(input);
+  const data = several ? 'emptyDir: {}' : 'persistentVolumeClaim: { claimName: botctl-data }';
+  return {
+    replicas: several ? '2' : '1',
+    replicaNote: several
+      ? 'Several instances (Postgres, Redis, webhook mode): a rolling update starts a new pod and\n# waits for its /readyz before it stops an old one.'
+      : 'One replica: SQLite serves one instance and long polling one consumer\n# (several need Postgres, Redis and webhook mode, then render again).',
+    strategy: several
+      ? '    type: RollingUpdate\n    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }'
+      : '    type: Recreate',
+    cpuRequest: several ? '250m' : '50m',
+    dataVolume: `          ${data}`,
+    jobDataVolume: `              ${data}`,
+    backupAffinity: several
+      ? ''
+      : [
+          "          # The bot's volume is ReadWriteOnce: the job runs on the bot's node.",
+          '          affinity:',
+          '            podAffinity:',
+          '              requiredDuringSchedulingIgnoredDuringExecution:',
+          '                - labelSelector: { matchLabels: { app.kubernetes.io/name: botctl } }',
+          '                  topologyKey: kubernetes.io/hostname',
+        ].join('\n'),
+    backupNote: several
+      ? 'On Postgres it runs pg_dump (in the image).'
+      : "On SQLite it reads the bot's volume.",
+  };
 }
 
 /** The Secret's stringData: always the token and the key, plus any other secret that is set. */

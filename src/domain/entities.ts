@@ -238,4 +238,8 @@ export interface StoredUpdate {
  * What the intake stores for an update; the repository adds the time. With `rejected` (the reason)
  * the update is stored as already settled: never handled, never replayed, pruned like a done one.
  */
-export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'> & { rejected?: string };
+export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'> & {
+  rejected?: string;
+  /** The instance that will answer it and until when (a pending update only); none: anyone may claim it. */
+  lease?: { owner: string; until: Date };
+};

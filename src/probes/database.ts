@@ -54,6 +54,26 @@ export async function postgresMajor(url: string): Promise<number> {
   }
 }
 
+/** The daemons on a Postgres database: each holds one session named after its instance (pg/guard.ts). */
+export async function instances(url: string): Promise<number> {
+  const [{ default: postgres }, { unreachable }, { INSTANCE_APPLICATION }] = await Promise.all([
+    import('postgres'),
+    import('../adapters/db/shared/errors.js'),
+    import('../adapters/db/pg/guard.js'),
+  ]);
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => undefined });
+  try {
+    const [row] = await sql<Array<{ n: string }>>`
+      select count(*) as n from pg_stat_activity
+      where datname = current_database() and application_name like ${`${INSTANCE_APPLICATION}%`}`;
+    return Number(row?.n ?? 0);
+  } catch (error) {
+    throw unreachable(error, `PostgreSQL at ${maskUrlPassword(url)}`);
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
+}
+
 async function openProbeDatabase(url: string) {
   const [{ openDatabase }, { createFieldCipher }] = await Promise.all([
     import('../adapters/db/open.js'),

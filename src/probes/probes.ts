@@ -16,7 +16,7 @@ import type {
   WebhookState,
 } from '../services/doctor/index.js';
 import type { Config } from '../config/config.js';
-import { databaseReachable, migrationStatus, postgresMajor } from './database.js';
+import { databaseReachable, instances, migrationStatus, postgresMajor } from './database.js';
 import { nearestExisting } from '../adapters/system/dirs.js';
 import { parseDatabaseUrl } from '../adapters/db/url.js';
 
@@ -89,6 +89,7 @@ export function createProbes(config?: Readonly<Config>): Probes {
     database: migrationStatus,
     databaseReachable,
     postgresMajor,
+    instances,
     dialectOf: (url) => parseDatabaseUrl(url, process.cwd()).dialect,
     async redis(url, timeoutMs) {
       const { createCache } = await import('../adapters/cache/index.js');

@@ -45,6 +45,7 @@ function fakeProbes(calls: string[] = []): Probes {
     },
     dialectOf: (url) => parseDatabaseUrl(url, '/').dialect,
     postgresMajor: async () => 15,
+    instances: async () => 1,
     redis: async (url) => (calls.push(`redis ${url}`), url.endsWith(':6379')),
     toolVersion: async () => null,
     mode: async () => null,

@@ -99,6 +99,7 @@ describe('botctl doctor', { timeout: PROCESS_TIMEOUT_MS }, () => {
         'permissions',
         'disk',
         'database',
+        'instances',
         'telegram',
         'webhook',
         'gemini',

@@ -89,8 +89,8 @@ describe('operator commands in-process', { timeout: PROCESS_TIMEOUT_MS }, () => 
     expect(setup.exitCode, setup.stderr + String(setup.error)).toBe(0);
     expect(setup.stdout).toMatch(/^Wrote .*config\.json \(mode 0600\)$/m);
     expect(setup.stdout).toContain('Sent a test message to admin 3.');
-    // all: systemd 5, compose, env, k8s 3, the Grafana dashboard and the Prometheus alert rules.
-    expect(setup.stdout).toMatch(/Rendered 12 file\(s\)/);
+    // all: systemd 5, compose, env, k8s 5 (one instance), the Grafana dashboard and the Prometheus alert rules.
+    expect(setup.stdout).toMatch(/Rendered 14 file\(s\)/);
     expect(fakes.telegram.sentMessages(3)).toHaveLength(1);
 
     const doctor = await run(Doctor, ['--timeout', '60']);

@@ -298,6 +298,8 @@ describe('botctl setup --render', { timeout: PROCESS_TIMEOUT_MS }, () => {
       [
         'botctl.env',
         'compose.yaml',
+        'k8s/backup-cronjob.yaml',
+        'k8s/configmap.yaml',
         'k8s/deployment.yaml',
         'k8s/secret.yaml',
         'k8s/service.yaml',

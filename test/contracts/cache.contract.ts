@@ -126,6 +126,36 @@ export function describeCacheContract(
       expect(await cache.hit('ip:1', 200)).toEqual({ count: 0, resetInMs: 200 });
     });
 
+    it('takes tokens from a bucket: the burst, then a refusal saying when; delete forgets it', async () => {
+      const cache = await make();
+      const limits = { burst: 3, perMinute: 60 }; // one token back a second
+      const takes = [];
+      for (let i = 0; i < 4; i += 1) takes.push(await cache.takeToken('rate:1', limits, 60_000));
+      expect(takes.map((t) => t.allowed)).toEqual([true, true, true, false]);
+      expect(takes[3]!.retryAfterMs).toBeGreaterThan(0);
+      expect(takes[3]!.retryAfterMs).toBeLessThanOrEqual(1000);
+      expect((await cache.takeToken('rate:2', limits, 60_000)).allowed).toBe(true);
+      await cache.delete('rate:1');
+      expect(await cache.takeToken('rate:1', limits, 60_000)).toEqual({ allowed: true, retryAfterMs: 0 });
+      for (let i = 0; i < 5; i += 1)
+        expect((await cache.takeToken('free', { burst: 1, perMinute: 0 }, 60_000)).allowed).toBe(true);
+      await cache.close();
+      expect(await cache.takeToken('rate:1', limits, 60_000)).toEqual({ allowed: true, retryAfterMs: 0 });
+    });
+
+    it('never hands out the same token twice: 40 takes at once from a bucket of 10', async () => {
+      const ns = namespace();
+      // Two clients on one namespace are two instances sharing the store (each its own, in memory).
+      const clients = options.persistent ? [await make(ns), await make(ns)] : [await make(ns)];
+      const limits = { burst: 10, perMinute: 0.01 };
+      const takes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          clients[i % clients.length]!.takeToken('rate:hot', limits, 60_000),
+        ),
+      );
+      expect(takes.filter((t) => t.allowed)).toHaveLength(10);
+    });
+
     it('isolates namespaces: the same key in two caches holds two values', async () => {
       const a = await make();
       const b = await make();

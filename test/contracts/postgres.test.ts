@@ -1,5 +1,7 @@
+import { describeInboxLeaseContract } from './inbox-leases.contract.js';
 import { describeRepositoryContract } from './repositories.contract.js';
 import { describeTurnContract } from './turns.contract.js';
 
 describeRepositoryContract('postgres');
 describeTurnContract('postgres');
+describeInboxLeaseContract('postgres');

@@ -141,4 +141,38 @@ describe('webhook mode', () => {
     expect(metrics).toContain('botctl_active_users{window="1d"}');
     expect(metrics).toContain('botctl_process_cpu_user_seconds_total');
   });
+
+  // Last: it stops the daemon. A rolling restart's old instance: out of the load balancer and
+  // refusing new updates (another instance takes them) while its answers in flight finish.
+  it('while stopping: /readyz 503 and new webhook updates 503, the answer in flight still sent', async () => {
+    h.gemini.respond = (req) => ({ text: `draining ${req.lastUserText}`, firstTokenDelayMs: 1500 });
+    h.telegram.pushUpdate(h.telegram.updates.text({ chatId: 9010, text: 'before stop' }));
+    await waitFor(() => {
+      if (!h.gemini.requests.some((r) => r.lastUserText === 'before stop')) throw new Error('not asked yet');
+    }, 10_000);
+    const port = h.daemon.port;
+    const stopped = h.daemon.stop('rolling restart');
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const report = (await ready.json()) as { ready: boolean; checks: Record<string, unknown> };
+    expect([ready.status, report.ready, report.checks.shutdown]).toEqual([
+      503,
+      false,
+      { ok: false, detail: 'stopping' },
+    ]);
+    const late = await fetch(`http://127.0.0.1:${port}/tg/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+      body: JSON.stringify({
+        ...h.telegram.updates.text({ chatId: 9011, text: 'after stop' }),
+        update_id: 990_001,
+      }),
+    });
+    expect(late.status).toBe(503);
+    await stopped;
+    expect(h.telegram.sentMessages(9010)).toEqual(['draining before stop']);
+    // Refused, not recorded: Telegram re-sends it to an instance that takes it.
+    const [row] = await h.db.raw('select count(*) as n from update_inbox where update_id = ?', [990_001]);
+    expect(Number(row?.n)).toBe(0);
+    h.gemini.respond = undefined;
+  });
 });

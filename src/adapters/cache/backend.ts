@@ -1,4 +1,5 @@
 import type { Keyv } from 'keyv';
+import type { BucketLimits } from '../../domain/rate-limit.js';
 
 /** What the memory and Redis variants share; index.ts adds the deadlines and error reporting. */
 export interface Backend {
@@ -8,5 +9,13 @@ export interface Backend {
   ping(): Promise<boolean>;
   /** One hit in the key's fixed window (see the Cache port); may throw. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /** One token from the key's bucket (see the Cache port); may throw. */
+  takeToken(
+    key: string,
+    limits: BucketLimits,
+    ttlMs: number,
+  ): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Forgets what the backend keeps beside keyv under `key` (a bucket); keyv's own entry is index.ts's. */
+  forget(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -103,7 +103,10 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
       await guard('set', undefined, async () => void (await keyv.set(keyOf(key), pack(value), ttl)));
     },
     async delete(key: string) {
-      await guard('delete', undefined, async () => void (await keyv.delete(keyOf(key))));
+      await guard('delete', undefined, async () => {
+        await keyv.delete(keyOf(key));
+        await backend.forget(keyOf(key));
+      });
     },
     ping() {
       return guard('ping', false, () => backend.ping());
@@ -111,6 +114,11 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     hit(key: string, windowMs: number) {
       const window = Math.max(1, Math.ceil(windowMs));
       return guard('hit', { count: 0, resetInMs: window }, () => backend.hit(keyOf(key), window));
+    },
+    takeToken(key: string, limits, ttlMs: number) {
+      return guard('takeToken', { allowed: true, retryAfterMs: 0 }, () =>
+        backend.takeToken(keyOf(key), limits, Math.max(1, Math.ceil(ttlMs))),
+      );
     },
     async close() {
       if (closed) return;

@@ -5,6 +5,7 @@
  * unref'd sweep drops expired entries.
  */
 import { Keyv } from 'keyv';
+import { takeToken, type BucketState } from '../../domain/rate-limit.js';
 import type { Backend } from './backend.js';
 
 /** How often expired entries are swept out of the Map. */
@@ -14,6 +15,8 @@ export function createMemoryBackend(namespace: string, report: (error: unknown) 
   const map = new Map<string, unknown>();
   /** Hit counters (Cache.hit): plain numbers, so kept beside keyv rather than in it. */
   const windows = new Map<string, { count: number; resetAt: number }>();
+  /** Token buckets (Cache.takeToken): read and written in one synchronous step, so atomic here. */
+  const buckets = new Map<string, { state: BucketState; expiresAt: number }>();
   const keyv = new Keyv({ store: map, namespace });
   // keyv throws from emit('error') when nobody listens (e.g. a value JSON cannot serialize).
   keyv.on('error', report);
@@ -21,6 +24,7 @@ export function createMemoryBackend(namespace: string, report: (error: unknown) 
     const now = Date.now();
     sweepExpired(map, now);
     for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
+    for (const [key, bucket] of buckets) if (bucket.expiresAt <= now) buckets.delete(key);
   }, SWEEP_MS);
   // The sweep is housekeeping: it must never keep a finished process (a CLI command) alive.
   sweep.unref();
@@ -38,8 +42,19 @@ export function createMemoryBackend(namespace: string, report: (error: unknown) 
       window.count += 1;
       return { count: window.count, resetInMs: window.resetAt - now };
     },
+    async takeToken(key, limits, ttlMs) {
+      const now = Date.now();
+      const kept = buckets.get(key);
+      const taken = takeToken(kept && kept.expiresAt > now ? kept.state : undefined, limits, now);
+      buckets.set(key, { state: taken.state, expiresAt: now + ttlMs });
+      return { allowed: taken.allowed, retryAfterMs: taken.retryAfterMs };
+    },
+    async forget(key) {
+      buckets.delete(key);
+    },
     async close() {
       clearInterval(sweep);
+      buckets.clear();
       map.clear();
       windows.clear();
     },

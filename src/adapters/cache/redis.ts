@@ -11,6 +11,33 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Backend } from './backend.js';
 
+/**
+ * domain/rate-limit.ts's takeToken, run by Redis itself so that reading, refilling and spending
+ * a bucket is one step for every instance, on one clock (the server's TIME). The same
+ * arithmetic as the TypeScript; the cache contract runs both backends through the same cases.
+ * KEYS[1] bucket; ARGV burst, refill per ms, ttl ms. Returns {allowed 0|1, retry after ms}.
+ */
+const TAKE_TOKEN = `
+local burst = math.max(1, tonumber(ARGV[1]))
+local perMs = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local kept = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = burst
+if kept[1] then
+  tokens = math.min(burst, tonumber(kept[1]) + math.max(0, now - tonumber(kept[2])) * perMs)
+end
+local allowed, retry = 0, 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retry = math.ceil((1 - tokens) / perMs)
+end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {allowed, retry}`;
+
 /** Bound on one TCP connect attempt, and on a graceful close before we force it. */
 const CONNECT_TIMEOUT_MS = 2_000;
 
@@ -67,6 +94,18 @@ export async function createRedisBackend(
         .exec();
       return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
     },
+    async takeToken(key, limits, ttlMs) {
+      // Unlimited needs no state; the script would divide by zero.
+      if (limits.perMinute <= 0) return { allowed: true, retryAfterMs: 0 };
+      // The key keyv gives `key`, so the Cache's delete(key) forgets the bucket too.
+      const reply = (await client.eval(TAKE_TOKEN, {
+        keys: [`${namespace}::${key}`],
+        arguments: [String(limits.burst), String(limits.perMinute / 60_000), String(Math.ceil(ttlMs))],
+      })) as [number, number];
+      return { allowed: Number(reply[0]) === 1, retryAfterMs: Number(reply[1]) };
+    },
+    // Nothing beside keyv: the bucket lives under keyv's own key.
+    async forget() {},
     async close() {
       if (client.isReady) {
         // QUIT lets in-flight writes finish; a Redis that stopped answering gets destroyed below.

@@ -15,7 +15,7 @@ export function createDatabaseGuard(url: string): DatabaseGuard {
     }
     const path = target.location;
     // An in-memory database belongs to one process: nothing else can restore over it.
-    if (path === ':memory:') return { holdShared: nothing, holdExclusive: nothing };
+    if (path === ':memory:') return { holdShared: nothing, holdExclusive: nothing, holdInstance: nothing };
     const { createSqliteGuard } = await import('./sqlite/guard.js');
     return createSqliteGuard(path);
   };
@@ -23,6 +23,7 @@ export function createDatabaseGuard(url: string): DatabaseGuard {
   return {
     holdShared: async () => (await (guard ??= load())).holdShared(),
     holdExclusive: async (danger) => (await (guard ??= load())).holdExclusive(danger),
+    holdInstance: async (claim) => (await (guard ??= load())).holdInstance(claim),
   };
 }
 

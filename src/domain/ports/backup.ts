@@ -80,6 +80,21 @@ export interface DatabaseGuard {
    * going ahead under a running bot would do, for the refusal.
    */
   holdExclusive(danger: string): Promise<DatabaseHold>;
+  /**
+   * For a daemon, held for its life: says which instances may run together and keeps `owner`
+   * (its inbox leases' owner id) alive for the others while held; a crash releases it. LOCKED
+   * with the reason when this instance may not join: SQLite serves one daemon; without shared
+   * limits (no Redis) a Postgres database serves one; one instance per bot polls Telegram.
+   */
+  holdInstance(claim: InstanceClaim): Promise<DatabaseHold>;
+}
+
+export interface InstanceClaim {
+  owner: string;
+  /** Takes Telegram's getUpdates, which allows one consumer per bot. */
+  polling: boolean;
+  /** Rate limits live in a store every instance shares (Redis), so others may run beside it. */
+  sharedLimits: boolean;
 }
 
 export interface DatabaseHold {

@@ -193,6 +193,20 @@ export interface UpdateInboxRepository {
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;
+  /**
+   * Takes pending updates nobody answers any more, oldest first, leasing them to `owner` until
+   * `leaseUntil`: those with no owner, a lease run out by `now`, or an owner whose instance is
+   * gone (its claim released: DatabaseGuard.holdInstance). Of concurrent claimers each update
+   * goes to exactly one; an update a live instance holds under lease is never taken.
+   */
+  claimStale(owner: string, leaseUntil: Date, limit: number, now?: Date): Promise<StoredUpdate[]>;
+  /** Extends the lease of every pending update `owner` holds (it is still working); returns how many. */
+  renewLeases(owner: string, leaseUntil: Date): Promise<number>;
+  /**
+   * The ids of the chat's pending updates older than `updateId`, oldest first, at most `limit`:
+   * per-chat order across instances, the oldest unanswered update of a chat goes first.
+   */
+  olderPending(chatKey: string, updateId: number, limit: number): Promise<number[]>;
   /** How many updates are pending (for the backlog metric; an index count, no payloads read). */
   countPending(): Promise<number>;
   /** Remembers the message a group answer's stream created for this update (its preview). */

@@ -1,4 +1,5 @@
 /** Small services of the runtime: the cache, the time-zone lookup, the clock. */
+import type { BucketLimits } from '../rate-limit.js';
 
 /**
  * A key-value cache (memory, or Redis shared by several instances). A cache outage
@@ -16,6 +17,17 @@ export interface Cache {
    * admin API's rate limits). When the store fails the hit is not counted: {count 0}.
    */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /**
+   * Takes one token from the key's token bucket (domain/rate-limit.ts) in one atomic step: in
+   * Redis one script on the server's clock, so every instance spends from the same bucket and two
+   * can never both take its last token. The bucket is forgotten `ttlMs` after its last use, and by
+   * delete(key). When the store fails the request is allowed: {allowed true}.
+   */
+  takeToken(
+    key: string,
+    limits: BucketLimits,
+    ttlMs: number,
+  ): Promise<{ allowed: boolean; retryAfterMs: number }>;
   readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
 }

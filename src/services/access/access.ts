@@ -1,12 +1,11 @@
 /**
  * Who may talk to the bot, and how much: identifies the sender (creating the user on first
  * contact), then applies, in order, ban, allow-list, rate limit and daily quota.
- * Rate-limit buckets live in the cache, so instances sharing Redis share them.
+ * Rate-limit buckets live in the cache, so instances sharing Redis share them (one atomic step each).
  */
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
-import { takeToken } from '../../domain/rate-limit.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
 
 export interface AccessConfig {
@@ -97,10 +96,8 @@ export function createAccessService(deps: {
     if (config.access === 'allowlist' && !listed) return { allowed: false, user, reason: 'not-allowed' };
     if (options.replay) return { allowed: true, user };
     if (user.role !== 'admin') {
-      const at = now().getTime();
-      const bucketKey = `rate:${user.telegramId}`;
-      const taken = takeToken(await cache.get(bucketKey), config.rateLimit, at);
-      await cache.set(bucketKey, taken.state, 10 * 60_000);
+      // One atomic step in the shared cache: instances behind one Redis spend from one bucket.
+      const taken = await cache.takeToken(`rate:${user.telegramId}`, config.rateLimit, 10 * 60_000);
       if (!taken.allowed) {
         return {
           allowed: false,

@@ -75,6 +75,8 @@ export interface DoctorProbes {
   dialectOf(url: string): Dialect;
   /** A PostgreSQL server's major version (from `SHOW server_version_num`: 170002 -> 17). */
   postgresMajor(url: string): Promise<number>;
+  /** How many daemon instances hold their claim on this Postgres database now. */
+  instances(url: string): Promise<number>;
   /** True when Redis answers a ping within timeoutMs. */
   redis(url: string, timeoutMs: number): Promise<boolean>;
   /** The first line of `<command> <versionFlag>`, null when the command is not found. */

@@ -29,6 +29,7 @@ function probes(overrides: Partial<DoctorProbes> = {}): DoctorProbes {
     database: async () => ({ dialect: 'sqlite', current: 3, latest: 3, pending: 0, migrations: [] }),
     dialectOf: () => 'sqlite',
     postgresMajor: async () => 15,
+    instances: async () => 1,
     redis: async () => true,
     toolVersion: async (command) => `${command} version 1`,
     mode: async (p) => (p.endsWith('.json') ? 0o600 : 0o700),
@@ -178,6 +179,43 @@ describe('doctor checks', () => {
     const withRedis = { ...ctx, config: { ...ctx.config!, redisUrl: 'redis://r:6379' } };
     expect((await runChecks(CHECKS, withRedis)).find((r) => r.id === 'redis')).toMatchObject({
       status: 'warn',
+    });
+  });
+
+  it('instances: one on SQLite; several on Postgres only with Redis and in webhook mode', async () => {
+    const on = (running: number, config: { redisUrl?: string; mode?: 'polling' | 'webhook' }) => {
+      const ctx = context(
+        {},
+        {
+          dialectOf: () => 'postgres',
+          database: async () => ({ dialect: 'postgres', current: 3, latest: 3, pending: 0, migrations: [] }),
+          instances: async () => running,
+        },
+      );
+      return statusOf('instances', { ...ctx, config: { ...ctx.config!, mode: 'webhook', ...config } });
+    };
+    expect(await statusOf('instances', context())).toEqual({
+      status: 'pass',
+      detail: 'SQLite serves one instance (`start` refuses a second)',
+    });
+    expect(await on(0, {})).toEqual({ status: 'pass', detail: 'no instance runs on this database now' });
+    expect(await on(1, { mode: 'polling' })).toEqual({
+      status: 'pass',
+      detail: 'one instance runs on this database',
+    });
+    expect(await on(3, { redisUrl: 'redis://r:6379' })).toEqual({
+      status: 'pass',
+      detail: '3 instances run on this database, sharing rate limits through Redis',
+    });
+    expect(await on(2, {})).toEqual({
+      status: 'fail',
+      detail:
+        '2 instances run on this database and this configuration has no Redis: their rate limits could not be shared',
+    });
+    expect(await on(2, { redisUrl: 'redis://r:6379', mode: 'polling' })).toEqual({
+      status: 'fail',
+      detail:
+        '2 instances run on this database and this configuration polls: Telegram allows one getUpdates consumer',
     });
   });
 

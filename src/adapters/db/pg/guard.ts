@@ -9,13 +9,24 @@
  * on a new connection, retrying every few seconds until it has it or is released.
  */
 import type { Sql } from 'postgres';
-import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports/index.js';
+import { BotctlError } from '../../../domain/errors.js';
+import type { DatabaseGuard, DatabaseHold, InstanceClaim } from '../../../domain/ports/index.js';
 import { unreachable } from '../shared/errors.js';
 import { restoreRunning, theBotRuns } from '../shared/guard.js';
 
 /** "botguard" in ASCII: fixed, so every botctl process agrees; distinct from the migration lock. */
 const GUARD_KEY = '7093015925831594596';
 const RETAKE_MS = 5_000;
+/** Held shared by instances with shared limits, exclusively by one without: "botinsts". */
+const INSTANCES_KEY = '7093015929409204339';
+/** Held by the one instance that polls Telegram: "botpolls". */
+const POLLER_KEY = '7093015929358511219';
+/**
+ * An instance's claim connection is named after its inbox owner id, so any instance can tell a
+ * live owner from a gone one by the server's own session list (inbox.ts): a killed process's
+ * session ends with its socket, at once.
+ */
+export const INSTANCE_APPLICATION = 'botctl instance ';
 
 export function createPgGuard(url: string, target: string): DatabaseGuard {
   async function hold(mode: 'shared' | 'exclusive', danger: string): Promise<DatabaseHold> {
@@ -78,8 +89,69 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
     };
   }
 
+  async function holdInstance(claim: InstanceClaim): Promise<DatabaseHold> {
+    const { default: postgres } = await import('postgres');
+    const sql: Sql = postgres(url, {
+      max: 1,
+      connect_timeout: 5,
+      idle_timeout: 0,
+      max_lifetime: null,
+      onnotice: () => undefined,
+      connection: { application_name: `${INSTANCE_APPLICATION}${claim.owner}` },
+    });
+    const close = () => sql.end({ timeout: 1 }).catch(() => undefined);
+    const take = async (fn: string, key: string) => {
+      const [row] = await sql.unsafe<Array<{ ok: boolean }>>(`select ${fn}(${key}) as ok`);
+      return row?.ok === true;
+    };
+    let refusal: BotctlError | undefined;
+    try {
+      if (
+        !(await take(
+          claim.sharedLimits ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock',
+          INSTANCES_KEY,
+        ))
+      )
+        refusal = claim.sharedLimits
+          ? new BotctlError('LOCKED', `An instance without Redis runs on this database (${target})`, {
+              hint: 'several instances share rate limits through Redis: set redisUrl (BOTCTL_REDIS_URL) on every instance and restart that one',
+            })
+          : new BotctlError(
+              'LOCKED',
+              `Another botctl instance runs on this database (${target}) and this one has no Redis`,
+              {
+                hint: 'several instances share rate limits through Redis: set redisUrl (BOTCTL_REDIS_URL) on every instance, or run one',
+              },
+            );
+      else if (claim.polling && !(await take('pg_try_advisory_lock', POLLER_KEY)))
+        refusal = new BotctlError(
+          'LOCKED',
+          `Another instance already polls Telegram for this bot (${target})`,
+          {
+            hint: 'Telegram allows one getUpdates consumer: run several instances in webhook mode (`botctl config set mode webhook`), or stop the other one',
+          },
+        );
+    } catch (error) {
+      await close();
+      throw unreachable(error, target);
+    }
+    if (refusal) {
+      await close();
+      throw refusal;
+    }
+    let released = false;
+    return {
+      async release() {
+        if (released) return;
+        released = true;
+        await close();
+      },
+    };
+  }
+
   return {
     holdShared: () => hold('shared', ''),
     holdExclusive: (danger) => hold('exclusive', danger),
+    holdInstance,
   };
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import { toStoredUpdate } from '../shared/mapping.js';
+import { INSTANCE_APPLICATION } from './guard.js';
 import { updateInbox } from './schema.js';
 
 export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInboxRepository {
@@ -15,7 +16,13 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
   };
   const insert = db
     .insert(i)
-    .values({ ...values, status: 'pending' })
+    .values({
+      ...values,
+      status: 'pending',
+      owner: sql.placeholder('owner'),
+      // Wrapped: a bare placeholder maps through the column's Date mapping, which refuses null.
+      leaseUntil: sql`${sql.placeholder('leaseUntil')}`,
+    })
     .onConflictDoNothing()
     .returning({ updateId: i.updateId })
     .prepare('inbox_record');
@@ -38,13 +45,33 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     .set({ status: 'done', doneAt: sql`${sql.placeholder('at')}` })
     .where(eq(i.updateId, sql.placeholder('updateId')))
     .prepare('inbox_done');
+  // Each update before it runs (several instances): which older ones of its chat are still pending?
+  const older = db
+    .select({ id: i.updateId })
+    .from(i)
+    .where(
+      and(
+        eq(i.chatKey, sql.placeholder('chatKey')),
+        lt(i.updateId, sql.placeholder('updateId')),
+        eq(i.status, 'pending'),
+      ),
+    )
+    .orderBy(asc(i.updateId))
+    .limit(sql.placeholder('limit'))
+    .prepare('inbox_older_pending');
+  /** Owners whose instance's claim connection is open (guard.ts names it after them). */
+  const liveOwners = sql`(select substr(application_name, ${INSTANCE_APPLICATION.length + 1}) from pg_stat_activity where application_name like ${`${INSTANCE_APPLICATION}%`})`;
   return {
-    async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload, rejected, lease }, now = new Date()) {
       // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
       const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
       const rows =
         rejected === undefined
-          ? await insert.execute(row)
+          ? await insert.execute({
+              ...row,
+              owner: lease?.owner ?? null,
+              leaseUntil: lease?.until.toISOString() ?? null,
+            })
           : await insertRejected.execute({ ...row, reason: rejected });
       return rows.length === 1;
     },
@@ -59,6 +86,46 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
         .orderBy(asc(i.updateId))
         .limit(limit);
       return rows.map((row) => toStoredUpdate(row, cipher));
+    },
+    async claimStale(owner, leaseUntil, limit, now = new Date()) {
+      // SKIP LOCKED: concurrent claimers split the stale rows instead of waiting on each other;
+      // a row another claimer just leased fails the re-check of the WHERE and is left alone.
+      const stale = db
+        .select({ id: i.updateId })
+        .from(i)
+        .where(
+          and(
+            eq(i.status, 'pending'),
+            // Never its own: what an instance holds it is running, even past a lease it failed to renew.
+            or(isNull(i.owner), ne(i.owner, owner)),
+            or(
+              isNull(i.owner),
+              isNull(i.leaseUntil),
+              lt(i.leaseUntil, now),
+              sql`${i.owner} not in ${liveOwners}`,
+            ),
+          ),
+        )
+        .orderBy(asc(i.updateId))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const rows = await db
+        .update(i)
+        .set({ owner, leaseUntil })
+        .where(inArray(i.updateId, stale))
+        .returning();
+      return rows.sort((a, b) => a.updateId - b.updateId).map((row) => toStoredUpdate(row, cipher));
+    },
+    async renewLeases(owner, leaseUntil) {
+      const rows = await db
+        .update(i)
+        .set({ leaseUntil })
+        .where(and(eq(i.owner, owner), eq(i.status, 'pending')))
+        .returning({ updateId: i.updateId });
+      return rows.length;
+    },
+    async olderPending(chatKey, updateId, limit) {
+      return (await older.execute({ chatKey, updateId, limit })).map((row) => row.id);
     },
     async countPending() {
       const [row] = await db

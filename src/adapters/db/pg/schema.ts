@@ -236,10 +236,19 @@ export const updateInbox = pgTable(
     doneAt: tz('done_at'),
     /** The message a group answer's stream created (its preview), so a replay edits it into the answer. */
     replyMessageId: big('reply_message_id'),
+    /**
+     * The instance answering a pending update (a random id per start), and until when its lease
+     * holds; renewed while it works. Another instance takes the update only once the lease ran
+     * out or its owner is gone (services/inbox: claims).
+     */
+    owner: text('owner'),
+    leaseUntil: tz('lease_until'),
   },
   (t) => [
     index('update_inbox_status_idx').on(t.status, t.updateId),
     index('update_inbox_from_idx').on(t.fromId),
+    // Per-chat order across instances: "is an older update of this chat still pending?"
+    index('update_inbox_chat_idx').on(t.chatKey, t.updateId),
   ],
 );
 

@@ -11,14 +11,20 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotctlError } from '../../../domain/errors.js';
-import type { DatabaseGuard, DatabaseHold } from '../../../domain/ports/index.js';
+import type { DatabaseGuard, DatabaseHold, InstanceClaim } from '../../../domain/ports/index.js';
 import { busy, restoreRunning, theBotRuns } from '../shared/guard.js';
+
+/**
+ * The inbox owners whose instance holds its claim in this process. SQLite serves one daemon
+ * (holdInstance), so an owner not in here is gone: its leases may be taken (inbox.ts).
+ */
+export const liveOwners = new Set<string>();
 
 export function createSqliteGuard(path: string): DatabaseGuard {
   const file = `${path}.lock`;
   const target = `SQLite database ${path}`;
 
-  function hold(mode: 'shared' | 'exclusive', danger: string): DatabaseHold {
+  function open(file: string): Database.Database {
     let db: Database.Database;
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -34,6 +40,11 @@ export function createSqliteGuard(path: string): DatabaseGuard {
         },
       );
     }
+    return db;
+  }
+
+  function hold(mode: 'shared' | 'exclusive', danger: string): DatabaseHold {
+    const db = open(file);
     try {
       if (mode === 'exclusive') db.exec('BEGIN EXCLUSIVE');
       else {
@@ -55,8 +66,33 @@ export function createSqliteGuard(path: string): DatabaseGuard {
     };
   }
 
+  /** One daemon per SQLite file, whatever its mode: its own side file, held exclusively. */
+  async function holdInstance(claim: InstanceClaim): Promise<DatabaseHold> {
+    const db = open(`${path}.instance.lock`);
+    try {
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db.close();
+      if (!busy(error)) throw error;
+      throw new BotctlError('LOCKED', `Another botctl daemon runs on this database (${target})`, {
+        hint: 'SQLite serves one instance: stop the other one, or move to Postgres with Redis (`botctl db move --to postgres://...`) to run several',
+      });
+    }
+    liveOwners.add(claim.owner);
+    let released = false;
+    return {
+      async release() {
+        if (released) return;
+        released = true;
+        liveOwners.delete(claim.owner);
+        db.close();
+      },
+    };
+  }
+
   return {
     holdShared: async () => hold('shared', ''),
     holdExclusive: async (danger) => hold('exclusive', danger),
+    holdInstance,
   };
 }

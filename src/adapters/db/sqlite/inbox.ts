@@ -1,8 +1,9 @@
 import { lazy } from '../shared/lazy.js';
-import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import { toStoredUpdate } from '../shared/mapping.js';
+import { liveOwners } from './guard.js';
 import { updateInbox } from './schema.js';
 
 /** Marks one update done (each handled update); also run inside messages.ts's markDelivered. */
@@ -30,7 +31,13 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
   const insert = lazy(() =>
     db
       .insert(i)
-      .values({ ...values, status: 'pending' })
+      .values({
+        ...values,
+        status: 'pending',
+        owner: sql.placeholder('owner'),
+        // Wrapped: a bare placeholder maps through the column's Date mapping, which refuses null.
+        leaseUntil: sql`${sql.placeholder('leaseUntil')}`,
+      })
       .onConflictDoNothing()
       .prepare(),
   );
@@ -48,12 +55,29 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .prepare(),
   );
   const done = inboxDone(db);
+  const older = lazy(() =>
+    db
+      .select({ id: i.updateId })
+      .from(i)
+      .where(
+        and(
+          eq(i.chatKey, sql.placeholder('chatKey')),
+          lt(i.updateId, sql.placeholder('updateId')),
+          eq(i.status, 'pending'),
+        ),
+      )
+      .orderBy(asc(i.updateId))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
   return {
-    async record({ updateId, chatKey, fromId, payload, rejected }, now = new Date()) {
+    async record({ updateId, chatKey, fromId, payload, rejected, lease }, now = new Date()) {
       // The primary key decides, so two processes recording one update get exactly one true.
       const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
       const result =
-        rejected === undefined ? insert().run(row) : insertRejected().run({ ...row, reason: rejected });
+        rejected === undefined
+          ? insert().run({ ...row, owner: lease?.owner ?? null, leaseUntil: lease?.until.getTime() ?? null })
+          : insertRejected().run({ ...row, reason: rejected });
       return result.changes === 1;
     },
     async markDone(updateId, now = new Date()) {
@@ -68,6 +92,53 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
         .limit(limit)
         .all();
       return rows.map((row) => toStoredUpdate(row, cipher));
+    },
+    async claimStale(owner, leaseUntil, limit, now = new Date()) {
+      // One synchronous transaction: nothing else in the process runs between the pick and the lease.
+      const live = JSON.stringify([...liveOwners]);
+      return db.transaction((tx) => {
+        const ids = tx
+          .select({ id: i.updateId })
+          .from(i)
+          .where(
+            and(
+              eq(i.status, 'pending'),
+              // Never its own: what an instance holds it is running, even past a lease it failed to renew.
+              or(isNull(i.owner), ne(i.owner, owner)),
+              or(
+                isNull(i.owner),
+                isNull(i.leaseUntil),
+                lt(i.leaseUntil, now),
+                sql`${i.owner} not in (select value from json_each(${live}))`,
+              ),
+            ),
+          )
+          .orderBy(asc(i.updateId))
+          .limit(limit)
+          .all()
+          .map((row) => row.id);
+        if (ids.length === 0) return [];
+        return tx
+          .update(i)
+          .set({ owner, leaseUntil })
+          .where(inArray(i.updateId, ids))
+          .returning()
+          .all()
+          .sort((a, b) => a.updateId - b.updateId)
+          .map((row) => toStoredUpdate(row, cipher));
+      });
+    },
+    async renewLeases(owner, leaseUntil) {
+      return db
+        .update(i)
+        .set({ leaseUntil })
+        .where(and(eq(i.owner, owner), eq(i.status, 'pending')))
+        .run().changes;
+    },
+    async olderPending(chatKey, updateId, limit) {
+      return older()
+        .all({ chatKey, updateId, limit })
+        .map((row) => row.id);
     },
     async countPending() {
       const [row] = db

@@ -6,6 +6,7 @@ import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
 import { diskCheck } from './disk.js';
 import { ffmpegCheck } from './ffmpeg.js';
+import { instancesCheck } from './instances.js';
 import { geminiCheck } from './gemini.js';
 import { nodeCheck } from './node.js';
 import { permissionsCheck } from './permissions.js';
@@ -22,6 +23,7 @@ export const CHECKS: readonly Check[] = [
   databaseCheck,
   pgDumpCheck,
   redisCheck,
+  instancesCheck,
   telegramCheck,
   webhookCheck,
   adminApiCheck,
