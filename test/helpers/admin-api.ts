@@ -80,6 +80,7 @@ export async function startAdminApi(
       broadcasts: s.broadcasts,
       backups: s.backups,
       apiKeys: s.apiKeys,
+      adminSessions: s.adminSessions,
       audit: s.audit,
       conversations: s.conversations,
       readiness: async () => ({ ready: true, checks: { database: { ok: true } } }),
