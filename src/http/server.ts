@@ -39,7 +39,10 @@ export async function createHttpServer(options: HttpServerOptions) {
     // A hop count as the function proxy-addr makes of one (Fastify's types take no number).
     trustProxy:
       typeof options.trustProxy === 'number'
-        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(options.trustProxy)
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
         : (options.trustProxy ?? false),
   });
   // Error bodies are generic: exception text can carry internals (and Telegram shows webhook

@@ -12,7 +12,7 @@ export default class AdminLink extends BaseCommand<typeof AdminLink> {
     'Roles: viewer (stats, users, lists; no message content) < operator (also bans, roles, quotas, broadcasts, ' +
     'backups) < owner (also message content). The link works once, for 10 minutes unless --ttl says otherwise ' +
     '(1m to 1h), and opens a session of 30 minutes that the panel keeps alive while used (12 hours at most). ' +
-    'It points at adminUrl (BOTCTL_ADMIN_URL), else the webhook URL\'s origin, else the HTTP server; the panel ' +
+    "It points at adminUrl (BOTCTL_ADMIN_URL), else the webhook URL's origin, else the HTTP server; the panel " +
     'is served only with BOTCTL_ADMIN=on. Only a hash is stored; recorded in the audit log.' +
     EXIT_CODES_HELP;
   static override examples = [
@@ -20,7 +20,11 @@ export default class AdminLink extends BaseCommand<typeof AdminLink> {
     '<%= config.bin %> admin link --role viewer --ttl 15m --json',
   ];
   static override flags = {
-    role: Flags.string({ description: 'what the session may do', options: [...ADMIN_ROLES], default: 'operator' }),
+    role: Flags.string({
+      description: 'what the session may do',
+      options: [...ADMIN_ROLES],
+      default: 'operator',
+    }),
     ttl: Flags.string({ description: 'how long the link stays valid: 5m, 15m, 1h (default 10m)' }),
   };
   static jsonShape: JsonShape = { id: 'number', role: 'string', url: 'string', expiresAt: 'string' };

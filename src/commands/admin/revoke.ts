@@ -11,7 +11,10 @@ export default class AdminRevoke extends BaseCommand<typeof AdminRevoke> {
     'The panel behind it gets 401 on its next request. Asks at a terminal (Enter means no); anywhere else it needs ' +
     '--yes. Recorded in the audit log.' +
     EXIT_CODES_HELP;
-  static override examples = ['<%= config.bin %> admin revoke 4 --yes', '<%= config.bin %> admin revoke --all --yes'];
+  static override examples = [
+    '<%= config.bin %> admin revoke 4 --yes',
+    '<%= config.bin %> admin revoke --all --yes',
+  ];
   static override args = {
     id: Args.integer({ description: 'the id from `botctl admin sessions`', min: 1 }),
   };

@@ -28,10 +28,18 @@ export default class AdminSessions extends BaseCommand<typeof AdminSessions> {
 
   async run(): Promise<{ sessions: AdminSessionView[] }> {
     const sessions = await (await this.useCase('adminSessions')).list();
-    if (sessions.length === 0) this.say('No sign-in links or sessions. Make a link with `botctl admin link`.');
+    if (sessions.length === 0)
+      this.say('No sign-in links or sessions. Make a link with `botctl admin link`.');
     else {
       this.say(
-        ['ID'.padEnd(5), 'ROLE'.padEnd(9), 'STATE'.padEnd(13), 'BY'.padEnd(16), 'SIGNED IN'.padEnd(16), 'FROM'].join(' '),
+        [
+          'ID'.padEnd(5),
+          'ROLE'.padEnd(9),
+          'STATE'.padEnd(13),
+          'BY'.padEnd(16),
+          'SIGNED IN'.padEnd(16),
+          'FROM',
+        ].join(' '),
       );
       for (const s of sessions) {
         this.say(

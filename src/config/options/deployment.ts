@@ -61,7 +61,7 @@ export const DEPLOYMENT_OPTIONS = {
     kind: 'string',
     schema: url.optional(),
     description:
-      'Where browsers reach the admin panel (the origin sign-in links point to, e.g. https://bot.example.com); default: the webhook URL\'s origin, else http://<httpHost>:<httpPort>',
+      "Where browsers reach the admin panel (the origin sign-in links point to, e.g. https://bot.example.com); default: the webhook URL's origin, else http://<httpHost>:<httpPort>",
   },
   trustProxy: {
     env: 'BOTCTL_TRUST_PROXY',

@@ -156,7 +156,10 @@ export function createAdminSessionsService(deps: {
         at,
       });
       const role = roleOf(row);
-      return { token, principal: { sessionId: row.id, role, scope: SCOPE_OF_ROLE[role], expiresAt: row.expiresAt! } };
+      return {
+        token,
+        principal: { sessionId: row.id, role, scope: SCOPE_OF_ROLE[role], expiresAt: row.expiresAt! },
+      };
     },
 
     /** The principal a session token stands for; null when unknown, ended or revoked. */

@@ -31,12 +31,7 @@ export function pgAdminSessions(db: PostgresJsDatabase): AdminSessionRepository 
         .update(s)
         .set({ sessionHash, expiresAt, address, signedInAt: now })
         .where(
-          and(
-            eq(s.linkHash, linkHash),
-            isNull(s.signedInAt),
-            isNull(s.revokedAt),
-            gt(s.linkExpiresAt, now),
-          ),
+          and(eq(s.linkHash, linkHash), isNull(s.signedInAt), isNull(s.revokedAt), gt(s.linkExpiresAt, now)),
         )
         .returning(columns);
       return row ?? null;

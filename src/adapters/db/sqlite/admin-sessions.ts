@@ -32,12 +32,7 @@ export function sqliteAdminSessions(db: BetterSQLite3Database): AdminSessionRepo
         .update(s)
         .set({ sessionHash, expiresAt, address, signedInAt: now })
         .where(
-          and(
-            eq(s.linkHash, linkHash),
-            isNull(s.signedInAt),
-            isNull(s.revokedAt),
-            gt(s.linkExpiresAt, now),
-          ),
+          and(eq(s.linkHash, linkHash), isNull(s.signedInAt), isNull(s.revokedAt), gt(s.linkExpiresAt, now)),
         )
         .returning(columns)
         .get();

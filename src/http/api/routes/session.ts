@@ -37,7 +37,11 @@ export function sessionRoutes(app: FastifyInstance, deps: AdminApiDeps) {
       const sessions = await deps.adminSessions();
       const opened = await sessions.signIn(request.body.token, request.ip);
       if (opened === null) {
-        throw new ApiError(401, 'LINK_INVALID', 'This sign-in link is expired or was already used: ask for a new one');
+        throw new ApiError(
+          401,
+          'LINK_INVALID',
+          'This sign-in link is expired or was already used: ask for a new one',
+        );
       }
       const { principal, token } = opened;
       reply.header('set-cookie', sessionCookie(request, token, principal.expiresAt, httpsOnly));
