@@ -36,7 +36,8 @@ export function sessionCookie(
   httpsOnly: boolean,
   now = Date.now(),
 ): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000));
+  // Rounded: the end was computed a few ms before this line.
+  const maxAge = Math.max(0, Math.round((expiresAt.getTime() - now) / 1000));
   return [
     `${SESSION_COOKIE}=${token}`,
     'Path=/api/v1',
