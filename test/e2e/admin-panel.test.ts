@@ -113,7 +113,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
       sameSite: 'Strict',
       path: '/api/v1',
     });
-    expect(await page.evaluate(() => document.cookie)).toBe(''); // scripts cannot read it
+    expect(await page.evaluate('document.cookie')).toBe(''); // scripts cannot read it
 
     // Overview: cards from the stats service and charts drawn with the two days' data.
     await page.locator('figure[data-chart="line"] polyline').first().waitFor();
@@ -186,7 +186,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
     // Nothing wider than the phone: no sideways scrolling.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 
     const session = await call(page, 'GET', '/api/v1/session');
     const { csrfToken } = JSON.parse(session.body) as { csrfToken: string };
