@@ -32,6 +32,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
   let env: Record<string, string>;
   let origin: string;
   const contexts: BrowserContext[] = [];
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-panel-e2e-'));
@@ -59,6 +60,9 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
       daemon.kill('SIGTERM');
       const result = await daemon;
       expect(result.exitCode, String(result.stderr).slice(-2000)).toBe(0);
+      // Link and session tokens never reach the logs.
+      const logs = String(result.stdout) + String(result.stderr);
+      for (const secret of secrets) expect(logs).not.toContain(secret);
     }
   });
 
@@ -80,6 +84,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     }, 30_000);
     const url = /(http:\/\/\S+#signin=[A-Za-z0-9_-]+)/.exec(text)?.[1];
     expect(url, text).toBeDefined();
+    secrets.push(url!.split('#signin=')[1]!);
     return url!;
   }
 
@@ -152,6 +157,14 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     const recipients = await page.locator('[data-recipients]').getAttribute('data-recipients');
     expect(Number(recipients)).toBeGreaterThanOrEqual(2);
     expect(fakes.telegram.sentMessages(ALICE)).toHaveLength(sentBefore);
+    // Then sent for real: the row follows its progress to the end; the banned user gets nothing.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Send' }).click();
+    const row = page.locator('li[data-broadcast]').first();
+    await row.getByText('done').waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toMatch(/Sent 2, failed 0, blocked 0, pending 0/);
+    expect(fakes.telegram.sentMessages(ALICE).at(-1)).toBe('Maintenance tonight');
+    expect(fakes.telegram.sentMessages(BOB)).not.toContain('Maintenance tonight');
 
     // The audit log names the panel session and the address for the ban.
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -162,6 +175,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
 
     // Sign out: the page says so and the cookie it had no longer works.
     const token = cookie!.value;
+    secrets.push(token);
     await page.locator('button[name="logout"]').click();
     await page.getByText('You are signed out.').waitFor();
     const after = await fetch(`${origin}/api/v1/session`, { headers: { cookie: `botctl_session=${token}` } });
