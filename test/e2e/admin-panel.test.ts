@@ -135,6 +135,10 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     // Ban Bob from his page; the daemon stops answering him.
     await page.getByRole('link', { name: 'Users' }).click();
     await page.locator(`a[data-user="${BOB}"]`).click();
+    // An owner reads the conversation itself.
+    await page.locator('a[href^="#/conversations/"]').first().click();
+    await page.getByText(`hello from ${BOB}`, { exact: true }).waitFor();
+    await page.getByText('Back to the user').click();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Ban' }).click();
     await page.locator('[data-status="banned"]').waitFor();
@@ -212,6 +216,10 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     await page.getByText('Ваша роль позволяет только смотреть.').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'user-phone.png'), fullPage: true });
     expect(await page.getByRole('button', { name: 'Заблокировать' }).count()).toBe(0);
+    // A viewer sees that a conversation exists, not what was said.
+    await page.locator('a[href^="#/conversations/"]').first().click();
+    await page.getByText('Текст сообщений скрыт для вашей роли.').waitFor();
+    expect(await page.getByText(`hello from ${ALICE}`).count()).toBe(0);
 
     const listed = await runCli(['admin', 'sessions', '--json'], env);
     const sessions = (parseEnvelope(listed.stdout).result as { sessions: { role: string; state: string }[] })
