@@ -11,6 +11,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+COPY panel ./panel
 COPY migrations ./migrations
 COPY templates ./templates
 COPY scripts/pack-install.sh ./scripts/

@@ -91,6 +91,7 @@ async function benchDialect(
       broadcasts: s.broadcasts,
       backups: s.backups,
       apiKeys: s.apiKeys,
+      adminSessions: s.adminSessions,
       audit: s.audit,
       conversations: s.conversations,
       readiness: async () => ({ ready: true, checks: {} }),

@@ -11,7 +11,8 @@ export default function setup(): void {
   const root = path.resolve(import.meta.dirname, '..');
   if (
     fs.existsSync(path.join(root, 'oclif.manifest.json')) &&
-    fs.existsSync(path.join(root, 'dist', 'commands'))
+    fs.existsSync(path.join(root, 'dist', 'commands')) &&
+    fs.existsSync(path.join(root, 'dist', 'panel', 'index.html'))
   )
     return;
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });

@@ -16,11 +16,13 @@ import { botIdOf, createFloodGate, type FloodGate } from '../adapters/telegram/f
 import { parseEncryptionKeys } from '../domain/encryption-keys.js';
 import { BotctlError } from '../domain/errors.js';
 import type { Cache, DatabaseGuard, FieldCipher, Messenger } from '../domain/ports/index.js';
-import { secretValues, type Config } from '../config/config.js';
+import { adminBaseUrl, secretValues, type Config } from '../config/config.js';
 import {
+  createAdminSessionsService,
   createApiKeysService,
   createAuditService,
   createConversationsService,
+  type AdminSessionsService,
   type ApiKeysService,
   type AuditService,
   type ConversationsService,
@@ -60,6 +62,8 @@ export interface Services {
   migrations(): Promise<MigrationsService>;
   /** API keys (`botctl api-keys`, and the admin API's key check). */
   apiKeys(): Promise<ApiKeysService>;
+  /** Sign-in links and panel sessions (`admin link`, /admin, the panel's cookie). */
+  adminSessions(): Promise<AdminSessionsService>;
   /** The audit log as the admin API pages it. */
   audit(): Promise<AuditService>;
   /** Conversations as the admin API shows them (content only where the caller may read it). */
@@ -187,6 +191,17 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     apiKeys: once(async () => {
       const { apiKeys: keys, audit } = (await database()).repos;
       return createApiKeysService({ keys, audit, secrets: apiKeySecrets, now });
+    }),
+    adminSessions: once(async () => {
+      const { adminSessions: sessions, audit } = (await database()).repos;
+      return createAdminSessionsService({
+        sessions,
+        audit,
+        secrets: apiKeySecrets,
+        now,
+        baseUrl: adminBaseUrl(config),
+        admins: config.admins,
+      });
     }),
     audit: once(async () => createAuditService({ audit: (await database()).repos.audit })),
     conversations: once(async () => {

@@ -15,10 +15,12 @@ import { FloodDeferred, MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait
 import { interfaceLanguageFor } from '../domain/settings-rules.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { AccessService } from '../services/access/index.js';
+import type { AdminSessionsService } from '../services/admin-api/index.js';
 import type { ChatService, DeliveryService } from '../services/chat/index.js';
 import { createInFlight, type InFlight } from './cancellation.js';
 import { chatKeyOf, type BotContext } from './context.js';
 import { accountFeatures, type AccountServices } from './features/account.js';
+import { adminLinkFeature } from './features/admin-link.js';
 import { unhandledCallbacks } from './features/callbacks.js';
 import { chatFeature } from './features/chat.js';
 import { editsFeature } from './features/edits.js';
@@ -37,6 +39,8 @@ interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
   delivery: DeliveryService;
+  /** /admin's sign-in links; without it /admin is an unknown command. */
+  adminSessions?: Pick<AdminSessionsService, 'linkForChat'>;
 }
 
 export interface CreateBotOptions {
@@ -155,6 +159,9 @@ export function createBot(options: CreateBotOptions): {
   bot.use(identify(access));
   bot.use(membershipFeature(access));
   bot.use(accountFeatures(options.services));
+  if (options.services.adminSessions) {
+    bot.use(adminLinkFeature({ adminSessions: options.services.adminSessions }));
+  }
   bot.use(mediaFeatures({ ...answerDeps, services: options.services, signer }));
   bot.use(
     inlineFeature({

@@ -193,3 +193,17 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Where a browser reaches the admin panel, for sign-in links: adminUrl, else the webhook URL's
+ * origin (the public HTTPS address Telegram already uses), else the HTTP server itself (a
+ * wildcard bind shown as loopback: the link is opened on the same machine or through a tunnel).
+ */
+export function adminBaseUrl(
+  config: Pick<Config, 'adminUrl' | 'webhookUrl' | 'httpHost' | 'httpPort'>,
+): string {
+  if (config.adminUrl) return config.adminUrl.replace(/\/+$/, '');
+  if (config.webhookUrl) return new URL(config.webhookUrl).origin;
+  const host = ['0.0.0.0', '::', ''].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.httpPort}`;
+}

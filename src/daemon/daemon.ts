@@ -10,7 +10,8 @@ import { BotctlError } from '../domain/errors.js';
 import { createBot, type CreateBotOptions } from '../bot/create-bot.js';
 import { setCommandMenus } from '../bot/commands-menu.js';
 import { createHttpServer } from '../http/server.js';
-import type { Config } from '../config/config.js';
+import { adminBaseUrl, type Config } from '../config/config.js';
+import { parseTrustProxy } from '../config/trust-proxy.js';
 import { createApp, type Logger } from '../app/index.js';
 import type { MigrationsService } from '../services/migrations/index.js';
 import { createIntake } from './intake.js';
@@ -99,7 +100,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const { bot, inFlight, i18n, handle } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
-      services,
+      services: { ...services, adminSessions: await app.services.adminSessions() },
       log,
       metrics: services.metrics,
       ...(options.pace === false ? {} : { pacer: createPacer().transformer }),
@@ -162,6 +163,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       host: config.httpHost,
       port: config.httpPort,
       logger: log,
+      trustProxy: parseTrustProxy(config.trustProxy) ?? false,
       readiness,
       metrics: async () => ({
         contentType: services.metrics.registry.contentType,
@@ -183,6 +185,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             broadcasts: app.services.broadcasts,
             backups: app.services.backups,
             apiKeys: app.services.apiKeys,
+            adminSessions: app.services.adminSessions,
+            httpsOnly: adminBaseUrl(config).startsWith('https:'),
             audit: app.services.audit,
             conversations: app.services.conversations,
             readiness,

@@ -212,6 +212,23 @@ export interface ApiKey {
   expiresAt: Date | null;
 }
 
+/** A sign-in link and, once opened, the panel session it became (one row: the link is single use). */
+export interface AdminSession {
+  id: number;
+  role: string;
+  /** Who asked for the link: "cli" or "user:<telegram id>". */
+  createdBy: string;
+  createdAt: Date;
+  linkExpiresAt: Date;
+  /** Null until the link is opened; a link opened once is spent. */
+  signedInAt: Date | null;
+  /** When the session ends unless refreshed; null before sign-in. */
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** The address the link was opened from. */
+  address: string | null;
+}
+
 export interface AuditEntry {
   id: number;
   at: Date;

@@ -177,6 +177,10 @@ usage-report =
     The limits reset at { $resetAt } ({ $timezone }).
 usage-of = { $used } of { $limit }
 usage-unlimited = { $used } (no limit)
+admin-link =
+    Your sign-in link to the admin panel (works once, for { $minutes } minutes; do not share it):
+    { $url }
+admin-link-refused = This command is for the bot's administrators.
 
 # History
 history-heading = Your conversations, page { $page }:

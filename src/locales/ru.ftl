@@ -177,6 +177,10 @@ usage-report =
     Лимиты обнулятся в { $resetAt } ({ $timezone }).
 usage-of = { $used } из { $limit }
 usage-unlimited = { $used } (без лимита)
+admin-link =
+    Ваша ссылка для входа в панель администратора (одноразовая, действует { $minutes } мин.; никому не пересылайте):
+    { $url }
+admin-link-refused = Эта команда только для администраторов бота.
 
 # История
 history-heading = Ваши разговоры, страница { $page }:

@@ -15,6 +15,7 @@ import { DIALECTS, openTestDatabase, type TestDatabase } from '../helpers/db.js'
 
 const cipher = createFieldCipher([]);
 const TABLES = [
+  'admin_sessions',
   'api_keys',
   'audio_files',
   'audit_log',

@@ -943,6 +943,94 @@ export function describeRepositoryContract(dialect: Dialect): void {
       });
     });
 
+    describe('admin sessions', () => {
+      const t0 = new Date('2025-05-01T10:00:00.000Z');
+      const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+      const link = (hash: string, expiresInMinutes = 10) =>
+        repos.adminSessions.createLink({
+          role: 'operator',
+          linkHash: hash,
+          linkExpiresAt: at(expiresInMinutes),
+          createdBy: 'cli',
+          now: t0,
+        });
+
+      it('spends a link once: the first redeem opens a session, a second or a late one gets null', async () => {
+        const row = await link('link-1');
+        expect(row).toEqual({
+          id: row.id,
+          role: 'operator',
+          createdBy: 'cli',
+          createdAt: t0,
+          linkExpiresAt: at(10),
+          signedInAt: null,
+          expiresAt: null,
+          revokedAt: null,
+          address: null,
+        });
+        const redeem = (linkHash: string, sessionHash: string, minute: number) =>
+          repos.adminSessions.redeem({
+            linkHash,
+            sessionHash,
+            expiresAt: at(minute + 30),
+            address: '203.0.113.9',
+            now: at(minute),
+          });
+        const [first, second] = await Promise.all([redeem('link-1', 's-1', 1), redeem('link-1', 's-2', 1)]);
+        const opened = first ?? second;
+        expect([first, second].filter((r) => r !== null)).toHaveLength(1);
+        expect(opened).toMatchObject({
+          id: row.id,
+          signedInAt: at(1),
+          expiresAt: at(31),
+          address: '203.0.113.9',
+        });
+        expect(await redeem('link-1', 's-3', 2)).toBeNull();
+        await link('link-late');
+        expect(await redeem('link-late', 's-4', 10)).toBeNull(); // at its expiry: too late
+        expect(await redeem('unknown', 's-5', 1)).toBeNull();
+        const session = await repos.adminSessions.findBySession(first === null ? 's-2' : 's-1');
+        expect(session?.id).toBe(row.id);
+        expect(await repos.adminSessions.findBySession('s-3')).toBeNull();
+        expect(await repos.adminSessions.find(row.id)).toEqual(session);
+      });
+
+      it('extends live sessions, revokes one (keeping the first time) or all, lists newest first', async () => {
+        const a = await link('l-a');
+        const b = await link('l-b');
+        await repos.adminSessions.redeem({
+          linkHash: 'l-a',
+          sessionHash: 's-a',
+          expiresAt: at(30),
+          address: null,
+          now: t0,
+        });
+        await repos.adminSessions.extend(a.id, at(60));
+        expect((await repos.adminSessions.find(a.id))?.expiresAt).toEqual(at(60));
+        expect((await repos.adminSessions.revoke(a.id, at(61)))?.revokedAt).toEqual(at(61));
+        expect((await repos.adminSessions.revoke(a.id, at(62)))?.revokedAt).toEqual(at(61));
+        await repos.adminSessions.extend(a.id, at(90)); // a revoked session stays ended
+        expect((await repos.adminSessions.find(a.id))?.expiresAt).toEqual(at(60));
+        expect(await repos.adminSessions.revoke(a.id + 1000)).toBeNull();
+        expect(await repos.adminSessions.find(a.id + 1000)).toBeNull();
+        // A revoked link cannot be redeemed.
+        expect(await repos.adminSessions.revokeAll(at(63))).toBe(1);
+        expect(
+          await repos.adminSessions.redeem({
+            linkHash: 'l-b',
+            sessionHash: 's-b',
+            expiresAt: at(90),
+            address: null,
+            now: at(64),
+          }),
+        ).toBeNull();
+        expect(await repos.adminSessions.revokeAll(at(65))).toBe(0);
+        expect((await repos.adminSessions.list()).map((r) => r.id)).toEqual([b.id, a.id]);
+        expect(await repos.adminSessions.list(1)).toHaveLength(1);
+        expect((await rejection(link('l-a'))).code).toBe('DATABASE_ERROR');
+      });
+    });
+
     describe('api keys and audit', () => {
       it('creates, finds, lists, touches and revokes api keys', async () => {
         const key = await repos.apiKeys.create({

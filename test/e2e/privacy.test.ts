@@ -321,8 +321,16 @@ async function seedExtras(h: Harness, repos: Repositories, c: Chatter): Promise<
 }
 
 // Tables that hold no rows about a chatter; any other table must be listed in rowsOf.
-// telegram_flood: the bot's id and the end of its flood wait, about no user.
-const NOT_PERSONAL = new Set(['broadcasts', 'api_keys', 'audit_log', 'botctl_migrations', 'telegram_flood']);
+// telegram_flood: the bot's id and the end of its flood wait, about no user. admin_sessions: the
+// operators' panel sign-ins, kept with the audit log they belong to.
+const NOT_PERSONAL = new Set([
+  'broadcasts',
+  'api_keys',
+  'audit_log',
+  'admin_sessions',
+  'botctl_migrations',
+  'telegram_flood',
+]);
 
 /** Rows about one user in every table of the database; fails on a table it does not know. */
 async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {

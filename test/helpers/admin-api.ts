@@ -35,6 +35,10 @@ export async function startAdminApi(
     limits?: AdminApiDeps['limits'];
     rateCounter?: AdminApiDeps['rateCounter'];
     env?: Record<string, string>;
+    /** The daemon's trustProxy (parsed), the panel's https-only cookie, a built panel to serve. */
+    trustProxy?: boolean | number | string[];
+    httpsOnly?: boolean;
+    panelDir?: string;
   } = {},
 ): Promise<AdminApiFixture> {
   const db = await openTestDatabase(dialect);
@@ -71,6 +75,8 @@ export async function startAdminApi(
     host: '127.0.0.1',
     port: 0,
     logger,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.panelDir === undefined ? {} : { panelDir: options.panelDir }),
     readiness: async () => ({ ready: true, checks: { database: { ok: true } } }),
     metrics: async () => ({ contentType: 'text/plain', body: '' }),
     adminApi: {
@@ -80,12 +86,14 @@ export async function startAdminApi(
       broadcasts: s.broadcasts,
       backups: s.backups,
       apiKeys: s.apiKeys,
+      adminSessions: s.adminSessions,
       audit: s.audit,
       conversations: s.conversations,
       readiness: async () => ({ ready: true, checks: { database: { ok: true } } }),
       lock: (name, what) => s.lock(name, what),
       broadcastRate: config.broadcastRate,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.httpsOnly === undefined ? {} : { httpsOnly: options.httpsOnly }),
       ...(options.rateCounter ? { rateCounter: options.rateCounter } : {}),
     },
   });

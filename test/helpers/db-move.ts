@@ -146,5 +146,27 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
     at,
   });
   await repos.flood.extend(123456, new Date(at.getTime() + 60_000));
+  // One link opened into a session, one never opened.
+  await repos.adminSessions.createLink({
+    role: 'owner',
+    linkHash: 'l'.repeat(64),
+    linkExpiresAt: new Date(at.getTime() + 600_000),
+    createdBy: 'user:1001',
+    now: at,
+  });
+  await repos.adminSessions.redeem({
+    linkHash: 'l'.repeat(64),
+    sessionHash: 's'.repeat(64),
+    expiresAt: new Date(at.getTime() + 1_800_000),
+    address: '203.0.113.5',
+    now: at,
+  });
+  await repos.adminSessions.createLink({
+    role: 'viewer',
+    linkHash: 'm'.repeat(64),
+    linkExpiresAt: new Date(at.getTime() + 600_000),
+    createdBy: 'cli',
+    now: at,
+  });
   return { messageIds };
 }

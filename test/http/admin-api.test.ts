@@ -44,7 +44,12 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/backups', scope: 'read' },
   { method: 'POST', url: '/api/v1/backups', scope: 'write' },
   { method: 'GET', url: '/api/v1/audit', scope: 'read' },
+  { method: 'GET', url: '/api/v1/session', scope: 'read' },
+  { method: 'POST', url: '/api/v1/session/refresh', scope: 'read' },
+  { method: 'DELETE', url: '/api/v1/session', scope: 'read' },
 ];
+/** Routes anyone may call: opening a sign-in link (its token is the credential). */
+const PUBLIC = ['POST /api/v1/session'];
 
 const BELOW: Record<Scope, Scope | null> = { read: null, write: 'read', admin: 'write' };
 
@@ -221,14 +226,14 @@ describe('admin API: keys, scopes and refusals (sqlite, inject)', () => {
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
       .sort();
     const served = routesOf(fx);
-    expect(served).toHaveLength(18);
+    expect(served).toHaveLength(22);
     expect(served.sort()).toEqual(documented);
     // And the case table above covers every route, so every route meets the auth checks.
     const cased = ROUTES.map(
       (r) =>
         `${r.method} ${r.url.replace(/\/7002|\/7006/, '/{telegramId}').replace(/\/1$|\/b-none/, '/{id}')}`,
     );
-    expect([...new Set(cased)].sort()).toEqual(documented);
+    expect([...new Set([...cased, ...PUBLIC])].sort()).toEqual(documented);
 
     const page = await fx.server.inject({ method: 'GET', url: '/api/v1/docs' });
     expect(page.statusCode).toBe(200);

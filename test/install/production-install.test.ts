@@ -126,6 +126,11 @@ describe('production install (npm pack, --omit=dev)', { timeout: 240_000 }, () =
     expect(devOnly.length).toBeGreaterThan(50);
     expect(devOnly.filter((where) => fs.existsSync(path.join(APP, where)))).toEqual([]);
     expect(fs.existsSync(path.join(APP, 'node_modules', 'pino'))).toBe(true);
+    // The admin panel ships built (Vite and Preact are devDependencies: bundled, not installed).
+    expect(fs.existsSync(path.join(APP, 'dist', 'panel', 'index.html'))).toBe(true);
+    expect(fs.readdirSync(path.join(APP, 'dist', 'panel', 'assets')).some((f) => f.endsWith('.js'))).toBe(
+      true,
+    );
     const version = await run('pipe', ['--version']);
     expect(version.exitCode).toBe(0);
     expect(version.output).toContain(`node-${execFileSync(NODE, ['-v'], { encoding: 'utf8' }).trim()}`);
@@ -178,7 +183,8 @@ describe('production install (npm pack, --omit=dev)', { timeout: 240_000 }, () =
         });
       }
 
-      const daemon = launch(via, ['start'], env);
+      // With the admin API on, the daemon also serves the built panel from the install.
+      const daemon = launch(via, ['start'], { ...env, BOTCTL_ADMIN: 'on' });
       const ready = await waitFor(
         async () => {
           const response = await fetch(`http://127.0.0.1:${env.BOTCTL_HTTP_PORT}/readyz`);
@@ -190,6 +196,12 @@ describe('production install (npm pack, --omit=dev)', { timeout: 240_000 }, () =
       ).catch((error: unknown) => error as Error);
       if (ready !== true) daemon.stop();
       expect(ready, daemon.output()).toBe(true);
+      const panel = await fetch(`http://127.0.0.1:${env.BOTCTL_HTTP_PORT}/admin/`);
+      const html = await panel.text();
+      expect(panel.status, html).toBe(200);
+      const script = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script, html).toBeDefined();
+      expect((await fetch(`http://127.0.0.1:${env.BOTCTL_HTTP_PORT}${script!}`)).status).toBe(200);
       daemon.stop();
       const stopped = await daemon.done;
       expect(stopped.exitCode, stopped.output).toBe(0);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { databaseUrlProblem } from '../../adapters/db/url.js';
 import { encryptionKeysProblem } from '../../domain/encryption-keys.js';
 import { bool, url, port, type OptionSpec } from '../option-spec.js';
+import { parseTrustProxy } from '../trust-proxy.js';
 
 export const DEPLOYMENT_OPTIONS = {
   databaseUrl: {
@@ -54,6 +55,28 @@ export const DEPLOYMENT_OPTIONS = {
     schema: bool.default(false),
     description:
       'Serve the admin REST API under /api/v1 on the HTTP server (API keys from `botctl api-keys create`); off: only webhook, health and metrics',
+  },
+  adminUrl: {
+    env: 'BOTCTL_ADMIN_URL',
+    kind: 'string',
+    schema: url.optional(),
+    description:
+      "Where browsers reach the admin panel (the origin sign-in links point to, e.g. https://bot.example.com); default: the webhook URL's origin, else http://<httpHost>:<httpPort>",
+  },
+  trustProxy: {
+    env: 'BOTCTL_TRUST_PROXY',
+    kind: 'string',
+    // Off by default: X-Forwarded-* headers are only believed from a proxy named here, or
+    // anyone could claim another address (audit, rate limits) or https (the Secure cookie).
+    schema: z
+      .string()
+      .refine(
+        (value) => parseTrustProxy(value) !== undefined,
+        'must be off, on, a hop count, or comma-separated proxy addresses/CIDRs (or loopback)',
+      )
+      .default('off'),
+    description:
+      'Believe X-Forwarded-For/-Proto from a reverse proxy: off, on (any), a hop count, or its addresses/CIDRs such as loopback or 10.0.0.0/8',
   },
   mode: {
     env: 'BOTCTL_MODE',

@@ -3,6 +3,7 @@
  * One contract suite (test/contracts/) runs on every implementation.
  */
 import type {
+  AdminSession,
   ApiKey,
   AudioFile,
   AuditEntry,
@@ -169,6 +170,41 @@ export interface ApiKeyRepository {
   touch(id: number, now?: Date): Promise<void>;
 }
 
+/**
+ * Sign-in links and panel sessions, by the hashes of their tokens (the tokens themselves are
+ * never stored).
+ */
+export interface AdminSessionRepository {
+  createLink(input: {
+    role: string;
+    linkHash: string;
+    linkExpiresAt: Date;
+    createdBy: string;
+    now?: Date;
+  }): Promise<AdminSession>;
+  /**
+   * Spends the link in one conditional write: null when it is unknown, already opened, revoked or
+   * past its expiry, so two racing opens give one session.
+   */
+  redeem(input: {
+    linkHash: string;
+    sessionHash: string;
+    expiresAt: Date;
+    address: string | null;
+    now?: Date;
+  }): Promise<AdminSession | null>;
+  findBySession(sessionHash: string): Promise<AdminSession | null>;
+  find(id: number): Promise<AdminSession | null>;
+  /** Moves a live session's end; no-op on a revoked one. */
+  extend(id: number, expiresAt: Date): Promise<void>;
+  /** Sets revokedAt (a second revoke keeps the first time); null when there is no such id. */
+  revoke(id: number, now?: Date): Promise<AdminSession | null>;
+  /** Revokes every link and session not yet revoked; how many. */
+  revokeAll(now?: Date): Promise<number>;
+  /** Newest first. */
+  list(limit?: number): Promise<AdminSession[]>;
+}
+
 export interface AuditRepository {
   record(
     entry: Omit<AuditEntry, 'id' | 'at' | 'address'> & { at?: Date; address?: string | null },
@@ -236,6 +272,7 @@ export interface Repositories {
   readonly broadcasts: BroadcastRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
+  readonly adminSessions: AdminSessionRepository;
   readonly updates: UpdateInboxRepository;
   readonly audioFiles: AudioFileRepository;
   readonly stats: StatsRepository;

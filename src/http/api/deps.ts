@@ -1,5 +1,10 @@
 /** What the admin API is given: the app's use cases (built on first use), readiness, a lock, limits. */
-import type { ApiKeysService, AuditService, ConversationsService } from '../../services/admin-api/index.js';
+import type {
+  AdminSessionsService,
+  ApiKeysService,
+  AuditService,
+  ConversationsService,
+} from '../../services/admin-api/index.js';
 import type { BackupService } from '../../services/backup/index.js';
 import type { BroadcastService } from '../../services/broadcast/index.js';
 import type { PrivacyService } from '../../services/privacy/index.js';
@@ -19,6 +24,7 @@ export interface AdminApiDeps {
   broadcasts(): Promise<BroadcastService>;
   backups(): Promise<BackupService>;
   apiKeys(): Promise<ApiKeysService>;
+  adminSessions(): Promise<AdminSessionsService>;
   audit(): Promise<AuditService>;
   conversations(): Promise<ConversationsService>;
   readiness(): Promise<ReadinessReport>;
@@ -30,6 +36,8 @@ export interface AdminApiDeps {
   backupPassphrase?: () => string | undefined;
   /** Shared counters for the rate limits; default: this process's memory. */
   rateCounter?: RateCounter;
+  /** The panel's address is https (config adminUrl): the session cookie is always Secure. */
+  httpsOnly?: boolean;
   /** Requests per minute; defaults in limits.ts. */
   limits?: Partial<ApiLimits>;
 }
@@ -38,4 +46,6 @@ export interface ApiLimits {
   perKeyPerMinute: number;
   perIpPerMinute: number;
   bodyBytes: number;
+  /** Sign-in attempts (opening a link) per address per minute. */
+  signInsPerMinute: number;
 }

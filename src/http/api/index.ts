@@ -14,14 +14,16 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { authenticate } from './auth.js';
+import { authenticate, isPanel } from './auth.js';
 import type { AdminApiDeps, RateCounter } from './deps.js';
 import { docsRoutes } from './docs.js';
 import { ApiError, errorBody, sendApiError } from './errors.js';
 import { DEFAULT_API_LIMITS } from './limits.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { operationRoutes } from './routes/operations.js';
 import { overviewRoutes } from './routes/overview.js';
+import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 
 export const API_PREFIX = '/api/v1';
@@ -39,6 +41,7 @@ export function adminApi(deps: AdminApiDeps): FastifyPluginAsync {
       reply.code(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
     );
     app.decorateRequest('principal', null);
+    app.decorateRequest('sessionToken', null);
     // Smaller than the server's 1 MiB (sized for Telegram updates): nothing here takes more.
     app.addHook('onRoute', (route) => {
       route.bodyLimit ??= limits.bodyBytes;
@@ -58,7 +61,10 @@ export function adminApi(deps: AdminApiDeps): FastifyPluginAsync {
     const perKey = app.createRateLimit({
       max: limits.perKeyPerMinute,
       timeWindow: MINUTE_MS,
-      keyGenerator: (request) => `key:${request.principal?.keyId ?? 'none'}`,
+      keyGenerator: (request) => {
+        const p = request.principal;
+        return p === null ? 'key:none' : isPanel(p) ? `session:${p.sessionId}` : `key:${p.keyId}`;
+      },
     });
     const limit = async (
       check: typeof perIp,
@@ -71,7 +77,15 @@ export function adminApi(deps: AdminApiDeps): FastifyPluginAsync {
       throw new ApiError(429, 'RATE_LIMITED', `Too many requests: try again in ${status.ttlInSeconds} s`);
     };
     app.addHook('onRequest', async (request, reply) => limit(perIp, request, reply));
-    app.addHook('onRequest', authenticate(deps.apiKeys));
+    const signIns = app.createRateLimit({
+      max: limits.signInsPerMinute,
+      timeWindow: MINUTE_MS,
+      keyGenerator: (request) => `sign-in:${request.ip}`,
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.signIn === true) await limit(signIns, request, reply);
+    });
+    app.addHook('onRequest', authenticate(deps.apiKeys, deps.adminSessions));
     app.addHook('onRequest', async (request, reply) => {
       if (request.principal !== null) await limit(perKey, request, reply);
     });
@@ -85,9 +99,17 @@ export function adminApi(deps: AdminApiDeps): FastifyPluginAsync {
           description:
             'Operate a botctl bot over HTTP: users, stats, conversations, broadcasts, backups, audit. ' +
             'Send `Authorization: Bearer <key>` (create keys with `botctl api-keys create`). Scopes: ' +
-            'read < write < admin. Errors are `{"error":{"code","message"}}`.',
+            'read < write < admin. The panel signs in with a one-time link (`botctl admin link`) and ' +
+            'then sends its session cookie, and an `x-csrf-token` header on writes; its roles ' +
+            'viewer, operator, owner have the scopes read, write, admin. ' +
+            'Errors are `{"error":{"code","message"}}`.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer' },
+            session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          },
+        },
       },
       transform: jsonSchemaTransform,
       transformObject: jsonSchemaTransformObject,
@@ -97,6 +119,7 @@ export function adminApi(deps: AdminApiDeps): FastifyPluginAsync {
     conversationRoutes(app, deps);
     overviewRoutes(app, deps);
     operationRoutes(app, deps);
+    sessionRoutes(app, deps);
     docsRoutes(app);
   };
 }

@@ -11,4 +11,6 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   // A broadcast text is at most 4096 characters (a photo caption less); 64 KiB leaves room for
   // JSON escaping and refuses anything else early.
   bodyBytes: 64 * 1024,
+  // A link token has 256 random bits: the limit is for the database's sake, and a person opens one link.
+  signInsPerMinute: 10,
 };

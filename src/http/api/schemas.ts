@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROLES, USER_STATUSES } from '../../domain/entities.js';
 import { API_SCOPES } from '../../domain/api-access.js';
+import { ADMIN_ROLES } from '../../domain/admin-sessions.js';
 
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -279,3 +280,16 @@ export const AuditEntry = z
 export const AuditQuery = z.object({ limit: limit(500, 100), cursor: cursor.optional() });
 
 export const ScopeEnum = z.enum(API_SCOPES);
+
+export const SignInBody = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be the token from a sign-in link'),
+});
+
+export const SessionInfo = z
+  .object({
+    role: z.enum(ADMIN_ROLES),
+    scope: z.enum(API_SCOPES),
+    expiresAt: z.string(),
+    csrfToken: z.string().meta({ description: 'send it as x-csrf-token on every write' }),
+  })
+  .meta({ id: 'Session' });

@@ -2,3 +2,4 @@
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './conversations.js';
+export * from './sessions.js';

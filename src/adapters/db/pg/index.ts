@@ -5,6 +5,7 @@ import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
 import { withHistoryCache } from '../shared/history-cache.js';
 import { pgApiKeys, pgAudit } from './admin.js';
+import { pgAdminSessions } from './admin-sessions.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
 import { pgFlood } from './flood.js';
@@ -29,6 +30,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
     broadcasts: guard(pgBroadcasts(db), where),
     apiKeys: guard(pgApiKeys(db), where),
     audit: guard(pgAudit(db), where),
+    adminSessions: guard(pgAdminSessions(db), where),
     updates: guard(pgInbox(db, cipher), where),
     audioFiles: guard(pgAudioFiles(db), where),
     stats: guard(pgStats(db), where),

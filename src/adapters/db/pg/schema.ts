@@ -205,6 +205,28 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
 
+/** Sign-in links and the panel sessions they become (services/admin-api/sessions.ts); tokens kept as hashes. */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    id: serial(),
+    role: text('role').notNull(),
+    linkHash: text('link_hash').notNull(),
+    sessionHash: text('session_hash'),
+    createdBy: text('created_by').notNull(),
+    createdAt: tz('created_at').notNull(),
+    linkExpiresAt: tz('link_expires_at').notNull(),
+    signedInAt: tz('signed_in_at'),
+    expiresAt: tz('expires_at'),
+    revokedAt: tz('revoked_at'),
+    address: text('address'),
+  },
+  (t) => [
+    uniqueIndex('admin_sessions_link_hash_uq').on(t.linkHash),
+    uniqueIndex('admin_sessions_session_hash_uq').on(t.sessionHash),
+  ],
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {

@@ -4,6 +4,7 @@ import type { FieldCipher, Repositories } from '../../../domain/ports/index.js';
 import { guard, unreachable } from '../shared/errors.js';
 import { withHistoryCache } from '../shared/history-cache.js';
 import { sqliteApiKeys, sqliteAudit } from './admin.js';
+import { sqliteAdminSessions } from './admin-sessions.js';
 import { sqliteAudioFiles } from './audio.js';
 import { sqliteBroadcasts } from './broadcasts.js';
 import { sqliteFlood } from './flood.js';
@@ -36,6 +37,7 @@ export function createSqliteRepositories(
     broadcasts: guard(sqliteBroadcasts(db), where),
     apiKeys: guard(sqliteApiKeys(db), where),
     audit: guard(sqliteAudit(db), where),
+    adminSessions: guard(sqliteAdminSessions(db), where),
     updates: guard(sqliteInbox(db, cipher), where),
     audioFiles: guard(sqliteAudioFiles(db), where),
     stats: guard(sqliteStats(db), where),

@@ -193,6 +193,28 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
 );
 
+/** Sign-in links and the panel sessions they become (services/admin-api/sessions.ts); tokens kept as hashes. */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    role: text('role').notNull(),
+    linkHash: text('link_hash').notNull(),
+    sessionHash: text('session_hash'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+    linkExpiresAt: ms('link_expires_at').notNull(),
+    signedInAt: ms('signed_in_at'),
+    expiresAt: ms('expires_at'),
+    revokedAt: ms('revoked_at'),
+    address: text('address'),
+  },
+  (t) => [
+    uniqueIndex('admin_sessions_link_hash_uq').on(t.linkHash),
+    uniqueIndex('admin_sessions_session_hash_uq').on(t.sessionHash),
+  ],
+);
+
 export const auditLog = sqliteTable(
   'audit_log',
   {

@@ -1,0 +1,166 @@
+import { useState } from 'preact/hooks';
+import { api, can, type Session } from '../api.js';
+import { fmtDate, fmtNumber, t } from '../i18n.js';
+import { useLoad } from '../use-load.js';
+import { displayName, ROLES, type UserSummary } from './users.js';
+
+interface QuotaLine {
+  used: number;
+  limit: number | null;
+}
+interface Details {
+  user: UserSummary;
+  quota: {
+    messages: QuotaLine;
+    tokens: QuotaLine;
+    overrides: { messagesPerDay?: number; tokensPerDay?: number } | null;
+  };
+}
+interface Conversation {
+  id: number;
+  startedAt: string;
+  title: string | null;
+  messages: number;
+}
+
+export function User(props: { id: string; session: Session }) {
+  const details = useLoad(() => api<Details>('GET', `/users/${props.id}`), [props.id]);
+  const conversations = useLoad(
+    () => api<{ conversations: Conversation[] }>('GET', `/users/${props.id}/conversations`),
+    [props.id],
+  );
+  const [note, setNote] = useState<string | null>(null);
+  const [quota, setQuota] = useState<{ messagesPerDay: string; tokensPerDay: string } | null>(null);
+  const write = can(props.session, 'write');
+
+  const act = (run: () => Promise<unknown>, done?: string) =>
+    run().then(
+      () => {
+        setNote(done ?? null);
+        details.reload();
+      },
+      (e: Error) => setNote(t('error', { message: e.message })),
+    );
+
+  if (details.error) return <p class="error">{t('error', { message: details.error })}</p>;
+  const d = details.data;
+  if (!d) return <p>{t('loading')}</p>;
+  const u = d.user;
+  const q = quota ?? {
+    messagesPerDay: String(d.quota.overrides?.messagesPerDay ?? ''),
+    tokensPerDay: String(d.quota.overrides?.tokensPerDay ?? ''),
+  };
+  const limitOf = (text: string) => (text.trim() === '' ? null : Number(text));
+  return (
+    <section>
+      <h2>
+        {displayName(u)}{' '}
+        <span class={`badge ${u.status}`} data-status={u.status}>
+          {u.status}
+        </span>
+      </h2>
+      <p>
+        {u.telegramId} · {u.language} · {fmtDate(u.lastSeenAt)}
+      </p>
+      <p>
+        {t('user.today', {
+          messages: fmtNumber(d.quota.messages.used),
+          tokens: fmtNumber(d.quota.tokens.used),
+        })}
+      </p>
+      {note && <p class="note">{note}</p>}
+      {write ? (
+        <div class="actions">
+          {u.status === 'banned' ? (
+            <button type="button" onClick={() => void act(() => api('POST', `/users/${u.telegramId}/unban`))}>
+              {t('user.unban')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                confirm(t('user.confirmBan', { name: displayName(u) })) &&
+                void act(() => api('POST', `/users/${u.telegramId}/ban`))
+              }
+            >
+              {t('user.ban')}
+            </button>
+          )}
+          <label>
+            {t('users.role')}{' '}
+            <select
+              name="role"
+              value={u.role}
+              onChange={(e) =>
+                void act(() =>
+                  api('PATCH', `/users/${u.telegramId}`, { role: (e.target as HTMLSelectElement).value }),
+                )
+              }
+            >
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <form
+            class="quota"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(
+                () =>
+                  api('PATCH', `/users/${u.telegramId}`, {
+                    quota: {
+                      messagesPerDay: limitOf(q.messagesPerDay),
+                      tokensPerDay: limitOf(q.tokensPerDay),
+                    },
+                  }),
+                t('user.saved'),
+              ).then(() => setQuota(null));
+            }}
+          >
+            <fieldset>
+              <legend>{t('user.quota')}</legend>
+              <label>
+                {t('user.messagesPerDay')}
+                <input
+                  inputMode="numeric"
+                  pattern="[0-9]*"
+                  name="messagesPerDay"
+                  value={q.messagesPerDay}
+                  onInput={(e) => setQuota({ ...q, messagesPerDay: (e.target as HTMLInputElement).value })}
+                />
+              </label>
+              <label>
+                {t('user.tokensPerDay')}
+                <input
+                  inputMode="numeric"
+                  pattern="[0-9]*"
+                  name="tokensPerDay"
+                  value={q.tokensPerDay}
+                  onInput={(e) => setQuota({ ...q, tokensPerDay: (e.target as HTMLInputElement).value })}
+                />
+              </label>
+              <button type="submit">{t('save')}</button>
+            </fieldset>
+          </form>
+        </div>
+      ) : (
+        <p class="muted">{t('readOnly')}</p>
+      )}
+      <h3>{t('user.conversations')}</h3>
+      <ul class="rows">
+        {conversations.data?.conversations.map((c) => (
+          <li key={c.id}>
+            <a href={`#/conversations/${c.id}?user=${u.telegramId}`}>
+              <strong>{c.title ?? `#${c.id}`}</strong>
+              <small>
+                {fmtDate(c.startedAt)} · {c.messages}
+              </small>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
