@@ -78,7 +78,7 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
   const breaker = createCircuitBreaker({
     failureThreshold: 5,
     windowMs: 60_000,
-    openMs: 30_000,
+    openMs: config.geminiCircuitOpenMs,
     now: () => Date.now(),
     // A 429 already fails fast (no long retry wait) and says nothing of Gemini being down.
     isFailure: (error) => isRetryableError(error) && !(isBotctlError(error) && error.code === 'GEMINI_BUSY'),

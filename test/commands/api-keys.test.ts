@@ -1,7 +1,9 @@
 /**
- * `botctl api-keys create|list|revoke` as processes on SQLite and PostgreSQL: the key is printed
- * once and only its SHA-256 is stored, list never shows it, revoke asks at a terminal and needs
- * --yes elsewhere, every change leaves an audit row, and bad input is one line with exit 2.
+ * `botctl api-keys create|list|revoke` as processes: the key is printed once and only its
+ * SHA-256 is stored, list never shows it, revoke asks at a terminal and needs --yes elsewhere,
+ * every change leaves an audit row, and bad input is one line with exit 2. On SQLite only: the
+ * commands are the same on both dialects, and the key and audit storage under them runs on both
+ * in the repositories contract (test/contracts/).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEnvelope, runCli } from '../helpers/cli.js';
-import { DIALECTS, openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { shapeMismatches } from '../helpers/json-shape.js';
 import { spawnInPty } from '../helpers/pty.js';
 
@@ -26,9 +28,9 @@ async function json<T>(args: string[]): Promise<T> {
   return envelope.result as T;
 }
 
-describe.each(DIALECTS)('botctl api-keys on %s (process)', (dialect) => {
+describe('botctl api-keys (process)', () => {
   beforeEach(async () => {
-    db = await openTestDatabase(dialect);
+    db = await openTestDatabase('sqlite');
     env = {
       BOTCTL_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-keys-')),
       BOTCTL_DATABASE_URL: db.url,

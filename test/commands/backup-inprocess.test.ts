@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Config } from '@oclif/core';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import BackupCreate from '../../src/commands/backup/create.js';
 import BackupList from '../../src/commands/backup/list.js';
 import BackupPrune from '../../src/commands/backup/prune.js';
@@ -15,49 +14,12 @@ import BackupVerify from '../../src/commands/backup/verify.js';
 import MigrateUp from '../../src/commands/migrate/up.js';
 import { backupFixture, latestSchema, type BackupFixture } from '../helpers/backup.js';
 import { DIALECTS } from '../helpers/db.js';
+import { runInProcess, type Runnable } from '../helpers/run-command.js';
 
-let oclif: Config;
-beforeAll(async () => {
-  oclif = await Config.load(path.resolve(import.meta.dirname, '../..'));
-});
-
-interface Ran {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-  json:
-    | { status: string; result: Record<string, unknown>; error?: { code: string; message: string } }
-    | undefined;
-}
-
-/** A command class; its static run() takes argv and the loaded oclif config. */
-type Runnable = { run(argv: string[], config: Config): Promise<unknown> };
-
-async function run(fx: BackupFixture, command: object, argv: string[], options: { tty?: boolean } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const capture = (into: string[]) => (chunk: string | Uint8Array) => (into.push(String(chunk)), true);
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture(out));
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture(err));
-  const wasTty = process.stdout.isTTY;
-  process.stdout.isTTY = options.tty === true;
-  process.exitCode = undefined;
-  for (const [key, value] of Object.entries(fx.env)) vi.stubEnv(key, value);
-  let exit: number | undefined;
-  try {
-    await (command as Runnable).run(argv, oclif);
-  } catch (thrown) {
-    exit = (thrown as { oclif?: { exit?: number } }).oclif?.exit ?? 1;
-  } finally {
-    process.stdout.isTTY = wasTty;
-    vi.restoreAllMocks();
-  }
-  const exitCode = Number(process.exitCode ?? exit ?? 0);
-  process.exitCode = undefined;
-  const stdout = out.join('');
-  const last = stdout.trim().split('\n').at(-1) ?? '';
-  const json = argv.includes('--json') ? (JSON.parse(last) as Ran['json']) : undefined;
-  return { stdout, stderr: err.join(''), exitCode, json } satisfies Ran;
+/** Runs a backup command in this process with the fixture's data dir and database. */
+async function run(fx: BackupFixture, command: Runnable, argv: string[], options: { tty?: boolean } = {}) {
+  const ran = await runInProcess(command, argv, { ...options, env: fx.env });
+  return { ...ran, json: argv.includes('--json') ? ran.json() : undefined };
 }
 
 describe.each(DIALECTS)('backup commands in-process on %s', { timeout: 120_000 }, (dialect) => {

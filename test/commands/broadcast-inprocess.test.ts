@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Config } from '@oclif/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import BroadcastCancel from '../../src/commands/broadcast/cancel.js';
 import Broadcast from '../../src/commands/broadcast/index.js';
@@ -16,15 +15,14 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from '../helpers/bot-harness.js';
 import { MIXED_AUDIENCE, plainUsers, seedUsers } from '../helpers/broadcast-users.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { runInProcess, type Runnable } from '../helpers/run-command.js';
 
 let telegram: FakeTelegram;
-let oclif: Config;
 let db: TestDatabase;
 let dataDir: string;
 
 beforeAll(async () => {
   telegram = await startFakeTelegram({ token: TEST_TOKEN });
-  oclif = await Config.load(path.resolve(import.meta.dirname, '../..'));
 });
 afterAll(async () => telegram?.close());
 beforeEach(async () => {
@@ -41,39 +39,8 @@ afterEach(async () => {
   await db?.cleanup();
 });
 
-interface Ran {
-  stdout: string;
-  exitCode: number;
-  error: (Error & { oclif?: { exit?: number } }) | undefined;
-}
-
-/** A command class's static run(argv, config), as oclif calls it. */
-interface Runnable {
-  run(argv: string[], config: Config): Promise<unknown>;
-}
-
-async function run(command: Runnable, argv: string[], options: { tty?: boolean } = {}): Promise<Ran> {
-  const chunks: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const wasTty = process.stdout.isTTY;
-  process.stdout.isTTY = options.tty === true;
-  process.exitCode = undefined;
-  let error: Ran['error'];
-  try {
-    await command.run([...argv, '--data-dir', dataDir], oclif);
-  } catch (thrown) {
-    error = thrown as Ran['error'];
-  } finally {
-    process.stdout.isTTY = wasTty;
-    vi.mocked(process.stdout.write).mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? error?.oclif?.exit ?? 0);
-  process.exitCode = undefined;
-  return { stdout: chunks.join(''), exitCode, error };
-}
+const run = (command: Runnable, argv: string[], options: { tty?: boolean } = {}) =>
+  runInProcess(command, [...argv, '--data-dir', dataDir], options);
 
 describe('broadcast commands in a terminal (in-process)', () => {
   it('dry run and send print human lines and a progress bar with ETA', async () => {

@@ -6,16 +6,14 @@
  * wrong URL are refused in one line before anything is written.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatabaseGuard } from '../../src/adapters/db/guard.js';
 import { openDatabase } from '../../src/adapters/db/open.js';
 import { readRows } from '../helpers/backup.js';
 import { parseEnvelope, runCli, spawnCli } from '../helpers/cli.js';
 import { spawnInPty } from '../helpers/pty.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { dump, sealing, seedEveryTable } from '../helpers/db-move.js';
+import { dump, moveFixtures, sealing, seedEveryTable } from '../helpers/db-move.js';
 import { shapeMismatches } from '../helpers/json-shape.js';
 
 const SLOW = 300_000;
@@ -30,22 +28,7 @@ interface Moved {
   next: string[];
 }
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function database(dialect: 'sqlite' | 'postgres', migrate = true): Promise<TestDatabase> {
-  const db = await openTestDatabase(dialect, { cipher: sealing(), migrate });
-  cleanups.push(() => db.cleanup());
-  return db;
-}
-
-function dataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-move-'));
-  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { database, tempDir: dataDir } = moveFixtures();
 
 async function move(source: string, args: string[], dir = dataDir()) {
   const run = await runCli(['db', 'move', ...args, '--json'], {
@@ -131,7 +114,9 @@ describe('botctl db move', { timeout: SLOW }, () => {
   it('a move killed with SIGKILL mid-copy resumes where it stopped and ends equal', async () => {
     const source = await database('sqlite');
     await seedEveryTable(source.repos);
-    const total = 120_000;
+    // 15 batches of messages (2,000 rows each): the kill lands after the first one committed and
+    // before the last, which the check after the freeze below proves.
+    const total = 30_000;
     await source.raw(
       `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
        insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
@@ -144,17 +129,23 @@ describe('botctl db move', { timeout: SLOW }, () => {
       BOTCTL_DATA_DIR: dir,
       BOTCTL_DATABASE_URL: source.url,
     });
-    let copied = 0;
-    const deadline = Date.now() + 120_000;
-    while (copied === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const copiedSoFar = async () => {
       const rows = await readRows(
         'postgres',
         pg.url,
         `select copied from botctl_move_progress where table_name = 'messages'`,
       ).catch(() => []);
-      copied = Number(rows[0]?.copied ?? 0);
+      return Number(rows[0]?.copied ?? 0);
+    };
+    const deadline = Date.now() + 120_000;
+    while ((await copiedSoFar()) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // Frozen at once, so what it has committed can be read before the kill: part of the table.
+    child.kill('SIGSTOP');
+    const copied = await copiedSoFar();
+    expect(copied).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(total + 4);
     child.kill('SIGKILL');
     const killed = await child;
     expect(killed.signal, String(killed.stdout)).toBe('SIGKILL');

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Config } from '@oclif/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import ConfigGet from '../../src/commands/config/get.js';
 import ConfigList from '../../src/commands/config/list.js';
@@ -22,14 +21,13 @@ import {
   tempDataDir,
   type Fakes,
 } from '../helpers/setup-env.js';
+import { runInProcess, type Runnable } from '../helpers/run-command.js';
 
 let fakes: Fakes;
-let oclif: Config;
 let dataDir: string;
 
 beforeAll(async () => {
   fakes = await startFakes();
-  oclif = await Config.load(path.resolve(import.meta.dirname, '../..'));
 });
 afterAll(() => fakes?.close());
 beforeEach(() => {
@@ -42,36 +40,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-interface Runnable {
-  run(argv: string[], config: Config): Promise<unknown>;
-}
-
-async function run(command: Runnable, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => (out.push(String(chunk)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (chunk: string | Uint8Array) => (err.push(String(chunk)), true),
-  );
-  process.exitCode = undefined;
-  let error: (Error & { oclif?: { exit?: number }; code?: string }) | undefined;
-  try {
-    await command.run([...argv, '--data-dir', dataDir], oclif);
-  } catch (thrown) {
-    error = thrown as typeof error;
-  } finally {
-    vi.mocked(process.stdout.write).mockRestore();
-    vi.mocked(process.stderr.write).mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? error?.oclif?.exit ?? 0);
-  process.exitCode = undefined;
-  const stdout = out.join('');
-  const json = () =>
-    JSON.parse(stdout.trim().split('\n').at(-1)!) as { status: string; result: Record<string, unknown> };
-  return { stdout, stderr: err.join(''), exitCode, error, json };
-}
+const run = (command: Runnable, argv: string[]) => runInProcess(command, [...argv, '--data-dir', dataDir]);
 
 describe('operator commands in-process', { timeout: PROCESS_TIMEOUT_MS }, () => {
   it('setup, then doctor and config on what it wrote', async () => {

@@ -4,14 +4,41 @@
  * keeps its own key order), so two databases of one dialect compare row for row.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
 import { moveTableNames } from '../../src/adapters/db/move/tables.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import type { Dialect, Repositories } from '../../src/domain/ports/index.js';
 import { readRows } from './backup.js';
-import type { Row } from './db.js';
+import { openTestDatabase, type Row, type TestDatabase } from './db.js';
 
 export const TEST_KEY = randomBytes(32);
 export const sealing = () => createFieldCipher([{ id: 'k1', key: TEST_KEY }]);
+
+/**
+ * Databases (sealing under TEST_KEY) and temp dirs for one test file, all removed after each
+ * test. Call at the top of the file: it registers the afterEach.
+ */
+export function moveFixtures() {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    async database(dialect: Dialect, migrate = true): Promise<TestDatabase> {
+      const db = await openTestDatabase(dialect, { cipher: sealing(), migrate });
+      cleanups.push(() => db.cleanup());
+      return db;
+    },
+    tempDir(): string {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-move-'));
+      cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    },
+  };
+}
 
 /** Primary key columns per table, for ordered dumps. */
 const ORDER: Record<string, string> = {

@@ -2,12 +2,16 @@
  * A fresh, migrated database per call: a SQLite file in a temp dir, or a new PostgreSQL
  * database (CREATE DATABASE botctl_t_<random>) beside the admin URL
  * (BOTCTL_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ * A migrated PostgreSQL database is a copy of a template migrated once per migrations state
+ * (botctl_tmpl_<hash of migrations/pg>): copying costs what creating an empty one does, the
+ * migrations run once instead of in every test.
  * PostgreSQL being down fails the test with a clear message; it is never skipped.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../../src/adapters/db/open.js';
@@ -46,7 +50,11 @@ export async function openTestDatabase(
   options: TestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const cipher = options.cipher ?? createFieldCipher([]);
-  const target = dialect === 'sqlite' ? await createSqliteTarget() : await createPgTarget();
+  const migrate = options.migrate !== false;
+  const target =
+    dialect === 'sqlite'
+      ? await createSqliteTarget()
+      : await createPgTarget(migrate ? await pgTemplate() : undefined);
   const handles: Db[] = [];
   const open = async (c: FieldCipher) => {
     const db = await openDatabase({ url: target.url, cipher: c });
@@ -54,7 +62,8 @@ export async function openTestDatabase(
     return db;
   };
   const main = await open(cipher);
-  if (options.migrate !== false) await main.migrator.up();
+  // A template copy is migrated already: up() then finds nothing to do.
+  if (migrate && dialect === 'sqlite') await main.migrator.up();
   return {
     url: target.url,
     dialect,
@@ -119,12 +128,59 @@ function testDatabasePrefix(): string {
   return prefix;
 }
 
-async function createPgTarget(): Promise<Target> {
-  const name = `${testDatabasePrefix()}botctl_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin((sql) => sql.unsafe(`create database ${name}`));
+function pgUrl(name: string): string {
   const parsed = new URL(adminUrl());
   parsed.pathname = `/${name}`;
-  const url = parsed.toString();
+  return parsed.toString();
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * The migrated template for this worker, made once if no worker (of this or another run with
+ * the same migrations) made it before: built under a private name, then renamed, so a copy
+ * never starts from a half-migrated template.
+ */
+function pgTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = resolve(import.meta.dirname, '../../migrations/pg');
+    const hash = createHash('sha256');
+    for (const file of readdirSync(dir, { recursive: true }).map(String).sort()) {
+      if (file.endsWith('.sql') || file.endsWith('.json'))
+        hash.update(file).update(readFileSync(join(dir, file)));
+    }
+    const name = `botctl_tmpl_${hash.digest('hex').slice(0, 16)}`;
+    const found = await withAdmin((sql) => sql`select 1 from pg_database where datname = ${name}`);
+    if (found.length > 0) return name;
+    const building = `${name}_${randomBytes(4).toString('hex')}`;
+    await withAdmin((sql) => sql.unsafe(`create database ${building}`));
+    const db = await openDatabase({ url: pgUrl(building), cipher: createFieldCipher([]) });
+    try {
+      await db.migrator.up();
+    } finally {
+      await db.close();
+    }
+    await withAdmin(async (sql) => {
+      // A closed pool's backends can linger a moment; a rename needs the database unused.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${building}`;
+      try {
+        await sql.unsafe(`alter database ${building} rename to ${name}`);
+      } catch (error) {
+        // Another worker renamed its own first: use that one.
+        await sql.unsafe(`drop database if exists ${building} with (force)`);
+        const won = await sql`select 1 from pg_database where datname = ${name}`;
+        if (won.length === 0) throw error;
+      }
+    });
+    return name;
+  })();
+  return template;
+}
+
+async function createPgTarget(from?: string): Promise<Target> {
+  const name = `${testDatabasePrefix()}botctl_t_${randomBytes(6).toString('hex')}`;
+  await withAdmin((sql) => sql.unsafe(`create database ${name}${from ? ` template ${from}` : ''}`));
+  const url = pgUrl(name);
   let client: postgres.Sql | undefined;
   return {
     url,

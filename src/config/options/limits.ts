@@ -15,6 +15,13 @@ export const LIMITS_OPTIONS = {
     schema: z.number().int().min(1000).default(60_000),
     description: 'Per-request timeout for Gemini calls, in milliseconds',
   },
+  geminiCircuitOpenMs: {
+    env: 'BOTCTL_GEMINI_CIRCUIT_OPEN_MS',
+    kind: 'int',
+    schema: z.number().int().min(1000).default(30_000),
+    description:
+      'After repeated Gemini failures, how long calls fail fast before one trial call, in milliseconds',
+  },
   telegramThrottle: {
     env: 'BOTCTL_TELEGRAM_THROTTLE',
     kind: 'bool',
