@@ -259,7 +259,7 @@ describe('botctl db move', { timeout: SLOW }, () => {
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('copying messages: 4/4');
-    expect(run.stdout).toContain('checked audio_files (11/11)');
+    expect(run.stdout).toContain('checked audio_files (12/12)');
   });
 
   it('refuses while a bot holds the source database (exit 75) and creates nothing', async () => {

@@ -146,5 +146,19 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
     at,
   });
   await repos.flood.extend(123456, new Date(at.getTime() + 60_000));
+  await repos.outbox.enqueue(
+    [
+      {
+        eventId: 'ev-1',
+        endpoint: 'crm',
+        type: 'user.joined',
+        occurredAt: at,
+        body: '{"id":"ev-1"}',
+        telegramId: 1001,
+      },
+      { eventId: 'ev-2', endpoint: 'crm', type: 'backup.finished', occurredAt: at, body: '{"id":"ev-2"}' },
+    ],
+    at,
+  );
   return { messageIds };
 }
