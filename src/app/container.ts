@@ -6,6 +6,7 @@
  * Telegram and the daemon's model stack on first use; heavy SDKs load with them. Each service is
  * built once per app; close() releases what was opened, in reverse order.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createDatabaseGuard } from '../adapters/db/guard.js';
 import { openDatabase, type Database } from '../adapters/db/open.js';
@@ -40,6 +41,8 @@ import { cacheNamespace } from './cache-namespace.js';
 import { createLogger, type Logger } from './logger.js';
 import { botctlVersion } from './version.js';
 import type { DaemonServices } from './services.js';
+import { createEventsService, type EventsService } from '../services/events/index.js';
+import type { EventData, EventType } from '../domain/events.js';
 
 export interface App {
   readonly config: Readonly<Config>;
@@ -74,6 +77,8 @@ export interface Services {
   daemon(): Promise<DaemonServices>;
   /** Operator alerts to the admin chat and Slack (none configured: a service that sends nothing). */
   alerts(): Promise<AlertService>;
+  /** Event webhooks as the operator sees them (`botctl events`), and events a command reports. */
+  events(): Promise<EventsService & { publish(type: EventType, data: EventData): Promise<void> }>;
   /** A cron-safe lock under <data dir>/locks; throws LOCKED (exit 75) while another process holds it. */
   lock(name: string, what?: string): ProcessLock;
   /** Who uses this database: the daemon holds it shared for its life, a restore exclusively. */
@@ -143,7 +148,17 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
   const services: Services = {
     users: once(async () => {
       const { users, usage, stats, audit } = (await database()).repos;
-      return createUsersService({ users, usage, stats, audit, quotas: config.quotas, now, cache: shared });
+      const { createPublisher } = await import('./events.js');
+      return createUsersService({
+        users,
+        usage,
+        stats,
+        audit,
+        quotas: config.quotas,
+        now,
+        cache: shared,
+        events: createPublisher(config),
+      });
     }),
     privacy: once(async () => {
       const { repos } = await database();
@@ -210,6 +225,25 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     }),
     // grammY and i18n load with the first alert service, not with every command.
     alerts: () => (alerts ??= import('./alerts.js').then((root) => root.createAlerts(config, logger))),
+    events: once(async () => {
+      const [{ createPublisher, createSender, eventEndpoints }, { repos }] = await Promise.all([
+        import('./events.js'),
+        database(),
+      ]);
+      const publisher = createPublisher(config);
+      const service = createEventsService({
+        outbox: repos.outbox,
+        sender: createSender(config, botctlVersion()),
+        endpoints: eventEndpoints(config),
+        newId: randomUUID,
+        now,
+      });
+      return {
+        ...service,
+        // Stored for the daemon to deliver: a command never waits on a receiver.
+        publish: (type: EventType, data: EventData) => repos.outbox.enqueue(publisher.rows(type, data)),
+      };
+    }),
     lock: (name, what) => acquireLock(path.join(config.dataDir, 'locks'), name, what),
     guard,
   };

@@ -16,6 +16,8 @@ const REASONS = new Set<string>(REJECT_REASONS);
 
 export interface AppMetrics extends Metrics {
   readonly registry: Registry;
+  /** One event delivery attempt: delivered, failed (to be retried) or dead (given up). */
+  eventDelivery(outcome: 'delivered' | 'failed' | 'dead'): void;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface ScrapeSources {
   circuitState?: () => 'closed' | 'open' | 'half-open';
   /** Delivery counts of the newest broadcast, by delivery status (null: none yet). */
   broadcastProgress?: () => Promise<Record<string, number> | null>;
+  /** Event webhook deliveries in the outbox, by status (pending, delivered, dead). */
+  eventOutbox?: () => Promise<Record<string, number>>;
   /** botctl's version, for botctl_build_info. */
   version?: string;
   /** The price table (config prices) that botctl_gemini_cost_usd_total estimates with. */
@@ -117,8 +121,15 @@ export function createMetrics(options: ScrapeSources = {}): AppMetrics {
       this.set({ window: '7d' }, await activeUsers(7));
     },
   });
+  const eventDeliveries = new Counter({
+    name: 'botctl_event_deliveries_total',
+    help: 'Event webhook delivery attempts, by outcome (delivered; failed: retried later; dead: given up)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   registerScrapeGauges(registry, options);
   return {
+    eventDelivery: (outcome) => eventDeliveries.inc({ outcome }),
     registry,
     updateReceived: (type) => updates.inc({ type: typeLabel(type) }),
     updateHandled: (type, seconds) => handlerSeconds.observe({ type: typeLabel(type) }, seconds),
@@ -150,7 +161,20 @@ function registerScrapeGauges(registry: Registry, sources: ScrapeSources): void 
     labelNames: ['version', 'node'],
     registers: [registry],
   }).set({ version: sources.version ?? 'unknown', node: process.versions.node }, 1);
-  const { inboxPending, lastBackupAt, dataDirSpace, circuitState, broadcastProgress } = sources;
+  const { inboxPending, lastBackupAt, dataDirSpace, circuitState, broadcastProgress, eventOutbox } = sources;
+  if (eventOutbox) {
+    new Gauge({
+      name: 'botctl_events',
+      help: 'Event webhook deliveries in the outbox, by status (pending: not delivered yet; dead: given up)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const counts = await settle(eventOutbox());
+        if (counts === undefined) return;
+        for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+      },
+    });
+  }
   if (inboxPending) {
     new Gauge({
       name: 'botctl_inbox_pending',

@@ -19,10 +19,12 @@ import { createSettingsService } from '../services/settings/index.js';
 import { createModelCaller } from '../services/model/index.js';
 import { createMediaServices } from './media-services.js';
 import type { Cache, Repositories } from '../domain/ports/index.js';
+import type { EventData, EventType } from '../domain/events.js';
 import type { Config } from '../config/config.js';
 import type { FloodGate } from '../adapters/telegram/flood-gate.js';
 import type { ReadinessReport } from '../http/routes/health.js';
 import type { Logger } from './logger.js';
+import { createEventWorker, createPublisher, createSender } from './events.js';
 import { createMetrics } from './metrics.js';
 import { cachedFor, fileSystemSpace } from './scrape-sources.js';
 
@@ -91,6 +93,10 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     lastBackupAt: cachedFor(60_000, deps.lastBackupAt),
     dataDirSpace: () => fileSystemSpace(config.dataDir),
     circuitState: () => breaker.state(),
+    // A count over the outbox by status: not on every scrape of a busy daemon.
+    ...(config.eventWebhooks.length > 0
+      ? { eventOutbox: cachedFor(15_000, () => repos.outbox.counts()) }
+      : {}),
     broadcastProgress: cachedFor(15_000, async () => {
       const [newest] = await repos.broadcasts.list();
       return newest ? repos.broadcasts.deliveryCounts(newest.id) : null;
@@ -126,7 +132,33 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
         signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       }),
   });
+  // Event webhooks: rows written with the changes they report, delivered by this worker.
+  const events = createPublisher(config, () => eventWorker.wake());
+  const eventWorker = createEventWorker({
+    config,
+    outbox: repos.outbox,
+    sender: createSender(config, deps.version),
+    logger,
+    onOutcome: (outcome, event) => {
+      metrics.eventDelivery(outcome);
+      if (outcome === 'dead') {
+        alerts.notify({
+          kind: 'event-dead',
+          params: { id: event.id, type: event.type, endpoint: event.endpoint, attempts: event.attempts + 1 },
+        });
+      }
+    },
+  });
+  const publish = (type: EventType, data: EventData) => {
+    const rows = events.rows(type, data);
+    if (rows.length === 0) return;
+    repos.outbox
+      .enqueue(rows)
+      .catch((error: unknown) => logger.warn({ err: error, type }, 'event not stored: database failed'));
+  };
   const access = createAccessService({
+    events,
+    publish,
     users: repos.users,
     usage: repos.usage,
     cache,
@@ -142,7 +174,7 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     defaultModel: config.model,
     now,
   });
-  const chat = createChatService({ repos, caller, config, now });
+  const chat = createChatService({ repos, caller, config, now, events });
   const delivery = createDeliveryService({
     conversations: repos.conversations,
     updates: repos.updates,
@@ -204,6 +236,8 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     inbox,
     metrics,
     readiness,
+    /** Delivers event webhooks: started once the daemon runs, stopped before the database closes. */
+    eventWorker,
     floodGate: deps.floodGate,
     cacheKind: cache.kind,
     /** Counts for the admin API's rate limits, in the shared cache (Redis: one count for every daemon). */

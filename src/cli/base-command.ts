@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import type { Alert } from '../domain/alerts.js';
+import type { EventData, EventType } from '../domain/events.js';
 import { BotctlError, toBotctlError } from '../domain/errors.js';
 import { loadConfig, resolveDataDir, secretValues, type Config } from '../config/config.js';
 import { readConfigFile } from '../config/file.js';
@@ -121,6 +122,19 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
       }
     } catch (error) {
       this.note(`alert not sent: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Stores an event for the webhook endpoints that take it (the daemon delivers it; nothing is
+   * sent from here). A database that fails is a warning: the command's own outcome stands.
+   */
+  protected async publishEvent(type: EventType, data: EventData): Promise<void> {
+    if (this.loadConfig().eventWebhooks.length === 0) return;
+    try {
+      await (await this.useCase('events')).publish(type, data);
+    } catch (error) {
+      this.note(`event ${type} not stored: ${(error as Error).message}`);
     }
   }
 

@@ -71,6 +71,11 @@ export abstract class BroadcastCommand<T extends typeof Command> extends BaseCom
           );
           const reason = toBotctlError(error).code;
           await this.alertOperator({ kind: 'broadcast-failed', params: { id, reason, pending: counts } });
+          await this.publishEvent('broadcast.failed', {
+            broadcast_id: id,
+            reason,
+            pending: typeof counts === 'number' ? counts : null,
+          });
           throw error;
         });
       bar?.finish();
@@ -80,6 +85,7 @@ export abstract class BroadcastCommand<T extends typeof Command> extends BaseCom
       if (summary.outcome === 'finished' && run.sent + run.blocked + run.failed + run.skipped > 0) {
         const { sent, blocked, failed } = summary;
         await this.alertOperator({ kind: 'broadcast-finished', params: { id, sent, blocked, failed } });
+        await this.publishEvent('broadcast.finished', { broadcast_id: id, sent, blocked, failed });
       }
       if (summary.outcome === 'interrupted') process.exitCode = EXIT.tempFail;
       return summary;

@@ -159,13 +159,50 @@ export function fromEnvString(key: OptionKey, raw: string): unknown {
 /** Secret keys whose value is a URL: only its password is secret; a SQLite path or a host name is not. */
 const URL_KEYS: ReadonlySet<string> = new Set(['databaseUrl', 'redisUrl']);
 
+/** Secret keys whose value is a list of endpoints (JSON): each one's secret, and its URL's password. */
+const ENDPOINT_KEYS: ReadonlySet<string> = new Set(['eventWebhooks']);
+
+/** The endpoints of an ENDPOINT_KEYS value, given as the array or its JSON text; [] when neither. */
+function endpointsOf(value: unknown): Record<string, unknown>[] {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(parsed)
+    ? parsed.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    : [];
+}
+
 /** What is secret in a secret key's value: a URL's password (undefined when it has none), else all of it. */
 export function secretPart(key: string, value: string): string | undefined {
+  if (ENDPOINT_KEYS.has(key)) return endpointSecrets(value).length > 0 ? value : undefined;
   return URL_KEYS.has(key) ? urlPassword(value) : value;
+}
+
+function endpointSecrets(value: unknown): string[] {
+  return endpointsOf(value).flatMap((endpoint) =>
+    [endpoint.secret, typeof endpoint.url === 'string' ? urlPassword(endpoint.url) : undefined].filter(
+      (v): v is string => typeof v === 'string',
+    ),
+  );
+}
+
+/** Endpoints as they may be shown: secrets all stars, a URL's password masked. */
+function maskEndpoints(value: unknown): Record<string, unknown>[] {
+  return endpointsOf(value).map((endpoint) => ({
+    ...endpoint,
+    ...(typeof endpoint.url === 'string' ? { url: maskUrlPassword(endpoint.url) } : {}),
+    ...(endpoint.secret === undefined ? {} : { secret: '********' }),
+  }));
 }
 
 /** A secret key's value as it may be shown: a URL with its password masked, anything else all stars. */
 export function maskSecret(key: string, value: string): string {
+  if (ENDPOINT_KEYS.has(key)) return JSON.stringify(maskEndpoints(value));
   return URL_KEYS.has(key) ? maskUrlPassword(value) : '********';
 }
 
@@ -173,16 +210,18 @@ export function maskSecret(key: string, value: string): string {
 export function redactConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...config };
   for (const key of SECRET_KEYS) {
-    if (copy[key] !== undefined) copy[key] = maskSecret(key, String(copy[key]));
+    if (copy[key] === undefined) continue;
+    copy[key] = ENDPOINT_KEYS.has(key) ? maskEndpoints(copy[key]) : maskSecret(key, String(copy[key]));
   }
   return copy;
 }
 
 /** The secret values themselves, so log and error text can be scrubbed of them. */
 export function secretValues(config: Readonly<Record<string, unknown>>): string[] {
-  return SECRET_KEYS.map((key) => {
+  return SECRET_KEYS.flatMap((key) => {
     const value = config[key];
-    return typeof value === 'string' ? secretPart(key, value) : undefined;
+    if (ENDPOINT_KEYS.has(key)) return endpointSecrets(value);
+    return typeof value === 'string' ? [secretPart(key, value)] : [];
   }).filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 

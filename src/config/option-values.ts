@@ -68,7 +68,7 @@ export function optionDefault(key: OptionKey): unknown {
 /** True when printing this value would reveal a secret (a URL without a password reveals nothing). */
 export function isSecretValue(key: OptionKey, value: unknown): boolean {
   if (spec(key).secret !== true || value === undefined || value === '') return false;
-  return secretPart(key, String(value)) !== undefined;
+  return secretPart(key, formatOption(key, value)) !== undefined;
 }
 
 /** A value safe to print: secrets masked (only the password of a URL), unless reveal. */

@@ -204,6 +204,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
 
     await intake.replayPending();
+    // Event webhooks: what earlier runs (or commands) left in the outbox, then what comes.
+    services.eventWorker.start();
     // The inbox service keeps answered updates a while (to spot Telegram re-sending them); prune hourly.
     const pruneInbox = () =>
       services.inbox
@@ -261,6 +263,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           if (still > 0) log.warn({ left: still }, 'handlers still running as the database closes');
         }
         await http.close();
+        await services.eventWorker.stop();
         log.info({}, 'botctl stopped');
         await app.close();
         await instance.release();

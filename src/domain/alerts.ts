@@ -13,6 +13,7 @@ export const ALERT_KINDS = [
   'broadcast-finished',
   'broadcast-failed',
   'backup-failed',
+  'event-dead',
   'test',
   // "N more like this": the summary after a kind was rate-limited.
   'repeated',
@@ -34,6 +35,7 @@ export const ALERT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   'broadcast-finished': 'info',
   'broadcast-failed': 'warning',
   'backup-failed': 'critical',
+  'event-dead': 'warning',
   test: 'info',
   repeated: 'warning',
 };

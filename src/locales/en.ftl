@@ -277,5 +277,6 @@ alert-quota-exhausted = { $users } users reached their daily quota within { $min
 alert-broadcast-finished = Broadcast { $id } finished: { $sent } sent, { $blocked } blocked, { $failed } failed.
 alert-broadcast-failed = Broadcast { $id } stopped ({ $reason }); { $pending } still pending. Continue with `botctl broadcast resume { $id }`.
 alert-backup-failed = A backup failed ({ $code }). Run `botctl backup create` to see why.
+alert-event-dead = Event webhook delivery { $id } ({ $type }) to { $endpoint } was given up after { $attempts } attempts. See `botctl events list --status dead`, then `botctl events retry { $id }`.
 alert-test = Test alert from `botctl alerts test`: this target works.
 alert-repeated = { $count } more alerts like this ({ $of }) in the last { $minutes } min.

@@ -270,5 +270,6 @@ alert-quota-exhausted = { $users } пользователей исчерпали
 alert-broadcast-finished = Рассылка { $id } завершена: отправлено { $sent }, заблокировали бота { $blocked }, ошибок { $failed }.
 alert-broadcast-failed = Рассылка { $id } остановлена ({ $reason }); ожидают отправки: { $pending }. Продолжить: `botctl broadcast resume { $id }`.
 alert-backup-failed = Резервная копия не создана ({ $code }). Запустите `botctl backup create`, чтобы узнать причину.
+alert-event-dead = Доставка события { $id } ({ $type }) на { $endpoint } прекращена после { $attempts } попыток. Смотрите `botctl events list --status dead`, затем `botctl events retry { $id }`.
 alert-test = Проверочное оповещение от `botctl alerts test`: этот канал работает.
 alert-repeated = Ещё { $count } похожих оповещений ({ $of }) за последние { $minutes } мин.

@@ -23,6 +23,7 @@ const TABLES = [
   'conversations',
   'daily_usage',
   'deliveries',
+  'event_outbox',
   'messages',
   'telegram_flood',
   'update_inbox',

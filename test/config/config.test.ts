@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, redactConfig, resolveDataDir, secretValues } from '../../src/config/config.js';
 import { readConfigFile, writeConfigFile } from '../../src/config/file.js';
+import { displayOption, isSecretValue } from '../../src/config/option-values.js';
 import { BotctlError } from '../../src/domain/errors.js';
 import { DEFAULT_QUOTAS } from '../../src/domain/quota.js';
 import { maskUrlPassword } from '../../src/domain/url-password.js';
@@ -119,6 +120,64 @@ describe('loadConfig', () => {
       () => load({ BOTCTL_SLACK_WEBHOOK_URL: 'hooks.slack.com' }),
       /BOTCTL_SLACK_WEBHOOK_URL/,
     );
+  });
+
+  it('reads event webhook endpoints: secrets masked and scrubbed, URLs shown, bad endpoints refused in one line', () => {
+    const secret = 'whsec-0123456789abcdef';
+    const endpoints = [
+      { url: 'https://crm.example.com/hook', secret },
+      {
+        name: 'mod',
+        url: 'https://user:pw1234@mod.example.com/in',
+        secret: 'other-secret-0123456789',
+        events: ['user.banned'],
+      },
+    ];
+    const config = load({ BOTCTL_EVENT_WEBHOOKS: JSON.stringify(endpoints) });
+    expect(config.eventWebhooks).toEqual(endpoints);
+    expect([config.eventMaxAttempts, config.eventRetryBaseMs]).toEqual([10, 5000]);
+    expect(load({}).eventWebhooks).toEqual([]);
+    const shown = JSON.stringify(redactConfig(config));
+    expect(shown).toContain('https://crm.example.com/hook');
+    expect(shown).toContain('https://user:****@mod.example.com/in');
+    for (const hidden of [secret, 'other-secret-0123456789', 'pw1234']) expect(shown).not.toContain(hidden);
+    expect(secretValues(config)).toEqual(
+      expect.arrayContaining([secret, 'other-secret-0123456789', 'pw1234']),
+    );
+    expect(displayOption('eventWebhooks', config.eventWebhooks)).toBe(
+      JSON.stringify([
+        { url: 'https://crm.example.com/hook', secret: '********' },
+        { ...endpoints[1], url: 'https://user:****@mod.example.com/in', secret: '********' },
+      ]),
+    );
+    expect(isSecretValue('eventWebhooks', config.eventWebhooks)).toBe(true);
+    expect(isSecretValue('eventWebhooks', [])).toBe(false);
+
+    const env = (value: unknown) => ({ BOTCTL_EVENT_WEBHOOKS: JSON.stringify(value) });
+    expectConfigError(
+      () => load(env([{ url: 'https://a.example', secret: 'short' }])),
+      /at least 16 characters/,
+    );
+    expectConfigError(
+      () => load(env([{ url: 'https://a.example', secret, events: ['user.deleted'] }])),
+      /BOTCTL_EVENT_WEBHOOKS/,
+    );
+    expectConfigError(
+      () =>
+        load(
+          env([
+            { url: 'https://a.example/1', secret },
+            { url: 'https://a.example/2', secret },
+          ]),
+        ),
+      /two endpoints are named a\.example/,
+    );
+    expectConfigError(() => load({ BOTCTL_EVENT_WEBHOOKS: '[{' }), /not valid JSON/);
+    try {
+      load(env([{ url: 'ftp://a.example', secret }]));
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
   });
 
   it('resolves the data dir from the flag, then BOTCTL_DATA_DIR, then ./data', () => {

@@ -1,7 +1,9 @@
 import { describeInboxLeaseContract } from './inbox-leases.contract.js';
+import { describeOutboxContract } from './outbox.contract.js';
 import { describeRepositoryContract } from './repositories.contract.js';
 import { describeTurnContract } from './turns.contract.js';
 
 describeRepositoryContract('postgres');
 describeTurnContract('postgres');
 describeInboxLeaseContract('postgres');
+describeOutboxContract('postgres');

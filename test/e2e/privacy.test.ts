@@ -38,6 +38,9 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
         BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
         BOTCTL_QUOTAS: '{"user":{"messagesPerDay":50,"tokensPerDay":0}}',
         BOTCTL_REDIS_URL: REDIS_URL,
+        // Events about users (user.joined, message.answered) are theirs too: /forget deletes them.
+        // Nothing listens on the discard port: the events stay in the outbox.
+        BOTCTL_EVENT_WEBHOOKS: '[{"url":"http://127.0.0.1:9/hook","secret":"privacy-test-secret-0123"}]',
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
       },
     });
@@ -210,6 +213,9 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
         BOTCTL_DATABASE_URL: h.db.url,
         BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
         BOTCTL_REDIS_URL: REDIS_URL,
+        // Events about users (user.joined, message.answered) are theirs too: /forget deletes them.
+        // Nothing listens on the discard port: the events stay in the outbox.
+        BOTCTL_EVENT_WEBHOOKS: '[{"url":"http://127.0.0.1:9/hook","secret":"privacy-test-secret-0123"}]',
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
       };
       const tid = String(c.chatId);
@@ -342,6 +348,7 @@ async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {
     audio_files: [`message_id in (${list(s.messageIds)})`, s.messageIds],
     daily_usage: ['user_id = ?', [s.userId]],
     deliveries: ['user_id = ?', [s.userId]],
+    event_outbox: ['telegram_id = ?', [s.telegramId]],
     update_inbox: [
       'from_id = ? or chat_key = ? or chat_key like ? or chat_key = ?',
       [s.telegramId, String(s.telegramId), `${s.telegramId}:%`, `user:${s.telegramId}`],

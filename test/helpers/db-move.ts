@@ -195,5 +195,19 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
     createdBy: 'cli',
     now: at,
   });
+  await repos.outbox.enqueue(
+    [
+      {
+        eventId: 'ev-1',
+        endpoint: 'crm',
+        type: 'user.joined',
+        occurredAt: at,
+        body: '{"id":"ev-1"}',
+        telegramId: 1001,
+      },
+      { eventId: 'ev-2', endpoint: 'crm', type: 'backup.finished', occurredAt: at, body: '{"id":"ev-2"}' },
+    ],
+    at,
+  );
   return { messageIds };
 }

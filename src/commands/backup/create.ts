@@ -36,8 +36,18 @@ export default class BackupCreate extends BackupCommand<typeof BackupCreate> {
     ).catch(async (error: unknown) => {
       // Another backup running (LOCKED) is not a failure anyone needs to hear about.
       const { code } = toBotctlError(error);
-      if (code !== 'LOCKED') await this.alertOperator({ kind: 'backup-failed', params: { code } });
+      if (code !== 'LOCKED') {
+        await this.alertOperator({ kind: 'backup-failed', params: { code } });
+        await this.publishEvent('backup.failed', { code });
+      }
       throw error;
+    });
+    await this.publishEvent('backup.finished', {
+      backup_id: result.id,
+      bytes: result.bytes,
+      encrypted: result.encrypted,
+      verified: result.verified,
+      duration_ms: result.durationMs,
     });
     const seconds = (result.durationMs / 1000).toFixed(1);
     this.say(`Backup ${result.id} written to ${result.path}`);

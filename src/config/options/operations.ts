@@ -1,7 +1,8 @@
 /** What the operator reads: cost estimates (`botctl stats`), the log level, and where alerts go. */
 import { z } from 'zod';
+import { EVENT_TYPES } from '../../domain/events.js';
 import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
-import { url, type OptionSpec } from '../option-spec.js';
+import { count, url, type OptionSpec } from '../option-spec.js';
 
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict();
 const prices = z.record(z.string().min(1), price);
@@ -22,6 +23,41 @@ export const DEFAULT_PRICES: Readonly<Record<string, z.input<typeof price>>> = {
   'gemini-2.0-flash': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
   'gemini-2.0-flash-lite': { inputPerMillion: 0.075, outputPerMillion: 0.3 },
 };
+
+const eventEndpoint = z
+  .object({
+    /** What `botctl events list` and the logs call it; default: the URL's host. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'a name is letters, digits, dots, dashes (at most 40)')
+      .optional(),
+    url,
+    secret: z.string().min(16, 'the secret must be at least 16 characters (e.g. `openssl rand -hex 32`)'),
+    /** Unset: every event type. */
+    events: z
+      .array(z.enum(EVENT_TYPES.filter((type) => type !== 'test')))
+      .min(1)
+      .optional(),
+  })
+  .strict();
+export type EventEndpointConfig = z.infer<typeof eventEndpoint>;
+
+/** An endpoint's name: its own, or its URL's host. */
+export const endpointName = (endpoint: Pick<EventEndpointConfig, 'name' | 'url'>): string =>
+  endpoint.name ?? new URL(endpoint.url).host;
+
+const eventWebhooks = z
+  .array(eventEndpoint)
+  .default([])
+  .superRefine((endpoints, ctx) => {
+    const names = endpoints.map(endpointName);
+    const twice = names.find((name, i) => names.indexOf(name) !== i);
+    if (twice !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `two endpoints are named ${twice}: give each a distinct "name"`,
+      });
+  });
 
 export const OPERATIONS_OPTIONS = {
   prices: {
@@ -52,6 +88,27 @@ export const OPERATIONS_OPTIONS = {
     schema: url.optional(),
     description: 'Slack incoming-webhook URL that operator alerts are posted to; unset: no Slack alerts',
     secret: true,
+  },
+  eventWebhooks: {
+    env: 'BOTCTL_EVENT_WEBHOOKS',
+    kind: 'json',
+    schema: eventWebhooks,
+    description:
+      'Endpoints that get signed event webhooks: a JSON array of {"url", "secret", "events"?, "name"?} ' +
+      '(no events: all of them); see README "Event webhooks"',
+    secret: true,
+  },
+  eventMaxAttempts: {
+    env: 'BOTCTL_EVENT_MAX_ATTEMPTS',
+    kind: 'int',
+    schema: count.min(1).default(10),
+    description: 'Attempts to deliver one event before it is dead (`botctl events retry` revives it)',
+  },
+  eventRetryBaseMs: {
+    env: 'BOTCTL_EVENT_RETRY_BASE_MS',
+    kind: 'int',
+    schema: count.min(1).default(5000),
+    description: 'Wait after the first failed delivery; each later wait doubles (with jitter), up to 30 min',
   },
   alertLanguage: {
     env: 'BOTCTL_ALERT_LANGUAGE',

@@ -14,3 +14,4 @@ export type * from './backup.js';
 export type * from './intake.js';
 export type * from './alerts.js';
 export type * from './move.js';
+export type * from './events.js';

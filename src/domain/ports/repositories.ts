@@ -25,6 +25,7 @@ import type {
   UserStatus,
 } from '../entities.js';
 import type { StatsRepository } from './stats.js';
+import type { OutboxRepository, OutboxRows } from './events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -45,14 +46,18 @@ export interface UserFilter {
 }
 
 export interface UserRepository {
-  /** Creates the user on first contact, refreshes names and last-seen on later ones. */
-  upsertFromTelegram(profile: FirstContact, now?: Date): Promise<User>;
+  /**
+   * Creates the user on first contact, refreshes names and last-seen on later ones. `onCreated`'s
+   * outbox rows (user.joined) are written in the same transaction, only when the user was created.
+   */
+  upsertFromTelegram(profile: FirstContact, now?: Date, onCreated?: OutboxRows<User>): Promise<User>;
   getByTelegramId(telegramId: number): Promise<User | null>;
   getById(id: number): Promise<User | null>;
   updateSettings(id: number, patch: Partial<UserSettings>): Promise<User>;
   setLanguage(id: number, language: string): Promise<User>;
   setRole(id: number, role: Role): Promise<User>;
-  setStatus(id: number, status: UserStatus): Promise<User>;
+  /** With `events`, their outbox rows are written in the same transaction. */
+  setStatus(id: number, status: UserStatus, events?: OutboxRows<User>): Promise<User>;
   /** Replaces the user's quota overrides (null: the role's quota as is). */
   setQuotaOverrides(id: number, overrides: QuotaOverrides | null): Promise<User>;
   list(filter?: UserFilter): Promise<User[]>;
@@ -91,8 +96,13 @@ export interface ConversationRepository {
    * Stores the messages, in order (a question and its answer, or one of them), and adds `usage`
    * to its user's row for the day in one atomic write (one commit; one statement on PostgreSQL):
    * a turn is never stored uncounted, nor counted unstored. Returns them as stored, in order.
+   * With `events`, their outbox rows (message.answered) go in the same transaction.
    */
-  appendCounted(messages: readonly NewMessage[], usage: CountedUsage): Promise<Message[]>;
+  appendCounted(
+    messages: readonly NewMessage[],
+    usage: CountedUsage,
+    events?: OutboxRows<Message[]>,
+  ): Promise<Message[]>;
   /** The last `limit` messages of the conversation, oldest first. */
   getContext(conversationId: number, limit: number): Promise<Message[]>;
   /** Messages with id > afterId, oldest first (summaries cover the rest). */
@@ -277,6 +287,7 @@ export interface Repositories {
   readonly audioFiles: AudioFileRepository;
   readonly stats: StatsRepository;
   readonly flood: FloodRepository;
+  readonly outbox: OutboxRepository;
   /** Throws DATABASE_UNREACHABLE when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,8 @@
  * Rate-limit buckets live in the cache, so instances sharing Redis share them (one atomic step each).
  */
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
+import type { EventData, EventType } from '../../domain/events.js';
+import type { EventPublisher } from '../events/index.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
@@ -49,6 +51,10 @@ export function createAccessService(deps: {
   recheckMs?: number;
   /** Told of each refusal by the daily quota (user id), for the "many users at their quota" alert; returns at once. */
   onQuotaRefused?: (userId: number) => void;
+  /** Event webhooks: user.joined goes with the new user's row. */
+  events?: EventPublisher;
+  /** A standalone event (quota.exhausted, which changes no row); returns at once. */
+  publish?: (type: EventType, data: EventData) => void;
 }) {
   const { users, usage, cache, config, now } = deps;
   const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
@@ -75,7 +81,11 @@ export function createAccessService(deps: {
       }
     }
     const contact = { ...profile, language: userLanguageFor(profile.languageCode) };
-    const user = await withAdminRole(await users.upsertFromTelegram(contact, now()));
+    const joined = deps.events?.on('user.joined', (u: User) => ({
+      user_id: u.id,
+      telegram_id: u.telegramId,
+    }));
+    const user = await withAdminRole(await users.upsertFromTelegram(contact, now(), joined));
     await cache.set<CachedUser>(key, { user, savedAt: at, checkedAt: at }, USER_TTL_MS);
     return user;
   }
@@ -111,6 +121,7 @@ export function createAccessService(deps: {
     const quota = checkQuota(today, limitsFor(user, config.quotas));
     if (!quota.ok) {
       deps.onQuotaRefused?.(user.id);
+      void quotaExhausted(user, quota.exceeded);
       return {
         allowed: false,
         user,
@@ -120,6 +131,21 @@ export function createAccessService(deps: {
       };
     }
     return { allowed: true, user };
+  }
+
+  /** quota.exhausted once per user and day (the shared cache remembers it), not on every refusal. */
+  async function quotaExhausted(user: User, exceeded: string): Promise<void> {
+    const { publish } = deps;
+    if (!publish || deps.events?.subscribed('quota.exhausted') !== true) return;
+    const day = utcDay(now());
+    const key = `quota-event:${user.id}:${day}`;
+    try {
+      if ((await cache.get<boolean>(key)) === true) return;
+      await cache.set(key, true, 26 * 60 * 60_000);
+    } catch {
+      return;
+    }
+    publish('quota.exhausted', { user_id: user.id, telegram_id: user.telegramId, quota: exceeded, day });
   }
 
   /** Drops the cached copy after a change (settings, role, status). */

@@ -19,6 +19,7 @@ import { createEdits } from './edits.js';
 import { createSourcesLookup } from './sources.js';
 import type { SearchGroundingMode } from '../../domain/grounding.js';
 import { conversationForReply, questionWithQuote, type ReplyInput } from './replies.js';
+import type { EventPublisher } from '../events/index.js';
 
 export type { Answered, AnsweredEvent, MediaTurn } from './turn.js';
 export type { ReplyInput } from './replies.js';
@@ -63,6 +64,8 @@ export function createChatService(deps: {
   caller: ModelCaller;
   config: ChatConfig;
   now: () => Date;
+  /** Event webhooks (message.answered). */
+  events?: EventPublisher;
 }) {
   const { repos, now } = deps;
   const conversations = repos.conversations;

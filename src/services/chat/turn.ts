@@ -9,7 +9,8 @@
  * its own so /retry can answer it later; a media turn leaves no row and no usage behind (its
  * bytes could not be sent again).
  */
-import type { NewMessage, User } from '../../domain/entities.js';
+import type { Message, NewMessage, User } from '../../domain/entities.js';
+import type { EventPublisher } from '../events/index.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
 import { estimateTokens } from '../../domain/context-window.js';
@@ -30,6 +31,8 @@ export interface TurnDeps {
     searchGrounding?: SearchGroundingMode | undefined;
   };
   now: () => Date;
+  /** Event webhooks: message.answered goes with the stored answer (ids and counts, never content). */
+  events?: EventPublisher;
 }
 
 /** An answer that reached the chat, for what follows it (titling the conversation, see delivery.ts). */
@@ -194,6 +197,19 @@ export async function runTurn(
         tokensOut: result.tokensOut,
       },
     },
+    deps.events?.on('message.answered', (rows: Message[]) => {
+      const answer = rows[rows.length - 1]!;
+      return {
+        user_id: user.id,
+        telegram_id: user.telegramId,
+        conversation_id: conversationId,
+        message_id: answer.id,
+        tokens_in: answer.tokensIn,
+        tokens_out: answer.tokensOut,
+        latency_ms: answer.latencyMs,
+        model: answer.model,
+      };
+    }),
   );
   const answer = stored[stored.length - 1]!;
   return {

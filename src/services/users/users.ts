@@ -9,6 +9,7 @@ import { CLI_ACTOR, type Actor } from '../../domain/api-access.js';
 import type { QuotaOverrides, Role, User, UserStatus } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { cachedUserKeys } from '../access/index.js';
+import type { EventPublisher } from '../events/index.js';
 import type {
   AuditRepository,
   Cache,
@@ -39,6 +40,8 @@ export function createUsersService(deps: {
    * bot over the same cache applies it at once (the others within USER_RECHECK_MS).
    */
   cache?: () => Promise<Cache>;
+  /** Event webhooks: user.banned and user.unbanned go with the status change. */
+  events?: EventPublisher;
 }) {
   const { users, now } = deps;
 
@@ -73,11 +76,19 @@ export function createUsersService(deps: {
       user.quotaOverrides,
     );
 
+  /** user.banned / user.unbanned, written with the status change. */
+  const statusEvent = (from: unknown, to: unknown) => {
+    const type = to === 'banned' ? 'user.banned' : from === 'banned' ? 'user.unbanned' : null;
+    if (type === null) return undefined;
+    return deps.events?.on(type, (u: User) => ({ user_id: u.id, telegram_id: u.telegramId }));
+  };
+
   /** What each change writes, and its audit action. */
   const SETTERS = {
     status: {
       action: 'user.status',
-      set: (id: number, to: unknown) => users.setStatus(id, to as UserStatus),
+      set: (id: number, to: unknown, from: unknown) =>
+        users.setStatus(id, to as UserStatus, statusEvent(from, to)),
     },
     role: { action: 'user.role', set: (id: number, to: unknown) => users.setRole(id, to as Role) },
     quotaOverrides: {
@@ -99,7 +110,7 @@ export function createUsersService(deps: {
     const from = user[key];
     const next = typeof to === 'function' ? (to as (from: User[K]) => User[K])(from) : to;
     if (!applies(from, next)) return { user: summarize(user), changed: false, from, to: next };
-    const updated = await SETTERS[key].set(user.id, next);
+    const updated = await SETTERS[key].set(user.id, next, from);
     await deps.audit.record({
       ...by,
       action: SETTERS[key].action,

@@ -9,6 +9,7 @@ import { pgAdminSessions } from './admin-sessions.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
 import { pgFlood } from './flood.js';
+import { pgOutbox } from './events.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
 import { pgHistoryMark, pgMessages } from './messages.js';
@@ -35,6 +36,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
     audioFiles: guard(pgAudioFiles(db), where),
     stats: guard(pgStats(db), where),
     flood: guard(pgFlood(db), where),
+    outbox: guard(pgOutbox(db), where),
     async ping() {
       try {
         await client.unsafe('select 1');

@@ -4,7 +4,10 @@ import type { ConversationRepository, FieldCipher } from '../../../domain/ports/
 import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, sentValues, toMessage } from '../shared/mapping.js';
 import { addedUsage, countedUsagePlaceholders, countedUsageValues } from '../shared/sql.js';
+import { insertOutboxPg } from './events.js';
 import { conversations, dailyUsage, messages, updateInbox } from './schema.js';
+
+type Qb = Pick<PostgresJsDatabase, '$with' | 'with' | 'insert'>;
 
 type MessageMethods = Pick<
   ConversationRepository,
@@ -38,20 +41,21 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
   // Each turn: one statement (one round trip, atomic) inserts its messages (the question and its
   // answer, or one of them) and counts their usage. Every data-modifying CTE runs whether or not
   // the outer query reads it.
-  const counted = db.$with('counted').as(
-    db
-      .insert(dailyUsage)
-      .values(countedUsagePlaceholders)
-      .onConflictDoUpdate({ target: [dailyUsage.userId, dailyUsage.day], set: addedUsage(dailyUsage) }),
-  );
-  const insertCounted = (rows: number, name?: string) => {
-    const stored = db.$with('stored').as(
-      db
+  // `qb`: the pool, or a transaction when outbox rows go with the turn.
+  const insertCounted = (rows: number, name?: string, qb: Qb = db) => {
+    const counted = qb.$with('counted').as(
+      qb
+        .insert(dailyUsage)
+        .values(countedUsagePlaceholders)
+        .onConflictDoUpdate({ target: [dailyUsage.userId, dailyUsage.day], set: addedUsage(dailyUsage) }),
+    );
+    const stored = qb.$with('stored').as(
+      qb
         .insert(m)
         .values(Array.from({ length: rows }, (_, i) => placeholders(i === 0 ? '' : String(i))))
         .returning(),
     );
-    const query = db.with(stored, counted).select().from(stored).orderBy(asc(stored.id));
+    const query = qb.with(stored, counted).select().from(stored).orderBy(asc(stored.id));
     return name === undefined ? query : query.prepare(name);
   };
   // The two shapes every answer takes (a question with its answer, or one turn) are prepared once.
@@ -126,7 +130,7 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
       const [row] = await insert.execute(messageValues(message, cipher, new Date()));
       return toMessage(row as (typeof m)['$inferSelect'], cipher);
     },
-    async appendCounted(turns, { userId, day, delta }) {
+    async appendCounted(turns, { userId, day, delta }, events) {
       const now = new Date();
       const params: Record<string, unknown> = countedUsageValues(userId, day, delta);
       turns.forEach((message, i) => {
@@ -140,8 +144,19 @@ export function pgMessages(db: PostgresJsDatabase, cipher: FieldCipher): Message
           : turns.length === 2
             ? insertCountedTwo
             : insertCounted(turns.length);
-      const rows = (await query.execute(params)) as (typeof m)['$inferSelect'][];
-      return rows.map((row) => toMessage(row, cipher));
+      if (events === undefined) {
+        const rows = (await query.execute(params)) as (typeof m)['$inferSelect'][];
+        return rows.map((row) => toMessage(row, cipher));
+      }
+      // With events: the turn and its outbox rows in one transaction.
+      return db.transaction(async (tx) => {
+        const rows = (await insertCounted(turns.length, undefined, tx).execute(
+          params,
+        )) as (typeof m)['$inferSelect'][];
+        const stored = rows.map((row) => toMessage(row, cipher));
+        await insertOutboxPg(tx, events(stored), now);
+        return stored;
+      });
     },
     async getContext(conversationId, limit) {
       const rows = await lastN.execute({ conversationId, limit });

@@ -23,6 +23,7 @@ import type {
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
+import type { EventType, OutboxStatus } from '../../../domain/events.js';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const big = (name: string) => bigint(name, { mode: 'number' });
@@ -282,3 +283,35 @@ export const telegramFlood = pgTable('telegram_flood', {
   botId: big('bot_id').primaryKey(),
   until: tz('until').notNull(),
 });
+
+/**
+ * The event outbox (domain/events.ts): one row per event and endpoint, written in the same
+ * transaction as the change it reports, delivered in id order per endpoint by the daemon.
+ */
+export const eventOutbox = pgTable(
+  'event_outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    eventId: text('event_id').notNull(),
+    endpoint: text('endpoint').notNull(),
+    type: text('type').$type<EventType>().notNull(),
+    /** Whose event it is (its data's telegram_id), so forgetting a user deletes their events too. */
+    telegramId: big('telegram_id'),
+    /** The JSON a receiver gets, signed as stored: ids and counts, never message content. */
+    body: text('body').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    occurredAt: tz('occurred_at').notNull(),
+    nextAttemptAt: tz('next_attempt_at').notNull(),
+    /** A worker holds the row until then (a crashed worker's claim expires). */
+    claimedUntil: tz('claimed_until'),
+    /** Why the last attempt failed: an HTTP status or a network code, never the URL. */
+    lastError: text('last_error'),
+    deliveredAt: tz('delivered_at'),
+  },
+  (t) => [
+    index('event_outbox_endpoint_idx').on(t.endpoint, t.status, t.id),
+    index('event_outbox_status_idx').on(t.status, t.id),
+    index('event_outbox_telegram_id_idx').on(t.telegramId),
+  ],
+);

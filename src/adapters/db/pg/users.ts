@@ -5,7 +5,8 @@ import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
-import { updateInbox, users } from './schema.js';
+import { insertOutboxPg } from './events.js';
+import { eventOutbox, updateInbox, users } from './schema.js';
 
 export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserRepository {
   const byId = db
@@ -26,25 +27,43 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
   };
 
   return {
-    async upsertFromTelegram(profile, now = new Date()) {
+    async upsertFromTelegram(profile, now = new Date(), onCreated) {
       const names = {
         username: profile.username,
         firstName: profile.firstName,
         lastName: profile.lastName,
         languageCode: profile.languageCode,
       };
-      const [row] = await db
-        .insert(users)
-        .values({
-          telegramId: profile.telegramId,
-          ...names,
-          language: profile.language,
-          createdAt: now,
-          lastSeenAt: now,
-        })
-        .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
-        .returning();
-      return map(row as UserRow);
+      const values = {
+        telegramId: profile.telegramId,
+        ...names,
+        language: profile.language,
+        createdAt: now,
+        lastSeenAt: now,
+      };
+      if (onCreated === undefined) {
+        const [row] = await db
+          .insert(users)
+          .values(values)
+          .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
+          .returning();
+        return map(row as UserRow);
+      }
+      // Whether the row is new decides the outbox rows, so: insert if absent, else refresh; one transaction.
+      return db.transaction(async (tx) => {
+        const [created] = await tx.insert(users).values(values).onConflictDoNothing().returning();
+        if (created !== undefined) {
+          const user = map(created);
+          await insertOutboxPg(tx, onCreated(user), now);
+          return user;
+        }
+        const [row] = await tx
+          .update(users)
+          .set({ ...names, lastSeenAt: now })
+          .where(eq(users.telegramId, profile.telegramId))
+          .returning();
+        return map(row as UserRow);
+      });
     },
     async getByTelegramId(telegramId) {
       const [row] = await byTelegramId.execute({ telegramId });
@@ -74,8 +93,15 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
     async setRole(id, role: Role) {
       return update(id, { role });
     },
-    async setStatus(id, status: UserStatus) {
-      return update(id, { status });
+    async setStatus(id, status: UserStatus, events) {
+      if (events === undefined) return update(id, { status });
+      return db.transaction(async (tx) => {
+        const [row] = await tx.update(users).set({ status }).where(eq(users.id, id)).returning();
+        if (row === undefined) notFound('User', id);
+        const user = map(row);
+        await insertOutboxPg(tx, events(user));
+        return user;
+      });
     },
     async setQuotaOverrides(id, quotaOverrides) {
       return update(id, { quotaOverrides });
@@ -105,6 +131,8 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
         // The inbox has no foreign key to users; everything else goes through ON DELETE CASCADE.
         for (const where of inboxOfUserWheres(updateInbox, row.telegramId))
           await tx.delete(updateInbox).where(where);
+        // Events about the user (their data names the user), delivered or not.
+        await tx.delete(eventOutbox).where(eq(eventOutbox.telegramId, row.telegramId));
       });
     },
   };

@@ -131,8 +131,8 @@ export function withHistoryCache<R extends Cached>(
       else drop(conversationId);
       return messages.slice();
     },
-    async appendCounted(turns, usage) {
-      const stored = await repo.appendCounted(turns, usage);
+    async appendCounted(turns, usage, events) {
+      const stored = await repo.appendCounted(turns, usage, events);
       appended(stored);
       return stored;
     },

@@ -8,6 +8,7 @@ import { sqliteAdminSessions } from './admin-sessions.js';
 import { sqliteAudioFiles } from './audio.js';
 import { sqliteBroadcasts } from './broadcasts.js';
 import { sqliteFlood } from './flood.js';
+import { sqliteOutbox } from './events.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteInbox } from './inbox.js';
@@ -42,6 +43,7 @@ export function createSqliteRepositories(
     audioFiles: guard(sqliteAudioFiles(db), where),
     stats: guard(sqliteStats(db), where),
     flood: guard(sqliteFlood(db), where),
+    outbox: guard(sqliteOutbox(db), where),
     async ping() {
       try {
         client.prepare('select 1').get();

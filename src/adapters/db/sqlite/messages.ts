@@ -6,6 +6,7 @@ import type { HistoryMark } from '../shared/history-cache.js';
 import { messageValues, sentValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
+import { insertOutboxSqlite } from './events.js';
 import { inboxDone } from './inbox.js';
 import { conversations, messages } from './schema.js';
 import { usageUpsert } from './usage.js';
@@ -134,13 +135,19 @@ export function sqliteMessages(
       const row = insert().get(messageValues(message, cipher, new Date()));
       return toMessage(row, cipher);
     },
-    async appendCounted(turns, { userId, day, delta }) {
+    async appendCounted(turns, { userId, day, delta }, events) {
       const now = new Date();
-      const rows = insertCounted()(
-        turns.map((message) => messageValues(message, cipher, now)),
-        usageDeltaValues(userId, day, delta),
-      );
-      return rows.map((row) => toMessage(row, cipher));
+      const values = turns.map((message) => messageValues(message, cipher, now));
+      const usage = usageDeltaValues(userId, day, delta);
+      if (events === undefined) return insertCounted()(values, usage).map((row) => toMessage(row, cipher));
+      // With events: their rows go in the same transaction (a savepoint inside it).
+      return client
+        .transaction(() => {
+          const stored = insertCounted()(values, usage).map((row) => toMessage(row, cipher));
+          insertOutboxSqlite(db, events(stored), now);
+          return stored;
+        })
+        .immediate();
     },
     async getContext(conversationId, limit) {
       return lastN()

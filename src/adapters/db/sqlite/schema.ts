@@ -13,6 +13,7 @@ import type {
   Role,
   UserStatus,
 } from '../../../domain/entities.js';
+import type { EventType, OutboxStatus } from '../../../domain/events.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -270,3 +271,35 @@ export const telegramFlood = sqliteTable('telegram_flood', {
   botId: integer('bot_id').primaryKey(),
   until: ms('until').notNull(),
 });
+
+/**
+ * The event outbox (domain/events.ts): one row per event and endpoint, written in the same
+ * transaction as the change it reports, delivered in id order per endpoint by the daemon.
+ */
+export const eventOutbox = sqliteTable(
+  'event_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    endpoint: text('endpoint').notNull(),
+    type: text('type').$type<EventType>().notNull(),
+    /** Whose event it is (its data's telegram_id), so forgetting a user deletes their events too. */
+    telegramId: integer('telegram_id'),
+    /** The JSON a receiver gets, signed as stored: ids and counts, never message content. */
+    body: text('body').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    occurredAt: ms('occurred_at').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    /** A worker holds the row until then (a crashed worker's claim expires). */
+    claimedUntil: ms('claimed_until'),
+    /** Why the last attempt failed: an HTTP status or a network code, never the URL. */
+    lastError: text('last_error'),
+    deliveredAt: ms('delivered_at'),
+  },
+  (t) => [
+    index('event_outbox_endpoint_idx').on(t.endpoint, t.status, t.id),
+    index('event_outbox_status_idx').on(t.status, t.id),
+    index('event_outbox_telegram_id_idx').on(t.telegramId),
+  ],
+);

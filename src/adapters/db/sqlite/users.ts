@@ -6,7 +6,8 @@ import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js
 import { inboxOfUserWheres, userFilterWhere } from '../shared/filters.js';
 import { notFound, toUser, type UserRow } from '../shared/mapping.js';
 import { patchSettings } from '../shared/settings.js';
-import { updateInbox, users } from './schema.js';
+import { insertOutboxSqlite } from './events.js';
+import { eventOutbox, updateInbox, users } from './schema.js';
 
 export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): UserRepository {
   const byId = lazy(() =>
@@ -31,26 +32,48 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
   };
 
   return {
-    async upsertFromTelegram(profile, now = new Date()) {
+    async upsertFromTelegram(profile, now = new Date(), onCreated) {
       const names = {
         username: profile.username,
         firstName: profile.firstName,
         lastName: profile.lastName,
         languageCode: profile.languageCode,
       };
-      const row = db
-        .insert(users)
-        .values({
-          telegramId: profile.telegramId,
-          ...names,
-          language: profile.language,
-          createdAt: now,
-          lastSeenAt: now,
-        })
-        .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
-        .returning()
-        .get();
-      return map(row);
+      const values = {
+        telegramId: profile.telegramId,
+        ...names,
+        language: profile.language,
+        createdAt: now,
+        lastSeenAt: now,
+      };
+      if (onCreated === undefined) {
+        const row = db
+          .insert(users)
+          .values(values)
+          .onConflictDoUpdate({ target: users.telegramId, set: { ...names, lastSeenAt: now } })
+          .returning()
+          .get();
+        return map(row);
+      }
+      // Whether the row is new decides the outbox rows, so: insert if absent, else refresh; one transaction.
+      return db.transaction(
+        (tx) => {
+          const created = tx.insert(users).values(values).onConflictDoNothing().returning().get();
+          if (created !== undefined) {
+            const user = map(created);
+            insertOutboxSqlite(tx, onCreated(user), now);
+            return user;
+          }
+          const row = tx
+            .update(users)
+            .set({ ...names, lastSeenAt: now })
+            .where(eq(users.telegramId, profile.telegramId))
+            .returning()
+            .get();
+          return map(row as UserRow);
+        },
+        { behavior: 'immediate' },
+      );
     },
     async getByTelegramId(telegramId) {
       const row = byTelegramId().get({ telegramId });
@@ -78,8 +101,18 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
     async setRole(id, role: Role) {
       return update(id, { role });
     },
-    async setStatus(id, status: UserStatus) {
-      return update(id, { status });
+    async setStatus(id, status: UserStatus, events) {
+      if (events === undefined) return update(id, { status });
+      return db.transaction(
+        (tx) => {
+          const row = tx.update(users).set({ status }).where(eq(users.id, id)).returning().get();
+          if (row === undefined) notFound('User', id);
+          const user = map(row);
+          insertOutboxSqlite(tx, events(user));
+          return user;
+        },
+        { behavior: 'immediate' },
+      );
     },
     async setQuotaOverrides(id, quotaOverrides) {
       return update(id, { quotaOverrides });
@@ -107,6 +140,8 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
           // The inbox has no foreign key to users; everything else goes through ON DELETE CASCADE.
           for (const where of inboxOfUserWheres(updateInbox, row.telegramId))
             tx.delete(updateInbox).where(where).run();
+          // Events about the user (their data names the user), delivered or not.
+          tx.delete(eventOutbox).where(eq(eventOutbox.telegramId, row.telegramId)).run();
           tx.delete(users).where(eq(users.id, id)).run();
         },
         { behavior: 'immediate' },
