@@ -97,7 +97,7 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
       [method, url, headers] as const,
     );
 
-  it('signs in with a link from /admin, shows stats, bans a user, counts a broadcast, logs the actions, signs out', async () => {
+  it('signs in with a link from /admin, shows stats, bans a user, counts a broadcast, exports and forgets a user, logs the actions, signs out', async () => {
     // A chatter who is not in `admins` gets no link.
     fakes.telegram.pushUpdate(fakes.telegram.updates.command({ chatId: ALICE, command: 'admin' }));
     await waitFor(
@@ -170,12 +170,28 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     expect(fakes.telegram.sentMessages(ALICE).at(-1)).toBe('Maintenance tonight');
     expect(fakes.telegram.sentMessages(BOB)).not.toContain('Maintenance tonight');
 
-    // The audit log names the panel session and the address for the ban.
+    // Bob's data exported from his page, then Bob forgotten: gone from the list and the API.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.locator(`a[data-user="${BOB}"]`).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[name="export"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`botctl-user-${BOB}.json`);
+    expect(fs.readFileSync(await download.path(), 'utf8')).toContain(`hello from ${BOB}`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('button[name="forget"]').click();
+    await page.locator(`a[data-user="${ALICE}"]`).waitFor();
+    expect(await page.locator(`a[data-user="${BOB}"]`).count()).toBe(0);
+    expect((await call(page, 'GET', `/api/v1/users/${BOB}`)).status).toBe(404);
+
+    // The audit log names the panel session and the address for the ban, and the forget.
     await page.getByRole('link', { name: 'Audit log' }).click();
     const ban = page.locator('tr[data-action="user.status"]').first();
     await ban.waitFor();
     expect(await ban.textContent()).toMatch(/panel:\d+.*user\.status.*user:7502.*127\.0\.0\.1/);
     await page.locator('tr[data-action="admin.sign-in"]').first().waitFor();
+    await page.locator('tr[data-action="user.forget"]').first().waitFor();
 
     // Sign out: the page says so and the cookie it had no longer works.
     const token = cookie!.value;

@@ -32,6 +32,7 @@ export function User(props: { id: string; session: Session }) {
   const [note, setNote] = useState<string | null>(null);
   const [quota, setQuota] = useState<{ messagesPerDay: string; tokensPerDay: string } | null>(null);
   const write = can(props.session, 'write');
+  const admin = can(props.session, 'admin');
 
   const act = (run: () => Promise<unknown>, done?: string) =>
     run().then(
@@ -103,6 +104,25 @@ export function User(props: { id: string; session: Session }) {
               ))}
             </select>
           </label>
+          {admin && (
+            <button type="button" name="export" onClick={() => void act(() => download(u.telegramId))}>
+              {t('user.export')}
+            </button>
+          )}
+          <button
+            type="button"
+            name="forget"
+            class="danger"
+            onClick={() =>
+              confirm(t('user.confirmForget', { name: displayName(u) })) &&
+              void api('DELETE', `/users/${u.telegramId}`).then(
+                () => (location.hash = '#/users'),
+                (e: Error) => setNote(t('error', { message: e.message })),
+              )
+            }
+          >
+            {t('user.forget')}
+          </button>
           <form
             class="quota"
             onSubmit={(e) => {
@@ -163,4 +183,15 @@ export function User(props: { id: string; session: Session }) {
       </ul>
     </section>
   );
+}
+
+/** Everything stored about the user, as the JSON file `/export` gives the user themselves. */
+async function download(telegramId: number | string): Promise<void> {
+  const data = await api<unknown>('GET', `/users/${telegramId}/export`);
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `botctl-user-${telegramId}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
