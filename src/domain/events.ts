@@ -6,11 +6,12 @@
  */
 
 export const EVENT_TYPES = [
-  'user.joined',
+  'user.created',
+  'user.blocked_bot',
   'user.banned',
   'user.unbanned',
   'message.answered',
-  'quota.exhausted',
+  'quota.exceeded',
   'broadcast.finished',
   'broadcast.failed',
   'backup.finished',

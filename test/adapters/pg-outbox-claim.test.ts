@@ -24,7 +24,7 @@ it('does not claim a row another worker delivered while this claim waited for it
     return {
       eventId,
       endpoint: 'a',
-      type: 'user.joined' as const,
+      type: 'user.created' as const,
       occurredAt: new Date(),
       body: `{"n":${n}}`,
     };

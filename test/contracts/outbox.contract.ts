@@ -13,7 +13,7 @@ let nextTelegramId = 8_000_000_000;
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-function row(endpoint: string, n = 0, type: EventType = 'user.joined'): NewOutboxEvent {
+function row(endpoint: string, n = 0, type: EventType = 'user.created'): NewOutboxEvent {
   const eventId = randomUUID();
   return { eventId, endpoint, type, occurredAt: T0, body: JSON.stringify({ id: eventId, n }) };
 }
@@ -167,7 +167,7 @@ export function describeOutboxContract(dialect: Dialect): void {
     });
 
     describe('written with the change, in one transaction', () => {
-      it('user.joined only when the user is created', async () => {
+      it('user.created only when the user is created', async () => {
         const profile = contact();
         const user = await repos.users.upsertFromTelegram(profile, T0, (u) => [
           { ...row('a'), body: JSON.stringify({ userId: u.id }) },

@@ -17,13 +17,13 @@ describe('event body and subscriptions', () => {
   it('is the JSON receivers get, versioned, with snake_case time', () => {
     const body = eventBody({
       id: 'e1',
-      type: 'user.joined',
+      type: 'user.created',
       occurredAt: new Date('2026-01-01T00:00:00Z'),
       data: { user_id: 1 },
     });
     expect(JSON.parse(body)).toEqual({
       id: 'e1',
-      type: 'user.joined',
+      type: 'user.created',
       version: 1,
       occurred_at: '2026-01-01T00:00:00.000Z',
       data: { user_id: 1 },
@@ -32,7 +32,7 @@ describe('event body and subscriptions', () => {
 
   it('takes every type without a filter, else only those listed', () => {
     expect(subscribes({ name: 'a', events: null }, 'backup.failed')).toBe(true);
-    expect(subscribes({ name: 'a', events: ['user.joined'] }, 'user.joined')).toBe(true);
-    expect(subscribes({ name: 'a', events: ['user.joined'] }, 'user.banned')).toBe(false);
+    expect(subscribes({ name: 'a', events: ['user.created'] }, 'user.created')).toBe(true);
+    expect(subscribes({ name: 'a', events: ['user.created'] }, 'user.banned')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * No event lost under kill -9: the built daemon (`bin/run.js start`, shipped defaults: retry
  * timing, attempts, lease) with one endpoint, a loopback receiver that answers slowly (200 ms)
- * until the kill, and 150 users sending a message each (300 events: user.joined and
+ * until the kill, and 150 users sending a message each (300 events: user.created and
  * message.answered each). Once deliveries flow and 80 answers are out, the daemon is SIGKILLed
  * with at least 100 events written and not yet delivered (asserted in the database), then
  * restarted; a claim the dead daemon held expires after its lease (15 s). At the end the receiver holds every event id in
@@ -129,7 +129,7 @@ async function runLoad(dialect: 'sqlite' | 'postgres') {
     expect(accepted.map((d) => d.id)).toEqual(stored.map((e) => e.eventId));
     expect(receiver.requests.every((d) => d.signatureValid)).toBe(true);
     const count = (type: string) => accepted.filter((d) => d.type === type).length;
-    expect([count('user.joined'), count('message.answered')]).toEqual([USERS, USERS * MESSAGES_EACH]);
+    expect([count('user.created'), count('message.answered')]).toEqual([USERS, USERS * MESSAGES_EACH]);
     expect(new Set(accepted.map((d) => `${d.type}:${String(d.data.telegram_id)}`)).size).toBe(USERS * 2);
     return { pendingAtKill: atKill.pending, duplicates: receiver.requests.length - accepted.length };
   } finally {

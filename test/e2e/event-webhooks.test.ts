@@ -2,7 +2,7 @@
  * Event webhooks end to end, in this process (coverage sees the worker, the sender and the
  * commands): the daemon against the fake Telegram and Gemini, two endpoints configured. One is a
  * loopback receiver that verifies every signature and answers 500 once; the other is down.
- * A new user's message -> user.joined and message.answered, signed, with ids and counts only,
+ * A new user's message -> user.created and message.answered, signed, with ids and counts only,
  * the 500 retried with the same event id; the endpoint that is down -> dead after its attempts,
  * an operator alert, `events list`; brought up -> `events retry` redelivers. These tests test the
  * backoff, so its base is short (100 ms); the attempts are 3.
@@ -41,7 +41,12 @@ beforeAll(async () => {
   auditPort = await freePort(); // nothing listens there yet
   webhooks = JSON.stringify([
     { name: 'crm', url: crm.url, secret: CRM_SECRET },
-    { name: 'audit', url: `http://127.0.0.1:${auditPort}/in`, secret: AUDIT_SECRET, events: ['user.joined'] },
+    {
+      name: 'audit',
+      url: `http://127.0.0.1:${auditPort}/in`,
+      secret: AUDIT_SECRET,
+      events: ['user.created'],
+    },
   ]);
   h = await startHarness({
     env: {
@@ -49,7 +54,7 @@ beforeAll(async () => {
       BOTCTL_EVENT_RETRY_BASE_MS: '100',
       BOTCTL_EVENT_MAX_ATTEMPTS: '3',
       BOTCTL_SLACK_WEBHOOK_URL: slack.url,
-      // Two messages a day, so the third is refused (quota.exhausted).
+      // Two messages a day, so the third is refused (quota.exceeded).
       BOTCTL_QUOTAS: '{"user":{"messagesPerDay":2}}',
     },
   });
@@ -71,11 +76,11 @@ function cli(command: Parameters<typeof runInProcess>[0], argv: string[]) {
 }
 
 describe('event webhooks', { timeout: 60_000 }, () => {
-  it('posts user.joined and message.answered, signed, ids and counts only; a 500 is retried with the same id', async () => {
+  it('posts user.created and message.answered, signed, ids and counts only; a 500 is retried with the same id', async () => {
     h.telegram.pushUpdate(h.telegram.updates.text({ chatId: USER, userId: USER, text: QUESTION }));
     await waitFor(() => expect(h.telegram.sentMessages(USER)).toEqual([`Answer: ${QUESTION}`]), 15_000, 50);
     await waitFor(
-      () => expect(crm.accepted().map((d) => d.type)).toEqual(['user.joined', 'message.answered']),
+      () => expect(crm.accepted().map((d) => d.type)).toEqual(['user.created', 'message.answered']),
       15_000,
       50,
     );
@@ -83,7 +88,7 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     const user = (await h.db.repos.users.getByTelegramId(USER))!;
     const [first, retried] = crm.requests;
     expect(first!.answered).toBe(500);
-    expect(retried).toMatchObject({ id: first!.id, type: 'user.joined', answered: 200 });
+    expect(retried).toMatchObject({ id: first!.id, type: 'user.created', answered: 200 });
     expect(crm.requests.every((d) => d.signatureValid)).toBe(true);
     const [joined, answered] = crm.accepted();
     expect(joined).toMatchObject({ version: 1, data: { user_id: user.id, telegram_id: USER } });
@@ -116,7 +121,7 @@ describe('event webhooks', { timeout: 60_000 }, () => {
       20_000,
       50,
     );
-    expect(dead).toMatchObject({ endpoint: 'audit', type: 'user.joined', attempts: 3 });
+    expect(dead).toMatchObject({ endpoint: 'audit', type: 'user.created', attempts: 3 });
     expect(dead.lastError).toMatch(/^not reachable \(ECONNREFUSED\)$/);
     await waitFor(
       () => expect(slack.posts.map((p) => p.text).join('\n')).toMatch(/given up after 3 attempts/),
@@ -138,15 +143,15 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     ]);
     expect(counts).toMatchObject({ dead: 1 });
     const human = await cli(EventsList, []);
-    expect(human.stdout).toMatch(new RegExp(`^${dead.id} +user\\.joined +audit +dead +3 `, 'm'));
+    expect(human.stdout).toMatch(new RegExp(`^${dead.id} +user\\.created +audit +dead +3 `, 'm'));
     expect(human.stdout).not.toContain(AUDIT_SECRET);
 
     audit = await startEventReceiver(AUDIT_SECRET, auditPort);
     const retried = await cli(EventsRetry, [String(dead.id)]);
-    expect(retried.stdout).toContain(`Delivery ${dead.id} (user.joined to audit) is pending again.`);
+    expect(retried.stdout).toContain(`Delivery ${dead.id} (user.created to audit) is pending again.`);
     await waitFor(() => expect(audit!.accepted()).toHaveLength(1), 10_000, 50);
     // The same event as the other endpoint got, signed with this endpoint's secret.
-    expect(audit.requests[0]).toMatchObject({ id: dead.eventId, type: 'user.joined', signatureValid: true });
+    expect(audit.requests[0]).toMatchObject({ id: dead.eventId, type: 'user.created', signatureValid: true });
     expect(audit.requests[0]!.id).toBe(crm.accepted()[0]!.id);
 
     expect((await cli(EventsRetry, ['--all-dead'])).stdout).toContain('No dead deliveries.');
@@ -170,8 +175,8 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     );
     const types = crm.accepted().map((d) => d.type);
     expect(types.indexOf('user.banned')).toBeLessThan(types.indexOf('user.unbanned'));
-    // audit takes user.joined only.
-    expect(audit!.requests.map((d) => d.type)).toEqual(['user.joined']);
+    // audit takes user.created only.
+    expect(audit!.requests.map((d) => d.type)).toEqual(['user.created']);
 
     const tested = await cli(EventsTest, ['--json']);
     expect(tested.exitCode).toBe(0);
@@ -194,15 +199,15 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     expect(shown.stdout + shown.stderr).not.toContain(CRM_SECRET);
   });
 
-  it('quota.exhausted once a day however often the quota refuses; commands store theirs for the daemon', async () => {
+  it('quota.exceeded once a day however often the quota refuses; commands store theirs for the daemon', async () => {
     const typesNow = () => crm.accepted().map((d) => d.type);
     const before = crm.accepted().length;
     for (const text of ['second', 'third', 'fourth']) {
       h.telegram.pushUpdate(h.telegram.updates.text({ chatId: USER, userId: USER, text }));
     }
     await waitFor(() => expect(h.telegram.sentMessages(USER)).toHaveLength(4), 15_000, 50);
-    await waitFor(() => expect(typesNow().slice(before)).toContain('quota.exhausted'), 10_000, 50);
-    const quota = crm.accepted().find((d) => d.type === 'quota.exhausted')!;
+    await waitFor(() => expect(typesNow().slice(before)).toContain('quota.exceeded'), 10_000, 50);
+    const quota = crm.accepted().find((d) => d.type === 'quota.exceeded')!;
     expect(quota.data).toMatchObject({ telegram_id: USER, quota: 'messages' });
 
     const backup = await cli(BackupCreate, ['--json']);
@@ -228,7 +233,51 @@ describe('event webhooks', { timeout: 60_000 }, () => {
       failed: 0,
     });
     // Refused twice, told once.
-    expect(typesNow().filter((type) => type === 'quota.exhausted')).toHaveLength(1);
+    expect(typesNow().filter((type) => type === 'quota.exceeded')).toHaveLength(1);
     expect(crm.requests.every((d) => d.signatureValid)).toBe(true);
+  });
+  it('posts user.blocked_bot with the status change when Telegram says the user blocked the bot', async () => {
+    const blocker = 4343;
+    const user = { id: blocker, is_bot: false, first_name: 'Blocker' };
+    const member = (from: string, to: string) =>
+      ({
+        my_chat_member: {
+          chat: { id: blocker, type: 'private' as const, first_name: 'Blocker' },
+          from: user,
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: from, user: h.telegram.botInfo },
+          new_chat_member: { status: to, user: h.telegram.botInfo },
+        },
+      }) as never;
+    h.telegram.pushUpdate(h.telegram.updates.text({ chatId: blocker, userId: blocker, text: 'hi' }));
+    await waitFor(() => expect(h.telegram.sentMessages(blocker)).toHaveLength(1), 15_000, 50);
+    h.telegram.pushUpdate(member('member', 'kicked'));
+    const stored = await waitFor(
+      async () => {
+        const row = await h.db.repos.users.getByTelegramId(blocker);
+        expect(row?.status).toBe('blocked');
+        return row!;
+      },
+      15_000,
+      50,
+    );
+    await waitFor(
+      () => expect(crm.accepted().filter((d) => d.type === 'user.blocked_bot')).toHaveLength(1),
+      15_000,
+      50,
+    );
+    const blocked = crm.accepted().find((d) => d.type === 'user.blocked_bot')!;
+    expect(blocked).toMatchObject({
+      signatureValid: true,
+      data: { user_id: stored.id, telegram_id: blocker },
+    });
+    // Coming back is a status change too, but no event of this kind.
+    h.telegram.pushUpdate(member('kicked', 'member'));
+    await waitFor(
+      async () => expect((await h.db.repos.users.getByTelegramId(blocker))?.status).toBe('active'),
+      15_000,
+      50,
+    );
+    expect(crm.accepted().filter((d) => d.type === 'user.blocked_bot')).toHaveLength(1);
   });
 });

@@ -38,7 +38,7 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
         BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
         BOTCTL_QUOTAS: '{"user":{"messagesPerDay":50,"tokensPerDay":0}}',
         BOTCTL_REDIS_URL: REDIS_URL,
-        // Events about users (user.joined, message.answered) are theirs too: /forget deletes them.
+        // Events about users (user.created, message.answered) are theirs too: /forget deletes them.
         // Nothing listens on the discard port: the events stay in the outbox.
         BOTCTL_EVENT_WEBHOOKS: '[{"url":"http://127.0.0.1:9/hook","secret":"privacy-test-secret-0123"}]',
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),
@@ -213,7 +213,7 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
         BOTCTL_DATABASE_URL: h.db.url,
         BOTCTL_TELEGRAM_TOKEN: TEST_TOKEN,
         BOTCTL_REDIS_URL: REDIS_URL,
-        // Events about users (user.joined, message.answered) are theirs too: /forget deletes them.
+        // Events about users (user.created, message.answered) are theirs too: /forget deletes them.
         // Nothing listens on the discard port: the events stay in the outbox.
         BOTCTL_EVENT_WEBHOOKS: '[{"url":"http://127.0.0.1:9/hook","secret":"privacy-test-secret-0123"}]',
         ...(encryptionKeys ? { BOTCTL_ENCRYPTION_KEYS: encryptionKeys } : {}),

@@ -200,7 +200,7 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
       {
         eventId: 'ev-1',
         endpoint: 'crm',
-        type: 'user.joined',
+        type: 'user.created',
         occurredAt: at,
         body: '{"id":"ev-1"}',
         telegramId: 1001,

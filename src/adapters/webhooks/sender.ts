@@ -1,9 +1,10 @@
 /**
- * Posts outbox events to their endpoints, signed: `X-Botctl-Signature: t=<unix seconds>,v1=<hex>`
- * where the hex is HMAC-SHA256 with the endpoint's secret over `<t>.<raw body>` (the timestamp
- * lets a receiver refuse replays of old deliveries; `v1` names the scheme so a later one can sit
- * beside it). Node's own fetch and crypto, no SDK. Errors name an HTTP status or a network code,
- * never the URL (it may hold a token) and never the secret.
+ * Posts outbox events to their endpoints, signed: `X-Botctl-Signature: sha256=<hex>`, the
+ * HMAC-SHA256 of the raw body with the endpoint's secret (the format the issue and GitHub-style
+ * receivers expect). The body carries the event's `id` and `occurred_at`, so the signature also
+ * covers them: a receiver deduplicates by id and may refuse old events. Node's own fetch and
+ * crypto, no SDK. Errors name an HTTP status or a network code, never the URL (it may hold a
+ * token) and never the secret.
  */
 import { createHmac } from 'node:crypto';
 import type { EventSender, WebhookOutcome } from '../../domain/ports/index.js';
@@ -16,19 +17,17 @@ export interface WebhookEndpoint {
 
 export const SIGNATURE_HEADER = 'x-botctl-signature';
 
-/** The header value for a body sent at `seconds` (unix time). */
-export function signature(secret: string, seconds: number, body: string): string {
-  const v1 = createHmac('sha256', secret).update(`${seconds}.${body}`).digest('hex');
-  return `t=${seconds},v1=${v1}`;
+/** The header value for a body: `sha256=` and the hex HMAC-SHA256 of the raw body. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 export function createWebhookSender(
   endpoints: readonly WebhookEndpoint[],
-  options: { timeoutMs?: number; userAgent: string; now?: () => number },
+  options: { timeoutMs?: number; userAgent: string },
 ): EventSender {
   const byName = new Map(endpoints.map((endpoint) => [endpoint.name, endpoint]));
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const now = options.now ?? Date.now;
   return {
     async send(name, event): Promise<WebhookOutcome> {
       const endpoint = byName.get(name);
@@ -40,7 +39,7 @@ export function createWebhookSender(
           headers: {
             'content-type': 'application/json',
             'user-agent': options.userAgent,
-            [SIGNATURE_HEADER]: signature(endpoint.secret, Math.floor(now() / 1000), event.body),
+            [SIGNATURE_HEADER]: signature(endpoint.secret, event.body),
             'x-botctl-event-id': event.eventId,
             'x-botctl-event-type': event.type,
           },

@@ -48,7 +48,7 @@ export interface UserFilter {
 export interface UserRepository {
   /**
    * Creates the user on first contact, refreshes names and last-seen on later ones. `onCreated`'s
-   * outbox rows (user.joined) are written in the same transaction, only when the user was created.
+   * outbox rows (user.created) are written in the same transaction, only when the user was created.
    */
   upsertFromTelegram(profile: FirstContact, now?: Date, onCreated?: OutboxRows<User>): Promise<User>;
   getByTelegramId(telegramId: number): Promise<User | null>;

@@ -51,9 +51,9 @@ export function createAccessService(deps: {
   recheckMs?: number;
   /** Told of each refusal by the daily quota (user id), for the "many users at their quota" alert; returns at once. */
   onQuotaRefused?: (userId: number) => void;
-  /** Event webhooks: user.joined goes with the new user's row. */
+  /** Event webhooks: user.created goes with the new user's row. */
   events?: EventPublisher;
-  /** A standalone event (quota.exhausted, which changes no row); returns at once. */
+  /** A standalone event (quota.exceeded, which changes no row); returns at once. */
   publish?: (type: EventType, data: EventData) => void;
 }) {
   const { users, usage, cache, config, now } = deps;
@@ -81,7 +81,7 @@ export function createAccessService(deps: {
       }
     }
     const contact = { ...profile, language: userLanguageFor(profile.languageCode) };
-    const joined = deps.events?.on('user.joined', (u: User) => ({
+    const joined = deps.events?.on('user.created', (u: User) => ({
       user_id: u.id,
       telegram_id: u.telegramId,
     }));
@@ -133,10 +133,10 @@ export function createAccessService(deps: {
     return { allowed: true, user };
   }
 
-  /** quota.exhausted once per user and day (the shared cache remembers it), not on every refusal. */
+  /** quota.exceeded once per user and day (the shared cache remembers it), not on every refusal. */
   async function quotaExhausted(user: User, exceeded: string): Promise<void> {
     const { publish } = deps;
-    if (!publish || deps.events?.subscribed('quota.exhausted') !== true) return;
+    if (!publish || deps.events?.subscribed('quota.exceeded') !== true) return;
     const day = utcDay(now());
     const key = `quota-event:${user.id}:${day}`;
     try {
@@ -145,7 +145,7 @@ export function createAccessService(deps: {
     } catch {
       return;
     }
-    publish('quota.exhausted', { user_id: user.id, telegram_id: user.telegramId, quota: exceeded, day });
+    publish('quota.exceeded', { user_id: user.id, telegram_id: user.telegramId, quota: exceeded, day });
   }
 
   /** Drops the cached copy after a change (settings, role, status). */
@@ -162,7 +162,11 @@ export function createAccessService(deps: {
     if (!user || user.status === 'banned') return;
     const to = blocked ? 'blocked' : 'active';
     if (user.status === to) return;
-    await users.setStatus(user.id, to);
+    // user.blocked_bot goes with the status change, in the same transaction.
+    const event = blocked
+      ? deps.events?.on('user.blocked_bot', (u: User) => ({ user_id: u.id, telegram_id: u.telegramId }))
+      : undefined;
+    await users.setStatus(user.id, to, event);
     await forget(telegramId);
   }
 
