@@ -36,6 +36,7 @@ export function createPublisher(config: Readonly<Config>, onRows?: () => void): 
     endpoints: eventEndpoints(config),
     newId: randomUUID,
     now: () => new Date(),
+    includeContent: config.eventContent,
     ...(onRows ? { onRows } : {}),
   });
 }

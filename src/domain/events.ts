@@ -8,6 +8,7 @@
 export const EVENT_TYPES = [
   'user.created',
   'user.blocked_bot',
+  'conversation.started',
   'user.banned',
   'user.unbanned',
   'message.answered',

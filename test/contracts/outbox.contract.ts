@@ -181,6 +181,31 @@ export function describeOutboxContract(dialect: Dialect): void {
         expect(await outboxRows()).toBe(1);
       });
 
+      it('conversation.started with a new conversation only, from getOrStart and start', async () => {
+        const user = await repos.users.upsertFromTelegram(contact());
+        const key = { userId: user.id, chatId: 7, threadId: null };
+        const started = (c: { id: number }) => [
+          { ...row('a', 0, 'conversation.started'), body: JSON.stringify({ conversationId: c.id }) },
+        ];
+        const first = await repos.conversations.getOrStart(key, T0, started);
+        const same = await repos.conversations.getOrStart(key, at(1), started);
+        expect(same.id).toBe(first.id);
+        const next = await repos.conversations.start(key, at(2), started);
+        expect(next.id).not.toBe(first.id);
+        const bodies = (await repos.outbox.list()).map(
+          (e) => JSON.parse(e.body) as { conversationId: number },
+        );
+        expect(bodies.map((b) => b.conversationId).sort()).toEqual([first.id, next.id].sort());
+
+        // A row that cannot be written takes the new conversation with it.
+        const broken = () => [{ ...row('a'), body: null as unknown as string }];
+        const other = { userId: user.id, chatId: 8, threadId: null };
+        await expect(repos.conversations.getOrStart(other, at(3), broken)).rejects.toThrow();
+        expect(await repos.conversations.getActive(other)).toBeNull();
+        await expect(repos.conversations.start(key, at(4), broken)).rejects.toThrow();
+        expect((await repos.conversations.getActive(key))!.id).toBe(next.id);
+      });
+
       it('neither the change nor the event when the event cannot be written', async () => {
         const broken = () => [{ ...row('a'), body: null as unknown as string }];
         const profile = contact();

@@ -53,7 +53,10 @@ async function runLoad(dialect: 'sqlite' | 'postgres') {
     BOTCTL_DATA_DIR: dataDir,
     BOTCTL_LOG_LEVEL: 'warn',
     BOTCTL_DATABASE_URL: url,
-    BOTCTL_EVENT_WEBHOOKS: JSON.stringify([{ name: 'sink', url: receiver.url, secret: SECRET }]),
+    // The two kinds this test counts (conversation.started, one per user, is covered elsewhere).
+    BOTCTL_EVENT_WEBHOOKS: JSON.stringify([
+      { name: 'sink', url: receiver.url, secret: SECRET, events: ['user.created', 'message.answered'] },
+    ]),
   };
   const start = async (args: string[]) => {
     const since = Date.now();

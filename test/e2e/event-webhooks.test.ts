@@ -80,7 +80,12 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     h.telegram.pushUpdate(h.telegram.updates.text({ chatId: USER, userId: USER, text: QUESTION }));
     await waitFor(() => expect(h.telegram.sentMessages(USER)).toEqual([`Answer: ${QUESTION}`]), 15_000, 50);
     await waitFor(
-      () => expect(crm.accepted().map((d) => d.type)).toEqual(['user.created', 'message.answered']),
+      () =>
+        expect(crm.accepted().map((d) => d.type)).toEqual([
+          'user.created',
+          'conversation.started',
+          'message.answered',
+        ]),
       15_000,
       50,
     );
@@ -90,11 +95,18 @@ describe('event webhooks', { timeout: 60_000 }, () => {
     expect(first!.answered).toBe(500);
     expect(retried).toMatchObject({ id: first!.id, type: 'user.created', answered: 200 });
     expect(crm.requests.every((d) => d.signatureValid)).toBe(true);
-    const [joined, answered] = crm.accepted();
+    const [joined, started, answered] = crm.accepted();
     expect(joined).toMatchObject({ version: 1, data: { user_id: user.id, telegram_id: USER } });
     expect(Date.parse(joined!.occurred_at)).not.toBeNaN();
     const conversation = (await h.db.repos.conversations.listByUser(user.id))[0]!;
     const [, answer] = await h.db.repos.conversations.getContext(conversation.id, 2);
+    expect(started!.data).toEqual({
+      conversation_id: conversation.id,
+      user_id: user.id,
+      telegram_id: USER,
+      chat_id: USER,
+      thread_id: null,
+    });
     expect(answered!.data).toEqual({
       user_id: user.id,
       telegram_id: USER,

@@ -15,7 +15,7 @@ export function commandsFeature(
 
   composer.command('new', async (ctx) => {
     if (!ctx.state.user) return;
-    await deps.chat.startNew(conversationKeyOf(ctx));
+    await deps.chat.startNew(conversationKeyOf(ctx), ctx.state.user);
     await reply(ctx, 'new-started');
   });
 

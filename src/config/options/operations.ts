@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../domain/events.js';
 import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
-import { count, url, type OptionSpec } from '../option-spec.js';
+import { bool, count, url, type OptionSpec } from '../option-spec.js';
 
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict();
 const prices = z.record(z.string().min(1), price);
@@ -97,6 +97,14 @@ export const OPERATIONS_OPTIONS = {
       'Endpoints that get signed event webhooks: a JSON array of {"url", "secret", "events"?, "name"?} ' +
       '(no events: all of them); see README "Event webhooks"',
     secret: true,
+  },
+  eventContent: {
+    env: 'BOTCTL_EVENT_CONTENT',
+    kind: 'bool',
+    schema: bool.default(false),
+    description:
+      'Put the question and the answer text into message.answered events (off: ids and counts only). ' +
+      'Turn on only for a receiver trusted with what users write',
   },
   eventMaxAttempts: {
     env: 'BOTCTL_EVENT_MAX_ATTEMPTS',

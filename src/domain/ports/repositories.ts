@@ -76,10 +76,13 @@ export interface ConversationKey {
 export interface ConversationRepository {
   /** The open conversation for this chat/topic, if any. */
   getActive(key: ConversationKey): Promise<Conversation | null>;
-  /** Ends the open conversation for the key (kept, not deleted) and starts a new one. */
-  start(key: ConversationKey, now?: Date): Promise<Conversation>;
-  /** getActive, or start when there is none. */
-  getOrStart(key: ConversationKey, now?: Date): Promise<Conversation>;
+  /**
+   * Ends the open conversation for the key (kept, not deleted) and starts a new one; `onStarted`'s
+   * outbox rows (conversation.started) are written in the same transaction.
+   */
+  start(key: ConversationKey, now?: Date, onStarted?: OutboxRows<Conversation>): Promise<Conversation>;
+  /** getActive, or start when there is none (then `onStarted`'s rows go with the new row). */
+  getOrStart(key: ConversationKey, now?: Date, onStarted?: OutboxRows<Conversation>): Promise<Conversation>;
   getById(id: number): Promise<Conversation | null>;
   listByUser(userId: number, page?: { limit: number; offset: number }): Promise<Conversation[]>;
   /**

@@ -10,7 +10,7 @@
  * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
  * by /retry, so they are stored only together with their answer (see turn.ts).
  */
-import type { Message, User } from '../../domain/entities.js';
+import type { Conversation, Message, User } from '../../domain/entities.js';
 import type { ConversationKey, OnText, Repositories } from '../../domain/ports/index.js';
 import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
@@ -71,11 +71,23 @@ export function createChatService(deps: {
   const conversations = repos.conversations;
   const turnDeps = deps;
 
+  /** conversation.started, written with the new conversation (undefined: no endpoint takes it). */
+  const startedBy = (user: Pick<User, 'id' | 'telegramId'>) =>
+    deps.events?.on('conversation.started', (c: Conversation) => ({
+      conversation_id: c.id,
+      user_id: user.id,
+      telegram_id: user.telegramId,
+      chat_id: c.chatId,
+      thread_id: c.threadId,
+    }));
+
   async function answer(input: AnswerInput): Promise<AnswerOutcome> {
+    const onStarted = startedBy(input.user);
     const replied = input.reply
-      ? await conversationForReply(conversations, input.key, input.reply, now())
+      ? await conversationForReply(conversations, input.key, input.reply, now(), onStarted)
       : null;
-    const conversation = replied?.conversation ?? (await conversations.getOrStart(input.key, now()));
+    const conversation =
+      replied?.conversation ?? (await conversations.getOrStart(input.key, now(), onStarted));
     // One read serves both the replay check and the model's context.
     const loaded = await loadConversation(conversations, conversation);
     const replayed = input.replayed
@@ -149,8 +161,8 @@ export function createChatService(deps: {
     return runTurn(turnDeps, { user, conversationId, signal: input.signal, onText: input.onText });
   }
 
-  async function startNew(key: ConversationKey): Promise<void> {
-    await conversations.start(key, now());
+  async function startNew(key: ConversationKey, user: Pick<User, 'id' | 'telegramId'>): Promise<void> {
+    await conversations.start(key, now(), startedBy(user));
   }
 
   return { answer, retry, startNew, ...createEdits(turnDeps), ...createSourcesLookup(conversations) };

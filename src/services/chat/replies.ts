@@ -5,7 +5,7 @@
  * Telegram message id (recorded at delivery); a plain message reads nothing more.
  */
 import type { Conversation, Message } from '../../domain/entities.js';
-import type { ConversationKey, ConversationRepository } from '../../domain/ports/index.js';
+import type { ConversationKey, ConversationRepository, OutboxRows } from '../../domain/ports/index.js';
 import { withQuote, type Quote } from '../../domain/quote.js';
 
 export interface ReplyInput {
@@ -28,6 +28,7 @@ export async function conversationForReply(
   key: ConversationKey,
   reply: ReplyInput,
   now: Date,
+  onStarted?: OutboxRows<Conversation>,
 ): Promise<{ conversation: Conversation; continued: Message | null }> {
   const answer = reply.toBot ? await conversations.findAnswerBySent(key, reply.telegramMessageId) : null;
   if (answer) {
@@ -36,7 +37,7 @@ export async function conversationForReply(
     const reopened = await conversations.activate(answer.conversationId, key, now);
     if (reopened) return { conversation: reopened, continued: answer };
   }
-  return { conversation: await conversations.getOrStart(key, now), continued: null };
+  return { conversation: await conversations.getOrStart(key, now, onStarted), continued: null };
 }
 
 /**

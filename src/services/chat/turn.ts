@@ -208,6 +208,10 @@ export async function runTurn(
         tokens_out: answer.tokensOut,
         latency_ms: answer.latencyMs,
         model: answer.model,
+        // Only when the operator opted in (eventContent): what the user asked and was told.
+        ...(deps.events?.includeContent
+          ? { question: rows.length > 1 ? rows[0]!.content : null, answer: answer.content }
+          : {}),
       };
     }),
   );

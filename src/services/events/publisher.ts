@@ -20,6 +20,8 @@ export interface EventPublisherDeps {
   now: () => Date;
   /** Told after rows were made, so a worker in this process can look soon. */
   onRows?: () => void;
+  /** The operator's opt-in (eventContent): message.answered carries the question and answer text. */
+  includeContent?: boolean;
 }
 
 export function createEventPublisher(deps: EventPublisherDeps) {
@@ -45,6 +47,8 @@ export function createEventPublisher(deps: EventPublisherDeps) {
   }
 
   return {
+    /** Whether events may carry message text (the operator opted in); off: ids and counts only. */
+    includeContent: deps.includeContent === true,
     /** Whether any endpoint takes this type. */
     subscribed,
     rows,

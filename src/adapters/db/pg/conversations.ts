@@ -1,7 +1,13 @@
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Conversation } from '../../../domain/entities.js';
-import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type {
+  ConversationKey,
+  ConversationRepository,
+  FieldCipher,
+  OutboxRows,
+} from '../../../domain/ports/index.js';
+import { insertOutboxPg } from './events.js';
 import { toConversation } from '../shared/mapping.js';
 import { conversations, users } from './schema.js';
 
@@ -67,26 +73,33 @@ export function pgConversations(db: PostgresJsDatabase, cipher: FieldCipher): Co
     return row as Conversation;
   };
 
+  /** A new conversation and the outbox rows that report it, in the caller's transaction. */
+  const started = async (tx: Tx, key: ConversationKey, now: Date, onStarted?: OutboxRows<Conversation>) => {
+    const row = await insert(tx, key, now);
+    if (onStarted) await insertOutboxPg(tx, onStarted(map(row)), now);
+    return row;
+  };
+
   return {
     async getActive(key) {
       const row = await findActive(key);
       return row === undefined ? null : map(row);
     },
-    async start(key, now = new Date()) {
+    async start(key, now = new Date(), onStarted) {
       const row = await db.transaction(async (tx) => {
         await lockUser(tx, key.userId);
         await tx.update(c).set({ endedAt: now }).where(keyWhere(key));
-        return insert(tx, key, now);
+        return started(tx, key, now, onStarted);
       });
       return map(row);
     },
-    async getOrStart(key, now = new Date()) {
+    async getOrStart(key, now = new Date(), onStarted) {
       const found = await findActive(key);
       if (found !== undefined) return map(found);
       const row = await db.transaction(async (tx) => {
         await lockUser(tx, key.userId);
         const [again] = await tx.select().from(c).where(keyWhere(key)).orderBy(desc(c.id)).limit(1);
-        return again ?? insert(tx, key, now);
+        return again ?? started(tx, key, now, onStarted);
       });
       return map(row);
     },

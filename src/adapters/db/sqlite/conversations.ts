@@ -2,7 +2,13 @@ import { lazy } from '../shared/lazy.js';
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Conversation } from '../../../domain/entities.js';
-import type { ConversationKey, ConversationRepository, FieldCipher } from '../../../domain/ports/index.js';
+import type {
+  ConversationKey,
+  ConversationRepository,
+  FieldCipher,
+  OutboxRows,
+} from '../../../domain/ports/index.js';
+import { insertOutboxSqlite } from './events.js';
 import { toConversation } from '../shared/mapping.js';
 import { conversations } from './schema.js';
 
@@ -65,26 +71,40 @@ export function sqliteConversations(db: BetterSQLite3Database, cipher: FieldCiph
       .returning()
       .get();
 
+  /** A new conversation and the outbox rows that report it, in the caller's transaction. */
+  const started = (
+    tx: BetterSQLite3Database,
+    key: ConversationKey,
+    now: Date,
+    onStarted?: OutboxRows<Conversation>,
+  ) => {
+    const row = insert(tx, key, now);
+    if (onStarted) insertOutboxSqlite(tx, onStarted(map(row)), now);
+    return row;
+  };
+
   return {
     async getActive(key) {
       const row = findActive(key);
       return row === undefined ? null : map(row);
     },
-    async start(key, now = new Date()) {
+    async start(key, now = new Date(), onStarted) {
       const row = db.transaction(
         (tx) => {
           tx.update(c).set({ endedAt: now }).where(keyWhere(key)).run();
-          return insert(tx, key, now);
+          return started(tx, key, now, onStarted);
         },
         { behavior: 'immediate' },
       );
       return map(row);
     },
-    async getOrStart(key, now = new Date()) {
+    async getOrStart(key, now = new Date(), onStarted) {
       const found = findActive(key);
       if (found !== undefined) return map(found);
       // Re-checked under the write lock: another process may have started one meanwhile.
-      const row = db.transaction((tx) => findActive(key) ?? insert(tx, key, now), { behavior: 'immediate' });
+      const row = db.transaction((tx) => findActive(key) ?? started(tx, key, now, onStarted), {
+        behavior: 'immediate',
+      });
       return map(row);
     },
     async getById(id) {
