@@ -7,6 +7,8 @@
  * an operator alert, `events list`; brought up -> `events retry` redelivers. These tests test the
  * backoff, so its base is short (100 ms); the attempts are 3.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import BackupCreate from '../../src/commands/backup/create.js';
 import Broadcast from '../../src/commands/broadcast/index.js';
@@ -291,5 +293,19 @@ describe('event webhooks', { timeout: 60_000 }, () => {
       50,
     );
     expect(crm.accepted().filter((d) => d.type === 'user.blocked_bot')).toHaveLength(1);
+  });
+  it('stores backup.failed when a backup fails, and the daemon sends it', async () => {
+    const file = path.join(h.dataDir, 'not-a-directory');
+    fs.writeFileSync(file, '');
+    vi.stubEnv('BOTCTL_BACKUP_DIR', path.join(file, 'backups'));
+    const failed = await cli(BackupCreate, ['--json']);
+    expect(failed.exitCode).not.toBe(0);
+    await waitFor(
+      () => expect(crm.accepted().filter((d) => d.type === 'backup.failed')).toHaveLength(1),
+      15_000,
+      50,
+    );
+    const event = crm.accepted().find((d) => d.type === 'backup.failed')!;
+    expect(event).toMatchObject({ signatureValid: true, data: { code: expect.stringMatching(/^[A-Z_]+$/) } });
   });
 });
