@@ -29,7 +29,10 @@ import { routeUpdate } from './update-shape.js';
 import { createWaitingLine, MAX_WAITING, type RunHow } from './waiting-line.js';
 
 export interface IntakeOptions {
-  inbox: Pick<InboxService, 'record' | 'markDone' | 'claim' | 'renew' | 'leaseFor' | 'olderPending'>;
+  inbox: Pick<
+    InboxService,
+    'record' | 'recordMany' | 'markDone' | 'claim' | 'renew' | 'leaseFor' | 'olderPending'
+  >;
   /** This instance's inbox owner id (random per start). */
   owner: string;
   /** Other instances may answer this inbox's updates too: keep each chat's order across them. */
@@ -77,8 +80,8 @@ export function createIntake(options: IntakeOptions) {
   /** Since when storing updates has failed (readiness: the database cannot write); null when it works. */
   let writesFailingSince: number | null = null;
 
-  /** Stores one update; only a `fresh` one is to be handled. */
-  async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
+  /** The inbox row of an update: routable ones under this instance's lease, the rest as rejected. */
+  function toStored(update: Update) {
     const routing = routeUpdate(update as unknown as Record<string, unknown>);
     const stored = {
       updateId: update.update_id,
@@ -89,14 +92,27 @@ export function createIntake(options: IntakeOptions) {
         ? { lease: inbox.leaseFor(options.owner) }
         : { rejected: `${routing.reason}: ${routing.detail}` }),
     };
-    let recorded: boolean;
+    return { stored, routing };
+  }
+
+  /** Tracks whether storing works (readiness) around one write. */
+  async function tracked<T>(write: Promise<T>): Promise<T> {
     try {
-      recorded = await inbox.record(stored, now());
+      const result = await write;
       writesFailingSince = null;
+      return result;
     } catch (error) {
       writesFailingSince ??= Date.now();
       throw error;
     }
+  }
+
+  /** What a stored update is to the intake: only a `fresh` one is to be handled. */
+  function outcome(
+    update: Update,
+    routing: ReturnType<typeof routeUpdate>,
+    recorded: boolean,
+  ): 'fresh' | 'duplicate' | 'rejected' {
     if (!recorded) {
       log.info({ updateId: update.update_id }, 'duplicate update dropped');
       return 'duplicate';
@@ -111,11 +127,29 @@ export function createIntake(options: IntakeOptions) {
     return 'rejected';
   }
 
-  /** Records a batch; returns only the updates to handle (not seen before, routable), in order. */
+  /** Stores one update (a webhook request). */
+  async function recordOne(update: Update): Promise<'fresh' | 'duplicate' | 'rejected'> {
+    const { stored, routing } = toStored(update);
+    return outcome(update, routing, await tracked(inbox.record(stored, now())));
+  }
+
+  /**
+   * Stores a getUpdates batch, all of it or none (a failure leaves nothing stored: the same batch
+   * comes again, and none of it is then taken for a duplicate); returns only the updates to
+   * handle (not seen before, routable), in order.
+   */
   async function record(updates: readonly Update[]): Promise<Update[]> {
-    const fresh: Update[] = [];
-    for (const update of updates) if ((await recordOne(update)) === 'fresh') fresh.push(update);
-    return fresh;
+    if (updates.length === 0) return [];
+    const rows = updates.map(toStored);
+    const recorded = await tracked(
+      inbox.recordMany(
+        rows.map((row) => row.stored),
+        now(),
+      ),
+    );
+    return updates.filter(
+      (update, index) => outcome(update, rows[index]!.routing, recorded[index]!) === 'fresh',
+    );
   }
 
   /**

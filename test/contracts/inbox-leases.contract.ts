@@ -136,6 +136,64 @@ export function describeInboxLeaseContract(dialect: Dialect): void {
       expect(await repos.updates.olderPending('chat:8', 30, 10)).toEqual([22]);
     });
 
+    it('records a batch in order: leases kept, rejects settled, known and repeated ids false', async () => {
+      await live('owner-a');
+      await repos.updates.record(entry(10, 'chat:1'), T0);
+      const lease = { owner: 'owner-a', until: at(15) };
+      const results = await repos.updates.recordMany(
+        [
+          entry(10, 'chat:1', lease), // stored before: a duplicate
+          entry(11, 'chat:1', lease),
+          { ...entry(12, 'none'), rejected: 'shape: message.chat' },
+          entry(13, 'chat:2', lease),
+          entry(11, 'chat:1', lease), // twice in one batch: the first one counts
+        ],
+        T0,
+      );
+      expect(results).toEqual([false, true, true, true, false]);
+      const rows = await db.raw('select update_id, status, owner from update_inbox order by update_id');
+      expect(rows.map((r) => [Number(r.update_id), r.status, r.owner])).toEqual([
+        [10, 'pending', null],
+        [11, 'pending', 'owner-a'],
+        [12, 'rejected', null],
+        [13, 'pending', 'owner-a'],
+      ]);
+      // The lease holds: nobody else takes 11 or 13 before it runs out; 10 had none.
+      expect((await repos.updates.claimStale('owner-x', at(30), 10, at(5))).map((u) => u.updateId)).toEqual([
+        10,
+      ]);
+      expect(await repos.updates.recordMany([], T0)).toEqual([]);
+      // One update alone takes the single-row path: the same answers.
+      expect(await repos.updates.recordMany([entry(14, 'chat:3', lease)], T0)).toEqual([true]);
+      expect(await repos.updates.recordMany([entry(14, 'chat:3', lease)], T0)).toEqual([false]);
+    });
+
+    it('stores a batch all or none: a row that fails leaves nothing of the batch behind', async () => {
+      // A trigger refuses one update_id, as a full disk or a lost connection would refuse a write.
+      if (dialect === 'sqlite') {
+        await db.raw(
+          `create trigger refuse_22 before insert on update_inbox when new.update_id = 22
+           begin select raise(abort, 'refused'); end`,
+        );
+      } else {
+        await db.raw(
+          `create function refuse_22() returns trigger language plpgsql as
+           $$ begin if new.update_id = 22 then raise exception 'refused'; end if; return new; end $$`,
+        );
+        await db.raw(
+          'create trigger refuse_22 before insert on update_inbox for each row execute function refuse_22()',
+        );
+      }
+      const batch = [entry(21, 'chat:1'), entry(22, 'chat:1'), entry(23, 'chat:2')];
+      await expect(repos.updates.recordMany(batch, T0)).rejects.toThrow();
+      expect(await db.raw('select update_id from update_inbox')).toEqual([]);
+      await db.raw(
+        dialect === 'sqlite' ? 'drop trigger refuse_22' : 'drop trigger refuse_22 on update_inbox',
+      );
+      // The same batch again (getUpdates' offset did not move): every update is new, none a duplicate.
+      expect(await repos.updates.recordMany(batch, T0)).toEqual([true, true, true]);
+    });
+
     it('the instance claim: which instances may run together', async () => {
       const guard = () => createDatabaseGuard(db.url);
       const first = await guard().holdInstance({ owner: 'i1', polling: true, sharedLimits: true });

@@ -239,6 +239,13 @@ export interface AudioFileRepository {
 export interface UpdateInboxRepository {
   /** Stores the update; false when this update_id is already known (a duplicate). */
   record(update: NewStoredUpdate, now?: Date): Promise<boolean>;
+  /**
+   * Stores a batch (one getUpdates answer) in one statement or transaction: all of it or none. A
+   * failure leaves nothing stored, so the whole batch comes again and none of it is then taken for
+   * a duplicate. One result per update, in order: false for an update_id already stored or earlier
+   * in the batch.
+   */
+  recordMany(updates: readonly NewStoredUpdate[], now?: Date): Promise<boolean[]>;
   markDone(updateId: number, now?: Date): Promise<void>;
   /** Recorded but never marked done (a crash mid-answer), oldest first. */
   pending(limit: number): Promise<StoredUpdate[]>;

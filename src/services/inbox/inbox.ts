@@ -22,6 +22,7 @@ export function createInboxService(deps: { updates: UpdateInboxRepository; now: 
   const until = () => new Date(deps.now().getTime() + LEASE_MS);
   return {
     record: updates.record.bind(updates),
+    recordMany: updates.recordMany.bind(updates),
     markDone: updates.markDone.bind(updates),
     pending: updates.pending.bind(updates),
     countPending: updates.countPending.bind(updates),

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { NewStoredUpdate } from '../../../domain/entities.js';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import { toStoredUpdate } from '../shared/mapping.js';
 import { INSTANCE_APPLICATION } from './guard.js';
@@ -61,19 +62,45 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
     .prepare('inbox_older_pending');
   /** Owners whose instance's claim connection is open (guard.ts names it after them). */
   const liveOwners = sql`(select substr(application_name, ${INSTANCE_APPLICATION.length + 1}) from pg_stat_activity where application_name like ${`${INSTANCE_APPLICATION}%`})`;
+  // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
+  async function recordOne(
+    { updateId, chatKey, fromId, payload, rejected, lease }: NewStoredUpdate,
+    now = new Date(),
+  ): Promise<boolean> {
+    const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
+    const rows =
+      rejected === undefined
+        ? await insert.execute({
+            ...row,
+            owner: lease?.owner ?? null,
+            leaseUntil: lease?.until.toISOString() ?? null,
+          })
+        : await insertRejected.execute({ ...row, reason: rejected });
+    return rows.length === 1;
+  }
   return {
-    async record({ updateId, chatKey, fromId, payload, rejected, lease }, now = new Date()) {
-      // ON CONFLICT DO NOTHING on the primary key: of N concurrent writers exactly one gets a row back.
-      const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
-      const rows =
-        rejected === undefined
-          ? await insert.execute({
-              ...row,
-              owner: lease?.owner ?? null,
-              leaseUntil: lease?.until.toISOString() ?? null,
-            })
-          : await insertRejected.execute({ ...row, reason: rejected });
-      return rows.length === 1;
+    record: recordOne,
+    async recordMany(updates, now = new Date()) {
+      // One row: the prepared statement (the serial path's latency).
+      if (updates.length <= 1) return Promise.all(updates.map((update) => recordOne(update, now)));
+      // One multi-row statement, one round trip: all rows or none. A key repeated in the batch
+      // conflicts with its first row, so it comes back once.
+      const rows = updates.map(({ updateId, chatKey, fromId, payload, rejected, lease }) => ({
+        updateId,
+        chatKey,
+        fromId,
+        payload: cipher.seal(payload),
+        receivedAt: now,
+        ...(rejected === undefined
+          ? { status: 'pending' as const, owner: lease?.owner ?? null, leaseUntil: lease?.until ?? null }
+          : { status: 'rejected' as const, reason: rejected, doneAt: now }),
+      }));
+      const stored = await db
+        .insert(i)
+        .values(rows)
+        .onConflictDoNothing()
+        .returning({ updateId: i.updateId });
+      return firstOfEach(updates, new Set(stored.map((row) => row.updateId)));
     },
     async markDone(updateId, now = new Date()) {
       await done.execute({ updateId, at: now.toISOString() });
@@ -149,4 +176,17 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
       return rows.length;
     },
   };
+}
+
+/** One result per update, in order: stored now, and not an update_id seen earlier in the batch. */
+export function firstOfEach(
+  updates: readonly { updateId: number }[],
+  stored: ReadonlySet<number>,
+): boolean[] {
+  const seen = new Set<number>();
+  return updates.map(({ updateId }) => {
+    const fresh = stored.has(updateId) && !seen.has(updateId);
+    seen.add(updateId);
+    return fresh;
+  });
 }

@@ -1,7 +1,9 @@
 import { lazy } from '../shared/lazy.js';
 import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { NewStoredUpdate } from '../../../domain/entities.js';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
+import type { SqliteClient } from './client.js';
 import { toStoredUpdate } from '../shared/mapping.js';
 import { liveOwners } from './guard.js';
 import { updateInbox } from './schema.js';
@@ -19,7 +21,11 @@ export function inboxDone(db: BetterSQLite3Database) {
   );
 }
 
-export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): UpdateInboxRepository {
+export function sqliteInbox(
+  db: BetterSQLite3Database,
+  client: SqliteClient,
+  cipher: FieldCipher,
+): UpdateInboxRepository {
   const i = updateInbox;
   const values = {
     updateId: sql.placeholder('updateId'),
@@ -70,15 +76,31 @@ export function sqliteInbox(db: BetterSQLite3Database, cipher: FieldCipher): Upd
       .limit(sql.placeholder('limit'))
       .prepare(),
   );
+  /** The primary key decides, so two processes recording one update get exactly one true. */
+  const recordOne = (
+    { updateId, chatKey, fromId, payload, rejected, lease }: NewStoredUpdate,
+    now: Date,
+  ): boolean => {
+    const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
+    const result =
+      rejected === undefined
+        ? insert().run({ ...row, owner: lease?.owner ?? null, leaseUntil: lease?.until.getTime() ?? null })
+        : insertRejected().run({ ...row, reason: rejected });
+    return result.changes === 1;
+  };
+  // A batch in one transaction: one commit instead of one per update, and nothing stored if any fails.
+  const recordAll = lazy(
+    () =>
+      client.transaction((updates: readonly NewStoredUpdate[], now: Date) =>
+        updates.map((update) => recordOne(update, now)),
+      ).immediate,
+  );
   return {
-    async record({ updateId, chatKey, fromId, payload, rejected, lease }, now = new Date()) {
-      // The primary key decides, so two processes recording one update get exactly one true.
-      const row = { updateId, chatKey, fromId, payload: cipher.seal(payload), receivedAt: now };
-      const result =
-        rejected === undefined
-          ? insert().run({ ...row, owner: lease?.owner ?? null, leaseUntil: lease?.until.getTime() ?? null })
-          : insertRejected().run({ ...row, reason: rejected });
-      return result.changes === 1;
+    async record(update, now = new Date()) {
+      return recordOne(update, now);
+    },
+    async recordMany(updates, now = new Date()) {
+      return updates.length === 0 ? [] : recordAll()(updates, now);
     },
     async markDone(updateId, now = new Date()) {
       done().run({ updateId, atMs: now.getTime() });

@@ -39,7 +39,7 @@ export function createSqliteRepositories(
     apiKeys: guard(sqliteApiKeys(db), where),
     audit: guard(sqliteAudit(db), where),
     adminSessions: guard(sqliteAdminSessions(db), where),
-    updates: guard(sqliteInbox(db, cipher), where),
+    updates: guard(sqliteInbox(db, client, cipher), where),
     audioFiles: guard(sqliteAudioFiles(db), where),
     stats: guard(sqliteStats(db), where),
     flood: guard(sqliteFlood(db), where),
