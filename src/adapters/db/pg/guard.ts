@@ -17,6 +17,13 @@ import { restoreRunning, theBotRuns } from '../shared/guard.js';
 /** "botguard" in ASCII: fixed, so every botctl process agrees; distinct from the migration lock. */
 const GUARD_KEY = '7093015925831594596';
 const RETAKE_MS = 5_000;
+/**
+ * An instance's claim is taken again this soon after its session drops, then every
+ * CLAIM_RETRY_MS while the server is away: the others see this instance as gone until it is back
+ * (see holdInstance), so the gap after a server restart is at most about a second.
+ */
+const CLAIM_RETAKE_MS = 100;
+const CLAIM_RETRY_MS = 1_000;
 /** Held shared by instances with shared limits, exclusively by one without: "botinsts". */
 const INSTANCES_KEY = '7093015929409204339';
 /** Held by the one instance that polls Telegram: "botpolls". */
@@ -91,6 +98,8 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
 
   async function holdInstance(claim: InstanceClaim): Promise<DatabaseHold> {
     const { default: postgres } = await import('postgres');
+    let released = false;
+    let retake: NodeJS.Timeout | undefined;
     const sql: Sql = postgres(url, {
       max: 1,
       connect_timeout: 5,
@@ -98,21 +107,25 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
       max_lifetime: null,
       onnotice: () => undefined,
       connection: { application_name: `${INSTANCE_APPLICATION}${claim.owner}` },
+      // A dropped session (a server restart, a terminated backend) ends the claim, and with it the
+      // sign that this owner lives: the others would take every update it holds or records from
+      // then on (inbox.ts: liveOwners), each answered twice. The claim is taken again at once.
+      onclose: () => retakeLater(CLAIM_RETAKE_MS),
     });
     const close = () => sql.end({ timeout: 1 }).catch(() => undefined);
     const take = async (fn: string, key: string) => {
       const [row] = await sql.unsafe<Array<{ ok: boolean }>>(`select ${fn}(${key}) as ok`);
       return row?.ok === true;
     };
-    let refusal: BotctlError | undefined;
-    try {
+    /** Takes the claim's locks on the (new) session; the refusal when this instance may not run. */
+    const claimLocks = async (): Promise<BotctlError | undefined> => {
       if (
         !(await take(
           claim.sharedLimits ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock',
           INSTANCES_KEY,
         ))
       )
-        refusal = claim.sharedLimits
+        return claim.sharedLimits
           ? new BotctlError('LOCKED', `An instance without Redis runs on this database (${target})`, {
               hint: 'several instances share rate limits through Redis: set redisUrl (BOTCTL_REDIS_URL) on every instance and restart that one',
             })
@@ -123,27 +136,45 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
                 hint: 'several instances share rate limits through Redis: set redisUrl (BOTCTL_REDIS_URL) on every instance, or run one',
               },
             );
-      else if (claim.polling && !(await take('pg_try_advisory_lock', POLLER_KEY)))
-        refusal = new BotctlError(
-          'LOCKED',
-          `Another instance already polls Telegram for this bot (${target})`,
-          {
-            hint: 'Telegram allows one getUpdates consumer: run several instances in webhook mode (`botctl config set mode webhook`), or stop the other one',
-          },
+      if (claim.polling && !(await take('pg_try_advisory_lock', POLLER_KEY)))
+        return new BotctlError('LOCKED', `Another instance already polls Telegram for this bot (${target})`, {
+          hint: 'Telegram allows one getUpdates consumer: run several instances in webhook mode (`botctl config set mode webhook`), or stop the other one',
+        });
+      return undefined;
+    };
+    // The session comes back with the next query (postgres.js reconnects); one attempt at a time,
+    // again after CLAIM_RETRY_MS while the server is away. A lock another instance took meanwhile
+    // stays its own: this one keeps its session (it lives) and tries again later.
+    function retakeLater(delayMs: number) {
+      if (released || retake) return;
+      retake = setTimeout(() => {
+        retake = undefined;
+        if (released) return;
+        claimLocks().then(
+          (refusal) => refusal && retakeLater(CLAIM_RETRY_MS),
+          () => retakeLater(CLAIM_RETRY_MS),
         );
+      }, delayMs);
+      retake.unref();
+    }
+    let refusal: BotctlError | undefined;
+    try {
+      refusal = await claimLocks();
     } catch (error) {
+      released = true;
       await close();
       throw unreachable(error, target);
     }
     if (refusal) {
+      released = true;
       await close();
       throw refusal;
     }
-    let released = false;
     return {
       async release() {
         if (released) return;
         released = true;
+        clearTimeout(retake);
         await close();
       },
     };
