@@ -19,6 +19,7 @@ import { startPolling, ALLOWED_UPDATES } from './polling.js';
 import { translateTelegramError } from '../adapters/telegram/errors.js';
 import { createTelegramNetwork } from '../adapters/telegram/network.js';
 import { createPacer } from '../adapters/telegram/pacer.js';
+import { shareBotPace } from './pace-share.js';
 import { MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 
 /** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
@@ -87,6 +88,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await app.close();
     throw error;
   });
+  let sharing: { stop(): void } | undefined;
   try {
     await ensureMigrated(migrations, options, log);
     const services = await app.services.daemon();
@@ -97,13 +99,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const pollStallMs = options.pollStallMs ?? ((options.pollTimeoutSeconds ?? 30) + 60) * 1000;
     const network = createTelegramNetwork({ log });
     const floodGate = services.floodGate;
+    const pacer = options.pace === false ? undefined : createPacer();
+    // Instances sharing one token share Telegram's 30 a second: each paces to its share.
+    if (pacer && instance.instances) sharing = shareBotPace(pacer, instance.instances.bind(instance), log);
     const { bot, inFlight, i18n, handle } = createBot({
       token: config.telegramToken!,
       apiRoot: config.telegramApiRoot,
       services: { ...services, adminSessions: await app.services.adminSessions() },
       log,
       metrics: services.metrics,
-      ...(options.pace === false ? {} : { pacer: createPacer().transformer }),
+      ...(pacer ? { pacer: pacer.transformer } : {}),
       timing: options.timing,
       onTelegramContact: () => (lastTelegramContact = Date.now()),
       // A longer wait is not sat out by a handler: its update waits in the intake's line (intake.ts).
@@ -249,6 +254,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       (stopping ??= (async () => {
         log.info({ reason, inFlight: intake.inFlight(), waiting: intake.waiting() }, 'shutting down');
         clearInterval(pruneTimer);
+        sharing?.stop();
         draining = true;
         // Updates in line (behind a flood wait) stay pending for the next start; polling stops waiting for room.
         intake.close();
@@ -271,6 +277,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       })());
     return { port, bot: bot as unknown as Bot, stop, failed };
   } catch (error) {
+    sharing?.stop();
     await app.close();
     await instance.release();
     await hold.release();

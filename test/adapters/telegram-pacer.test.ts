@@ -55,6 +55,45 @@ describe('Telegram pacer', () => {
     expect(telegram.callsOf('getMe')[0]!.at).toBeLessThan(sends[30]!);
   });
 
+  it('shares the per-bot second among instances: two daemons with one token stay under 30/s together', async () => {
+    // Each instance paces alone: together they send 60 in the first second, and Telegram refuses.
+    const alone = [pacedApi(), pacedApi()];
+    await Promise.all(
+      alone.flatMap((api, n) =>
+        Array.from({ length: 30 }, (_, i) => api.sendMessage(3000 + n * 100 + i, 'a').catch(() => undefined)),
+      ),
+    );
+    expect(telegram.tooManyRequestsCount).toBeGreaterThan(0);
+
+    telegram.reset();
+    telegram.setRateLimit(TELEGRAM_RATE_LIMITS);
+    const pacers = [createPacer(), createPacer()];
+    for (const pacer of pacers) pacer.shareWith(2);
+    const shared = pacers.map((pacer) => pacedApi(pacer));
+    await Promise.all(
+      shared.flatMap((api, n) =>
+        Array.from({ length: 30 }, (_, i) => api.sendMessage(4000 + n * 100 + i, 'b')),
+      ),
+    );
+    expect(telegram.tooManyRequestsCount).toBe(0);
+    const sends = telegram
+      .callsOf('sendMessage')
+      .map((call) => call.at)
+      .sort((a, b) => a - b);
+    expect(sends).toHaveLength(60);
+    // 15 each left at once; the next ones a second after the first of them.
+    expect(sends[30]! - sends[0]!).toBeGreaterThanOrEqual(1000);
+
+    // One instance left: its share grows back to the whole second.
+    telegram.reset();
+    telegram.setRateLimit(TELEGRAM_RATE_LIMITS);
+    pacers[0]!.shareWith(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => shared[0]!.sendMessage(5000 + i, 'c')));
+    const alone30 = telegram.callsOf('sendMessage').map((call) => call.at);
+    expect(Math.max(...alone30) - Math.min(...alone30)).toBeLessThan(1000);
+  });
+
   it('lets a short burst into a group at once, then 1/s, and its typing never waits behind it', async () => {
     const api = pacedApi();
     const group = -100_500;

@@ -86,17 +86,21 @@ function slidingWindow(
   max: number,
   windowMs: number,
   counts: (isNew: boolean) => boolean = () => true,
+  /** How many processes spend this budget at once (each keeps its share); default 1. */
+  sharedBy: () => number = () => 1,
 ): Rule {
   const times: Array<{ at: number }> = [];
   return {
     readyAt(now, isNew) {
-      if (!counts(isNew) || times.length < max) return now;
-      return Math.max(now, times[times.length - max]!.at + windowMs);
+      const share = Math.max(1, Math.floor(max / sharedBy()));
+      if (!counts(isNew) || times.length < share) return now;
+      return Math.max(now, times[times.length - share]!.at + windowMs);
     },
     take(now, isNew) {
       if (!counts(isNew)) return nothing;
       const entry = { at: Infinity };
       times.push(entry);
+      // The whole budget's history is kept: a share that grows back (an instance stopped) needs it.
       if (times.length > max) times.shift();
       return (answeredAt) => {
         entry.at = answeredAt;
@@ -138,12 +142,18 @@ export interface Pacer {
   readonly transformer: Transformer;
   /** Sends waiting for their turn now. */
   waiting(): number;
+  /**
+   * How many instances send with this bot's token now (several daemons on one database): each
+   * keeps an equal share of the per-bot 30 a second, so together they stay under it. Default 1.
+   */
+  shareWith(instances: number): void;
 }
 
 export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () => number } = {}): Pacer {
   const limits = { ...TELEGRAM_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
-  const bot = lane([slidingWindow(limits.botPerSecond, 1000)]);
+  let instances = 1;
+  const bot = lane([slidingWindow(limits.botPerSecond, 1000, undefined, () => instances)]);
   const groups = new Map<string, Lane>();
   let sweepAbove = 1024;
   let waiting = 0;
@@ -215,7 +225,15 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
     }
   };
 
-  return { transformer, waiting: () => waiting };
+  return {
+    transformer,
+    waiting: () => waiting,
+    shareWith(count) {
+      instances = Number.isSafeInteger(count) && count > 1 ? count : 1;
+      // A larger share may let waiting sends go now: wake the lane to look again.
+      for (const wake of bot.wakers) wake();
+    },
+  };
 }
 
 /** Groups, supergroups and channels have negative ids; an @username names a public group or channel. */

@@ -99,6 +99,11 @@ export interface InstanceClaim {
 
 export interface DatabaseHold {
   release(): Promise<void>;
+  /**
+   * An instance claim on a database several instances may share (Postgres): how many instances
+   * hold one now, this one included. Absent where one instance is all there can be (SQLite).
+   */
+  instances?(): Promise<number>;
 }
 
 /** Opens a copy of either dialect and checks it (integrity, ledger present); throws BACKUP_CORRUPT. */

@@ -177,6 +177,12 @@ export function createPgGuard(url: string, target: string): DatabaseGuard {
         clearTimeout(retake);
         await close();
       },
+      async instances() {
+        const [row] = await sql<Array<{ n: string }>>`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and application_name like ${`${INSTANCE_APPLICATION}%`}`;
+        return Number(row?.n ?? 1);
+      },
     };
   }
 
