@@ -23,9 +23,6 @@ it(
   'paces a burst to its share of the bot-wide 30/s while another instance runs',
   { timeout: 60_000 },
   async () => {
-    // The harness makes its own database; the other instance must hold its claim there first.
-    const db = await openTestDatabase('postgres');
-    await db.cleanup();
     h = await startHarness({
       dialect: 'postgres',
       mode: 'webhook',
