@@ -242,6 +242,11 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     cacheKind: cache.kind,
     /** Counts for the admin API's rate limits, in the shared cache (Redis: one count for every daemon). */
     rateCounter: { hit: (key: string, windowMs: number) => cache.hit(key, windowMs) },
+    /** Messages between the instances on one Redis (daemon/stop-relay.ts); this process only in memory. */
+    instanceBus: {
+      publish: (channel: string, message: string) => cache.publish(channel, message),
+      subscribe: (channel: string, handler: (message: string) => void) => cache.subscribe(channel, handler),
+    },
   };
 }
 

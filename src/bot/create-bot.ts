@@ -11,6 +11,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
+import { isStopCommand } from '../domain/chat-key.js';
 import { FloodDeferred, MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 import { interfaceLanguageFor } from '../domain/settings-rules.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
@@ -192,7 +193,7 @@ function isFloodRefusal(error: unknown): boolean {
 }
 
 function isStop(ctx: BotContext): boolean {
-  return /^\/stop(@\w+)?(\s|$)/.test(ctx.msg?.text ?? '');
+  return isStopCommand(ctx.msg?.text);
 }
 
 function measure(metrics: Metrics) {

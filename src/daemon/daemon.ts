@@ -20,6 +20,7 @@ import { translateTelegramError } from '../adapters/telegram/errors.js';
 import { createTelegramNetwork } from '../adapters/telegram/network.js';
 import { createPacer } from '../adapters/telegram/pacer.js';
 import { shareBotPace } from './pace-share.js';
+import { createStopRelay } from './stop-relay.js';
 import { MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 
 /** How long cancelled handlers get to unwind (abort their model call, drop their draft) at shutdown. */
@@ -115,6 +116,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       floodGate: floodGate.bounded(MAX_HELD_FLOOD_WAIT_SECONDS * 1000),
       network: network.transformer,
     });
+    // Several instances: a /stop reaches the answer wherever it runs (one instance: here only).
+    if (services.cacheKind === 'redis')
+      inFlight.reachOthers(
+        createStopRelay({ bus: services.instanceBus, owner, cancelHere: inFlight.cancel, log }).stopElsewhere,
+      );
     await bot
       .init(
         // grammY types its signal with an old shim; at run time it takes Node's AbortSignal.

@@ -20,7 +20,7 @@
  * unanswered update of a chat goes first, whoever holds it.
  */
 import type { Update } from 'grammy/types';
-import { chatKey, senderKey } from '../domain/chat-key.js';
+import { chatKey, isStopCommand, senderKey } from '../domain/chat-key.js';
 import { FloodDeferred } from '../domain/flood-wait.js';
 import type { IncomingUpdate, IntakeOutcome, UpdateIntake } from '../domain/ports/index.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
@@ -204,7 +204,8 @@ export function createIntake(options: IntakeOptions) {
    * here, running. Polls with a backoff (another instance finishes it); false when stopping.
    */
   async function turn(update: Update, chat: string): Promise<boolean> {
-    if (!options.crossInstanceOrder || chat === 'none') return !closed;
+    // A /stop stops the answer that holds its chat's turn: it must not wait behind it.
+    if (!options.crossInstanceOrder || chat === 'none' || isStopCommand(update.message?.text)) return !closed;
     let delay = 20;
     for (;;) {
       if (closed) return false;

@@ -26,3 +26,11 @@ export function senderKey(telegramId: number): string {
 export function privateChatKeys(telegramId: number): { exact: string[]; topicPrefix: string } {
   return { exact: [chatKey(telegramId), senderKey(telegramId)], topicPrefix: `${chatKey(telegramId)}:` };
 }
+
+/**
+ * A /stop command: it never waits for its chat's turn (the answer it stops holds the turn),
+ * neither in the bot's per-chat order nor in the inbox's across instances.
+ */
+export function isStopCommand(text: string | undefined): boolean {
+  return /^\/stop(@\w+)?(\s|$)/.test(text ?? '');
+}

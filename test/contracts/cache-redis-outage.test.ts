@@ -30,6 +30,9 @@ describe('redis cache during an outage', () => {
     await expect(cache.set('k', 'v', 1000)).resolves.toBeUndefined();
     await expect(cache.delete('k')).resolves.toBeUndefined();
     expect(await cache.ping()).toBe(false);
+    // Pub/sub too: a subscription waits for Redis in the background, a message is dropped.
+    await expect(cache.subscribe('stop', () => undefined)).resolves.toBeUndefined();
+    await expect(cache.publish('stop', 'x')).resolves.toBeUndefined();
     expect(Date.now() - started).toBeLessThan(10_000); // bounded, not hanging
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]?.message).toMatch(/ECONNREFUSED|offline/i);

@@ -180,6 +180,35 @@ export function describeCacheContract(
       await expect(cache.close()).resolves.toBeUndefined();
     });
 
+    it('publishes a message to every subscriber of its channel, not to other channels or namespaces', async () => {
+      const ns = namespace();
+      const cache = await make(ns);
+      const got: string[] = [];
+      const other: string[] = [];
+      await cache.subscribe('stop', (message) => got.push(`a:${message}`));
+      await cache.subscribe('stop', (message) => got.push(`b:${message}`));
+      await cache.subscribe('elsewhere', (message) => other.push(message));
+      const stranger = await make();
+      await stranger.subscribe('stop', (message) => other.push(message));
+      await cache.publish('stop', '{"chat":"42","text":"да ✓"}');
+      for (let i = 0; i < 50 && got.length < 2; i++) await sleep(20);
+      expect(got.sort()).toEqual(['a:{"chat":"42","text":"да ✓"}', 'b:{"chat":"42","text":"да ✓"}']);
+      await sleep(50);
+      expect(other).toEqual([]);
+      // A client on the same namespace hears it too where the store is shared (every instance).
+      const peer = await make(ns);
+      const heard: string[] = [];
+      await peer.subscribe('stop', (message) => heard.push(message));
+      await cache.publish('stop', 'again');
+      for (let i = 0; i < 50 && got.length < 4; i++) await sleep(20);
+      await sleep(50);
+      expect(heard).toEqual(options.persistent ? ['again'] : []);
+      await cache.close();
+      // After close: publish and subscribe resolve, and nothing arrives.
+      await expect(cache.publish('stop', 'late')).resolves.toBeUndefined();
+      await expect(cache.subscribe('stop', () => got.push('late'))).resolves.toBeUndefined();
+    });
+
     if (options.persistent) {
       it('keeps values for a new client on the same namespace', async () => {
         const ns = namespace();

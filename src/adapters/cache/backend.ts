@@ -15,6 +15,10 @@ export interface Backend {
     limits: BucketLimits,
     ttlMs: number,
   ): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Sends `message` to every subscriber of `channel` (every instance on one Redis); may throw. */
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `handler` with each message on `channel` until close(); may throw. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<void>;
   /** Forgets what the backend keeps beside keyv under `key` (a bucket); keyv's own entry is index.ts's. */
   forget(key: string): Promise<void>;
   close(): Promise<void>;

@@ -31,6 +31,8 @@ export interface CacheOptions {
 }
 
 export const DEFAULT_CACHE_TIMEOUT_MS = 250;
+/** A subscription opens its own connection: longer than one operation's deadline. */
+const SUBSCRIBE_WAIT_MS = 2_000;
 
 export async function createCache(options: CacheOptions): Promise<Cache> {
   const { url, namespace } = options;
@@ -118,6 +120,26 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     takeToken(key: string, limits, ttlMs: number) {
       return guard('takeToken', { allowed: true, retryAfterMs: 0 }, () =>
         backend.takeToken(keyOf(key), limits, Math.max(1, Math.ceil(ttlMs))),
+      );
+    },
+    async publish(channel: string, message: string) {
+      await guard('publish', undefined, () => backend.publish(keyOf(channel), String(pack(message))));
+    },
+    async subscribe(channel: string, handler: (message: string) => void) {
+      // Sealed like a value: what an instance tells the others leaves the process encrypted.
+      const deliver = (raw: string) => {
+        const message = unpack<string>(raw);
+        if (typeof message === 'string') handler(message);
+      };
+      // Resolves once subscribed, or after SUBSCRIBE_WAIT_MS with the subscription still pending
+      // (Redis down: it takes effect when Redis is back); never throws.
+      if (closed) return;
+      await withDeadline(
+        () => backend.subscribe(keyOf(channel), deliver),
+        undefined,
+        Math.max(timeoutMs, SUBSCRIBE_WAIT_MS),
+        'subscribe',
+        report,
       );
     },
     async close() {

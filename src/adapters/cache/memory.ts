@@ -17,6 +17,8 @@ export function createMemoryBackend(namespace: string, report: (error: unknown) 
   const windows = new Map<string, { count: number; resetAt: number }>();
   /** Token buckets (Cache.takeToken): read and written in one synchronous step, so atomic here. */
   const buckets = new Map<string, { state: BucketState; expiresAt: number }>();
+  /** Pub/sub subscribers by channel (Cache.subscribe). */
+  const channels = new Map<string, Set<(message: string) => void>>();
   const keyv = new Keyv({ store: map, namespace });
   // keyv throws from emit('error') when nobody listens (e.g. a value JSON cannot serialize).
   keyv.on('error', report);
@@ -52,7 +54,18 @@ export function createMemoryBackend(namespace: string, report: (error: unknown) 
     async forget(key) {
       buckets.delete(key);
     },
+    // One process: the message reaches this process's subscribers, as Redis would, never at once
+    // inside the publisher's own call.
+    async publish(channel, message) {
+      for (const handler of channels.get(channel) ?? []) queueMicrotask(() => handler(message));
+    },
+    async subscribe(channel, handler) {
+      let handlers = channels.get(channel);
+      if (!handlers) channels.set(channel, (handlers = new Set()));
+      handlers.add(handler);
+    },
     async close() {
+      channels.clear();
       clearInterval(sweep);
       buckets.clear();
       map.clear();

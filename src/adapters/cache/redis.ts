@@ -76,6 +76,7 @@ export async function createRedisBackend(
     () => undefined,
   );
   await settleWithin(connecting, readyWithinMs);
+  let subscriber: ReturnType<typeof client.duplicate> | undefined;
 
   return {
     kind: 'redis',
@@ -106,7 +107,22 @@ export async function createRedisBackend(
     },
     // Nothing beside keyv: the bucket lives under keyv's own key.
     async forget() {},
+    async publish(channel, message) {
+      await client.publish(`${namespace}::${channel}`, message);
+    },
+    async subscribe(channel, handler) {
+      // A connection in subscriber mode runs no other command: its own, opened on first use and
+      // never waited for (Redis may be down at start). Its commands queue until it connects, and
+      // node-redis subscribes it again after every reconnect.
+      if (!subscriber) {
+        subscriber = client.duplicate({ disableOfflineQueue: false });
+        subscriber.on('error', report);
+        subscriber.connect().catch(() => undefined);
+      }
+      return subscriber.subscribe(`${namespace}::${channel}`, handler);
+    },
     async close() {
+      if (subscriber?.isOpen) subscriber.destroy();
       if (client.isReady) {
         // QUIT lets in-flight writes finish; a Redis that stopped answering gets destroyed below.
         await settleWithin(

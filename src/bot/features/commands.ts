@@ -29,7 +29,7 @@ export function commandsFeature(
   });
 
   composer.command('stop', async (ctx) => {
-    const stopped = deps.inFlight.cancel(chatKeyOf(ctx) ?? '');
+    const stopped = await deps.inFlight.stop(chatKeyOf(ctx) ?? '');
     await reply(ctx, stopped ? 'stop-done' : 'stop-nothing');
   });
 

@@ -28,6 +28,14 @@ export interface Cache {
     limits: BucketLimits,
     ttlMs: number,
   ): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /**
+   * Sends `message` to every subscriber of `channel`: in Redis every instance's, in memory this
+   * process's. At most once: a message sent while a subscriber is disconnected is lost to it. A
+   * failure is reported, never thrown.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `handler` with each message published on `channel` until close(); a failure is reported. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<void>;
   readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
 }
