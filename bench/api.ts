@@ -14,14 +14,10 @@
 import fs from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { openDatabase } from '../src/adapters/db/open.js';
-import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import { createApp } from '../src/app/index.js';
-import { loadConfig } from '../src/config/config.js';
-import { createHttpServer } from '../src/http/server.js';
+import { startAdminServer } from './lib/admin-server.js';
+import { timeGets } from './lib/http-timing.js';
 import { withScratchDatabase } from './lib/postgres.js';
-import { seedPostgres, seedSqlite, type SeedSize } from './lib/seed.js';
+import { migrateAndSeed, seedPostgres, seedSqlite, type SeedSize } from './lib/seed.js';
 
 const SIZE: SeedSize = {
   users: Number(process.env.BENCH_USERS ?? 100_000),
@@ -32,77 +28,19 @@ const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const COUNTS = { stats: 60, firstPage: 100, deepPage: 100 };
 const WARMUP = 3;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-async function measure(url: string, key: string, count: number): Promise<{ p50: number; p99: number }> {
-  const ask = async () => {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
-    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  };
-  for (let i = 0; i < WARMUP; i += 1) await ask();
-  const times: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const start = performance.now();
-    await ask();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
-}
-
 async function benchDialect(
   dialect: string,
   url: string,
   seed: (url: string, size: SeedSize) => Promise<void>,
 ) {
-  const db = await openDatabase({ url, cipher: createFieldCipher([]) });
-  await db.migrator.up();
-  await db.close();
-  const seeded = performance.now();
-  await seed(url, SIZE);
-  const seedSeconds = Math.round((performance.now() - seeded) / 100) / 10;
-
-  const dataDir = fs.mkdtempSync(join(tmpdir(), 'botctl-bench-api-'));
-  const config = loadConfig({
-    dataDir,
-    env: { BOTCTL_DATABASE_URL: url, BOTCTL_ADMIN: 'on' },
-    file: {},
-    readFile: (p) => fs.readFileSync(p, 'utf8'),
-  });
-  const logger = pino({ level: 'silent' });
-  const app = await createApp(config, { logger });
-  const s = app.services;
-  const { key } = await (await s.apiKeys()).create({ name: 'bench', scope: 'read' });
-  // Another key for the walk to the deep page, so the timed requests have the per-key limit to themselves.
-  const { key: walker } = await (await s.apiKeys()).create({ name: 'walk', scope: 'read' });
-  const server = await createHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    readiness: async () => ({ ready: true, checks: {} }),
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    adminApi: {
-      users: s.users,
-      privacy: s.privacy,
-      stats: s.stats,
-      broadcasts: s.broadcasts,
-      backups: s.backups,
-      apiKeys: s.apiKeys,
-      adminSessions: s.adminSessions,
-      audit: s.audit,
-      conversations: s.conversations,
-      readiness: async () => ({ ready: true, checks: {} }),
-      lock: (name, what) => s.lock(name, what),
-      broadcastRate: config.broadcastRate,
-    },
-  });
+  const seedSeconds = await migrateAndSeed(url, seed, SIZE);
+  const server = await startAdminServer({ databaseUrl: url });
   try {
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
+    const apiKeys = await server.services.apiKeys();
+    const { key } = await apiKeys.create({ name: 'bench', scope: 'read' });
+    // Another key for the walk to the deep page, so the timed requests have the per-key limit to themselves.
+    const { key: walker } = await apiKeys.create({ name: 'walk', scope: 'read' });
+    const base = `${server.origin}/api/v1`;
     // The cursor of the page 90,000 users in: walk there once in pages of 500 (not timed).
     let cursor: string | null = null;
     for (let seen = 0; seen < Math.min(90_000, SIZE.users - 100); seen += 500) {
@@ -111,9 +49,16 @@ async function benchDialect(
       });
       cursor = ((await res.json()) as { next: string | null }).next;
     }
-    const stats = await measure(`${base}/stats`, key, COUNTS.stats);
-    const first = await measure(`${base}/users?limit=100`, key, COUNTS.firstPage);
-    const deep = await measure(`${base}/users?limit=100&cursor=${cursor}`, key, COUNTS.deepPage);
+    const auth = { authorization: `Bearer ${key}` };
+    const stats = await timeGets(`${base}/stats`, auth, { count: COUNTS.stats, warmup: WARMUP });
+    const first = await timeGets(`${base}/users?limit=100`, auth, {
+      count: COUNTS.firstPage,
+      warmup: WARMUP,
+    });
+    const deep = await timeGets(`${base}/users?limit=100&cursor=${cursor}`, auth, {
+      count: COUNTS.deepPage,
+      warmup: WARMUP,
+    });
     return {
       dialect,
       users: SIZE.users,
@@ -129,8 +74,6 @@ async function benchDialect(
     };
   } finally {
     await server.close();
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

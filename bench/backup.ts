@@ -12,15 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
-import { openDatabase } from '../src/adapters/db/open.js';
-import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import { loadConfig } from '../src/config/config.js';
 import { createBackups } from '../src/app/backups.js';
 import { formatBytes } from '../src/domain/backup-rules.js';
+import { CONVERSATIONS, insertSqliteMessages, migrateWithConversations } from './lib/conversations.js';
 import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
+import { secondsSince as seconds } from './lib/stats.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
-const CONVERSATIONS = 1000;
 const PASSPHRASE = 'bench passphrase, long enough';
 
 interface Row {
@@ -34,25 +33,6 @@ interface Row {
   'restore s': number;
 }
 const rows: Row[] = [];
-
-const seconds = (from: number) => Number(((performance.now() - from) / 1000).toFixed(2));
-
-async function seed(url: string): Promise<void> {
-  const db = await openDatabase({ url, cipher: createFieldCipher([]) });
-  await db.migrator.up();
-  const user = await db.repos.users.upsertFromTelegram({
-    telegramId: 1,
-    username: 'bench',
-    firstName: 'Bench',
-    lastName: null,
-    languageCode: 'en',
-    language: 'en',
-  });
-  for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
-    await db.repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });
-  }
-  await db.close();
-}
 
 async function measure(dialect: string, dataDir: string, url: string, databaseBytes: number): Promise<void> {
   const config = loadConfig({ dataDir, env: { BOTCTL_DATABASE_URL: url } });
@@ -90,19 +70,10 @@ async function benchSqlite(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'botctl-bench-backup-'));
   const file = join(dir, 'botctl.sqlite');
   try {
-    await seed(file);
+    await migrateWithConversations(file);
     const raw = new Database(file);
     const started = performance.now();
-    raw
-      .prepare(
-        `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
-         insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
-         select (x % ?) + 1, case x % 2 when 0 then 'user' else 'model' end,
-                'message ' || x || ' ' || substr(hex(randomblob(100)), 1, 180), 10, 20, ?
-         from g`,
-      )
-      .run(MESSAGES, CONVERSATIONS, Date.now());
-    raw.pragma('wal_checkpoint(TRUNCATE)');
+    insertSqliteMessages(raw, { messages: MESSAGES, contentChars: 180 });
     const size =
       (raw.pragma('page_count', { simple: true }) as number) *
       (raw.pragma('page_size', { simple: true }) as number);
@@ -118,7 +89,7 @@ async function benchPostgres(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'botctl-bench-backup-'));
   try {
     await withScratchDatabase(async (url) => {
-      await seed(url);
+      await migrateWithConversations(url);
       const started = performance.now();
       await bulkInsertMessages(url, MESSAGES, CONVERSATIONS);
       const raw = postgres(url, { max: 1, onnotice: () => undefined });

@@ -15,12 +15,11 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { openDatabase, type Database as Db } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import type { Repositories } from '../src/domain/ports/index.js';
+import { CONVERSATIONS, insertSqliteMessages, seedConversations } from './lib/conversations.js';
 import { bulkInsertMessages, withScratchDatabase } from './lib/postgres.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const CONVERSATIONS = 1000;
 const plain = createFieldCipher([]);
 const sealed = createFieldCipher([{ id: 'bench', key: randomBytes(32) }]);
 
@@ -61,22 +60,6 @@ async function measure(dialect: string, operation: string, fn: (i: number) => un
 
 const conversation = (i: number) => ((i * 7919) % CONVERSATIONS) + 1;
 
-/** One user with CONVERSATIONS conversations, made through the repositories. */
-async function seed(repos: Repositories): Promise<number> {
-  const user = await repos.users.upsertFromTelegram({
-    telegramId: 1,
-    username: 'bench',
-    firstName: 'Bench',
-    lastName: null,
-    languageCode: 'en',
-    language: 'en',
-  });
-  for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
-    await repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });
-  }
-  return user.id;
-}
-
 async function timeHotPaths(dialect: string, db: Db, sealedDb: Db): Promise<void> {
   const repos = db.repos;
   await measure(dialect, 'getContext(20)', (i) => repos.conversations.getContext(conversation(i), 20));
@@ -106,21 +89,12 @@ async function benchSqlite(): Promise<void> {
   try {
     const db = await openDatabase({ url: file, cipher: plain });
     await db.migrator.up();
-    await seed(db.repos);
+    await seedConversations(db.repos);
     const raw = new Database(file);
     let started = performance.now();
     raw.pragma('journal_mode = WAL');
-    raw
-      .prepare(
-        `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
-         insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
-         select (x % ?) + 1, case x % 2 when 0 then 'user' else 'model' end,
-                'message ' || x || ' ' || substr(hex(randomblob(100)), 1, 180), 10, 20, ?
-         from g`,
-      )
-      .run(MESSAGES, CONVERSATIONS, Date.now());
+    insertSqliteMessages(raw, { messages: MESSAGES, contentChars: 180 });
     raw.exec('analyze');
-    raw.pragma('wal_checkpoint(TRUNCATE)');
     console.log(`sqlite: ${MESSAGES} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     started = performance.now();
@@ -150,7 +124,7 @@ async function benchPostgres(): Promise<void> {
   await withScratchDatabase(async (url) => {
     const db = await openDatabase({ url, cipher: plain });
     await db.migrator.up();
-    await seed(db.repos);
+    await seedConversations(db.repos);
     const started = performance.now();
     await bulkInsertMessages(url, MESSAGES, CONVERSATIONS);
     console.log(`postgres: ${MESSAGES} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);

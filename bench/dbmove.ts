@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
-import { openDatabase } from '../src/adapters/db/open.js';
-import { createFieldCipher } from '../src/adapters/system/cipher.js';
+import { insertSqliteMessages, migrateWithConversations } from './lib/conversations.js';
 import { withScratchDatabase } from './lib/postgres.js';
+import { secondsSince as seconds } from './lib/stats.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
-const CONVERSATIONS = 1000;
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 
 interface Row {
@@ -30,35 +29,11 @@ interface Row {
   'rows/s': number;
 }
 const rows: Row[] = [];
-const seconds = (from: number) => Number(((performance.now() - from) / 1000).toFixed(2));
 
 async function seedSqlite(file: string): Promise<void> {
-  const db = await openDatabase({ url: file, cipher: createFieldCipher([]) });
-  await db.migrator.up();
-  const user = await db.repos.users.upsertFromTelegram({
-    telegramId: 1,
-    username: 'bench',
-    firstName: 'Bench',
-    lastName: null,
-    languageCode: 'en',
-    language: 'en',
-  });
-  for (let thread = 1; thread <= CONVERSATIONS; thread += 1) {
-    await db.repos.conversations.start({ userId: user.id, chatId: 1, threadId: thread });
-  }
-  await db.close();
+  await migrateWithConversations(file);
   const raw = new Database(file);
-  raw
-    .prepare(
-      `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
-       insert into messages (conversation_id, role, content, tokens_in, tokens_out, model, latency_ms, created_at)
-       select (x % ?) + 1, case x % 2 when 0 then 'user' else 'model' end,
-              'message ' || x || ' ' || substr(hex(randomblob(100)), 1, 90), 10, 20,
-              case x % 2 when 0 then null else 'gemini-bench' end, case x % 2 when 0 then null else x % 900 end, ?
-       from g`,
-    )
-    .run(MESSAGES, CONVERSATIONS, Date.now());
-  raw.pragma('wal_checkpoint(TRUNCATE)');
+  insertSqliteMessages(raw, { messages: MESSAGES, contentChars: 90, answers: true });
   raw.close();
 }
 

@@ -14,14 +14,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import pino from 'pino';
-import { chromium } from 'playwright-core';
-import { openDatabase } from '../src/adapters/db/open.js';
-import { createFieldCipher } from '../src/adapters/system/cipher.js';
-import { createApp } from '../src/app/index.js';
-import { loadConfig } from '../src/config/config.js';
-import { createHttpServer } from '../src/http/server.js';
-import { seedSqlite, type SeedSize } from './lib/seed.js';
+import { chromium, type Browser } from 'playwright-core';
+import { startAdminServer } from './lib/admin-server.js';
+import { timeGets } from './lib/http-timing.js';
+import { migrateAndSeed, seedSqlite, type SeedSize } from './lib/seed.js';
+import { pct, round } from './lib/stats.js';
 
 const PANEL = fileURLToPath(new URL('../dist/panel/', import.meta.url));
 const SIZE: SeedSize = {
@@ -30,10 +27,6 @@ const SIZE: SeedSize = {
 };
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
 const REQUESTS = 40;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const round = (ms: number) => Math.round(ms * 10) / 10;
 
 function bundle() {
   const rows: { file: string; bytes: number; gzip: number }[] = [];
@@ -68,50 +61,17 @@ async function main() {
 
   const dir = fs.mkdtempSync(join(tmpdir(), 'botctl-bench-panel-'));
   const url = join(dir, 'bench.sqlite');
-  const db = await openDatabase({ url, cipher: createFieldCipher([]) });
-  await db.migrator.up();
-  await db.close();
-  await seedSqlite(url, SIZE);
-  const config = loadConfig({
-    dataDir: dir,
-    env: { BOTCTL_DATABASE_URL: url, BOTCTL_ADMIN: 'on' },
-    file: {},
-    readFile: (p) => fs.readFileSync(p, 'utf8'),
+  await migrateAndSeed(url, seedSqlite, SIZE);
+  // Many sign-ins from one address in a minute: the bench is not an attacker.
+  const server = await startAdminServer({
+    databaseUrl: url,
+    limits: { signInsPerMinute: 1000, perKeyPerMinute: 100_000, perIpPerMinute: 100_000 },
   });
-  const logger = pino({ level: 'silent' });
-  const app = await createApp(config, { logger });
-  const s = app.services;
-  const server = await createHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    readiness: async () => ({ ready: true, checks: {} }),
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    adminApi: {
-      users: s.users,
-      privacy: s.privacy,
-      stats: s.stats,
-      broadcasts: s.broadcasts,
-      backups: s.backups,
-      apiKeys: s.apiKeys,
-      adminSessions: s.adminSessions,
-      audit: s.audit,
-      conversations: s.conversations,
-      readiness: async () => ({ ready: true, checks: {} }),
-      lock: (name, what) => s.lock(name, what),
-      broadcastRate: config.broadcastRate,
-      // Many sign-ins from one address in a minute: the bench is not an attacker.
-      limits: { signInsPerMinute: 1000, perKeyPerMinute: 100_000, perIpPerMinute: 100_000 },
-    },
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.BOTCTL_CHROMIUM ?? '/usr/bin/chromium',
-  });
+  let browser: Browser | undefined;
   try {
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const address = server.server.address();
-    const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const sessions = await s.adminSessions();
+    browser = await chromium.launch({ executablePath: process.env.BOTCTL_CHROMIUM ?? '/usr/bin/chromium' });
+    const { origin } = server;
+    const sessions = await server.services.adminSessions();
     const linkUrl = async () =>
       (await sessions.createLink({ role: 'owner' })).url.replace(/^http:\/\/[^/]+/, origin);
 
@@ -126,7 +86,6 @@ async function main() {
       if (i > 0) loads.push(performance.now() - start); // the first warms the server and Chromium
       await context.close();
     }
-    loads.sort((a, b) => a - b);
 
     const { token } = (await sessions.signIn(new URL(await linkUrl()).hash.split('=')[1]!, null))!;
     const pages: [string, string][] = [
@@ -139,38 +98,28 @@ async function main() {
     ];
     const api = [];
     for (const [pageName, path] of pages) {
-      const times: number[] = [];
-      for (let i = 0; i < REQUESTS + 3; i += 1) {
-        const start = performance.now();
-        const res = await fetch(`${origin}${path}`, { headers: { cookie: `botctl_session=${token}` } });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-        if (i >= 3) times.push(performance.now() - start);
-      }
-      times.sort((a, b) => a - b);
-      api.push({
-        page: pageName,
-        request: `GET ${path}`,
-        'p50 ms': round(percentile(times, 50)),
-        'p95 ms': round(percentile(times, 95)),
-      });
+      const times = await timeGets(
+        `${origin}${path}`,
+        { cookie: `botctl_session=${token}` },
+        { count: REQUESTS },
+      );
+      api.push({ page: pageName, request: `GET ${path}`, 'p50 ms': times.p50, 'p95 ms': times.p95 });
     }
     console.log(
       `\nLink to drawn dashboard in headless Chromium (${LOADS} loads, ${SIZE.users} users, ${SIZE.messages} messages)\n`,
     );
     console.table([
       {
-        'p50 ms': round(percentile(loads, 50)),
-        'max ms': round(loads.at(-1)!),
+        'p50 ms': round(pct(loads, 50), 1),
+        'max ms': round(Math.max(...loads), 1),
         'load avg': loadavg()[0]!.toFixed(1),
       },
     ]);
     console.log('\nAPI latency of the pages (session cookie, loopback HTTP)\n');
     console.table(api);
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.close();
-    await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -20,7 +20,7 @@ import { DEFAULT_PRICES } from '../src/config/schema.js';
 import { parsePeriod } from '../src/domain/stats-period.js';
 import { createStatsService } from '../src/services/stats/index.js';
 import { withScratchDatabase } from './lib/postgres.js';
-import { seedPostgres, seedSqlite, type SeedSize } from './lib/seed.js';
+import { migrateAndSeed, seedPostgres, seedSqlite, type SeedSize } from './lib/seed.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
@@ -54,11 +54,8 @@ async function benchDialect(
   url: string,
   seed: (url: string, size: SeedSize) => Promise<void>,
 ) {
+  const seedSeconds = await migrateAndSeed(url, seed, { users: USERS, messages: MESSAGES });
   const db = await openDatabase({ url, cipher: createFieldCipher([]) });
-  await db.migrator.up();
-  const started = performance.now();
-  await seed(url, { users: USERS, messages: MESSAGES });
-  const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
   const service = createStatsService({ stats: db.repos.stats, prices: DEFAULT_PRICES });
   const report = await service.report(parsePeriod({ since: '30d' }, new Date()));
   const serviceMs = await timed(() => service.report(parsePeriod({ since: '30d' }, new Date())));

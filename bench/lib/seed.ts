@@ -5,6 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
+import { openDatabase } from '../../src/adapters/db/open.js';
+import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 
 const DAY = 86_400_000;
 
@@ -78,4 +80,21 @@ export async function seedPostgres(url: string, size: SeedSize): Promise<void> {
   // What autovacuum does shortly after a bulk load: statistics and the visibility map.
   await sql.unsafe('VACUUM ANALYZE');
   await sql.end();
+}
+
+/** Migrates an empty database, then bulk-seeds it with `seed`; returns the seeding's seconds. */
+export async function migrateAndSeed(
+  url: string,
+  seed: (url: string, size: SeedSize) => Promise<void>,
+  size: SeedSize,
+): Promise<number> {
+  const db = await openDatabase({ url, cipher: createFieldCipher([]) });
+  try {
+    await db.migrator.up();
+  } finally {
+    await db.close();
+  }
+  const started = performance.now();
+  await seed(url, size);
+  return Math.round((performance.now() - started) / 100) / 10;
 }

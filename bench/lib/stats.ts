@@ -11,3 +11,6 @@ export function pct(values: readonly number[], p: number): number {
 export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Seconds since `from` (a performance.now()), to two decimals. */
+export const secondsSince = (from: number): number => round((performance.now() - from) / 1000);

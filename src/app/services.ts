@@ -16,6 +16,7 @@ import { createInboxService } from '../services/inbox/index.js';
 import type { PrivacyService } from '../services/privacy/index.js';
 import type { AlertService } from '../services/alerts/index.js';
 import { createSettingsService } from '../services/settings/index.js';
+import { createErrorCounter } from '../services/stats/index.js';
 import { createModelCaller } from '../services/model/index.js';
 import { createMediaServices } from './media-services.js';
 import type { Cache, Repositories } from '../domain/ports/index.js';
@@ -104,11 +105,14 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     version: deps.version,
     prices: config.prices,
   });
+  // Failed requests per day in the database, for the stats' error series (services/stats/errors.ts).
+  const errors = createErrorCounter({ stats: repos.stats, now, log: logger });
   // Every handler error is counted here; the alert service also watches them for bursts.
   const metrics: typeof recorded = {
     ...recorded,
     error: (code) => {
       recorded.error(code);
+      errors.record(code);
       alerts.errorOccurred(code);
     },
   };
@@ -235,6 +239,8 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     ...media,
     inbox,
     metrics,
+    /** Failures the bot answers itself (model down, speech failed), counted with the handler errors. */
+    errors,
     readiness,
     /** Delivers event webhooks: started once the daemon runs, stopped before the database closes. */
     eventWorker,

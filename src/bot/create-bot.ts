@@ -12,12 +12,14 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
 import { isStopCommand } from '../domain/chat-key.js';
+import { toBotctlError } from '../domain/errors.js';
 import { FloodDeferred, MAX_HELD_FLOOD_WAIT_SECONDS } from '../domain/flood-wait.js';
 import { interfaceLanguageFor } from '../domain/settings-rules.js';
 import type { Log, Metrics } from '../domain/telemetry.js';
 import type { AccessService } from '../services/access/index.js';
 import type { AdminSessionsService } from '../services/admin-api/index.js';
 import type { ChatService, DeliveryService } from '../services/chat/index.js';
+import type { ErrorCounter } from '../services/stats/index.js';
 import { createInFlight, type InFlight } from './cancellation.js';
 import { chatKeyOf, type BotContext } from './context.js';
 import { accountFeatures, type AccountServices } from './features/account.js';
@@ -40,6 +42,8 @@ interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
   chat: ChatService;
   delivery: DeliveryService;
+  /** Counts the failures answered with an apology per day, beside the handler errors. */
+  errors: ErrorCounter;
   /** /admin's sign-in links; without it /admin is an unknown command. */
   adminSessions?: Pick<AdminSessionsService, 'linkForChat'>;
 }
@@ -125,6 +129,13 @@ export function createBot(options: CreateBotOptions): {
     ...options.timing,
   };
   const signer = createCallbackSigner(options.token);
+  // A request that failed but was answered (an apology, or the text without its spoken copy): it
+  // never reaches the error boundary, so it is logged and counted per day here.
+  const failed = (error: unknown) => {
+    const { code } = toBotctlError(error);
+    options.log.warn({ err: error, code }, 'request failed; the user was told');
+    options.services.errors.record(code);
+  };
   const answerDeps = {
     chat,
     delivery,
@@ -135,11 +146,8 @@ export function createBot(options: CreateBotOptions): {
     onError: (error: unknown) => {
       if (!isFloodRefusal(error)) options.log.warn({ err: error }, 'answer delivery problem');
     },
-    extras: createAnswerExtras({
-      ...options.services,
-      signer,
-      onError: (error: unknown) => options.log.warn({ err: error }, 'spoken answer or answer buttons failed'),
-    }),
+    failed,
+    extras: createAnswerExtras({ ...options.services, signer, failed }),
   };
   const inline = createInlineTracker();
 

@@ -24,6 +24,12 @@ function costLines(cost: StatsReport['cost']): string[] {
   return lines;
 }
 
+function errorsLine(errors: StatsReport['errors']): string {
+  if (errors.total === 0) return 'Errors      none';
+  const codes = errors.byCode.map((e) => `${e.code} ${n(e.count)}`).join(', ');
+  return `Errors      ${n(errors.total)} failed requests: ${codes}`;
+}
+
 export function renderStats(report: StatsReport, style: ChartStyle): string[] {
   const { users, messages, latency, period } = report;
   const last = new Date(Date.parse(period.until) - 1).toISOString().slice(0, 10);
@@ -39,7 +45,7 @@ export function renderStats(report: StatsReport, style: ChartStyle): string[] {
     `Tokens      ${n(report.tokens.in)} in / ${n(report.tokens.out)} out`,
     `Latency     p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)} (${n(latency.samples)} answers)`,
     ...costLines(report.cost),
-    'Errors      not stored in the database: see botctl_errors_total on /metrics',
+    errorsLine(report.errors),
     '',
   ];
   // Terminals get short MM-DD labels; pipes get whole dates for whatever reads them.
@@ -54,5 +60,9 @@ export function renderStats(report: StatsReport, style: ChartStyle): string[] {
     ...series('Daily active users', (d) => d.activeUsers),
     '',
     ...series('Messages per day (from users)', (d) => d.userMessages),
+    '',
+    ...series('Tokens per day (in + out)', (d) => d.tokensIn + d.tokensOut),
+    '',
+    ...series('Errors per day (failed requests)', (d) => d.errors),
   ];
 }

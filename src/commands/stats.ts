@@ -16,12 +16,13 @@ const tokens = {
 };
 
 export default class Stats extends BaseCommand<typeof Stats> {
-  static override summary = 'Users, messages, tokens, cost and latency over a period';
+  static override summary = 'Users, messages, tokens, cost, latency and errors over a period';
   static override description =
     'Aggregated in the database over whole UTC days: users (total, new, active in 1/7/30 days), messages, ' +
     'voice minutes, images, tokens, estimated cost per model (price table: config `prices`, BOTCTL_PRICES; ' +
-    'models without a price cost "unknown"), Gemini latency p50/p95, and daily charts. Handler errors are ' +
-    'not stored in the database: they are the botctl_errors_total counter on /metrics.' +
+    'models without a price cost "unknown"), Gemini latency p50/p95, errors by code (failed requests: ' +
+    'handler errors and failures answered with an apology, counted per day by the daemon), and daily charts ' +
+    'of active users, messages, tokens and errors.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> stats',
@@ -57,7 +58,18 @@ export default class Stats extends BaseCommand<typeof Stats> {
       unattributed: { tokensIn: 'number', tokensOut: 'number' },
     },
     latency: { samples: 'number', p50Ms: 'number|null', p95Ms: 'number|null' },
-    daily: [{ day: 'string', activeUsers: 'number', userMessages: 'number', modelMessages: 'number' }],
+    errors: { total: 'number', byCode: [{ code: 'string', count: 'number' }] },
+    daily: [
+      {
+        day: 'string',
+        activeUsers: 'number',
+        userMessages: 'number',
+        modelMessages: 'number',
+        tokensIn: 'number',
+        tokensOut: 'number',
+        errors: 'number',
+      },
+    ],
   };
 
   async run(): Promise<StatsReport> {

@@ -21,6 +21,7 @@ const TABLES = [
   'audit_log',
   'broadcasts',
   'conversations',
+  'daily_errors',
   'daily_usage',
   'deliveries',
   'event_outbox',

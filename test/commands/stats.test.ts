@@ -127,6 +127,28 @@ describe.each(DIALECTS)('botctl stats on %s (process)', (dialect) => {
         '2025-06-06  0',
         '2025-06-07  2',
       ]);
+      expect(lines).toContain(
+        'Errors      4 failed requests: GEMINI_UNAVAILABLE 2, GEMINI_BLOCKED 1, INTERNAL 1',
+      );
+      const after = (title: string) => lines.slice(lines.indexOf(title) + 1, lines.indexOf(title) + 8);
+      expect(after('Tokens per day (in + out)')).toEqual([
+        '2025-06-01  1200',
+        '2025-06-02  0',
+        '2025-06-03  3400',
+        '2025-06-04  0',
+        '2025-06-05  11520',
+        '2025-06-06  0',
+        '2025-06-07  220',
+      ]);
+      expect(after('Errors per day (failed requests)')).toEqual([
+        '2025-06-01  3',
+        '2025-06-02  0',
+        '2025-06-03  0',
+        '2025-06-04  1',
+        '2025-06-05  0',
+        '2025-06-06  0',
+        '2025-06-07  0',
+      ]);
     },
     SLOW,
   );
@@ -145,6 +167,8 @@ describe.each(DIALECTS)('botctl stats on %s (process)', (dialect) => {
         expect(plain).not.toMatch(ANSI);
         expect(plain).toContain('Daily active users  ▅▁▅▁▅▁█  max 2');
         expect(plain).toContain('Messages per day (from users)  █▁█▁█▁█  max 1');
+        expect(plain).toContain('Tokens per day (in + out)  ▂▁▃▁█▁▁  max 11520');
+        expect(plain).toContain('Errors per day (failed requests)  █▁▁▃▁▁▁  max 3');
       }
     },
     SLOW,

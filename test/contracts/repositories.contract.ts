@@ -1227,8 +1227,33 @@ export function describeRepositoryContract(dialect: Dialect): void {
           usage: { messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0 },
           models: [],
           latency: { samples: 0, p50Ms: null, p95Ms: null },
+          errors: { total: 0, byCode: [] },
         });
         expect(await repos.stats.daily(since, until)).toEqual([]);
+      });
+
+      it('counts errors per day and code, every one when several connections count at once', async () => {
+        const other = await db.reopen();
+        const day = '2025-06-02';
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 === 0 ? repos : other.repos).stats.recordError(
+              day,
+              i % 4 === 0 ? 'INTERNAL' : 'GEMINI_UNAVAILABLE',
+            ),
+          ),
+        );
+        expect(await count('daily_errors'), 'one row per day and code').toBe(2);
+        expect((await repos.stats.summary(SINCE, UNTIL)).errors).toEqual({
+          total: 20,
+          byCode: [
+            { code: 'GEMINI_UNAVAILABLE', count: 15 },
+            { code: 'INTERNAL', count: 5 },
+          ],
+        });
+        expect(await repos.stats.daily(SINCE, UNTIL)).toEqual([
+          { day, activeUsers: 0, userMessages: 0, modelMessages: 0, tokensIn: 0, tokensOut: 0, errors: 20 },
+        ]);
       });
 
       it('interpolates percentiles like percentile_cont for one and for many samples', async () => {

@@ -52,6 +52,17 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
         30_000,
       );
     }
+    // And one failed request for the errors chart: Gemini refuses this question (three attempts,
+    // below the circuit breaker's five), Alice is told, the daemon counts it for today.
+    fakes.gemini.respond = (req) =>
+      req.lastUserText === 'this one fails'
+        ? { error: { status: 503 } }
+        : { text: `echo: ${req.lastUserText}` };
+    fakes.telegram.pushUpdate(fakes.telegram.updates.text({ chatId: ALICE, text: 'this one fails' }));
+    await waitFor(
+      () => expect(fakes.telegram.sentMessages(ALICE).at(-1)).toMatch(/temporarily unavailable/),
+      30_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -126,6 +137,26 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     const points = await page.locator('figure[data-chart="line"] polyline.s1').first().getAttribute('points');
     expect(points?.split(' ').length).toBeGreaterThanOrEqual(2);
     expect(await page.locator('figure[data-chart="bar"] .bar-row').count()).toBeGreaterThanOrEqual(1);
+    // Tokens per day: two lines (in, out) of 30 points, today's above zero.
+    const tokenLines = page.locator('figure[data-name="tokens"] polyline');
+    expect(await tokenLines.count()).toBe(2);
+    for (const line of await tokenLines.all()) {
+      const drawn = (await line.getAttribute('points'))!.split(' ');
+      expect(drawn).toHaveLength(30);
+      const ys = drawn.map((p) => Number(p.split(',')[1]));
+      expect(ys.at(-1), 'today is higher than the quiet days').toBeLessThan(ys[0]!);
+    }
+    // Errors per day: 30 bars, every day but today zero high, today the one failed request.
+    const bars = page.locator('figure[data-name="errors"] rect.day-bar');
+    expect(await bars.count()).toBe(30);
+    const values = await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-value'))));
+    expect(values).toEqual([...Array<number>(29).fill(0), 1]);
+    const heights = await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(heights.at(-1)).toBeGreaterThan(0);
+    expect(heights.slice(0, 29).every((h) => h === 0)).toBe(true);
+    expect(await page.locator('figure[data-name="errors"] figcaption').textContent()).toBe(
+      'Errors per day (failed requests: 1)',
+    );
 
     // The same link again, in another browser: refused.
     const again = await newPage();

@@ -216,18 +216,6 @@ describe('Gemini failures', () => {
     expect(answers[1]).toBe('now: busy question');
   });
 
-  it('keeps the message when Gemini is down, says so, and /retry answers it later', async () => {
-    const chat = nextChat++;
-    h.gemini.respond = () => ({ error: { status: 503 } });
-    send(chat, 'important question');
-    const [notice] = await answersIn(chat, 1, 15_000);
-    expect(notice).toMatch(/temporarily unavailable/);
-    h.gemini.respond = (req) => ({ text: `finally: ${req.lastUserText}` });
-    h.telegram.pushUpdate(h.telegram.updates.command({ chatId: chat, command: 'retry' }));
-    const answers = await answersIn(chat, 2, 15_000);
-    expect(answers[1]).toBe('finally: important question');
-  });
-
   it('explains a safety block and an empty answer instead of staying silent', async () => {
     const chat = nextChat++;
     replyTo(h.gemini, 'something bad', { blockReason: 'SAFETY' });
@@ -237,6 +225,48 @@ describe('Gemini failures', () => {
     const [blocked, empty] = await answersIn(chat, 2);
     expect(blocked).toMatch(/safety/i);
     expect(empty).toMatch(/empty answer/i);
+  });
+});
+
+describe('Gemini down, then back (a daemon of its own)', () => {
+  // Its own daemon and fake Gemini: the circuit breaker counts the last minute's Gemini failures in
+  // the process, and on the file's daemon the title calls queued by earlier tests' answers failed
+  // against this test's 503s too, opened the circuit and made /retry fail, depending on order.
+  let own: Harness;
+  beforeAll(async () => {
+    own = await startHarness();
+  });
+  afterAll(async () => own?.close());
+
+  it('keeps the message when Gemini is down, says so, counts the failure once, and /retry answers it later', async () => {
+    const chat = 5900;
+    let down = true;
+    own.gemini.respond = (req) =>
+      down ? { error: { status: 503 } } : { text: `finally: ${req.lastUserText}` };
+    own.telegram.pushUpdate(own.telegram.updates.text({ chatId: chat, text: 'important question' }));
+    const notice = await waitFor(() => {
+      const [text] = own.telegram.sentMessages(chat);
+      if (text === undefined) throw new Error('no notice yet');
+      return text;
+    }, 15_000);
+    expect(notice).toMatch(/temporarily unavailable/);
+    // Three attempts (the retry policy's), below the five failures that open the circuit.
+    expect(own.gemini.requests.filter((r) => r.lastUserText === 'important question')).toHaveLength(3);
+    // One failed request, counted once for today in the stats' error series (not once per attempt).
+    const today = new Date().toISOString().slice(0, 10);
+    await waitFor(async () =>
+      expect(await own.db.raw('select day, code, count from daily_errors')).toEqual([
+        { day: today, code: 'GEMINI_UNAVAILABLE', count: 1 },
+      ]),
+    );
+    down = false;
+    own.telegram.pushUpdate(own.telegram.updates.command({ chatId: chat, command: 'retry' }));
+    const answers = await waitFor(() => {
+      const texts = own.telegram.sentMessages(chat);
+      if (texts.length < 2) throw new Error(`${texts.length}/2 answers`);
+      return texts;
+    }, 15_000);
+    expect(answers[1]).toBe('finally: important question');
   });
 });
 

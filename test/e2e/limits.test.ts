@@ -141,6 +141,14 @@ describe('handler errors', () => {
     expect(texts(chat).at(-1)).not.toMatch(/at |Error|400/);
     const metrics = await (await fetch(`http://127.0.0.1:${h.daemon.port}/metrics`)).text();
     expect(metrics).toMatch(/botctl_errors_total\{code="(TELEGRAM_ERROR|INTERNAL)"\} [1-9]/);
+    // And durably, per day and code, for the stats' error series (`botctl stats`, the panel).
+    const counted = await waitFor(async () => {
+      const rows = await h.db.raw('select day, code, count from daily_errors');
+      expect(rows).toHaveLength(1);
+      return rows[0]!;
+    });
+    expect(counted).toMatchObject({ day: new Date().toISOString().slice(0, 10), count: 1 });
+    expect(metrics).toContain(`botctl_errors_total{code="${String(counted.code)}"} 1`);
     expect(h.logs.text()).not.toContain(h.config.telegramToken!);
   });
 });

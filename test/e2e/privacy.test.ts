@@ -328,13 +328,15 @@ async function seedExtras(h: Harness, repos: Repositories, c: Chatter): Promise<
 
 // Tables that hold no rows about a chatter; any other table must be listed in rowsOf.
 // telegram_flood: the bot's id and the end of its flood wait, about no user. admin_sessions: the
-// operators' panel sign-ins, kept with the audit log they belong to.
+// operators' panel sign-ins, kept with the audit log they belong to. daily_errors: counts per day
+// and error code, no user id and no text.
 const NOT_PERSONAL = new Set([
   'broadcasts',
   'api_keys',
   'audit_log',
   'admin_sessions',
   'botctl_migrations',
+  'daily_errors',
   'telegram_flood',
 ]);
 

@@ -342,5 +342,10 @@ describe('when ffmpeg fails to encode', () => {
     expect(broken.telegram.callsOf('sendVoice')).toHaveLength(0);
     const user = await broken.db.repos.users.getByTelegramId(id);
     expect((await broken.db.repos.usage.get(user!.id, today())).audioSeconds).toBe(0);
+    // Both failures, the spoken copy and the button's, are counted for today's errors.
+    await waitFor(async () => {
+      const rows = await broken.db.raw('select day, sum(count) as n from daily_errors group by day');
+      expect(rows.map((r) => ({ day: r.day, n: Number(r.n) }))).toEqual([{ day: today(), n: 2 }]);
+    });
   });
 });

@@ -43,6 +43,7 @@ export function moveFixtures() {
 /** Primary key columns per table, for ordered dumps. */
 const ORDER: Record<string, string> = {
   daily_usage: 'user_id, day',
+  daily_errors: 'day, code',
   deliveries: 'broadcast_id, user_id',
   broadcasts: 'id',
   update_inbox: 'update_id',
@@ -129,6 +130,9 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
     audioSeconds: 7,
   });
   await repos.usage.increment(bob.id, '2026-02-28', { messages: 1, images: 1 });
+  await repos.stats.recordError('2026-02-28', 'GEMINI_UNAVAILABLE');
+  await repos.stats.recordError('2026-02-28', 'GEMINI_UNAVAILABLE');
+  await repos.stats.recordError('2026-03-01', 'INTERNAL');
   await repos.broadcasts.create({
     id: 'bc-ü1',
     text: 'hello everyone',

@@ -109,6 +109,18 @@ const MESSAGES: Row[] = [
   ['dan', '2025-06-08T00:00:00.000Z', 'user', null, null, 1, 0],
 ];
 
+/**
+ * [UTC day, error code, how many]: 2025-06-04 has errors and nothing else, 2025-06-02 and
+ * 2025-06-06 nothing at all (zeros), and a day on each side of the period is left out.
+ */
+const ERRORS: [string, string, number][] = [
+  ['2025-05-31', 'GEMINI_UNAVAILABLE', 1],
+  ['2025-06-01', 'GEMINI_UNAVAILABLE', 2],
+  ['2025-06-01', 'INTERNAL', 1],
+  ['2025-06-04', 'GEMINI_BLOCKED', 1],
+  ['2025-06-08', 'INTERNAL', 1],
+];
+
 export async function seedStatsFixture(repos: Repositories): Promise<FixtureUsers> {
   const users = {} as FixtureUsers;
   for (const [name, p] of Object.entries(PEOPLE) as [keyof typeof PEOPLE, Person][]) {
@@ -150,6 +162,9 @@ export async function seedStatsFixture(repos: Repositories): Promise<FixtureUser
       createdAt: at(created),
     });
   }
+  for (const [day, code, times] of ERRORS) {
+    for (let i = 0; i < times; i++) await repos.stats.recordError(day, code);
+  }
   return users;
 }
 
@@ -165,16 +180,74 @@ export const EXPECTED_SUMMARY: StatsSummary = {
   ],
   // Samples 100, 200, 300, 500: p50 = 250, p95 = 300 + 0.85 * 200.
   latency: { samples: 4, p50Ms: 250, p95Ms: 470 },
+  errors: {
+    total: 4,
+    byCode: [
+      { code: 'GEMINI_UNAVAILABLE', count: 2 },
+      { code: 'GEMINI_BLOCKED', count: 1 },
+      { code: 'INTERNAL', count: 1 },
+    ],
+  },
 };
 
 export const EXPECTED_DAYS: StatsDay[] = [
-  { day: '2025-06-01', activeUsers: 1, userMessages: 1, modelMessages: 1 },
-  { day: '2025-06-03', activeUsers: 1, userMessages: 1, modelMessages: 1 },
-  { day: '2025-06-05', activeUsers: 1, userMessages: 1, modelMessages: 1 },
-  { day: '2025-06-07', activeUsers: 2, userMessages: 1, modelMessages: 2 },
+  {
+    day: '2025-06-01',
+    activeUsers: 1,
+    userMessages: 1,
+    modelMessages: 1,
+    tokensIn: 1000,
+    tokensOut: 200,
+    errors: 3,
+  },
+  {
+    day: '2025-06-03',
+    activeUsers: 1,
+    userMessages: 1,
+    modelMessages: 1,
+    tokensIn: 3000,
+    tokensOut: 400,
+    errors: 0,
+  },
+  // Errors only: listed, like a day with only activity.
+  {
+    day: '2025-06-04',
+    activeUsers: 0,
+    userMessages: 0,
+    modelMessages: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    errors: 1,
+  },
+  {
+    day: '2025-06-05',
+    activeUsers: 1,
+    userMessages: 1,
+    modelMessages: 1,
+    tokensIn: 10_500,
+    tokensOut: 1020,
+    errors: 0,
+  },
+  {
+    day: '2025-06-07',
+    activeUsers: 2,
+    userMessages: 1,
+    modelMessages: 2,
+    tokensIn: 150,
+    tokensOut: 70,
+    errors: 0,
+  },
 ];
 
-const zeroDay = (day: string) => ({ day, activeUsers: 0, userMessages: 0, modelMessages: 0 });
+const zeroDay = (day: string) => ({
+  day,
+  activeUsers: 0,
+  userMessages: 0,
+  modelMessages: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  errors: 0,
+});
 
 /** `botctl stats --since 2025-06-01 --until 2025-06-07 --json` over the fixture, default prices. */
 export const EXPECTED_REPORT = {
@@ -198,13 +271,14 @@ export const EXPECTED_REPORT = {
     unattributed: { tokensIn: 500, tokensOut: 20 },
   },
   latency: { samples: 4, p50Ms: 250, p95Ms: 470 },
+  errors: EXPECTED_SUMMARY.errors,
   daily: [
     EXPECTED_DAYS[0]!,
     zeroDay('2025-06-02'),
     EXPECTED_DAYS[1]!,
-    zeroDay('2025-06-04'),
     EXPECTED_DAYS[2]!,
-    zeroDay('2025-06-06'),
     EXPECTED_DAYS[3]!,
+    zeroDay('2025-06-06'),
+    EXPECTED_DAYS[4]!,
   ],
 };

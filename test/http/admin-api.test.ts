@@ -11,6 +11,7 @@ import { createCache } from '../../src/adapters/cache/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminApi, type AdminApiFixture } from '../helpers/admin-api.js';
 import { DIALECTS } from '../helpers/db.js';
+import { EXPECTED_REPORT } from '../helpers/stats-fixture.js';
 
 const SLOW = 120_000;
 /** A response body read loosely: the assertions say what it must hold. */
@@ -235,6 +236,13 @@ describe('admin API: keys, scopes and refusals (sqlite, inject)', () => {
     );
     expect([...new Set([...cased, ...PUBLIC])].sort()).toEqual(documented);
 
+    // /stats is documented field by field, the per-day token and error series included.
+    const components = (document as unknown as { components: { schemas: Record<string, Json> } }).components;
+    expect(Object.keys(components.schemas.StatsDay!.properties).sort()).toEqual(
+      ['activeUsers', 'day', 'errors', 'modelMessages', 'tokensIn', 'tokensOut', 'userMessages'].sort(),
+    );
+    expect(components.schemas.StatsReport!.properties).toHaveProperty('errors');
+
     const page = await fx.server.inject({ method: 'GET', url: '/api/v1/docs' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<script src="docs.js"></script>');
@@ -381,6 +389,13 @@ describe.each(DIALECTS)('admin API use cases on %s', (dialect) => {
     (await fx.db.raw('select actor, action, target, address from audit_log order by id')).map((r) => ({
       ...r,
     }));
+
+  it('reports the stats of `botctl stats --json`: every day of the period, tokens and errors per day', async () => {
+    const stats = await req('GET', '/api/v1/stats?since=2025-06-01&until=2025-06-07', fx.keys.read);
+    expect(stats).toEqual({ status: 200, body: EXPECTED_REPORT });
+    const month = await req('GET', '/api/v1/stats?since=30d', fx.keys.read);
+    expect(month.body.daily).toHaveLength(30);
+  });
 
   it('pages users by cursor with filters', async () => {
     const first = await req('GET', '/api/v1/users?limit=2', fx.keys.read);

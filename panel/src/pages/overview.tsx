@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { BarChart, LineChart } from '../charts.js';
+import { BarChart, DayBars, LineChart } from '../charts.js';
 import { fmtNumber, t } from '../i18n.js';
 import { useLoad } from '../use-load.js';
 
@@ -18,7 +18,16 @@ interface Stats {
     byModel: { model: string; tokensIn: number; tokensOut: number; cost: number | null }[];
   };
   latency: { p50Ms: number | null; p95Ms: number | null };
-  daily: { day: string; activeUsers: number; userMessages: number; modelMessages: number }[];
+  errors: { total: number };
+  daily: {
+    day: string;
+    activeUsers: number;
+    userMessages: number;
+    modelMessages: number;
+    tokensIn: number;
+    tokensOut: number;
+    errors: number;
+  }[];
 }
 interface Health {
   ready: boolean;
@@ -52,6 +61,7 @@ export function Overview() {
       </div>
       <LineChart
         title={t('overview.dailyMessages')}
+        name="messages"
         days={days}
         series={[
           { label: t('overview.userMessages'), values: s.daily.map((d) => d.userMessages), className: 's1' },
@@ -64,8 +74,24 @@ export function Overview() {
       />
       <LineChart
         title={t('overview.dailyActive')}
+        name="active"
         days={days}
         series={[{ label: t('overview.users'), values: s.daily.map((d) => d.activeUsers), className: 's3' }]}
+      />
+      <LineChart
+        title={t('overview.dailyTokens')}
+        name="tokens"
+        days={days}
+        series={[
+          { label: t('overview.tokensIn'), values: s.daily.map((d) => d.tokensIn), className: 's1' },
+          { label: t('overview.tokensOut'), values: s.daily.map((d) => d.tokensOut), className: 's2' },
+        ]}
+      />
+      <DayBars
+        title={t('overview.dailyErrors', { total: fmtNumber(s.errors.total) })}
+        name="errors"
+        days={days}
+        values={s.daily.map((d) => d.errors)}
       />
       <BarChart
         title={t('overview.byModel')}

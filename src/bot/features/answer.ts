@@ -22,7 +22,10 @@ export interface AnswerDeps {
     typingDelayMs: number;
     typingIntervalMs: number;
   };
+  /** Side problems (a typing action, a draft): logged, the request goes on. */
   onError: (error: unknown) => void;
+  /** The request failed and the user was told so: logged and counted in the daily error counts. */
+  failed: (error: unknown) => void;
   /** Transcript, buttons and spoken copy around an answer (reply/answer-extras.ts); absent: plain text. */
   extras?: AnswerExtras;
 }
@@ -119,7 +122,7 @@ export async function runAnswer(
       : undefined;
     if (reply !== undefined) {
       await ctx.reply(ctx.t(reply.key, { ...reply.params }), threadOptions(ctx));
-      deps.onError(error);
+      deps.failed(error);
       return;
     }
     throw error;

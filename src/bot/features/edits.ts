@@ -54,7 +54,7 @@ async function reask(ctx: BotContext, deps: AnswerDeps, editable: Editable, text
     if (controller.signal.aborted) return; // /stop already answered
     if (isBotctlError(error) && MODEL_FAILURES.has(error.code)) {
       await ctx.reply(ctx.t(error.localeKey, { ...error.params }), threadOptions(ctx));
-      deps.onError(error);
+      deps.failed(error);
       return;
     }
     throw error;

@@ -23,6 +23,7 @@ export function imageFeature(deps: {
   images: ImageService;
   inFlight: InFlight;
   onError: (error: unknown) => void;
+  failed: (error: unknown) => void;
 }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
@@ -64,7 +65,7 @@ export function imageFeature(deps: {
             threadOptions(ctx),
           );
         } else throw error;
-        deps.onError(error);
+        deps.failed(error);
       } finally {
         deps.inFlight.end(chatKey, controller);
       }

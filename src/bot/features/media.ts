@@ -35,7 +35,7 @@ export function mediaFeatures(
     voiceFeature(withMedia),
     documentFeature(withMedia),
     imageFeature({ ...deps, images: services.images }),
-    ttsButtonFeature({ speech: services.speech, onError: deps.onError }),
+    ttsButtonFeature({ speech: services.speech, onError: deps.onError, failed: deps.failed }),
     suggestionsFeature({ ...deps, suggestions: services.suggestions }),
   );
   return composer;

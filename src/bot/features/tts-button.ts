@@ -11,6 +11,8 @@ import { notice } from './button-answers.js';
 export function ttsButtonFeature(deps: {
   speech: SpeechService;
   onError: (error: unknown) => void;
+  /** Speech failed and the user was told: counted in the daily error counts. */
+  failed: (error: unknown) => void;
 }): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
@@ -34,7 +36,7 @@ export function ttsButtonFeature(deps: {
         await ctx.reply(ctx.t(spoken.kind === 'quota' ? 'tts-quota' : 'tts-unavailable'), threadOptions(ctx));
       }
     } catch (error) {
-      deps.onError(error);
+      deps.failed(error);
       await ctx.reply(ctx.t('tts-failed'), threadOptions(ctx));
     }
   });

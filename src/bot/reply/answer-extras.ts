@@ -2,7 +2,7 @@
  * What goes around a text answer: the transcript of a voice question above it (showTranscript),
  * a speak button and follow-up suggestions under it, and a spoken copy after it when the
  * user's voiceReplies setting asks for one. A spoken copy that fails leaves the text answer as
- * it is: the failure is logged, never shown as an error.
+ * it is: the failure is logged and counted (failed), never shown as an error.
  */
 import { InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
@@ -20,7 +20,8 @@ export function createAnswerExtras(deps: {
   speech: SpeechService;
   suggestions: SuggestionService;
   signer: CallbackSigner;
-  onError: (error: unknown) => void;
+  /** A spoken copy that failed: logged and counted in the daily error counts. */
+  failed: (error: unknown) => void;
 }): AnswerExtras {
   return {
     render(ctx, outcome) {
@@ -69,7 +70,7 @@ export function createAnswerExtras(deps: {
           ...threadOptions(ctx),
         });
       } catch (error) {
-        deps.onError(error);
+        deps.failed(error);
       }
     },
   };

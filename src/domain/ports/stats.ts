@@ -14,6 +14,8 @@ export interface StatsSummary {
   models: { model: string | null; answers: number; tokensIn: number; tokensOut: number }[];
   /** Answer latency over model rows with a latency (percentile_cont: interpolated), null when none. */
   latency: { samples: number; p50Ms: number | null; p95Ms: number | null };
+  /** Failed requests counted per day in the period (daily_errors), by code, most first. */
+  errors: { total: number; byCode: { code: string; count: number }[] };
 }
 
 export interface StatsDay {
@@ -23,6 +25,11 @@ export interface StatsDay {
   activeUsers: number;
   userMessages: number;
   modelMessages: number;
+  /** daily_usage's tokens that day: every request, including images, speech and inline answers. */
+  tokensIn: number;
+  tokensOut: number;
+  /** Failed requests that day (daily_errors, every code). */
+  errors: number;
 }
 
 interface UserActivity {
@@ -34,7 +41,12 @@ interface UserActivity {
 /** Aggregations for `botctl stats` and `botctl users show`, computed in the database. */
 export interface StatsRepository {
   summary(since: Date, until: Date): Promise<StatsSummary>;
-  /** Days of [since, until) that have activity or messages, oldest first (quiet days are absent). */
+  /** Days of [since, until) that have activity, messages or errors, oldest first (quiet days are absent). */
   daily(since: Date, until: Date): Promise<StatsDay[]>;
+  /**
+   * Counts one failed request on a UTC day (YYYY-MM-DD) under its error code: one atomic upsert,
+   * so instances counting at once lose nothing.
+   */
+  recordError(day: string, code: string): Promise<void>;
   userActivity(userId: number): Promise<UserActivity>;
 }

@@ -191,6 +191,65 @@ export const StatsQuery = z.object({
   until: z.string().max(16).optional().meta({ description: 'YYYY-MM-DD, inclusive (default today)' }),
 });
 
+const count = z.number().int().min(0);
+
+/** One UTC day of the period; quiet days are zeros, so a 30-day period has 30 entries. */
+export const StatsDay = z
+  .object({
+    day: z.string().meta({ description: 'YYYY-MM-DD (UTC)' }),
+    activeUsers: count,
+    userMessages: count,
+    modelMessages: count,
+    tokensIn: count.meta({ description: 'every request that day (daily usage), images and speech included' }),
+    tokensOut: count,
+    errors: count.meta({
+      description: 'failed requests that day: handler errors and failures answered with an apology',
+    }),
+  })
+  .meta({ id: 'StatsDay' });
+
+/** The numbers of `botctl stats --json` (services/stats: StatsReport). */
+export const StatsReport = z
+  .object({
+    period: z.object({ since: z.string(), until: z.string(), days: count }),
+    users: z.object({
+      total: count,
+      new: count,
+      banned: count,
+      blocked: count,
+      active: z.object({ day1: count, day7: count, day30: count }),
+    }),
+    messages: z.object({ user: count, model: count }),
+    voiceMinutes: z.number(),
+    images: count,
+    tokens: z.object({ in: count, out: count }),
+    cost: z.object({
+      currency: z.literal('USD'),
+      estimated: z.number(),
+      complete: z
+        .boolean()
+        .meta({ description: 'false when a model has no price: the true total is higher' }),
+      unknownModels: z.array(z.string()),
+      byModel: z.array(
+        z.object({
+          model: z.string(),
+          answers: count,
+          tokensIn: count,
+          tokensOut: count,
+          cost: z.number().nullable(),
+        }),
+      ),
+      unattributed: z.object({ tokensIn: count, tokensOut: count }),
+    }),
+    latency: z.object({ samples: count, p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }),
+    errors: z.object({
+      total: count,
+      byCode: z.array(z.object({ code: z.string(), count })).meta({ description: 'most first' }),
+    }),
+    daily: z.array(StatsDay),
+  })
+  .meta({ id: 'StatsReport' });
+
 export const Readiness = z.object({
   ready: z.boolean(),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),

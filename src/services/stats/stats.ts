@@ -1,7 +1,6 @@
 /**
  * `botctl stats`: the period's numbers from the StatsRepository, shaped for output, with cost
- * estimated from the price table. Error counts are not stored in the database (handlers
- * count them in the botctl_errors_total Prometheus counter), so the report has none.
+ * estimated from the price table. Errors are the daily counts of failed requests (errors.ts).
  */
 import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
 import { periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
@@ -37,6 +36,8 @@ export interface StatsReport {
     unattributed: { tokensIn: number; tokensOut: number };
   };
   latency: StatsSummary['latency'];
+  /** Failed requests in the period (handler errors and failures answered with an apology), by code. */
+  errors: StatsSummary['errors'];
   /** Every day of the period, quiet days as zeros. */
   daily: StatsDay[];
 }
@@ -79,8 +80,18 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
         },
       },
       latency: summary.latency,
+      errors: summary.errors,
       daily: periodDayList(period).map(
-        (day) => byDay.get(day) ?? { day, activeUsers: 0, userMessages: 0, modelMessages: 0 },
+        (day) =>
+          byDay.get(day) ?? {
+            day,
+            activeUsers: 0,
+            userMessages: 0,
+            modelMessages: 0,
+            tokensIn: 0,
+            tokensOut: 0,
+            errors: 0,
+          },
       ),
     };
   }

@@ -11,10 +11,11 @@ import {
   num,
   periodDays,
   roundLatency,
+  shapeErrors,
   shapeMessages,
   type ModelGroupRow,
 } from '../shared/stats.js';
-import { conversations, dailyUsage as du, messages as m, users } from './schema.js';
+import { conversations, dailyErrors as de, dailyUsage as du, messages as m, users } from './schema.js';
 
 type Row = Record<string, unknown>;
 
@@ -33,7 +34,7 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
     async summary(since, until) {
       const days = periodDays(since, until);
       // Independent queries: the pool runs them side by side.
-      const [people, active, usage, asked, models, latency] = await Promise.all([
+      const [people, active, usage, asked, models, latency, errors] = await Promise.all([
         one(sql`
           select count(*) as total, count(*) filter (where ${users.createdAt} >= ${at(since)}) as fresh,
             count(*) filter (where ${users.status} = 'banned') as banned,
@@ -57,6 +58,9 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
           select samples, p[1] as p50, p[2] as p95 from (
             select count(*) as samples, percentile_cont(array[0.5, 0.95]) within group (order by ${m.latencyMs}) as p
             from ${m} where ${m.role} = 'model' and ${m.latencyMs} is not null and ${inPeriod(since, until)}) as answers`),
+        all<{ code: string; n: string }>(sql`
+          select ${de.code} as code, sum(${de.count}) as n from ${de}
+          where ${de.day} >= ${days.first} and ${de.day} <= ${days.last} group by ${de.code}`),
       ]);
       const latencyOf = (value: unknown) => roundLatency(value == null ? null : Number(value));
       return {
@@ -80,6 +84,7 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
           p50Ms: latencyOf(latency.p50),
           p95Ms: latencyOf(latency.p95),
         },
+        errors: shapeErrors(errors),
       };
     },
 
@@ -88,16 +93,26 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
       const count = (role: string) => sql`(select count(*) from ${m} where ${m.role} = ${role}
         and ${m.createdAt} >= greatest(to_timestamp(d * 86400), ${at(since)})
         and ${m.createdAt} < least(to_timestamp((d + 1) * 86400), ${at(until)}))`;
-      const [active, perDay] = await Promise.all([
+      const [usage, errors, perDay] = await Promise.all([
+        all<{ day: string; n: string; tokensIn: string | null; tokensOut: string | null }>(sql`
+          select ${du.day} as day, count(*) as n, sum(${du.tokensIn}) as "tokensIn", sum(${du.tokensOut}) as "tokensOut"
+          from ${du} where ${du.day} >= ${days.first} and ${du.day} <= ${days.last} group by ${du.day}`),
         all<{ day: string; n: string }>(sql`
-          select ${du.day} as day, count(*) as n from ${du}
-          where ${du.day} >= ${days.first} and ${du.day} <= ${days.last} group by ${du.day}`),
+          select ${de.day} as day, sum(${de.count}) as n from ${de}
+          where ${de.day} >= ${days.first} and ${de.day} <= ${days.last} group by ${de.day}`),
         // One index range count per day and role (messages_stats_idx), not a scan of the period grouped by day.
         all<{ d: number; user: string; model: string }>(sql`
           select d, ${count('user')} as "user", ${count('model')} as model
           from generate_series(${dayNumber(since)}::int, ${dayNumber(new Date(days.last))}::int) as d`),
       ]);
-      return mergeDays(active, perDay);
+      return mergeDays({ usage, errors, messages: perDay });
+    },
+
+    async recordError(day, code) {
+      await db
+        .insert(de)
+        .values({ day, code, count: 1 })
+        .onConflictDoUpdate({ target: [de.day, de.code], set: { count: sql`${de.count} + 1` } });
     },
 
     async userActivity(userId) {

@@ -72,26 +72,63 @@ export function shapeMessages(
   return { messages: { user: Number(userMessages ?? 0), model: answers }, models };
 }
 
-/** Merges per-day active users and per-day message counts into one row per day, oldest first. */
-export function mergeDays(
-  active: readonly { day: string; n: number | string }[],
-  messages: readonly { d: number | string; user: number | string | null; model: number | string | null }[],
-): StatsDay[] {
+/** A day's row as the port has it, zero throughout: quiet days stay zero. */
+export const emptyDay = (day: string): StatsDay => ({
+  day,
+  activeUsers: 0,
+  userMessages: 0,
+  modelMessages: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  errors: 0,
+});
+
+/** Per-day rows of daily_usage (active users, tokens) and daily_errors, keyed by day string. */
+export interface DayRows {
+  usage: readonly {
+    day: string;
+    n: number | string;
+    tokensIn: number | string | null;
+    tokensOut: number | string | null;
+  }[];
+  errors: readonly { day: string; n: number | string | null }[];
+  messages: readonly { d: number | string; user: number | string | null; model: number | string | null }[];
+}
+
+/** Merges per-day usage, error and message counts into one row per day, oldest first. */
+export function mergeDays(rows: DayRows): StatsDay[] {
   const days = new Map<string, StatsDay>();
   const at = (day: string) => {
     let row = days.get(day);
-    if (!row) days.set(day, (row = { day, activeUsers: 0, userMessages: 0, modelMessages: 0 }));
+    if (!row) days.set(day, (row = emptyDay(day)));
     return row;
   };
-  for (const row of active) at(row.day).activeUsers = Number(row.n);
-  for (const row of messages) {
-    // SQLite counts every day of the period; a day with no messages is left to the active rows.
+  for (const row of rows.usage) {
+    const day = at(row.day);
+    day.activeUsers = Number(row.n);
+    day.tokensIn = num(row.tokensIn);
+    day.tokensOut = num(row.tokensOut);
+  }
+  for (const row of rows.errors) if (num(row.n) > 0) at(row.day).errors = num(row.n);
+  for (const row of rows.messages) {
+    // SQLite counts every day of the period; a day with no messages is left to the other rows.
     if (Number(row.user ?? 0) + Number(row.model ?? 0) === 0) continue;
     const day = at(dayFromNumber(Number(row.d)));
     day.userMessages = Number(row.user ?? 0);
     day.modelMessages = Number(row.model ?? 0);
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** Error counts grouped by code -> the summary's shape, most first (then by code, so both dialects agree). */
+export function shapeErrors(
+  rows: readonly { code: string; n: number | string | null }[],
+): StatsSummary['errors'] {
+  const byCode = rows
+    .map((row) => ({ code: row.code, count: num(row.n) }))
+    .filter((row) => row.count > 0)
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return { total: byCode.reduce((sum, row) => sum + row.count, 0), byCode };
 }
 
 export const num = (value: unknown): number => Number(value ?? 0);

@@ -143,6 +143,21 @@ export const dailyUsage = sqliteTable(
   ],
 );
 
+/**
+ * Failed requests per UTC day and error code (services/stats: the error counter): handler errors
+ * and failures answered with an apology (model down, speech failed). No user id and no text, so
+ * nothing here is personal data; one row per code a day keeps it a few hundred rows a year.
+ */
+export const dailyErrors = sqliteTable(
+  'daily_errors',
+  {
+    day: text('day').notNull(),
+    code: text('code').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.code] })],
+);
+
 export const broadcasts = sqliteTable('broadcasts', {
   id: text('id').primaryKey(),
   text: text('text').notNull(),

@@ -15,10 +15,11 @@ import {
   percentilePosition,
   periodDays,
   roundLatency,
+  shapeErrors,
   shapeMessages,
   type ModelGroupRow,
 } from '../shared/stats.js';
-import { conversations, dailyUsage as du, messages as m, users } from './schema.js';
+import { conversations, dailyErrors as de, dailyUsage as du, messages as m, users } from './schema.js';
 
 type Row = Record<string, number | null>;
 
@@ -66,6 +67,9 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
         select ${m.model} as model, count(*) as n, sum(${m.tokensIn}) as tokensIn, sum(${m.tokensOut}) as tokensOut,
           count(${m.latencyMs}) as timed
         from ${m} where ${m.role} = 'model' and ${inPeriod(since, until)} group by ${m.model}`);
+      const errors = db.all<{ code: string; n: number }>(sql`
+        select ${de.code} as code, sum(${de.count}) as n from ${de}
+        where ${de.day} >= ${days.first} and ${de.day} <= ${days.last} group by ${de.code}`);
       const timed = models.reduce((sum, row) => sum + num(row.timed), 0);
       return {
         users: {
@@ -84,13 +88,18 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
           images: num(usage?.images),
         },
         latency: latency(since, until, timed),
+        errors: shapeErrors(errors),
       };
     },
 
     async daily(since, until) {
       const days = periodDays(since, until);
-      const active = db.all<{ day: string; n: number }>(sql`
-        select ${du.day} as day, count(*) as n from ${du} where ${inDays(days.first, days.last)} group by ${du.day}`);
+      const usage = db.all<{ day: string; n: number; tokensIn: number; tokensOut: number }>(sql`
+        select ${du.day} as day, count(*) as n, sum(${du.tokensIn}) as tokensIn, sum(${du.tokensOut}) as tokensOut
+        from ${du} where ${inDays(days.first, days.last)} group by ${du.day}`);
+      const errors = db.all<{ day: string; n: number }>(sql`
+        select ${de.day} as day, sum(${de.count}) as n from ${de}
+        where ${de.day} >= ${days.first} and ${de.day} <= ${days.last} group by ${de.day}`);
       const count = (role: string) => sql`(select count(*) from ${m} where ${m.role} = ${role}
         and ${m.createdAt} >= max(d * ${DAY_MS}, ${since.getTime()}) and ${m.createdAt} < min((d + 1) * ${DAY_MS}, ${until.getTime()}))`;
       const perDay = db.all<{ d: number; user: number; model: number }>(sql`
@@ -98,7 +107,14 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
           select ${Math.floor(since.getTime() / DAY_MS)}
           union all select d + 1 from period where d < ${Math.floor(Date.parse(days.last) / DAY_MS)})
         select d, ${count('user')} as user, ${count('model')} as model from period`);
-      return mergeDays(active, perDay);
+      return mergeDays({ usage, errors, messages: perDay });
+    },
+
+    async recordError(day, code) {
+      db.insert(de)
+        .values({ day, code, count: 1 })
+        .onConflictDoUpdate({ target: [de.day, de.code], set: { count: sql`${de.count} + 1` } })
+        .run();
     },
 
     async userActivity(userId) {

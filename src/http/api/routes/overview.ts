@@ -3,7 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parsePeriod } from '../../../domain/stats-period.js';
 import type { AdminApiDeps } from '../deps.js';
-import { AUTH_ERRORS, AuditEntry, AuditQuery, ErrorBody, Readiness, StatsQuery } from '../schemas.js';
+import {
+  AUTH_ERRORS,
+  AuditEntry,
+  AuditQuery,
+  ErrorBody,
+  Readiness,
+  StatsQuery,
+  StatsReport,
+} from '../schemas.js';
 import { decodeCursor, doc, encodeCursor, typed } from './route-kit.js';
 
 export function overviewRoutes(app: FastifyInstance, deps: AdminApiDeps) {
@@ -15,16 +23,16 @@ export function overviewRoutes(app: FastifyInstance, deps: AdminApiDeps) {
       schema: {
         ...doc(
           'overview',
-          'Users, messages, tokens, cost and latency over a period (default: 30 days)',
+          'Users, messages, tokens, cost, latency and errors over a period (default: 30 days), with a row per day',
           'read',
         ),
         querystring: StatsQuery,
-        response: { 200: z.record(z.string(), z.unknown()), 400: ErrorBody, ...AUTH_ERRORS },
+        response: { 200: StatsReport, 400: ErrorBody, ...AUTH_ERRORS },
       },
     },
     async (request) => {
       const period = parsePeriod(request.query, new Date());
-      return (await (await deps.stats()).report(period)) as unknown as Record<string, unknown>;
+      return (await deps.stats()).report(period);
     },
   );
 
