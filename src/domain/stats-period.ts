@@ -4,6 +4,7 @@
  * the last day; `--until` names the last day, inclusive; without it the period ends now.
  */
 import { BotctlError } from './errors.js';
+import type { StatsDay } from './ports/stats.js';
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 3660;
@@ -61,3 +62,14 @@ export function periodDayList(period: StatsPeriod): string[] {
     new Date(period.since.getTime() + i * DAY_MS).toISOString().slice(0, 10),
   );
 }
+
+/** A day's stats row with nothing in it: a quiet day is zeros, never missing from a chart. */
+export const emptyStatsDay = (day: string): StatsDay => ({
+  day,
+  activeUsers: 0,
+  userMessages: 0,
+  modelMessages: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  errors: 0,
+});

@@ -7,7 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createDatabaseGuard } from '../../src/adapters/db/guard.js';
 import type { DatabaseHold } from '../../src/domain/ports/index.js';
-import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { startInstanceHarness, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/ports.js';
 
 let h: Harness | undefined;
@@ -23,14 +23,7 @@ it(
   'paces a burst to its share of the bot-wide 30/s while another instance runs',
   { timeout: 60_000 },
   async () => {
-    h = await startHarness({
-      dialect: 'postgres',
-      mode: 'webhook',
-      env: {
-        BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
-        BOTCTL_REDIS_URL: 'redis://127.0.0.1:6379',
-      },
-    });
+    h = await startInstanceHarness();
     const harness = h;
     other = await createDatabaseGuard(harness.db.url).holdInstance({
       owner: 'the-other-instance',

@@ -7,7 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import type { GeminiRequest } from '../fakes/gemini.js';
-import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { startInstanceHarness, type Harness } from '../helpers/bot-harness.js';
 import { chatter, handled } from '../helpers/chat-ui.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 
@@ -26,14 +26,7 @@ it(
   'stops the answer another instance is writing, and a /stop with nothing running says so',
   { timeout: 60_000 },
   async () => {
-    h = await startHarness({
-      dialect: 'postgres',
-      mode: 'webhook',
-      env: {
-        BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
-        BOTCTL_REDIS_URL: 'redis://127.0.0.1:6379',
-      },
-    });
+    h = await startInstanceHarness();
     const harness = h;
     const held = new Promise<void>((resolve) => (release = resolve));
     harness.gemini.respond = async (request: GeminiRequest) => {

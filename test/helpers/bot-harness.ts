@@ -100,3 +100,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   return harness;
 }
+
+/**
+ * A daemon as one of several instances: webhook mode on Postgres and the shared Redis (what
+ * several instances need), with a per-user rate limit a test's bursts stay under.
+ */
+export function startInstanceHarness(
+  options: Omit<HarnessOptions, 'dialect' | 'mode'> = {},
+): Promise<Harness> {
+  return startHarness({
+    ...options,
+    dialect: 'postgres',
+    mode: 'webhook',
+    env: {
+      BOTCTL_RATE_LIMIT: '{"burst":100,"perMinute":1000}',
+      BOTCTL_REDIS_URL: process.env.BOTCTL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ...options.env,
+    },
+  });
+}

@@ -3,7 +3,7 @@
  * estimated from the price table. Errors are the daily counts of failed requests (errors.ts).
  */
 import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
-import { periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
+import { emptyStatsDay, periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
 import type { StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
 
 interface ModelCost {
@@ -81,18 +81,7 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
       },
       latency: summary.latency,
       errors: summary.errors,
-      daily: periodDayList(period).map(
-        (day) =>
-          byDay.get(day) ?? {
-            day,
-            activeUsers: 0,
-            userMessages: 0,
-            modelMessages: 0,
-            tokensIn: 0,
-            tokensOut: 0,
-            errors: 0,
-          },
-      ),
+      daily: periodDayList(period).map((day) => byDay.get(day) ?? emptyStatsDay(day)),
     };
   }
 

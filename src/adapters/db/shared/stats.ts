@@ -4,6 +4,7 @@
  * grouped rows into the port's types.
  */
 import { utcDay } from '../../../domain/quota.js';
+import { emptyStatsDay } from '../../../domain/stats-period.js';
 import type { StatsDay, StatsSummary } from '../../../domain/ports/index.js';
 
 export const DAY_MS = 86_400_000;
@@ -72,17 +73,6 @@ export function shapeMessages(
   return { messages: { user: Number(userMessages ?? 0), model: answers }, models };
 }
 
-/** A day's row as the port has it, zero throughout: quiet days stay zero. */
-export const emptyDay = (day: string): StatsDay => ({
-  day,
-  activeUsers: 0,
-  userMessages: 0,
-  modelMessages: 0,
-  tokensIn: 0,
-  tokensOut: 0,
-  errors: 0,
-});
-
 /** Per-day rows of daily_usage (active users, tokens) and daily_errors, keyed by day string. */
 export interface DayRows {
   usage: readonly {
@@ -100,7 +90,7 @@ export function mergeDays(rows: DayRows): StatsDay[] {
   const days = new Map<string, StatsDay>();
   const at = (day: string) => {
     let row = days.get(day);
-    if (!row) days.set(day, (row = emptyDay(day)));
+    if (!row) days.set(day, (row = emptyStatsDay(day)));
     return row;
   };
   for (const row of rows.usage) {
