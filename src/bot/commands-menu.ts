@@ -19,6 +19,7 @@ export const CHAT_COMMANDS = [
   'language',
   'timezone',
   'usage',
+  'premium',
   'export',
   'forget',
   'privacy',

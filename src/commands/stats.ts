@@ -20,7 +20,8 @@ export default class Stats extends BaseCommand<typeof Stats> {
   static override description =
     'Aggregated in the database over whole UTC days: users (total, new, active in 1/7/30 days), messages, ' +
     'voice minutes, images, tokens, estimated cost per model (price table: config `prices`, BOTCTL_PRICES; ' +
-    'models without a price cost "unknown"), Gemini latency p50/p95, and daily charts. Handler errors are ' +
+    'models without a price cost "unknown"), Gemini latency p50/p95, Telegram Stars earned by premium (refunds ' +
+    'not counted), and daily charts. Handler errors are ' +
     'not stored in the database: they are the botctl_errors_total counter on /metrics.' +
     EXIT_CODES_HELP;
   static override examples = [
@@ -57,6 +58,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
       unattributed: { tokensIn: 'number', tokensOut: 'number' },
     },
     latency: { samples: 'number', p50Ms: 'number|null', p95Ms: 'number|null' },
+    stars: { earned: 'number', payments: 'number', refunded: 'number' },
     daily: [{ day: 'string', activeUsers: 'number', userMessages: 'number', modelMessages: 'number' }],
   };
 

@@ -93,7 +93,11 @@ const DAY_MS = 86_400_000;
  * A payment of `days`: from the running end when premium is still running (a renewal extends
  * it), else from now. An admin stays admin (the end is kept, for the record).
  */
-export function grantPremium(user: Pick<User, 'role' | 'premiumUntil'>, days: number, now: Date): PremiumChange {
+export function grantPremium(
+  user: Pick<User, 'role' | 'premiumUntil'>,
+  days: number,
+  now: Date,
+): PremiumChange {
   const running = user.premiumUntil !== null && user.premiumUntil > now ? user.premiumUntil : now;
   const premiumUntil = new Date(running.getTime() + days * DAY_MS);
   return { role: user.role === 'admin' ? 'admin' : 'premium', premiumUntil };

@@ -81,6 +81,7 @@ cmd-prompt = Ваши инструкции
 cmd-language = Язык интерфейса
 cmd-timezone = Ваш часовой пояс
 cmd-usage = Использование за сегодня и лимиты
+cmd-premium = Премиум: больше лимитов за Telegram Stars
 cmd-export = Скачать ваши данные
 cmd-forget = Удалить все ваши данные
 cmd-privacy = Что о вас хранится
@@ -227,6 +228,7 @@ export-label-settings = Настройки
 export-label-usage = Использование по дням (UTC)
 export-label-deliveries = Рассылки, отправленные вам
 export-label-audio = Голосовые и аудиосообщения
+export-label-payments = Оплаты премиума (Telegram Stars)
 export-label-conversations = Разговоры
 export-label-user = Вы
 export-label-model = Ассистент
@@ -273,3 +275,26 @@ alert-backup-failed = Резервная копия не создана ({ $code
 alert-event-dead = Доставка события { $id } ({ $type }) на { $endpoint } прекращена после { $attempts } попыток. Смотрите `botctl events list --status dead`, затем `botctl events retry { $id }`.
 alert-test = Проверочное оповещение от `botctl alerts test`: этот канал работает.
 alert-repeated = Ещё { $count } похожих оповещений ({ $of }) за последние { $minutes } мин.
+
+# Премиум (Telegram Stars)
+premium-off = В этом боте премиум не продаётся.
+premium-admin = Вы администратор бота: у вас нет лимитов, которые можно поднять.
+premium-unlimited = без лимита
+premium-offer =
+    Премиум на { $days } дн. стоит { $stars } ⭐ (Telegram Stars). Он поднимает ваши дневные лимиты до:
+    Сообщения: { $messages }
+    Изображения: { $images }
+    Голос и аудио: { $minutes } мин.
+    Оплата во время действующего премиума добавляет к нему { $days } дн.
+premium-active = Ваш премиум действует до { $until }.
+premium-granted = У вас премиум.
+premium-invoice-title = Премиум на { $days } дн.
+premium-invoice-description = Больше сообщений, изображений и голоса в день на { $days } дн. Оплата во время действующего премиума продлевает его.
+premium-invoice-label = Премиум, { $days } дн.
+premium-refused-off = Премиум больше не продаётся: деньги не списаны.
+premium-refused-forged = Этот счёт выставлен не этим ботом: деньги не списаны.
+premium-refused-stale = Цена или срок премиума изменились после этого счёта: отправьте /premium, чтобы получить новый. Деньги не списаны.
+premium-refused-other-user = Этот счёт выставлен другому пользователю: отправьте /premium, чтобы получить свой. Деньги не списаны.
+premium-refused-unknown-user = С этого аккаунта здесь нельзя купить премиум: сначала отправьте /premium. Деньги не списаны.
+premium-thanks = Спасибо! Премиум ваш до { $until }: повышенные лимиты действуют уже сейчас.
+premium-thanks-admin = Спасибо! У администратора и так нет лимитов; оплата записана.

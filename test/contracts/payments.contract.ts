@@ -92,7 +92,8 @@ export function describePaymentsContract(dialect: Dialect): void {
       expect(renewed.user.premiumUntil).toEqual(at(60));
       expect(renewed.payment.premiumUntil).toEqual(at(60));
 
-      const revoke = (now: Date) => (u: User, p: { periodDays: number }) => revokePremium(u, p.periodDays, now);
+      const revoke = (now: Date) => (u: User, p: { periodDays: number }) =>
+        revokePremium(u, p.periodDays, now);
       const refunded = await repos.payments.markRefunded('ch_2', revoke(at(11)), at(11));
       expect(refunded).toMatchObject({ refunded: true, user: { role: 'premium', premiumUntil: at(30) } });
       expect(refunded?.payment.refundedAt).toEqual(at(11));
@@ -119,8 +120,16 @@ export function describePaymentsContract(dialect: Dialect): void {
       expect((await repos.payments.get('b1'))?.telegramId).toBe(bob.telegramId);
       expect(await repos.payments.get('nope')).toBeNull();
 
-      expect(await repos.payments.totals(T0, at(3), 'XTR')).toEqual({ payments: 3, amount: 350, refunded: 1 });
-      expect(await repos.payments.totals(at(1), at(2), 'XTR')).toEqual({ payments: 1, amount: 250, refunded: 0 });
+      expect(await repos.payments.totals(T0, at(3), 'XTR')).toEqual({
+        payments: 3,
+        amount: 350,
+        refunded: 1,
+      });
+      expect(await repos.payments.totals(at(1), at(2), 'XTR')).toEqual({
+        payments: 1,
+        amount: 250,
+        refunded: 0,
+      });
       expect(await repos.payments.totals(T0, at(3), 'USD')).toEqual({ payments: 0, amount: 0, refunded: 0 });
     });
 

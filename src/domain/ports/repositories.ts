@@ -287,7 +287,10 @@ export interface FloodRepository {
 }
 
 /** What successful_payment reports, as recorded. */
-export type NewPayment = Pick<Payment, 'chargeId' | 'userId' | 'amount' | 'currency' | 'payload' | 'periodDays'>;
+export type NewPayment = Pick<
+  Payment,
+  'chargeId' | 'userId' | 'amount' | 'currency' | 'payload' | 'periodDays'
+>;
 
 /** Telegram Stars payments and the premium each granted. */
 export interface PaymentRepository {

@@ -97,11 +97,7 @@ export function pgPayments(db: PostgresJsDatabase, cipher: FieldCipher): Payment
         })
         .from(payments)
         .where(
-          and(
-            gte(payments.createdAt, since),
-            lt(payments.createdAt, until),
-            eq(payments.currency, currency),
-          ),
+          and(gte(payments.createdAt, since), lt(payments.createdAt, until), eq(payments.currency, currency)),
         );
       return {
         payments: Number(row?.payments ?? 0),

@@ -10,8 +10,7 @@ import { payments, users } from './schema.js';
 export function sqlitePayments(db: BetterSQLite3Database, cipher: FieldCipher): PaymentRepository {
   const columns = paymentColumns(payments, users);
   const select = () => db.select(columns).from(payments).innerJoin(users, eq(users.id, payments.userId));
-  const byCharge = (chargeId: string) =>
-    select().where(eq(payments.telegramChargeId, chargeId)).get();
+  const byCharge = (chargeId: string) => select().where(eq(payments.telegramChargeId, chargeId)).get();
 
   return {
     async record(input, grant, now = new Date()) {
@@ -96,11 +95,7 @@ export function sqlitePayments(db: BetterSQLite3Database, cipher: FieldCipher): 
         })
         .from(payments)
         .where(
-          and(
-            gte(payments.createdAt, since),
-            lt(payments.createdAt, until),
-            eq(payments.currency, currency),
-          ),
+          and(gte(payments.createdAt, since), lt(payments.createdAt, until), eq(payments.currency, currency)),
         )
         .get();
       return {
