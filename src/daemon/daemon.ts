@@ -133,9 +133,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ),
       );
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.
-    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
-      log.warn({ err: error }, 'command menus not set'),
-    );
+    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key), {
+      premium: services.premium.offer !== null,
+    }).catch((error: unknown) => log.warn({ err: error }, 'command menus not set'));
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: services.inbox,

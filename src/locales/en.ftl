@@ -212,7 +212,7 @@ history-gone = That conversation no longer exists.
 # Data rights
 privacy-info =
     What I store about you
-    Your Telegram profile (id, name, username, language), your settings including your own instructions, your conversations (your messages and my answers, titles and summaries of long conversations), a record of your voice messages (length and format, and the audio itself only if the owner keeps copies), which of the owner's announcements reached you, and daily usage counts. Incoming messages are also logged briefly so none is lost if the bot restarts.
+    Your Telegram profile (id, name, username, language), your settings including your own instructions, your conversations (your messages and my answers, titles and summaries of long conversations), a record of your voice messages (length and format, and the audio itself only if the owner keeps copies), which of the owner's announcements reached you, your premium payments in Telegram Stars if any, and daily usage counts. Incoming messages are also logged briefly so none is lost if the bot restarts.
     Your messages are sent to Google Gemini to write the answers.
     Everything is kept until you delete it: /history deletes one conversation, /forget deletes everything about you. The bot's owner can also delete your data.
     { $encrypted ->

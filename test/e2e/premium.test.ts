@@ -105,6 +105,14 @@ describe.each(DIALECTS)('premium through Telegram Stars on %s', (dialect) => {
     });
     const ruInvoice = h.telegram.callsOf('sendInvoice').find((c) => c.params.chat_id === ru.chatId)!;
     expect(ruInvoice.params.title).toBe(`Премиум на ${DAYS} дн.`);
+    // Offered: /premium is in the "/" menu, in each language.
+    const menus = h.telegram.callsOf('setMyCommands');
+    expect(JSON.stringify(menus.find((m) => m.params.language_code === 'ru')!.params.commands)).toContain(
+      'Премиум',
+    );
+    expect(
+      JSON.stringify(menus.find((m) => m.params.language_code === undefined)!.params.commands),
+    ).toContain('"premium"');
   });
 
   it('refuses forged and stale pre-checkouts with a reason the user reads, and accepts the current offer', async () => {
