@@ -71,6 +71,7 @@ describe('botctl db move', { timeout: SLOW }, () => {
       audit_log: 1,
     });
     expect(counts.telegram_flood).toBe(1);
+    expect(counts.payments).toBe(1);
     expect(moved.next.join('\n')).toContain(`botctl config set databaseUrl '${pg.url}'`);
     expect(await readRows('postgres', pg.url, `select to_regclass('botctl_move_progress') as t`)).toEqual([
       { t: null },
@@ -250,7 +251,7 @@ describe('botctl db move', { timeout: SLOW }, () => {
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('copying messages: 4/4');
-    expect(run.stdout).toContain('checked audio_files (13/13)');
+    expect(run.stdout).toContain('checked audio_files (14/14)');
   });
 
   it('refuses while a bot holds the source database (exit 75) and creates nothing', async () => {
