@@ -36,6 +36,8 @@ import { createMigrationsService, type MigrationsService } from '../services/mig
 import { createPrivacyService, type PrivacyService } from '../services/privacy/index.js';
 import { createStatsService, type StatsService } from '../services/stats/index.js';
 import { createUsersService, type UsersService } from '../services/users/index.js';
+import { createPremiumService, type PremiumService } from '../services/premium/index.js';
+import { offerOf } from '../domain/premium.js';
 import { createBackups } from './backups.js';
 import { cacheNamespace } from './cache-namespace.js';
 import { createLogger, type Logger } from './logger.js';
@@ -57,6 +59,8 @@ export interface Services {
   /** Export and erasure, over the shared cache so `users forget` clears what the daemon cached. */
   privacy(): Promise<PrivacyService>;
   stats(): Promise<StatsService>;
+  /** Premium through Telegram Stars: payments, refunds (grammY loads with the first), the expiry sweep. */
+  premium(): Promise<PremiumService>;
   /** Broadcasts; Telegram (grammY) loads with the first send. */
   broadcasts(): Promise<BroadcastService>;
   /** Backups of this database (`botctl backup`, the backup a migration takes first); opens no database. */
@@ -165,9 +169,27 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       const encrypted = Boolean(config.encryptionKeys);
       return createPrivacyService({ repos, cache: await shared(), now, encrypted });
     }),
-    stats: once(async () =>
-      createStatsService({ stats: (await database()).repos.stats, prices: config.prices }),
-    ),
+    stats: once(async () => {
+      const { stats, payments } = (await database()).repos;
+      return createStatsService({ stats, payments, prices: config.prices });
+    }),
+    premium: once(async () => {
+      const { users, payments, audit } = (await database()).repos;
+      return createPremiumService({
+        users,
+        payments,
+        audit,
+        offer: offerOf(config.premium),
+        quotas: config.quotas,
+        now,
+        cache: shared,
+        refunds: async () => {
+          const token = requireToken(config);
+          const { createStarRefunds } = await import('../adapters/telegram/refunds.js');
+          return createStarRefunds({ token, apiRoot: config.telegramApiRoot });
+        },
+      });
+    }),
     broadcasts: once(async () => {
       const { users, broadcasts } = (await database()).repos;
       return createBroadcastService({ users, broadcasts, messenger: send });
@@ -201,6 +223,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
         },
         version: botctlVersion(),
         alerts: await services.alerts(),
+        premium: await services.premium(),
       });
     }),
     apiKeys: once(async () => {

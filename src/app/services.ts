@@ -15,6 +15,7 @@ import { createHistoryService } from '../services/history/index.js';
 import { createInboxService } from '../services/inbox/index.js';
 import type { PrivacyService } from '../services/privacy/index.js';
 import type { AlertService } from '../services/alerts/index.js';
+import type { PremiumService } from '../services/premium/index.js';
 import { createSettingsService } from '../services/settings/index.js';
 import { createErrorCounter } from '../services/stats/index.js';
 import { createModelCaller } from '../services/model/index.js';
@@ -68,6 +69,8 @@ export interface DaemonServiceDeps {
   version: string;
   /** Operator alerts: the circuit, error bursts and quota refusals feed it. */
   alerts: AlertService;
+  /** Premium through Telegram Stars (built by the root, which `botctl payments` shares). */
+  premium: PremiumService;
 }
 
 export function createDaemonServices(deps: DaemonServiceDeps) {
@@ -236,6 +239,7 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     history,
     privacy,
     usage,
+    premium: deps.premium,
     ...media,
     inbox,
     metrics,

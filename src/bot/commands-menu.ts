@@ -19,6 +19,7 @@ export const CHAT_COMMANDS = [
   'language',
   'timezone',
   'usage',
+  'premium',
   'export',
   'forget',
   'privacy',
@@ -28,14 +29,30 @@ export const CHAT_COMMANDS = [
 
 export type Translate = (locale: string, key: string) => string;
 
-function commandList(t: Translate, locale: string): { command: string; description: string }[] {
-  return CHAT_COMMANDS.map((command) => ({ command, description: t(locale, `cmd-${command}`) }));
+/** Commands shown only while their feature is on: /premium while the operator sells premium. */
+export interface MenuFeatures {
+  premium: boolean;
+}
+
+function commandList(
+  t: Translate,
+  locale: string,
+  features: MenuFeatures,
+): { command: string; description: string }[] {
+  return CHAT_COMMANDS.filter((command) => command !== 'premium' || features.premium).map((command) => ({
+    command,
+    description: t(locale, `cmd-${command}`),
+  }));
 }
 
 /** Sets the default list (English) and one per interface language. */
-export async function setCommandMenus(api: Pick<Api, 'setMyCommands'>, t: Translate): Promise<void> {
-  await api.setMyCommands(commandList(t, 'en'));
+export async function setCommandMenus(
+  api: Pick<Api, 'setMyCommands'>,
+  t: Translate,
+  features: MenuFeatures,
+): Promise<void> {
+  await api.setMyCommands(commandList(t, 'en', features));
   for (const language of INTERFACE_LANGUAGES) {
-    await api.setMyCommands(commandList(t, language), { language_code: language });
+    await api.setMyCommands(commandList(t, language, features), { language_code: language });
   }
 }

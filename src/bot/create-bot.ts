@@ -20,6 +20,7 @@ import type { AccessService } from '../services/access/index.js';
 import type { AdminSessionsService } from '../services/admin-api/index.js';
 import type { ChatService, DeliveryService } from '../services/chat/index.js';
 import type { ErrorCounter } from '../services/stats/index.js';
+import type { PremiumService } from '../services/premium/index.js';
 import { createInFlight, type InFlight } from './cancellation.js';
 import { chatKeyOf, type BotContext } from './context.js';
 import { accountFeatures, type AccountServices } from './features/account.js';
@@ -28,6 +29,7 @@ import { unhandledCallbacks } from './features/callbacks.js';
 import { chatFeature } from './features/chat.js';
 import { editsFeature } from './features/edits.js';
 import { sourcesFeature } from './features/sources.js';
+import { premiumFeature } from './features/premium.js';
 import { commandsFeature } from './features/commands.js';
 import { inlineFeature } from './features/inline.js';
 import { createInlineTracker } from './middleware/inline-tracker.js';
@@ -44,6 +46,8 @@ interface BotServices extends AccountServices, MediaServices {
   delivery: DeliveryService;
   /** Counts the failures answered with an apology per day, beside the handler errors. */
   errors: ErrorCounter;
+  /** /premium, pre-checkout queries and Stars payments. */
+  premium: PremiumService;
   /** /admin's sign-in links; without it /admin is an unknown command. */
   adminSessions?: Pick<AdminSessionsService, 'linkForChat'>;
 }
@@ -168,6 +172,7 @@ export function createBot(options: CreateBotOptions): {
   bot.use(identify(access));
   bot.use(membershipFeature(access));
   bot.use(accountFeatures(options.services));
+  bot.use(premiumFeature(options.services));
   if (options.services.adminSessions) {
     bot.use(adminLinkFeature({ adminSessions: options.services.adminSessions }));
   }

@@ -39,6 +39,7 @@ const USER_EXPORT_SHAPE: JsonShape = {
     status: 'string',
     // The user's own quota limits ({messagesPerDay?, ...}) or null.
     quotaOverrides: 'unknown',
+    premiumUntil: 'string|null',
     createdAt: 'string',
     lastSeenAt: 'string',
   },
@@ -84,6 +85,17 @@ const USER_EXPORT_SHAPE: JsonShape = {
       createdAt: 'string',
     },
   ],
+  payments: [
+    {
+      chargeId: 'string',
+      amount: 'number',
+      currency: 'string',
+      periodDays: 'number',
+      premiumUntil: 'string',
+      createdAt: 'string',
+      refundedAt: 'string|null',
+    },
+  ],
 };
 
 export const USERS_EXPORT_SHAPE: JsonShape = {
@@ -101,4 +113,5 @@ export const USERS_FORGET_SHAPE: JsonShape = {
   conversations: 'number',
   messages: 'number',
   usageDays: 'number',
+  payments: 'number',
 };

@@ -45,6 +45,8 @@ export function renderStats(report: StatsReport, style: ChartStyle): string[] {
     `Tokens      ${n(report.tokens.in)} in / ${n(report.tokens.out)} out`,
     `Latency     p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)} (${n(latency.samples)} answers)`,
     ...costLines(report.cost),
+    `Stars       ${n(report.stars.earned)} earned from ${n(report.stars.payments)} premium payments` +
+      (report.stars.refunded > 0 ? ` (${n(report.stars.refunded)} refunded, not counted)` : ''),
     errorsLine(report.errors),
     '',
   ];

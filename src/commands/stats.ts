@@ -20,9 +20,9 @@ export default class Stats extends BaseCommand<typeof Stats> {
   static override description =
     'Aggregated in the database over whole UTC days: users (total, new, active in 1/7/30 days), messages, ' +
     'voice minutes, images, tokens, estimated cost per model (price table: config `prices`, BOTCTL_PRICES; ' +
-    'models without a price cost "unknown"), Gemini latency p50/p95, errors by code (failed requests: ' +
-    'handler errors and failures answered with an apology, counted per day by the daemon), and daily charts ' +
-    'of active users, messages, tokens and errors.' +
+    'models without a price cost "unknown"), Gemini latency p50/p95, Telegram Stars earned by premium (refunds ' +
+    'not counted), errors by code (failed requests: handler errors and failures answered with an apology, ' +
+    'counted per day by the daemon), and daily charts of active users, messages, tokens and errors.' +
     EXIT_CODES_HELP;
   static override examples = [
     '<%= config.bin %> stats',
@@ -58,6 +58,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
       unattributed: { tokensIn: 'number', tokensOut: 'number' },
     },
     latency: { samples: 'number', p50Ms: 'number|null', p95Ms: 'number|null' },
+    stars: { earned: 'number', payments: 'number', refunded: 'number' },
     errors: { total: 'number', byCode: [{ code: 'string', count: 'number' }] },
     daily: [
       {

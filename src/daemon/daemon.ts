@@ -44,6 +44,11 @@ export interface DaemonOptions {
   telegramStartTimeoutMs?: number;
   pollTimeoutSeconds?: number;
   /**
+   * How often paid premium past its end goes back to the user role (users who write meanwhile
+   * are settled at once, on identify). Default 10 minutes.
+   */
+  premiumSweepMs?: number;
+  /**
    * Epoch ms for the flood gate and the intake's flood waits; default Date.now. Tests move it on
    * through a long flood wait instead of sitting it out.
    */
@@ -139,9 +144,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ),
       );
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.
-    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
-      log.warn({ err: error }, 'command menus not set'),
-    );
+    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key), {
+      premium: services.premium.offer !== null,
+    }).catch((error: unknown) => log.warn({ err: error }, 'command menus not set'));
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({
       inbox: services.inbox,
@@ -226,6 +231,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     void pruneInbox();
     const pruneTimer = setInterval(() => void pruneInbox(), 60 * 60_000);
     pruneTimer.unref();
+    // Premium that ran out goes back to the user role even for users who do not write (their /usage,
+    // `users list --role premium`, a broadcast's audience).
+    const expirePremium = () =>
+      services.premium
+        .expire()
+        .then((count) => count > 0 && log.info({ count }, 'premium ended'))
+        .catch((error: unknown) => log.warn({ err: error }, 'the premium sweep failed'));
+    void expirePremium();
+    const premiumTimer = setInterval(() => void expirePremium(), options.premiumSweepMs ?? 10 * 60_000);
+    premiumTimer.unref();
     let runner: RunnerHandle | undefined;
     let fail!: (error: BotctlError) => void;
     const failed = new Promise<BotctlError>((resolve) => (fail = resolve));
@@ -261,6 +276,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log.info({ reason, inFlight: intake.inFlight(), waiting: intake.waiting() }, 'shutting down');
         clearInterval(pruneTimer);
         sharing?.stop();
+        clearInterval(premiumTimer);
         draining = true;
         // Updates in line (behind a flood wait) stay pending for the next start; polling stops waiting for room.
         intake.close();

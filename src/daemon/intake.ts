@@ -312,7 +312,11 @@ export function chatKeyOfUpdate(update: Update): string {
     const topic = 'is_topic_message' in message && message.is_topic_message;
     return chatKey(message.chat.id, topic ? message.message_thread_id : undefined);
   }
-  const from = update.inline_query?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
+  const from =
+    update.inline_query?.from ??
+    update.callback_query?.from ??
+    update.my_chat_member?.from ??
+    update.pre_checkout_query?.from;
   return from ? senderKey(from.id) : 'none';
 }
 

@@ -19,6 +19,8 @@ export const ALLOWED_UPDATES = [
   'callback_query',
   'inline_query',
   'my_chat_member',
+  // Premium through Telegram Stars: the question before a charge (successful_payment is a message).
+  'pre_checkout_query',
 ] as const;
 
 export function startPolling(options: {

@@ -90,6 +90,13 @@ const SHAPES: Partial<Record<UpdateType, z.ZodType>> = {
     query: text(256),
     offset: z.string().max(256),
   }),
+  pre_checkout_query: z.looseObject({
+    id: z.string().max(256),
+    from: user,
+    currency: z.string().max(8),
+    total_amount: z.number().int(),
+    invoice_payload: z.string().max(256),
+  }),
   my_chat_member: z.looseObject({
     chat,
     from: user,

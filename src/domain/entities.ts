@@ -67,6 +67,11 @@ export interface User extends FirstContact {
   settings: UserSettings;
   /** Per-user daily limits over the role's (0 unlimited); null: the role's quota as is. */
   quotaOverrides: QuotaOverrides | null;
+  /**
+   * When paid premium ends (domain/premium.ts): past it the role is user again. Null: no paid
+   * premium running (a premium or admin role the operator set has no end).
+   */
+  premiumUntil: Date | null;
   createdAt: Date;
   lastSeenAt: Date;
 }
@@ -260,3 +265,22 @@ export type NewStoredUpdate = Omit<StoredUpdate, 'receivedAt'> & {
   /** The instance that will answer it and until when (a pending update only); none: anyone may claim it. */
   lease?: { owner: string; until: Date };
 };
+
+/** A Telegram Stars payment for premium, as recorded when Telegram reported it (successful_payment). */
+export interface Payment {
+  id: number;
+  /** Telegram's telegram_payment_charge_id: unique, what a refund names. */
+  chargeId: string;
+  userId: number;
+  /** The payer's Telegram id (refundStarPayment needs it); read through the user. */
+  telegramId: number;
+  /** Whole Stars for XTR. */
+  amount: number;
+  currency: string;
+  payload: string;
+  periodDays: number;
+  /** The user's premium end this payment set. */
+  premiumUntil: Date;
+  createdAt: Date;
+  refundedAt: Date | null;
+}

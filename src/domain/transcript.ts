@@ -11,6 +11,7 @@ import type {
   Delivery,
   DeliveryStatus,
   Message,
+  Payment,
   User,
   UserSettings,
 } from './entities.js';
@@ -62,19 +63,36 @@ export interface ExportedAudio {
   createdAt: string;
 }
 
+/**
+ * A Telegram Stars payment for premium. The charge id is kept: it is what a refund names, and
+ * the user's own receipt in Telegram shows it too.
+ */
+export interface ExportedPayment {
+  chargeId: string;
+  amount: number;
+  currency: string;
+  periodDays: number;
+  premiumUntil: string;
+  createdAt: string;
+  refundedAt: string | null;
+}
+
 export interface UserExport {
   /** Bumped when a field changes meaning or goes away; added fields keep it (readers of 1 still work). */
   format: 1;
   exportedAt: string;
-  profile: Omit<User, 'id' | 'settings' | 'createdAt' | 'lastSeenAt'> & {
+  profile: Omit<User, 'id' | 'settings' | 'createdAt' | 'lastSeenAt' | 'premiumUntil'> & {
     createdAt: string;
     lastSeenAt: string;
+    /** When paid premium ends; null: none running. */
+    premiumUntil: string | null;
   };
   settings: UserSettings;
   conversations: ExportedConversation[];
   usage: Omit<DailyUsage, 'userId'>[];
   deliveries: ExportedDelivery[];
   audio: ExportedAudio[];
+  payments: ExportedPayment[];
 }
 
 export interface TranscriptLabels {
@@ -84,6 +102,7 @@ export interface TranscriptLabels {
   usage: string;
   deliveries: string;
   audio: string;
+  payments: string;
   conversations: string;
   untitled: string;
   user: string;
@@ -103,6 +122,7 @@ export const TRANSCRIPT_LABEL_KEYS: Readonly<Record<keyof TranscriptLabels, stri
   usage: 'export-label-usage',
   deliveries: 'export-label-deliveries',
   audio: 'export-label-audio',
+  payments: 'export-label-payments',
   conversations: 'export-label-conversations',
   untitled: 'history-untitled',
   user: 'export-label-user',
@@ -147,6 +167,18 @@ export function exportedDelivery(d: Delivery): ExportedDelivery {
     attempts: d.attempts,
     error: d.error,
     sentAt: d.sentAt?.toISOString() ?? null,
+  };
+}
+
+export function exportedPayment(p: Payment): ExportedPayment {
+  return {
+    chargeId: p.chargeId,
+    amount: p.amount,
+    currency: p.currency,
+    periodDays: p.periodDays,
+    premiumUntil: p.premiumUntil.toISOString(),
+    createdAt: p.createdAt.toISOString(),
+    refundedAt: p.refundedAt?.toISOString() ?? null,
   };
 }
 
@@ -205,6 +237,11 @@ export function renderTranscript(
   out.push('', `## ${labels.audio}`, '');
   if (data.audio.length === 0) out.push(labels.none);
   for (const a of data.audio) out.push(fieldLine(a, ['createdAt'], labels.none, date));
+  out.push('', `## ${labels.payments}`, '');
+  if (data.payments.length === 0) out.push(labels.none);
+  for (const p of data.payments) {
+    out.push(fieldLine(p, ['premiumUntil', 'createdAt', 'refundedAt'], labels.none, date));
+  }
   out.push('', `## ${labels.conversations}`);
   if (data.conversations.length === 0) out.push('', labels.none);
   for (const c of data.conversations) {

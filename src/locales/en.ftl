@@ -81,6 +81,7 @@ cmd-prompt = Your own instructions
 cmd-language = Interface language
 cmd-timezone = Your time zone
 cmd-usage = Today's usage and limits
+cmd-premium = Premium: higher limits for Telegram Stars
 cmd-export = Download your data
 cmd-forget = Delete all your data
 cmd-privacy = What is stored about you
@@ -211,7 +212,7 @@ history-gone = That conversation no longer exists.
 # Data rights
 privacy-info =
     What I store about you
-    Your Telegram profile (id, name, username, language), your settings including your own instructions, your conversations (your messages and my answers, titles and summaries of long conversations), a record of your voice messages (length and format, and the audio itself only if the owner keeps copies), which of the owner's announcements reached you, and daily usage counts. Incoming messages are also logged briefly so none is lost if the bot restarts.
+    Your Telegram profile (id, name, username, language), your settings including your own instructions, your conversations (your messages and my answers, titles and summaries of long conversations), a record of your voice messages (length and format, and the audio itself only if the owner keeps copies), which of the owner's announcements reached you, your premium payments in Telegram Stars if any, and daily usage counts. Incoming messages are also logged briefly so none is lost if the bot restarts.
     Your messages are sent to Google Gemini to write the answers.
     Everything is kept until you delete it: /history deletes one conversation, /forget deletes everything about you. The bot's owner can also delete your data.
     { $encrypted ->
@@ -227,6 +228,7 @@ export-label-settings = Settings
 export-label-usage = Usage per day (UTC)
 export-label-deliveries = Broadcasts sent to you
 export-label-audio = Voice and audio messages
+export-label-payments = Premium payments (Telegram Stars)
 export-label-conversations = Conversations
 export-label-user = You
 export-label-model = Assistant
@@ -280,3 +282,26 @@ alert-backup-failed = A backup failed ({ $code }). Run `botctl backup create` to
 alert-event-dead = Event webhook delivery { $id } ({ $type }) to { $endpoint } was given up after { $attempts } attempts. See `botctl events list --status dead`, then `botctl events retry { $id }`.
 alert-test = Test alert from `botctl alerts test`: this target works.
 alert-repeated = { $count } more alerts like this ({ $of }) in the last { $minutes } min.
+
+# Premium (Telegram Stars)
+premium-off = Premium is not offered on this bot.
+premium-admin = You are an admin of this bot: you have no limits to lift.
+premium-unlimited = no limit
+premium-offer =
+    Premium for { $days } days costs { $stars } ⭐ (Telegram Stars). It raises your daily limits to:
+    Messages: { $messages }
+    Images: { $images }
+    Voice and audio: { $minutes } min
+    Paying again while premium runs adds { $days } days to it.
+premium-active = Your premium runs until { $until }.
+premium-granted = You have premium.
+premium-invoice-title = Premium for { $days } days
+premium-invoice-description = Higher daily limits for messages, images and voice for { $days } days. Paying again while premium runs extends it.
+premium-invoice-label = Premium, { $days } days
+premium-refused-off = Premium is not offered any more: nothing was charged.
+premium-refused-forged = This invoice was not issued by this bot: nothing was charged.
+premium-refused-stale = The price or period of premium has changed since this invoice: send /premium for the current offer. Nothing was charged.
+premium-refused-other-user = This invoice was sent to someone else: send /premium for your own. Nothing was charged.
+premium-refused-unknown-user = This account cannot buy premium here: send /premium first. Nothing was charged.
+premium-thanks = Thank you! Premium is yours until { $until }: your higher limits apply from now on.
+premium-thanks-admin = Thank you! As an admin you have no limits anyway; the payment is recorded.

@@ -26,6 +26,7 @@ const TABLES = [
   'deliveries',
   'event_outbox',
   'messages',
+  'payments',
   'telegram_flood',
   'update_inbox',
   'users',

@@ -16,6 +16,7 @@ import { BUILTIN_PERSONA_IDS } from '../../src/domain/personas.js';
 import { INTERFACE_LANGUAGES } from '../../src/domain/settings-rules.js';
 import { TRANSCRIPT_LABEL_KEYS } from '../../src/domain/transcript.js';
 import { ALERT_KINDS } from '../../src/domain/alerts.js';
+import { CHECKOUT_REFUSALS } from '../../src/domain/premium.js';
 
 const root = fileURLToPath(new URL('../../src/', import.meta.url));
 const KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -31,6 +32,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   'language-': INTERFACE_LANGUAGES,
   'cmd-': CHAT_COMMANDS,
   'alert-': ALERT_KINDS,
+  'premium-refused-': CHECKOUT_REFUSALS,
 };
 const familyKeys = Object.entries(FAMILIES).flatMap(([prefix, values]) => values.map((v) => `${prefix}${v}`));
 

@@ -71,6 +71,7 @@ describe('botctl db move', { timeout: SLOW }, () => {
       audit_log: 1,
     });
     expect(counts.telegram_flood).toBe(1);
+    expect(counts.payments).toBe(1);
     expect(moved.next.join('\n')).toContain(`botctl config set databaseUrl '${pg.url}'`);
     expect(await readRows('postgres', pg.url, `select to_regclass('botctl_move_progress') as t`)).toEqual([
       { t: null },

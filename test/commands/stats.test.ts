@@ -112,6 +112,7 @@ describe.each(DIALECTS)('botctl stats on %s (process)', (dialect) => {
         'Users       5 total, 2 new; active 2 (1d) / 3 (7d) / 4 (30d); 1 banned, 1 blocked',
       );
       expect(lines).toContain('Latency     p50 250 ms, p95 470 ms (4 answers)');
+      expect(lines).toContain('Stars       350 earned from 3 premium payments (1 refunded, not counted)');
       expect(lines).toContain('Cost (USD)  ≈ $0.025255 + unknown (mystery-model), from stored answers');
       expect(lines).toContain(
         '  not attributed to a model (images, speech, inline): 500 in / 20 out, not priced',

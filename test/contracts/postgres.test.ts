@@ -1,5 +1,6 @@
 import { describeInboxLeaseContract } from './inbox-leases.contract.js';
 import { describeOutboxContract } from './outbox.contract.js';
+import { describePaymentsContract } from './payments.contract.js';
 import { describeRepositoryContract } from './repositories.contract.js';
 import { describeTurnContract } from './turns.contract.js';
 
@@ -7,3 +8,4 @@ describeRepositoryContract('postgres');
 describeTurnContract('postgres');
 describeInboxLeaseContract('postgres');
 describeOutboxContract('postgres');
+describePaymentsContract('postgres');

@@ -259,7 +259,13 @@ describe.each(DIALECTS)('data rights on %s', (dialect) => {
       expect(forgot.exitCode, forgot.stdout + forgot.stderr).toBe(0);
       const report = parseEnvelope(forgot.stdout).result;
       expect(shapeErrors(report, USERS_FORGET_SHAPE)).toEqual([]);
-      expect(report).toEqual({ telegramId: c.chatId, conversations: 1, messages: 2, usageDays: 1 });
+      expect(report).toEqual({
+        telegramId: c.chatId,
+        conversations: 1,
+        messages: 2,
+        usageDays: 1,
+        payments: 0,
+      });
       expect(await userOf(c)).toBeNull();
       expect(await daemonCache.get(userKey!)).toBeUndefined();
       await daemonCache.close();
@@ -318,6 +324,17 @@ async function seedExtras(h: Harness, repos: Repositories, c: Chatter): Promise<
     ratePerSecond: 10,
   });
   await repos.broadcasts.enqueueRecipients(broadcast, [user.id]);
+  await repos.payments.record(
+    {
+      chargeId: `stx-${user.id}`,
+      userId: user.id,
+      amount: 50,
+      currency: 'XTR',
+      payload: `premium:v1:${c.chatId}:50:30`,
+      periodDays: 30,
+    },
+    () => ({ role: 'premium', premiumUntil: new Date(Date.now() + 30 * 86_400_000) }),
+  );
   return {
     telegramId: c.chatId,
     userId: user.id,
@@ -350,6 +367,7 @@ async function rowsOf(h: Harness, s: Seeded): Promise<Record<string, number>> {
     audio_files: [`message_id in (${list(s.messageIds)})`, s.messageIds],
     daily_usage: ['user_id = ?', [s.userId]],
     deliveries: ['user_id = ?', [s.userId]],
+    payments: ['user_id = ?', [s.userId]],
     event_outbox: ['telegram_id = ?', [s.telegramId]],
     update_inbox: [
       'from_id = ? or chat_key = ? or chat_key like ? or chat_key = ?',

@@ -272,12 +272,21 @@ describe('languages', () => {
     expect((await userOf(c)).language).toBe('en');
   });
 
+  it('/premium says premium is not offered while the operator has set no price (the default)', async () => {
+    const c = chatter(h, nextChat++, 'ru');
+    await c.command('premium');
+    expect(c.lastText()).toBe('В этом боте премиум не продаётся.');
+    expect(h.telegram.invoices(c.chatId)).toEqual([]);
+  });
+
   it('sets the "/" command menu per language on start', () => {
     const calls = h.telegram.callsOf('setMyCommands');
     const ru = calls.find((call) => call.params.language_code === 'ru')!;
     const fallback = calls.find((call) => call.params.language_code === undefined)!;
     expect(JSON.stringify(ru.params.commands)).toContain('Настройки');
     expect(JSON.stringify(fallback.params.commands)).toContain('"settings"');
+    // Premium is off by default: no /premium in the menu.
+    expect(JSON.stringify(fallback.params.commands)).not.toContain('"premium"');
     expect(ru.response?.ok).toBe(true);
   });
 });

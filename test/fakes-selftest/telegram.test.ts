@@ -396,3 +396,65 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('fake Telegram: payments in Telegram Stars', () => {
+  it('sends an XTR invoice only without a provider and with one price', async () => {
+    const sent = await bot.api.sendInvoice(42, 'Premium', 'Higher limits', 'p:1', 'XTR', [
+      { label: 'Premium', amount: 50 },
+    ]);
+    expect(sent.invoice).toMatchObject({ title: 'Premium', currency: 'XTR', total_amount: 50 });
+    expect(tg.invoices(42)).toEqual([
+      { chatId: 42, messageId: sent.message_id, payload: 'p:1', currency: 'XTR', totalAmount: 50 },
+    ]);
+    const provider = await apiError(
+      bot.api.sendInvoice(42, 'Premium', 'd', 'p:2', 'XTR', [{ label: 'x', amount: 50 }], {
+        provider_token: '284685063:TEST:abc',
+      }),
+    );
+    expect(provider.description).toBe('Bad Request: PAYMENT_PROVIDER_INVALID');
+    const two = await apiError(
+      bot.api.sendInvoice(42, 'Premium', 'd', 'p:3', 'XTR', [
+        { label: 'a', amount: 1 },
+        { label: 'b', amount: 2 },
+      ]),
+    );
+    expect(two.description).toBe('Bad Request: STARS_INVOICE_INVALID');
+    const long = await apiError(
+      bot.api.sendInvoice(42, 'T', 'd', 'x'.repeat(129), 'XTR', [{ label: 'a', amount: 1 }]),
+    );
+    expect(long.description).toBe('Bad Request: PAYLOAD_INVALID');
+  });
+
+  it('answers a pushed pre-checkout query once (a refusal needs its message) and refunds a charge once', async () => {
+    const query = tg.pushUpdate(tg.updates.preCheckout({ userId: 42, payload: 'p:1', totalAmount: 50 }));
+    const id = query.pre_checkout_query!.id;
+    expect((await apiError(bot.api.answerPreCheckoutQuery(id, false))).description).toBe(
+      'Bad Request: ERROR_MESSAGE_EMPTY',
+    );
+    expect(await bot.api.answerPreCheckoutQuery(id, false, { error_message: 'no' })).toBe(true);
+    expect(tg.checkoutAnswer(id)).toEqual({ ok: false, errorMessage: 'no' });
+    await apiError(bot.api.answerPreCheckoutQuery(id, true));
+    await apiError(bot.api.answerPreCheckoutQuery('never-pushed', true));
+
+    const paid = tg.pushUpdate(
+      tg.updates.payment({ chatId: 42, payload: 'p:1', totalAmount: 50, chargeId: 'ch1' }),
+    );
+    expect(paid.message?.successful_payment).toMatchObject({
+      currency: 'XTR',
+      total_amount: 50,
+      invoice_payload: 'p:1',
+      telegram_payment_charge_id: 'ch1',
+    });
+    expect((await apiError(bot.api.refundStarPayment(43, 'ch1'))).description).toBe(
+      'Bad Request: USER_ID_INVALID',
+    );
+    expect(await bot.api.refundStarPayment(42, 'ch1')).toBe(true);
+    expect(tg.charge('ch1')).toEqual({ userId: 42, amount: 50, refunded: true });
+    expect((await apiError(bot.api.refundStarPayment(42, 'ch1'))).description).toBe(
+      'Bad Request: CHARGE_ALREADY_REFUNDED',
+    );
+    expect((await apiError(bot.api.refundStarPayment(42, 'nope'))).description).toBe(
+      'Bad Request: CHARGE_NOT_FOUND',
+    );
+  });
+});

@@ -12,7 +12,7 @@ import { brief, WaitableLog } from './shared/waiters.js';
 import { createBuilders, type UpdateBuilders } from './telegram/builders.js';
 import type { FailureSpec, RateLimit } from './telegram/faults.js';
 import { createDispatcher, type TelegramCall } from './telegram/server.js';
-import { TelegramState, type DraftRecord } from './telegram/state.js';
+import { TelegramState, type ChargeRecord, type DraftRecord, type InvoiceRecord } from './telegram/state.js';
 import type { ChatId, FileRecord, StoredMessage } from './telegram/store.js';
 import type { WebhookDelivery } from './telegram/updates.js';
 
@@ -21,7 +21,7 @@ export type * from './telegram/builders.js';
 export type { FailureSpec, RateLimit } from './telegram/faults.js';
 export { SENDING_METHODS, TELEGRAM_RATE_LIMITS } from './telegram/faults.js';
 export type { TelegramCall, Envelope } from './telegram/server.js';
-export type { DraftRecord } from './telegram/state.js';
+export type { ChargeRecord, DraftRecord, InvoiceRecord } from './telegram/state.js';
 export type { ChatId, FileRecord, StoredMessage } from './telegram/store.js';
 export type { WebhookDelivery } from './telegram/updates.js';
 
@@ -112,6 +112,12 @@ export interface FakeTelegram {
   sentMessages(chatId?: ChatId): string[];
   /** All stored messages (incoming and sent, deleted ones flagged), in order. */
   messages(chatId?: ChatId): StoredMessage[];
+  /** Invoices the bot sent (sendInvoice), oldest first. */
+  invoices(chatId?: ChatId): InvoiceRecord[];
+  /** How the bot answered a pre-checkout query (answerPreCheckoutQuery); undefined while unanswered. */
+  checkoutAnswer(queryId: string): { ok: true } | { ok: false; errorMessage: string } | undefined;
+  /** A Stars charge made by a pushed successful_payment, and whether it was refunded. */
+  charge(chargeId: string): ChargeRecord | undefined;
   /** sendMessageDraft calls that succeeded, as shown. */
   drafts(chatId?: ChatId): DraftRecord[];
   /**
@@ -229,6 +235,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       }
       if (typeof update.callback_query?.id === 'string') state.openQueries.add(update.callback_query.id);
       if (typeof update.inline_query?.id === 'string') state.openQueries.add(update.inline_query.id);
+      if (typeof update.pre_checkout_query?.id === 'string')
+        state.openQueries.add(update.pre_checkout_query.id);
+      // A successful payment means Telegram charged the user: the charge can be refunded once.
+      const paid = update.message?.successful_payment;
+      if (paid !== undefined && update.message?.from !== undefined) {
+        state.charges.set(paid.telegram_payment_charge_id, {
+          userId: update.message.from.id,
+          amount: paid.total_amount,
+          refunded: false,
+        });
+      }
       return update;
     },
     updates,
@@ -271,6 +288,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         .filter((text): text is string => text !== undefined),
     messages: (chatId) => state.store.ordered.filter((m) => keyMatches(chatId, m.chatId)),
     drafts: (chatId) => state.drafts.filter((d) => keyMatches(chatId, d.chatId)),
+    invoices: (chatId) => state.invoices.filter((i) => keyMatches(chatId, i.chatId)),
+    checkoutAnswer: (queryId) => state.checkoutAnswers.get(queryId),
+    charge: (chargeId) => state.charges.get(chargeId),
     waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
       log.waitFor(predicate, timeoutMs, 'a matching Telegram call'),
     waitForCall: (method, predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>

@@ -75,19 +75,24 @@ export async function backupFixture(
     messages: (url) =>
       fixture.rows('select id, conversation_id, role, content from messages order by id', url),
     async seed(count) {
-      const user = await db.repos.users.upsertFromTelegram({
-        telegramId: 42,
-        username: 'backup',
-        firstName: 'Backup',
-        lastName: null,
-        languageCode: 'en',
-        language: 'en',
-      });
-      const conversation = await db.repos.conversations.start({
-        userId: user.id,
-        chatId: 42,
-        threadId: null,
-      });
+      // Raw SQL on the columns every schema since 0000 has: the fixture may sit at an older
+      // migration than the repositories' code (the auto-migrate test seeds one behind).
+      const now = dialect === 'sqlite' ? Date.now() : new Date();
+      const [user] = await db.raw(
+        `insert into users (telegram_id, username, first_name, language_code, language, created_at, last_seen_at)
+         values (42, 'backup', 'Backup', 'en', 'en', ?, ?)
+         on conflict (telegram_id) do update set last_seen_at = excluded.last_seen_at returning id`,
+        [now, now],
+      );
+      // As conversations.start does: the chat's open conversation ends, a new one starts.
+      await db.raw('update conversations set ended_at = ? where user_id = ? and ended_at is null', [
+        now,
+        Number(user!.id),
+      ]);
+      const [conversation] = await db.raw(
+        'insert into conversations (user_id, chat_id, started_at) values (?, 42, ?) returning id',
+        [Number(user!.id), now],
+      );
       const insert =
         dialect === 'sqlite'
           ? `with recursive g(x) as (select 1 union all select x + 1 from g where x < ?)
@@ -96,10 +101,11 @@ export async function backupFixture(
           : `insert into messages (conversation_id, role, content, tokens_in, tokens_out, created_at)
              select ?::int, case g % 2 when 0 then 'user' else 'model' end, 'seeded message ' || g, 1, 2, to_timestamp(?::bigint / 1000.0)
              from generate_series(1, ?::int) g`;
+      const conversationId = Number(conversation!.id);
       const params =
-        dialect === 'sqlite' ? [count, conversation.id, Date.now()] : [conversation.id, Date.now(), count];
+        dialect === 'sqlite' ? [count, conversationId, Date.now()] : [conversationId, Date.now(), count];
       await db.raw(insert, params);
-      return { conversationId: conversation.id };
+      return { conversationId };
     },
     stored: () =>
       fs.existsSync(backupDir)

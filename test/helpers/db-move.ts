@@ -177,6 +177,19 @@ export async function seedEveryTable(repos: Repositories): Promise<{ messageIds:
     at,
   });
   await repos.flood.extend(123456, new Date(at.getTime() + 60_000));
+  // A Stars payment and the premium end it set on the user.
+  await repos.payments.record(
+    {
+      chargeId: 'stxMove1',
+      userId: bob.id,
+      amount: 75,
+      currency: 'XTR',
+      payload: 'premium:v1:1002:75:30',
+      periodDays: 30,
+    },
+    () => ({ role: 'premium', premiumUntil: new Date(at.getTime() + 30 * 86_400_000) }),
+    at,
+  );
   // One link opened into a session, one never opened.
   await repos.adminSessions.createLink({
     role: 'owner',

@@ -165,6 +165,36 @@ export async function seedStatsFixture(repos: Repositories): Promise<FixtureUser
   for (const [day, code, times] of ERRORS) {
     for (let i = 0; i < times; i++) await repos.stats.recordError(day, code);
   }
+  // Stars payments on both sides of each boundary, one refunded; roles are left as they are.
+  const PAYMENTS: [keyof typeof PEOPLE, string, number, string | null][] = [
+    ['ann', '2025-05-31T23:59:59Z', 100, null],
+    ['ann', '2025-06-01T00:00:00Z', 150, null],
+    ['bob', '2025-06-03T10:00:00Z', 300, '2025-06-04T10:00:00Z'],
+    ['bob', '2025-06-07T23:59:59Z', 200, null],
+    ['cat', '2025-06-08T00:00:00Z', 400, null],
+  ];
+  for (const [n, [who, created, amount, refunded]] of PAYMENTS.entries()) {
+    const user = users[who];
+    await repos.payments.record(
+      {
+        chargeId: `stats-${n}`,
+        userId: user.id,
+        amount,
+        currency: 'XTR',
+        payload: `premium:v1:${user.telegramId}:${amount}:30`,
+        periodDays: 30,
+      },
+      (u) => ({ role: u.role, premiumUntil: u.premiumUntil }),
+      at(created),
+    );
+    if (refunded) {
+      await repos.payments.markRefunded(
+        `stats-${n}`,
+        (u) => ({ role: u.role, premiumUntil: null }),
+        at(refunded),
+      );
+    }
+  }
   return users;
 }
 
@@ -272,6 +302,8 @@ export const EXPECTED_REPORT = {
   },
   latency: { samples: 4, p50Ms: 250, p95Ms: 470 },
   errors: EXPECTED_SUMMARY.errors,
+  // 150 + 200 (the refunded 300 not counted); the payments just outside the period left out.
+  stars: { earned: 350, payments: 3, refunded: 1 },
   daily: [
     EXPECTED_DAYS[0]!,
     zeroDay('2025-06-02'),

@@ -11,7 +11,8 @@ import { threadOptions, type BotContext } from '../context.js';
 export function identify(access: AccessService): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const from = ctx.from;
-    if (from && !from.is_bot) {
+    // A pre-checkout query makes no user: it is answered only for users the bot already knows.
+    if (from && !from.is_bot && !ctx.preCheckoutQuery) {
       ctx.state.user = await access.identify({
         telegramId: from.id,
         username: from.username ?? null,

@@ -45,12 +45,12 @@ export default class UsersForget extends BaseCommand<typeof UsersForget> {
     if (!ok) {
       this.logToStderr('Nothing was deleted.');
       process.exitCode = 1;
-      return { telegramId: user.telegramId, conversations: 0, messages: 0, usageDays: 0 };
+      return { telegramId: user.telegramId, conversations: 0, messages: 0, usageDays: 0, payments: 0 };
     }
     const report = await privacy.forget(user);
     this.say(
       `Deleted user ${report.telegramId}: ${report.conversations} conversations, ${report.messages} messages, ` +
-        `${report.usageDays} days of usage.`,
+        `${report.usageDays} days of usage, ${report.payments} payments.`,
     );
     return report;
   }

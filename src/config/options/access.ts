@@ -43,6 +43,19 @@ export const ACCESS_OPTIONS = {
     schema: quotas.default(quotas.parse({})),
     description: 'Daily quotas per role (JSON); 0 means unlimited',
   },
+  premium: {
+    env: 'BOTCTL_PREMIUM',
+    kind: 'json',
+    schema: z
+      .object({
+        // Telegram takes invoices of 1 to 10000 Stars; 0 leaves premium off.
+        stars: z.number().int().min(0).max(10_000).default(0),
+        days: z.number().int().min(1).max(3650).default(30),
+      })
+      .default({ stars: 0, days: 30 }),
+    description:
+      'Premium through Telegram Stars (JSON): stars is the price (0: off), days how long a payment lasts; premium users get quotas.premium',
+  },
   rateLimit: {
     env: 'BOTCTL_RATE_LIMIT',
     kind: 'json',

@@ -18,6 +18,7 @@ import type {
   QuotaOverrides,
   Role,
   NewStoredUpdate,
+  Payment,
   StoredUpdate,
   UsageDelta,
   User,
@@ -26,6 +27,7 @@ import type {
 } from '../entities.js';
 import type { StatsRepository } from './stats.js';
 import type { OutboxRepository, OutboxRows } from './events.js';
+import type { PremiumChange } from '../premium.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -58,6 +60,13 @@ export interface UserRepository {
   setRole(id: number, role: Role): Promise<User>;
   /** With `events`, their outbox rows are written in the same transaction. */
   setStatus(id: number, status: UserStatus, events?: OutboxRows<User>): Promise<User>;
+  /** Sets role and premium end together (domain/premium.ts decides them). */
+  setPremium(id: number, change: PremiumChange): Promise<User>;
+  /**
+   * Paid premium whose end is at or before `now` goes back to the user role, in one statement
+   * (admins are never touched); returns the users it changed.
+   */
+  expirePremium(now: Date, id?: number): Promise<User[]>;
   /** Replaces the user's quota overrides (null: the role's quota as is). */
   setQuotaOverrides(id: number, overrides: QuotaOverrides | null): Promise<User>;
   list(filter?: UserFilter): Promise<User[]>;
@@ -284,6 +293,46 @@ export interface FloodRepository {
   extend(botId: number, until: Date): Promise<void>;
 }
 
+/** What successful_payment reports, as recorded. */
+export type NewPayment = Pick<
+  Payment,
+  'chargeId' | 'userId' | 'amount' | 'currency' | 'payload' | 'periodDays'
+>;
+
+/** Telegram Stars payments and the premium each granted. */
+export interface PaymentRepository {
+  /**
+   * Records the payment and applies `grant` (what the user's role and premium end become) in one
+   * transaction. A charge id already recorded changes nothing: `recorded` false, the stored row.
+   */
+  record(
+    payment: NewPayment,
+    grant: (user: User) => PremiumChange,
+    now?: Date,
+  ): Promise<{ recorded: boolean; payment: Payment; user: User }>;
+  get(chargeId: string): Promise<Payment | null>;
+  /** Newest first; `userId`: one user's. */
+  list(filter?: { userId?: number; limit?: number }): Promise<Payment[]>;
+  /**
+   * Marks the payment refunded and applies `revoke` to its user in one transaction; null when
+   * there is no such charge, `refunded` false (nothing changed) when it already was.
+   */
+  markRefunded(
+    chargeId: string,
+    revoke: (user: User, payment: Payment) => PremiumChange,
+    now?: Date,
+  ): Promise<{ refunded: boolean; payment: Payment; user: User } | null>;
+  /** Payments made in [since, until) in `currency`: how many, their sum, and how many of them were refunded. */
+  totals(since: Date, until: Date, currency: string): Promise<PaymentTotals>;
+}
+
+export interface PaymentTotals {
+  payments: number;
+  /** Sum of the payments not refunded. */
+  amount: number;
+  refunded: number;
+}
+
 export interface Repositories {
   readonly dialect: Dialect;
   readonly users: UserRepository;
@@ -298,6 +347,7 @@ export interface Repositories {
   readonly stats: StatsRepository;
   readonly flood: FloodRepository;
   readonly outbox: OutboxRepository;
+  readonly payments: PaymentRepository;
   /** Throws DATABASE_UNREACHABLE when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -36,3 +36,11 @@ export interface Messenger {
   /** photo: an absolute file path (uploaded once, then reused by file_id), a file_id or an http(s) URL. */
   sendPhoto(chatId: number, photo: string, caption: OutgoingMessage): Promise<SendOutcome>;
 }
+
+/**
+ * Telegram Stars refunds (refundStarPayment): the Stars go back to the user. Throws a coded error
+ * (TELEGRAM_ERROR with Telegram's description) when Telegram refuses, e.g. a charge already refunded.
+ */
+export interface StarRefunds {
+  refund(telegramId: number, chargeId: string): Promise<void>;
+}

@@ -149,6 +149,7 @@ export const ForgetReport = z.object({
   conversations: z.number(),
   messages: z.number(),
   usageDays: z.number(),
+  payments: z.number(),
 });
 
 export const ConversationSummary = z

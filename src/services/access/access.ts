@@ -9,6 +9,7 @@ import type { EventPublisher } from '../events/index.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
+import { premiumExpired } from '../../domain/premium.js';
 
 export interface AccessConfig {
   access: 'open' | 'allowlist';
@@ -59,8 +60,14 @@ export function createAccessService(deps: {
   const { users, usage, cache, config, now } = deps;
   const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
 
-  const withAdminRole = async (user: User) =>
-    config.admins.includes(user.telegramId) && user.role !== 'admin' ? users.setRole(user.id, 'admin') : user;
+  /** Admins from config get the admin role; paid premium past its end is the user role again (lazily, here). */
+  async function settle(user: User): Promise<User> {
+    if (config.admins.includes(user.telegramId) && user.role !== 'admin')
+      return users.setRole(user.id, 'admin');
+    if (!premiumExpired(user, now())) return user;
+    const [expired] = await users.expirePremium(now(), user.id);
+    return expired ?? (await users.getById(user.id)) ?? user;
+  }
 
   /** Creates or refreshes the user; admins from config get the admin role. */
   async function identify(profile: TelegramProfile): Promise<User> {
@@ -68,13 +75,14 @@ export function createAccessService(deps: {
     const at = now().getTime();
     const cached = await cache.get<CachedUser>(key);
     if (cached?.user && sameProfile(cached.user, profile) && at - cached.savedAt < USER_TTL_MS) {
-      if (at - cached.checkedAt < recheckMs) return revive(cached.user);
+      const kept = revive(cached.user);
+      if (at - cached.checkedAt < recheckMs && !premiumExpired(kept, now())) return kept;
       const fresh = await users.getByTelegramId(profile.telegramId);
       if (fresh) {
         // An unbanned user banned again later gets a fresh notice.
         const unbanned = cached.user.status === 'banned' && fresh.status !== 'banned';
         if (unbanned) await cache.delete(banNoticeKey(fresh.telegramId));
-        const user = await withAdminRole(fresh);
+        const user = await settle(fresh);
         const entry: CachedUser = { user, savedAt: cached.savedAt, checkedAt: at };
         await cache.set(key, entry, USER_TTL_MS - (at - cached.savedAt));
         return user;
@@ -85,7 +93,7 @@ export function createAccessService(deps: {
       user_id: u.id,
       telegram_id: u.telegramId,
     }));
-    const user = await withAdminRole(await users.upsertFromTelegram(contact, now(), joined));
+    const user = await settle(await users.upsertFromTelegram(contact, now(), joined));
     await cache.set<CachedUser>(key, { user, savedAt: at, checkedAt: at }, USER_TTL_MS);
     return user;
   }
@@ -202,5 +210,10 @@ function sameProfile(user: User, profile: TelegramProfile): boolean {
 
 /** Dates come back from a JSON cache as strings. */
 function revive(user: User): User {
-  return { ...user, createdAt: new Date(user.createdAt), lastSeenAt: new Date(user.lastSeenAt) };
+  return {
+    ...user,
+    createdAt: new Date(user.createdAt),
+    lastSeenAt: new Date(user.lastSeenAt),
+    premiumUntil: user.premiumUntil === null ? null : new Date(user.premiumUntil),
+  };
 }

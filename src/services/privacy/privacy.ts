@@ -11,6 +11,7 @@ import {
   exportedAudio,
   exportedConversation,
   exportedDelivery,
+  exportedPayment,
   type ExportedConversation,
   type UserExport,
 } from '../../domain/transcript.js';
@@ -23,6 +24,8 @@ export interface ForgetReport {
   conversations: number;
   messages: number;
   usageDays: number;
+  /** Stars payments deleted with the user: botctl can no longer refund them (README, Premium). */
+  payments: number;
 }
 
 const PAGE = 500;
@@ -30,7 +33,7 @@ const CONFIRM_WAIT_MS = 10 * 60_000;
 const confirmKey = (telegramId: number) => `forget-confirm:${telegramId}`;
 
 export function createPrivacyService(deps: {
-  repos: Pick<Repositories, 'users' | 'conversations' | 'usage' | 'broadcasts' | 'audioFiles'>;
+  repos: Pick<Repositories, 'users' | 'conversations' | 'usage' | 'broadcasts' | 'audioFiles' | 'payments'>;
   cache: Cache;
   now: () => Date;
   /** Whether message content, summaries and own prompts are sealed at rest (config encryptionKeys). */
@@ -59,19 +62,27 @@ export function createPrivacyService(deps: {
   }
 
   async function collect(user: User): Promise<UserExport> {
-    const { id: _id, settings, createdAt, lastSeenAt, ...profile } = user;
+    const { id: _id, settings, createdAt, lastSeenAt, premiumUntil, ...profile } = user;
     const usage = await repos.usage.listByUser(user.id);
     const deliveries = await repos.broadcasts.deliveriesToUser(user.id);
     const audio = await repos.audioFiles.listByUser(user.id);
+    const payments = await repos.payments.list({ userId: user.id });
     return {
       format: 1,
       exportedAt: now().toISOString(),
-      profile: { ...profile, createdAt: createdAt.toISOString(), lastSeenAt: lastSeenAt.toISOString() },
+      profile: {
+        ...profile,
+        createdAt: createdAt.toISOString(),
+        lastSeenAt: lastSeenAt.toISOString(),
+        premiumUntil: premiumUntil?.toISOString() ?? null,
+      },
       settings,
       conversations: await conversationsOf(user.id),
       usage: usage.map(({ userId: _u, ...day }) => day),
       deliveries: deliveries.map(exportedDelivery),
       audio: audio.map(exportedAudio),
+      // Oldest first, like the rest of the document.
+      payments: payments.reverse().map(exportedPayment),
     };
   }
 
@@ -101,6 +112,7 @@ export function createPrivacyService(deps: {
       conversations: data.conversations.length,
       messages: data.conversations.reduce((sum, c) => sum + c.messages.length, 0),
       usageDays: data.usage.length,
+      payments: data.payments.length,
     };
   }
 

@@ -4,7 +4,8 @@
  */
 import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
 import { emptyStatsDay, periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
-import type { StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
+import type { PaymentRepository, StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
+import { STARS_CURRENCY } from '../../domain/premium.js';
 
 interface ModelCost {
   /** "(none)" for answers stored without a model id. */
@@ -38,16 +39,28 @@ export interface StatsReport {
   latency: StatsSummary['latency'];
   /** Failed requests in the period (handler errors and failures answered with an apology), by code. */
   errors: StatsSummary['errors'];
+  /**
+   * Premium paid in Telegram Stars in the period: payments made, Stars earned (refunded ones
+   * not counted) and how many of them were refunded.
+   */
+  stars: { earned: number; payments: number; refunded: number };
   /** Every day of the period, quiet days as zeros. */
   daily: StatsDay[];
 }
 
-export function createStatsService(deps: { stats: StatsRepository; prices: PriceTable }) {
+export function createStatsService(deps: {
+  stats: StatsRepository;
+  prices: PriceTable;
+  /** Stars payments; without them the report says none. */
+  payments?: Pick<PaymentRepository, 'totals'>;
+}) {
   /** The report for a period from parsePeriod (domain/stats-period.ts). */
   async function report(period: StatsPeriod): Promise<StatsReport> {
-    const [summary, days] = await Promise.all([
+    const [summary, days, stars] = await Promise.all([
       deps.stats.summary(period.since, period.until),
       deps.stats.daily(period.since, period.until),
+      deps.payments?.totals(period.since, period.until, STARS_CURRENCY) ??
+        Promise.resolve({ payments: 0, amount: 0, refunded: 0 }),
     ]);
     const byModel: ModelCost[] = summary.models.map((m) => {
       const price = priceFor(m.model, deps.prices);
@@ -81,6 +94,7 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
       },
       latency: summary.latency,
       errors: summary.errors,
+      stars: { earned: stars.amount, payments: stars.payments, refunded: stars.refunded },
       daily: periodDayList(period).map((day) => byDay.get(day) ?? emptyStatsDay(day)),
     };
   }

@@ -19,6 +19,7 @@ import type {
 } from '../../domain/ports/index.js';
 import { applyQuotaPatch, limitsFor, utcDay, type QuotaLimits, type QuotaPatch } from '../../domain/quota.js';
 import { parseUserRef } from '../../domain/user-ref.js';
+import { setPremium as premiumChange } from '../../domain/premium.js';
 import {
   quotaReport,
   summarize,
@@ -123,8 +124,37 @@ export function createUsersService(deps: {
     return { user: summarize(updated), changed: true, from, to: next };
   }
 
+  const premiumView = (user: User): PremiumStatus => ({
+    user: summarize(user),
+    role: user.role,
+    premiumUntil: user.premiumUntil?.toISOString() ?? null,
+  });
+
   return {
     resolve,
+    /** The user's role and paid premium end. */
+    premiumOf: async (ref: string) => premiumView(await resolve(ref)),
+    /**
+     * Premium until `until` (the role becomes premium), or `null`: back to the user role now. An
+     * admin keeps the admin role. Audited as user.premium; the bot applies it at once over a shared cache.
+     */
+    async setPremium(ref: string, until: Date | null, by: Actor = CLI_ACTOR): Promise<PremiumStatus> {
+      const user = await resolve(ref);
+      const updated = await users.setPremium(user.id, premiumChange(user, until));
+      await deps.audit.record({
+        ...by,
+        action: 'user.premium',
+        target: `user:${user.telegramId}`,
+        details: {
+          from: { role: user.role, premiumUntil: user.premiumUntil?.toISOString() ?? null },
+          to: { role: updated.role, premiumUntil: updated.premiumUntil?.toISOString() ?? null },
+        },
+        at: now(),
+      });
+      const cache = await deps.cache?.();
+      if (cache) await Promise.all(cachedUserKeys(user.telegramId).map((key) => cache.delete(key)));
+      return premiumView(updated);
+    },
     async list(
       input: ListInput,
     ): Promise<{ users: UserSummary[]; total: number; limit: number; offset: number }> {
@@ -192,3 +222,10 @@ export function createUsersService(deps: {
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
+
+/** `botctl users premium`: the user, their role and when paid premium ends (null: none). */
+export interface PremiumStatus {
+  user: UserSummary;
+  role: Role;
+  premiumUntil: string | null;
+}

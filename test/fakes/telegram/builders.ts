@@ -104,6 +104,25 @@ export interface InlineInput {
   languageCode?: string;
 }
 
+export interface PreCheckoutInput {
+  userId: number;
+  /** The invoice's payload, as the bot sent it (or a forged one). */
+  payload: string;
+  totalAmount: number;
+  /** Default 'XTR' (Telegram Stars). */
+  currency?: string;
+  languageCode?: string;
+}
+
+export interface PaymentInput extends MessageInput {
+  payload: string;
+  totalAmount: number;
+  /** Default 'XTR'. */
+  currency?: string;
+  /** Telegram's telegram_payment_charge_id; a fresh one by default. */
+  chargeId?: string;
+}
+
 export type UpdateInput = Omit<Update, 'update_id'> & { update_id?: number };
 
 export interface UpdateBuilders {
@@ -116,6 +135,10 @@ export interface UpdateBuilders {
   inline(input: InlineInput): UpdateInput;
   /** `edited_message`: the stored message with its new text (and entities) and `edit_date`. */
   edit(input: EditInput): UpdateInput;
+  /** `pre_checkout_query`: the user confirmed an invoice; the bot must answer within 10 s. */
+  preCheckout(input: PreCheckoutInput): UpdateInput;
+  /** A service message with `successful_payment`: Telegram charged the user (pushing it records the charge). */
+  payment(input: PaymentInput): UpdateInput;
 }
 
 // "OggS" capture pattern + version 0 + BOS flag: enough for a sniffing check, not a playable file.
@@ -343,6 +366,35 @@ export function createBuilders(store: Store, bot: () => UserFromGetMe): UpdateBu
           data: input.data,
         },
       } as UpdateInput;
+    },
+
+    preCheckout(input) {
+      const from = user({
+        chatId: input.userId,
+        userId: input.userId,
+        languageCode: input.languageCode ?? 'en',
+      });
+      return {
+        pre_checkout_query: {
+          id: queryId(),
+          from,
+          currency: input.currency ?? 'XTR',
+          total_amount: input.totalAmount,
+          invoice_payload: input.payload,
+        },
+      } as UpdateInput;
+    },
+
+    payment(input) {
+      const message = base(input) as Message.SuccessfulPaymentMessage;
+      message.successful_payment = {
+        currency: input.currency ?? 'XTR',
+        total_amount: input.totalAmount,
+        invoice_payload: input.payload,
+        telegram_payment_charge_id: input.chargeId ?? `stxch_${queryId()}`,
+        provider_payment_charge_id: '',
+      };
+      return wrap(message);
     },
 
     inline(input) {

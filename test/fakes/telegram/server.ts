@@ -6,6 +6,7 @@ import { BotApiError } from './errors.js';
 import { botMethods } from './methods/bot.js';
 import { mediaMethods } from './methods/media.js';
 import { messageMethods } from './methods/messages.js';
+import { paymentMethods } from './methods/payments.js';
 import type { MethodHandler, RequestIo, TelegramState } from './state.js';
 
 export type Envelope =
@@ -26,7 +27,12 @@ export interface TelegramCall {
   viaWebhookReply?: boolean;
 }
 
-const HANDLERS: Record<string, MethodHandler> = { ...botMethods, ...messageMethods, ...mediaMethods };
+const HANDLERS: Record<string, MethodHandler> = {
+  ...botMethods,
+  ...messageMethods,
+  ...mediaMethods,
+  ...paymentMethods,
+};
 // Telegram matches method names case-insensitively.
 const BY_LOWER = new Map(Object.keys(HANDLERS).map((name) => [name.toLowerCase(), name]));
 

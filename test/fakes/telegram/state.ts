@@ -21,6 +21,22 @@ export interface RequestIo {
   onAbort(cancel: () => void): void;
 }
 
+/** An invoice the bot sent (sendInvoice). */
+export interface InvoiceRecord {
+  chatId: ChatId;
+  messageId: number;
+  payload: string;
+  currency: string;
+  totalAmount: number;
+}
+
+/** A Stars charge Telegram made (a pushed successful_payment), refundable once. */
+export interface ChargeRecord {
+  userId: number;
+  amount: number;
+  refunded: boolean;
+}
+
 export type MethodHandler = (params: Params, state: TelegramState, io: RequestIo) => unknown;
 
 export class TelegramState {
@@ -33,6 +49,11 @@ export class TelegramState {
   readonly menuButtons = new Map<string, unknown>();
   /** Callback and inline query ids pushed in updates and not yet answered. */
   readonly openQueries = new Set<string>();
+  readonly invoices: InvoiceRecord[] = [];
+  /** answerPreCheckoutQuery answers by query id. */
+  readonly checkoutAnswers = new Map<string, { ok: true } | { ok: false; errorMessage: string }>();
+  /** Charges by telegram_payment_charge_id. */
+  readonly charges = new Map<string, ChargeRecord>();
   strictChats: boolean;
 
   constructor(
@@ -62,5 +83,8 @@ export class TelegramState {
     this.commands.clear();
     this.menuButtons.clear();
     this.openQueries.clear();
+    this.invoices.length = 0;
+    this.checkoutAnswers.clear();
+    this.charges.clear();
   }
 }

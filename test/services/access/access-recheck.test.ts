@@ -100,3 +100,24 @@ describe.each(cases)('access service re-reads cached users (%s, %s cache)', (dia
     expect((await db.repos.users.getByTelegramId(8101))?.lastSeenAt).toEqual(new Date(now));
   }, 120_000);
 });
+
+describe.each(cases)("paid premium ends on the user's next message (%s, %s cache)", (dialect, kind) => {
+  it('a cached premium user past the end is the user role at once, with the user quota; admins stay', async () => {
+    let now = T0;
+    const access = await openAccess(dialect, kind, () => now);
+    const user = await access.identify(profile);
+    await db.repos.users.setPremium(user.id, { role: 'premium', premiumUntil: new Date(T0 + 60_000) });
+    await access.forget(profile.telegramId);
+    now = T0 + 50_000;
+    expect((await access.identify(profile)).role).toBe('premium');
+    // Cached 11 s ago, well inside the recheck interval: the end passing still settles it, no sweep needed.
+    now = T0 + 61_000;
+    const after = await access.identify(profile);
+    expect(after).toMatchObject({ role: 'user', premiumUntil: null });
+    expect((await db.repos.users.getById(user.id))?.role).toBe('user');
+
+    await db.repos.users.setPremium(user.id, { role: 'admin', premiumUntil: new Date(T0) });
+    await access.forget(profile.telegramId);
+    expect((await access.identify(profile)).role).toBe('admin');
+  });
+});

@@ -148,6 +148,7 @@ describe('history and privacy services', () => {
       conversations: 0,
       messages: 0,
       usageDays: 0,
+      payments: 0,
     });
     await expect(privacy.byTelegramId(user.telegramId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

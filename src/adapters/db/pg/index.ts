@@ -9,6 +9,7 @@ import { pgAdminSessions } from './admin-sessions.js';
 import { pgAudioFiles } from './audio.js';
 import { pgBroadcasts } from './broadcasts.js';
 import { pgFlood } from './flood.js';
+import { pgPayments } from './payments.js';
 import { pgOutbox } from './events.js';
 import { pgConversations } from './conversations.js';
 import { pgInbox } from './inbox.js';
@@ -37,6 +38,7 @@ export function createPgRepositories(client: Sql, cipher: FieldCipher, where: st
     stats: guard(pgStats(db), where),
     flood: guard(pgFlood(db), where),
     outbox: guard(pgOutbox(db), where),
+    payments: guard(pgPayments(db, cipher), where),
     async ping() {
       try {
         await client.unsafe('select 1');

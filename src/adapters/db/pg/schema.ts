@@ -46,10 +46,19 @@ export const users = pgTable(
     settings: text('settings').notNull().default('{}'),
     /** Per-user quota limits over the role's (QuotaOverrides); null: none. */
     quotaOverrides: jsonb('quota_overrides').$type<QuotaOverrides>(),
+    /**
+     * When paid premium ends (services/premium): the role goes back to user then. Null: no paid
+     * premium (a role set by the operator has no end).
+     */
+    premiumUntil: tz('premium_until'),
     createdAt: tz('created_at').notNull(),
     lastSeenAt: tz('last_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('users_telegram_id_uq').on(t.telegramId)],
+  (t) => [
+    uniqueIndex('users_telegram_id_uq').on(t.telegramId),
+    // The premium sweep finds the ends that passed.
+    index('users_premium_until_idx').on(t.premiumUntil),
+  ],
 );
 
 export const conversations = pgTable(
@@ -328,5 +337,36 @@ export const eventOutbox = pgTable(
     index('event_outbox_endpoint_idx').on(t.endpoint, t.status, t.id),
     index('event_outbox_status_idx').on(t.status, t.id),
     index('event_outbox_telegram_id_idx').on(t.telegramId),
+  ],
+);
+
+/**
+ * Telegram Stars payments for premium (services/premium): one row per charge, recorded with the
+ * premium it granted in one transaction; Telegram's charge id is unique, so a repeated
+ * successful_payment is a no-op. Deleted with the user (/forget).
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: serial(),
+    telegramChargeId: text('telegram_payment_charge_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** In the currency's smallest unit: whole Stars for XTR. */
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** The invoice payload as Telegram returned it (domain/premium.ts: the offer it was for). */
+    payload: text('payload').notNull(),
+    periodDays: integer('period_days').notNull(),
+    /** The user's premium end after this payment. */
+    premiumUntil: tz('premium_until').notNull(),
+    createdAt: tz('created_at').notNull(),
+    refundedAt: tz('refunded_at'),
+  },
+  (t) => [
+    uniqueIndex('payments_charge_id_uq').on(t.telegramChargeId),
+    index('payments_user_id_idx').on(t.userId),
+    index('payments_created_at_idx').on(t.createdAt),
   ],
 );

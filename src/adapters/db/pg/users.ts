@@ -1,4 +1,4 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
@@ -102,6 +102,24 @@ export function pgUsers(db: PostgresJsDatabase, cipher: FieldCipher): UserReposi
         await insertOutboxPg(tx, events(user));
         return user;
       });
+    },
+    async setPremium(id, change) {
+      return update(id, change);
+    },
+    async expirePremium(now, id) {
+      // The role condition is in the statement: an admin, or a premium renewed meanwhile, is left alone.
+      const rows = await db
+        .update(users)
+        .set({ role: 'user', premiumUntil: null })
+        .where(
+          and(
+            eq(users.role, 'premium'),
+            lte(users.premiumUntil, now),
+            id === undefined ? undefined : eq(users.id, id),
+          ),
+        )
+        .returning();
+      return rows.map(map);
     },
     async setQuotaOverrides(id, quotaOverrides) {
       return update(id, { quotaOverrides });

@@ -9,6 +9,7 @@ import { sqliteAudioFiles } from './audio.js';
 import { sqliteBroadcasts } from './broadcasts.js';
 import { sqliteFlood } from './flood.js';
 import { sqliteOutbox } from './events.js';
+import { sqlitePayments } from './payments.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { sqliteInbox } from './inbox.js';
@@ -44,6 +45,7 @@ export function createSqliteRepositories(
     stats: guard(sqliteStats(db), where),
     flood: guard(sqliteFlood(db), where),
     outbox: guard(sqliteOutbox(db), where),
+    payments: guard(sqlitePayments(db, cipher), where),
     async ping() {
       try {
         client.prepare('select 1').get();

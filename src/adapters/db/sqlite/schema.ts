@@ -33,10 +33,19 @@ export const users = sqliteTable(
     settings: text('settings').notNull().default('{}'),
     /** Per-user quota limits over the role's (JSON of QuotaOverrides); null: none. */
     quotaOverrides: text('quota_overrides', { mode: 'json' }).$type<QuotaOverrides>(),
+    /**
+     * When paid premium ends (services/premium): the role goes back to user then. Null: no paid
+     * premium (a role set by the operator has no end).
+     */
+    premiumUntil: ms('premium_until'),
     createdAt: ms('created_at').notNull(),
     lastSeenAt: ms('last_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('users_telegram_id_uq').on(t.telegramId)],
+  (t) => [
+    uniqueIndex('users_telegram_id_uq').on(t.telegramId),
+    // The premium sweep finds the ends that passed.
+    index('users_premium_until_idx').on(t.premiumUntil),
+  ],
 );
 
 export const conversations = sqliteTable(
@@ -316,5 +325,36 @@ export const eventOutbox = sqliteTable(
     index('event_outbox_endpoint_idx').on(t.endpoint, t.status, t.id),
     index('event_outbox_status_idx').on(t.status, t.id),
     index('event_outbox_telegram_id_idx').on(t.telegramId),
+  ],
+);
+
+/**
+ * Telegram Stars payments for premium (services/premium): one row per charge, recorded with the
+ * premium it granted in one transaction; Telegram's charge id is unique, so a repeated
+ * successful_payment is a no-op. Deleted with the user (/forget).
+ */
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    telegramChargeId: text('telegram_payment_charge_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** In the currency's smallest unit: whole Stars for XTR. */
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** The invoice payload as Telegram returned it (domain/premium.ts: the offer it was for). */
+    payload: text('payload').notNull(),
+    periodDays: integer('period_days').notNull(),
+    /** The user's premium end after this payment. */
+    premiumUntil: ms('premium_until').notNull(),
+    createdAt: ms('created_at').notNull(),
+    refundedAt: ms('refunded_at'),
+  },
+  (t) => [
+    uniqueIndex('payments_charge_id_uq').on(t.telegramChargeId),
+    index('payments_user_id_idx').on(t.userId),
+    index('payments_created_at_idx').on(t.createdAt),
   ],
 );

@@ -1,5 +1,5 @@
 import { lazy } from '../shared/lazy.js';
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { Role, User, UserStatus } from '../../../domain/entities.js';
 import type { FieldCipher, UserRepository } from '../../../domain/ports/index.js';
@@ -113,6 +113,25 @@ export function sqliteUsers(db: BetterSQLite3Database, cipher: FieldCipher): Use
         },
         { behavior: 'immediate' },
       );
+    },
+    async setPremium(id, change) {
+      return update(id, change);
+    },
+    async expirePremium(now, id) {
+      // The role condition is in the statement: an admin, or a premium renewed meanwhile, is left alone.
+      const rows = db
+        .update(users)
+        .set({ role: 'user', premiumUntil: null })
+        .where(
+          and(
+            eq(users.role, 'premium'),
+            lte(users.premiumUntil, now),
+            id === undefined ? undefined : eq(users.id, id),
+          ),
+        )
+        .returning()
+        .all();
+      return rows.map(map);
     },
     async setQuotaOverrides(id, quotaOverrides) {
       return update(id, { quotaOverrides });
