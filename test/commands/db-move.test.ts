@@ -251,7 +251,7 @@ describe('botctl db move', { timeout: SLOW }, () => {
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('copying messages: 4/4');
-    expect(run.stdout).toContain('checked audio_files (14/14)');
+    expect(run.stdout).toContain('checked audio_files (15/15)');
   });
 
   it('refuses while a bot holds the source database (exit 75) and creates nothing', async () => {

@@ -247,6 +247,9 @@ export const StatsReport = z
       total: count,
       byCode: z.array(z.object({ code: z.string(), count })).meta({ description: 'most first' }),
     }),
+    stars: z
+      .object({ earned: count, payments: count, refunded: count })
+      .meta({ description: 'premium paid in Telegram Stars in the period; refunded payments not earned' }),
     daily: z.array(StatsDay),
   })
   .meta({ id: 'StatsReport' });
