@@ -86,6 +86,45 @@ export function checkQuota(
   return { ok: true };
 }
 
+/**
+ * What a reservation is checked against, in the same statement that adds it (the usage
+ * repository's `reserve`): a counter the request adds to must stay within its cap, and today's
+ * tokens must be under theirs. 0 checks nothing; so a counter the request does not add to never
+ * refuses it (a user out of images can still chat), as checkQuota above.
+ */
+export interface UsageCaps {
+  messages: number;
+  images: number;
+  audioSeconds: number;
+  /** Input plus output tokens used so far today (their cost is known only after the answer). */
+  tokens: number;
+}
+
+/** The caps for reserving `delta` under `limits` (see UsageCaps). */
+export function reservationCaps(limits: QuotaLimits, delta: UsageDelta): UsageCaps {
+  const cap = (wanted: number | undefined, limit: number) => ((wanted ?? 0) > 0 ? limit : 0);
+  return {
+    messages: cap(delta.messages, limits.messagesPerDay),
+    images: cap(delta.images, limits.imagesPerDay),
+    audioSeconds: cap(delta.audioSeconds, limits.audioSecondsPerDay),
+    tokens: limits.tokensPerDay,
+  };
+}
+
+/**
+ * Whether `delta` fits on a day with nothing used yet. The first reservation of a day inserts
+ * its row, and an insert has no conflict clause to check, so this is checked before (a voice
+ * note longer than the whole audio quota).
+ */
+export function fitsEmptyDay(delta: UsageDelta, caps: UsageCaps): boolean {
+  const over = (wanted: number | undefined, cap: number) => cap > 0 && (wanted ?? 0) > cap;
+  return !(
+    over(delta.messages, caps.messages) ||
+    over(delta.images, caps.images) ||
+    over(delta.audioSeconds, caps.audioSeconds)
+  );
+}
+
 /** The usage row key for `now`: YYYY-MM-DD in UTC. */
 export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);

@@ -6,8 +6,8 @@
  * costs one write where a question stored first and its answer after would cost two. A crash
  * meanwhile loses nothing: the update stays pending in the inbox and is answered on replay.
  * When no answer comes (Gemini down, an empty answer, a cancel), a text question is stored on
- * its own so /retry can answer it later; a media turn leaves no row and no usage behind (its
- * bytes could not be sent again).
+ * its own so /retry can answer it later; a media turn leaves no row behind (its bytes could not
+ * be sent again), and the edge releases its question (bot/middleware/access.ts releaseQuestion).
  */
 import type { Message, NewMessage, User } from '../../domain/entities.js';
 import type { EventPublisher } from '../events/index.js';
@@ -92,8 +92,6 @@ export async function runTurn(
       telegramMessageId: number | null;
       store: boolean;
       keepUnanswered?: boolean;
-      /** The question was counted already (an edited question replacing itself, edits.ts). */
-      counted?: boolean;
     };
     /** The conversation and its history as the caller read them. */
     loaded?: LoadedConversation | undefined;
@@ -159,14 +157,9 @@ export async function runTurn(
       });
     }
   } catch (error) {
+    // Its question stays counted (reserved when admitted): /retry answers it without another.
     const unanswered = pending?.keepUnanswered ? question(null) : undefined;
-    if (unanswered) {
-      await repos.conversations.appendCounted([unanswered], {
-        userId: user.id,
-        day: utcDay(askedAt),
-        delta: { messages: pending?.counted ? 0 : 1 },
-      });
-    }
+    if (unanswered) await repos.conversations.appendMessage(unanswered);
     throw error;
   }
 
@@ -190,12 +183,9 @@ export async function runTurn(
     {
       userId: user.id,
       day: utcDay(now()),
-      // The question is counted with its answer (both are stored here).
-      delta: {
-        messages: asked && !pending?.counted ? 1 : 0,
-        tokensIn: result.tokensIn,
-        tokensOut: result.tokensOut,
-      },
+      // The question was counted when admitted (services/access, one conditional statement that
+      // instances share); the answer adds what it cost.
+      delta: { tokensIn: result.tokensIn, tokensOut: result.tokensOut },
     },
     deps.events?.on('message.answered', (rows: Message[]) => {
       const answer = rows[rows.length - 1]!;
