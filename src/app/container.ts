@@ -166,7 +166,11 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       return createPrivacyService({ repos, cache: await shared(), now, encrypted });
     }),
     stats: once(async () =>
-      createStatsService({ stats: (await database()).repos.stats, prices: config.prices }),
+      createStatsService({
+        stats: (await database()).repos.stats,
+        prices: config.prices,
+        searchPricePerThousand: config.searchPricePerThousand,
+      }),
     ),
     broadcasts: once(async () => {
       const { users, broadcasts } = (await database()).repos;

@@ -28,14 +28,30 @@ export const CHAT_COMMANDS = [
 
 export type Translate = (locale: string, key: string) => string;
 
-function commandList(t: Translate, locale: string): { command: string; description: string }[] {
-  return CHAT_COMMANDS.map((command) => ({ command, description: t(locale, `cmd-${command}`) }));
+/** What the menu depends on: /sources only when answers may search (searchGrounding not off). */
+export interface MenuOptions {
+  search: boolean;
+}
+
+function commandList(
+  t: Translate,
+  locale: string,
+  options: MenuOptions,
+): { command: string; description: string }[] {
+  return CHAT_COMMANDS.filter((command) => command !== 'sources' || options.search).map((command) => ({
+    command,
+    description: t(locale, `cmd-${command}`),
+  }));
 }
 
 /** Sets the default list (English) and one per interface language. */
-export async function setCommandMenus(api: Pick<Api, 'setMyCommands'>, t: Translate): Promise<void> {
-  await api.setMyCommands(commandList(t, 'en'));
+export async function setCommandMenus(
+  api: Pick<Api, 'setMyCommands'>,
+  t: Translate,
+  options: MenuOptions,
+): Promise<void> {
+  await api.setMyCommands(commandList(t, 'en', options));
   for (const language of INTERFACE_LANGUAGES) {
-    await api.setMyCommands(commandList(t, language), { language_code: language });
+    await api.setMyCommands(commandList(t, language, options), { language_code: language });
   }
 }

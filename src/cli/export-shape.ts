@@ -63,6 +63,7 @@ const USER_EXPORT_SHAPE: JsonShape = {
       tokensOut: 'number',
       audioSeconds: 'number',
       images: 'number',
+      searches: 'number',
     },
   ],
   deliveries: [

@@ -128,7 +128,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ),
       );
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.
-    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key)).catch((error: unknown) =>
+    // No /sources in the menu when answers never search: it could only ever say "no sources".
+    const menu = { search: config.searchGrounding !== 'off' };
+    await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key), menu).catch((error: unknown) =>
       log.warn({ err: error }, 'command menus not set'),
     );
     const maxInFlight = options.maxInFlight ?? 200;

@@ -77,6 +77,7 @@ export interface QuotaOverrides {
   tokensPerDay?: number;
   imagesPerDay?: number;
   audioSecondsPerDay?: number;
+  searchesPerDay?: number;
 }
 
 export interface Conversation {
@@ -150,6 +151,8 @@ export interface UsageDelta {
   tokensOut?: number;
   audioSeconds?: number;
   images?: number;
+  /** Answers grounded in Google Search (domain/grounding.ts). */
+  searches?: number;
 }
 
 export interface DailyUsage {
@@ -161,6 +164,8 @@ export interface DailyUsage {
   tokensOut: number;
   audioSeconds: number;
   images: number;
+  /** Answers grounded in Google Search: billed per request, on a quota of their own. */
+  searches: number;
 }
 
 export interface BroadcastAudience {

@@ -14,8 +14,16 @@ import type { EventPublisher } from '../events/index.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
 import { estimateTokens } from '../../domain/context-window.js';
-import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
-import { utcDay } from '../../domain/quota.js';
+import type {
+  ChatPart,
+  ChatResult,
+  OnText,
+  Repositories,
+  UsageRepository,
+} from '../../domain/ports/index.js';
+import { utcDay, type QuotaLimits } from '../../domain/quota.js';
+import type { Role } from '../../domain/entities.js';
+import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import { buildContext, type LoadedConversation } from './context.js';
 import { distinctSources, type SearchGroundingMode, type Source } from '../../domain/grounding.js';
 import { applyTools } from './tools.js';
@@ -29,7 +37,11 @@ export interface TurnDeps {
     contextTokens: number;
     personas?: Readonly<Record<string, string>> | undefined;
     searchGrounding?: SearchGroundingMode | undefined;
+    /** Daily quotas per role: grounded answers have their own (searchesPerDay). */
+    quotas?: Readonly<Record<Role, QuotaLimits>> | undefined;
   };
+  /** Where a grounded answer is reserved (absent: searches are not counted, as in unit tests). */
+  usage?: Pick<UsageRepository, 'reserve' | 'release' | 'get'> | undefined;
   now: () => Date;
   /** Event webhooks: message.answered goes with the stored answer (ids and counts, never content). */
   events?: EventPublisher;
@@ -68,6 +80,10 @@ export interface Answered {
   sources: Source[];
   /** The question had links and the model has no URL context tool: the user is told (domain/links.ts). */
   linksUnread?: boolean;
+  /** Links URL context tried and could not open: named under the answer. */
+  unreadUrls?: string[];
+  /** Today's grounded answers were used up: this one was answered without a search, and says so. */
+  searchesUsedUp?: boolean;
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
 }
@@ -137,6 +153,8 @@ export async function runTurn(
     };
   };
 
+  const search = await reserveSearch(deps, user, request);
+
   let shown = '';
   const onText = input.onText ?? (() => undefined);
   const started = Date.now();
@@ -157,12 +175,15 @@ export async function runTurn(
       });
     }
   } catch (error) {
+    if (search.hold) await search.release(search.hold);
     // Its question stays counted (reserved when admitted): /retry answers it without another.
     const unanswered = pending?.keepUnanswered ? question(null) : undefined;
     if (unanswered) await repos.conversations.appendMessage(unanswered);
     throw error;
   }
 
+  // Reserved for a search the model did not run (it answered from what it knew): not billed, given back.
+  if (search.hold && !result.grounding) await search.release(search.hold);
   const asked = question(parsed.transcript);
   const sources = result.grounding ? distinctSources(result.grounding.sources) : [];
   const stored = await repos.conversations.appendCounted(
@@ -216,8 +237,32 @@ export async function runTurn(
     suggestions: parsed.suggestions,
     sources,
     ...(tools.linksUnread ? { linksUnread: true } : {}),
+    ...(result.unreadUrls?.length ? { unreadUrls: result.unreadUrls } : {}),
+    ...(search.usedUp ? { searchesUsedUp: true } : {}),
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
+}
+
+/**
+ * A grounded answer costs extra (Gemini bills each grounded request), so it has a daily quota of its
+ * own, reserved before the call like a question (one conditional statement, shared by instances).
+ * Over it the answer still comes, without the search tool: `usedUp` says so under it.
+ */
+async function reserveSearch(
+  deps: TurnDeps,
+  user: User,
+  request: { search?: boolean },
+): Promise<{ hold?: UsageHold; usedUp?: boolean; release: (hold: UsageHold) => Promise<void> }> {
+  const { usage, config } = deps;
+  const none = { release: async () => undefined };
+  if (!request.search || !usage || !config.quotas) return none;
+  const holds = createQuotaHolds({ usage, quotas: config.quotas, now: deps.now });
+  const reserved = await holds.reserve(user, { searches: 1 });
+  if (reserved.ok) return { hold: reserved.hold, release: holds.release };
+  // Never an unreserved search; the note only when it was the searches quota (tokens were
+  // checked at admission, and ran out only by a race since).
+  delete request.search;
+  return reserved.exceeded === 'searches' ? { usedUp: true, release: holds.release } : none;
 }
 
 function textOf(parts: readonly ChatPart[]): string {

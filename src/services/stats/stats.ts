@@ -3,7 +3,7 @@
  * estimated from the price table. Error counts are not stored in the database (handlers
  * count them in the botctl_errors_total Prometheus counter), so the report has none.
  */
-import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
+import { costOf, priceFor, searchCostOf, type PriceTable } from '../../domain/pricing.js';
 import { periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
 import type { StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
 
@@ -23,6 +23,8 @@ export interface StatsReport {
   messages: StatsSummary['messages'];
   voiceMinutes: number;
   images: number;
+  /** Answers grounded in Google Search (daily usage). */
+  searches: number;
   /** Every request's tokens (daily usage), including images, speech and inline answers. */
   tokens: { in: number; out: number };
   cost: {
@@ -33,6 +35,8 @@ export interface StatsReport {
     complete: boolean;
     unknownModels: string[];
     byModel: ModelCost[];
+    /** Grounded requests, billed beside their tokens (config searchPricePerThousand); in `estimated`. */
+    searches: { count: number; perThousand: number; cost: number };
     /** Tokens spent outside stored answers (images, speech, inline answers): no model recorded, not priced. */
     unattributed: { tokensIn: number; tokensOut: number };
   };
@@ -41,7 +45,12 @@ export interface StatsReport {
   daily: StatsDay[];
 }
 
-export function createStatsService(deps: { stats: StatsRepository; prices: PriceTable }) {
+export function createStatsService(deps: {
+  stats: StatsRepository;
+  prices: PriceTable;
+  /** USD per 1,000 grounded requests (domain/pricing.ts DEFAULT_SEARCH_PRICE_PER_THOUSAND). */
+  searchPricePerThousand: number;
+}) {
   /** The report for a period from parsePeriod (domain/stats-period.ts). */
   async function report(period: StatsPeriod): Promise<StatsReport> {
     const [summary, days] = await Promise.all([
@@ -57,7 +66,12 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
       };
     });
     const unknownModels = byModel.filter((m) => m.cost === null).map((m) => m.model);
-    const priced = byModel.reduce((sum, m) => sum + (m.cost ?? 0), 0);
+    const searches = {
+      count: summary.usage.searches,
+      perThousand: deps.searchPricePerThousand,
+      cost: searchCostOf(summary.usage.searches, deps.searchPricePerThousand),
+    };
+    const priced = byModel.reduce((sum, m) => sum + (m.cost ?? 0), 0) + searches.cost;
     const attributed = (key: 'tokensIn' | 'tokensOut') => summary.models.reduce((sum, m) => sum + m[key], 0);
     const byDay = new Map(days.map((d) => [d.day, d]));
     return {
@@ -66,6 +80,7 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
       messages: summary.messages,
       voiceMinutes: Math.round((summary.usage.audioSeconds / 60) * 10) / 10,
       images: summary.usage.images,
+      searches: summary.usage.searches,
       tokens: { in: summary.usage.tokensIn, out: summary.usage.tokensOut },
       cost: {
         currency: 'USD',
@@ -73,6 +88,7 @@ export function createStatsService(deps: { stats: StatsRepository; prices: Price
         complete: unknownModels.length === 0,
         unknownModels,
         byModel,
+        searches,
         unattributed: {
           tokensIn: Math.max(0, summary.usage.tokensIn - attributed('tokensIn')),
           tokensOut: Math.max(0, summary.usage.tokensOut - attributed('tokensOut')),

@@ -48,7 +48,10 @@ export function recipientFields<C extends Column>(userId: C, broadcastId: string
   };
 }
 
-type UsageColumns = Record<'messages' | 'tokensIn' | 'tokensOut' | 'audioSeconds' | 'images', Column>;
+type UsageColumns = Record<
+  'messages' | 'tokensIn' | 'tokensOut' | 'audioSeconds' | 'images' | 'searches',
+  Column
+>;
 
 /** The usage upsert's conflict update: each counter adds the delta to what is stored. */
 export function addedUsage(u: UsageColumns) {
@@ -58,6 +61,7 @@ export function addedUsage(u: UsageColumns) {
     tokensOut: plusExcluded(u.tokensOut),
     audioSeconds: plusExcluded(u.audioSeconds),
     images: plusExcluded(u.images),
+    searches: plusExcluded(u.searches),
   };
 }
 
@@ -70,6 +74,7 @@ export const usageDeltaPlaceholders = {
   tokensOut: sql.placeholder('tokensOut'),
   audioSeconds: sql.placeholder('audioSeconds'),
   images: sql.placeholder('images'),
+  searches: sql.placeholder('searches'),
 };
 
 export function usageDeltaValues(userId: number, day: string, delta: UsageDelta) {
@@ -81,6 +86,7 @@ export function usageDeltaValues(userId: number, day: string, delta: UsageDelta)
     tokensOut: delta.tokensOut ?? 0,
     audioSeconds: delta.audioSeconds ?? 0,
     images: delta.images ?? 0,
+    searches: delta.searches ?? 0,
   };
 }
 
@@ -96,6 +102,7 @@ export const countedUsagePlaceholders = {
   tokensOut: sql.placeholder('usageTokensOut'),
   audioSeconds: sql.placeholder('usageAudioSeconds'),
   images: sql.placeholder('usageImages'),
+  searches: sql.placeholder('usageSearches'),
 };
 
 export function countedUsageValues(userId: number, day: string, delta: UsageDelta) {
@@ -108,6 +115,7 @@ export function countedUsageValues(userId: number, day: string, delta: UsageDelt
     usageTokensOut: v.tokensOut,
     usageAudioSeconds: v.audioSeconds,
     usageImages: v.images,
+    usageSearches: v.searches,
   };
 }
 
@@ -116,6 +124,7 @@ const cap = {
   messages: sql.placeholder('capMessages'),
   images: sql.placeholder('capImages'),
   audioSeconds: sql.placeholder('capAudioSeconds'),
+  searches: sql.placeholder('capSearches'),
   tokens: sql.placeholder('capTokens'),
 };
 
@@ -124,6 +133,7 @@ export function usageCapValues(caps: UsageCaps) {
     capMessages: caps.messages,
     capImages: caps.images,
     capAudioSeconds: caps.audioSeconds,
+    capSearches: caps.searches,
     capTokens: caps.tokens,
   };
 }
@@ -140,7 +150,7 @@ export function withinCaps(u: UsageColumns): SQL {
   return sql`${fits(u.messages, cap.messages)} and ${fits(u.images, cap.images)} and ${fits(
     u.audioSeconds,
     cap.audioSeconds,
-  )} and (${cap.tokens} = 0 or ${u.tokensIn} + ${u.tokensOut} < ${cap.tokens})`;
+  )} and ${fits(u.searches, cap.searches)} and (${cap.tokens} = 0 or ${u.tokensIn} + ${u.tokensOut} < ${cap.tokens})`;
 }
 
 /** A release's update: each counter less the delta, never below zero. */
@@ -153,5 +163,6 @@ export function releasedUsage(u: UsageColumns, delta: UsageDelta) {
     tokensOut: less(u.tokensOut, delta.tokensOut),
     audioSeconds: less(u.audioSeconds, delta.audioSeconds),
     images: less(u.images, delta.images),
+    searches: less(u.searches, delta.searches),
   };
 }
