@@ -9,7 +9,7 @@
  * its own so /retry can answer it later; a media turn leaves no row behind (its bytes could not
  * be sent again), and the edge releases its question (bot/middleware/access.ts releaseQuestion).
  */
-import type { Message, NewMessage, User } from '../../domain/entities.js';
+import type { Message, NewMessage, Role, User } from '../../domain/entities.js';
 import type { EventPublisher } from '../events/index.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
@@ -22,7 +22,6 @@ import type {
   UsageRepository,
 } from '../../domain/ports/index.js';
 import { utcDay, type QuotaLimits } from '../../domain/quota.js';
-import type { Role } from '../../domain/entities.js';
 import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import { buildContext, type LoadedConversation } from './context.js';
 import { distinctSources, type SearchGroundingMode, type Source } from '../../domain/grounding.js';
