@@ -17,6 +17,7 @@ import { execa } from 'execa';
 import { openDatabase } from '../src/adapters/db/open.js';
 import { createFieldCipher } from '../src/adapters/system/cipher.js';
 import { DEFAULT_PRICES } from '../src/config/schema.js';
+import { DEFAULT_SEARCH_PRICE_PER_THOUSAND } from '../src/domain/pricing.js';
 import { parsePeriod } from '../src/domain/stats-period.js';
 import { createStatsService } from '../src/services/stats/index.js';
 import { withScratchDatabase } from './lib/postgres.js';
@@ -56,7 +57,11 @@ async function benchDialect(
 ) {
   const seedSeconds = await migrateAndSeed(url, seed, { users: USERS, messages: MESSAGES });
   const db = await openDatabase({ url, cipher: createFieldCipher([]) });
-  const service = createStatsService({ stats: db.repos.stats, prices: DEFAULT_PRICES });
+  const service = createStatsService({
+    stats: db.repos.stats,
+    prices: DEFAULT_PRICES,
+    searchPricePerThousand: DEFAULT_SEARCH_PRICE_PER_THOUSAND,
+  });
   const report = await service.report(parsePeriod({ since: '30d' }, new Date()));
   const serviceMs = await timed(() => service.report(parsePeriod({ since: '30d' }, new Date())));
   const load = loadavg()[0]!.toFixed(1);

@@ -171,7 +171,12 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
     }),
     stats: once(async () => {
       const { stats, payments } = (await database()).repos;
-      return createStatsService({ stats, payments, prices: config.prices });
+      return createStatsService({
+        stats,
+        payments,
+        prices: config.prices,
+        searchPricePerThousand: config.searchPricePerThousand,
+      });
     }),
     premium: once(async () => {
       const { users, payments, audit } = (await database()).repos;

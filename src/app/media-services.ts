@@ -67,6 +67,7 @@ export function createMediaServices(deps: {
     cache,
     usage: repos.usage,
     admit: deps.access.admit,
+    release: deps.access.release,
     config,
     now,
   });

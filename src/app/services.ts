@@ -181,7 +181,7 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     defaultModel: config.model,
     now,
   });
-  const chat = createChatService({ repos, caller, config, now, events });
+  const chat = createChatService({ repos, caller, config, usage: repos.usage, now, events });
   const delivery = createDeliveryService({
     conversations: repos.conversations,
     updates: repos.updates,
@@ -189,7 +189,12 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     onDelivered: history.titleAfterAnswer,
   });
   const settings = createSettingsService({ users: repos.users, access, cache, config, zonesAt });
-  const usage = createUsageService({ usage: repos.usage, quotas: config.quotas, now });
+  const usage = createUsageService({
+    usage: repos.usage,
+    quotas: config.quotas,
+    now,
+    searchGrounding: config.searchGrounding,
+  });
   const media = createMediaServices({ config, repos, logger, model, caller, cache, chat, access, now });
   const inbox = createInboxService({ updates: repos.updates, now });
 

@@ -29,9 +29,13 @@ export const CHAT_COMMANDS = [
 
 export type Translate = (locale: string, key: string) => string;
 
-/** Commands shown only while their feature is on: /premium while the operator sells premium. */
+/**
+ * Commands shown only while their feature is on: /premium while the operator sells premium,
+ * /sources when answers may search (searchGrounding not off).
+ */
 export interface MenuFeatures {
   premium: boolean;
+  search: boolean;
 }
 
 function commandList(
@@ -39,7 +43,9 @@ function commandList(
   locale: string,
   features: MenuFeatures,
 ): { command: string; description: string }[] {
-  return CHAT_COMMANDS.filter((command) => command !== 'premium' || features.premium).map((command) => ({
+  const shown = (command: string) =>
+    (command !== 'premium' || features.premium) && (command !== 'sources' || features.search);
+  return CHAT_COMMANDS.filter(shown).map((command) => ({
     command,
     description: t(locale, `cmd-${command}`),
   }));

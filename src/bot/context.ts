@@ -12,6 +12,11 @@ interface BotState {
   replayed?: boolean;
   /** Its answer's delivery marked the update done (services/chat/delivery.ts): intake need not. */
   settled?: boolean;
+  /**
+   * Gives back the question reserved when the update was admitted (middleware/access.ts), for a
+   * handler that ends without asking it (a media file refused or failed); unset once used.
+   */
+  releaseQuestion?: () => Promise<void>;
 }
 
 export type BotContext = Context & I18nFlavor & { state: BotState };

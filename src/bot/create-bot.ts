@@ -146,6 +146,8 @@ export function createBot(options: CreateBotOptions): {
     inFlight,
     timing,
     admitted: admitted(access),
+    // Asked before or counted on a quota of its own: an edit, /retry, /image (middleware/access.ts).
+    admittedAgain: admitted(access, { question: false }),
     // A typing action or draft refused by a flood wait is no problem: the wait is logged once.
     onError: (error: unknown) => {
       if (!isFloodRefusal(error)) options.log.warn({ err: error }, 'answer delivery problem');

@@ -64,6 +64,7 @@ const USER_EXPORT_SHAPE: JsonShape = {
       tokensOut: 'number',
       audioSeconds: 'number',
       images: 'number',
+      searches: 'number',
     },
   ],
   deliveries: [

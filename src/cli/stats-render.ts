@@ -15,6 +15,12 @@ function costLines(cost: StatsReport['cost']): string[] {
         `${n(m.tokensOut).padStart(11)} out  ${m.cost === null ? 'unknown' : usd(m.cost)}`,
     );
   }
+  const { searches } = cost;
+  if (searches.count > 0) {
+    lines.push(
+      `  grounded in Google Search: ${n(searches.count)} answers at $${searches.perThousand} per 1,000  ${usd(searches.cost)}`,
+    );
+  }
   const { tokensIn, tokensOut } = cost.unattributed;
   if (tokensIn + tokensOut > 0) {
     lines.push(
@@ -42,6 +48,7 @@ export function renderStats(report: StatsReport, style: ChartStyle): string[] {
     `Messages    ${n(messages.user)} from users, ${n(messages.model)} answers`,
     `Voice       ${report.voiceMinutes} min`,
     `Images      ${n(report.images)}`,
+    `Searches    ${n(report.searches)} answers grounded in Google Search`,
     `Tokens      ${n(report.tokens.in)} in / ${n(report.tokens.out)} out`,
     `Latency     p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)} (${n(latency.samples)} answers)`,
     ...costLines(report.cost),

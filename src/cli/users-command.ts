@@ -36,6 +36,7 @@ export const QUOTA_SHAPE: JsonShape = {
   tokens: line,
   images: line,
   audioSeconds: line,
+  searches: line,
   exceeded: 'string|null',
   // The user's own limits ({messagesPerDay?, ...}) or null: the grammar has no nullable objects.
   overrides: 'unknown',
@@ -76,6 +77,7 @@ export function quotaLines(q: QuotaReport): string[] {
     row('tokens', q.tokens, 'tokensPerDay'),
     row('images', q.images, 'imagesPerDay'),
     row('audio seconds', q.audioSeconds, 'audioSecondsPerDay'),
+    row('web searches', q.searches, 'searchesPerDay'),
     q.exceeded === null
       ? '  within quota'
       : `  over the ${q.exceeded} quota: the bot refuses until midnight UTC`,

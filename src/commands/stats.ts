@@ -48,6 +48,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
     messages: { user: 'number', model: 'number' },
     voiceMinutes: 'number',
     images: 'number',
+    searches: 'number',
     tokens: { in: 'number', out: 'number' },
     cost: {
       currency: 'string',
@@ -55,6 +56,7 @@ export default class Stats extends BaseCommand<typeof Stats> {
       complete: 'boolean',
       unknownModels: ['string'],
       byModel: [tokens],
+      searches: { count: 'number', perThousand: 'number', cost: 'number' },
       unattributed: { tokensIn: 'number', tokensOut: 'number' },
     },
     latency: { samples: 'number', p50Ms: 'number|null', p95Ms: 'number|null' },

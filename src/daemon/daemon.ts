@@ -144,8 +144,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ),
       );
     // The "/" menu in each interface language; a failure costs the menu, not the daemon.
+    // /premium only while premium is sold; no /sources when answers never search (it could only say "none").
     await setCommandMenus(bot.api, (locale, key) => i18n.t(locale, key), {
       premium: services.premium.offer !== null,
+      search: config.searchGrounding !== 'off',
     }).catch((error: unknown) => log.warn({ err: error }, 'command menus not set'));
     const maxInFlight = options.maxInFlight ?? 200;
     const intake = createIntake({

@@ -82,6 +82,7 @@ export interface QuotaOverrides {
   tokensPerDay?: number;
   imagesPerDay?: number;
   audioSecondsPerDay?: number;
+  searchesPerDay?: number;
 }
 
 export interface Conversation {
@@ -155,6 +156,8 @@ export interface UsageDelta {
   tokensOut?: number;
   audioSeconds?: number;
   images?: number;
+  /** Answers grounded in Google Search (domain/grounding.ts). */
+  searches?: number;
 }
 
 export interface DailyUsage {
@@ -166,6 +169,8 @@ export interface DailyUsage {
   tokensOut: number;
   audioSeconds: number;
   images: number;
+  /** Answers grounded in Google Search: billed per request, on a quota of their own. */
+  searches: number;
 }
 
 export interface BroadcastAudience {

@@ -45,6 +45,11 @@ export function sourcesHtml(heading: string, sources: readonly Source[]): string
   return [`<b>${escapeHtml(heading)}</b>`, ...lines].join('\n');
 }
 
+/** Links as one escaped, comma-separated run of Telegram HTML (each at most 200 characters shown). */
+export function linksHtml(urls: readonly string[]): string {
+  return urls.map((url) => escapeHtml(url.length > 200 ? `${url.slice(0, 199)}…` : url)).join(', ');
+}
+
 function hostOf(uri: string): string {
   return uri.replace(/^https?:\/\//i, '').split(/[/?#]/)[0] ?? uri;
 }

@@ -12,9 +12,14 @@ export interface QuotaLimits {
   tokensPerDay: number;
   imagesPerDay: number;
   audioSecondsPerDay: number;
+  /**
+   * Answers grounded in Google Search (they cost extra: Gemini bills each grounded request). Over
+   * it an answer still comes, without the search (services/chat/turn.ts).
+   */
+  searchesPerDay: number;
 }
 
-export type QuotaKind = 'messages' | 'tokens' | 'images' | 'audioSeconds';
+export type QuotaKind = 'messages' | 'tokens' | 'images' | 'audioSeconds' | 'searches';
 
 /** One user's limits: their role's, with any per-user override (the admin API's PATCH /users) over it. */
 export function limitsFor(
@@ -51,14 +56,22 @@ export const DEFAULT_QUOTAS: Readonly<Record<Role, Readonly<QuotaLimits>>> = Obj
     tokensPerDay: 200_000,
     imagesPerDay: 10,
     audioSecondsPerDay: 1800,
+    searchesPerDay: 20,
   }),
   premium: Object.freeze({
     messagesPerDay: 1000,
     tokensPerDay: 2_000_000,
     imagesPerDay: 50,
     audioSecondsPerDay: 7200,
+    searchesPerDay: 100,
   }),
-  admin: Object.freeze({ messagesPerDay: 0, tokensPerDay: 0, imagesPerDay: 0, audioSecondsPerDay: 0 }),
+  admin: Object.freeze({
+    messagesPerDay: 0,
+    tokensPerDay: 0,
+    imagesPerDay: 0,
+    audioSecondsPerDay: 0,
+    searchesPerDay: 0,
+  }),
 });
 
 /**
@@ -69,12 +82,13 @@ export const DEFAULT_QUOTAS: Readonly<Record<Role, Readonly<QuotaLimits>>> = Obj
 export function checkQuota(
   usage: DailyUsage,
   limits: QuotaLimits,
-  incoming: Pick<UsageDelta, 'messages' | 'images' | 'audioSeconds'> = { messages: 1 },
+  incoming: Pick<UsageDelta, 'messages' | 'images' | 'audioSeconds' | 'searches'> = { messages: 1 },
 ): QuotaCheck {
   const checks: [QuotaKind, number, number, number][] = [
     ['messages', usage.messages, incoming.messages ?? 0, limits.messagesPerDay],
     ['images', usage.images, incoming.images ?? 0, limits.imagesPerDay],
     ['audioSeconds', usage.audioSeconds, incoming.audioSeconds ?? 0, limits.audioSecondsPerDay],
+    ['searches', usage.searches, incoming.searches ?? 0, limits.searchesPerDay],
   ];
   for (const [exceeded, used, wanted, limit] of checks) {
     if (limit > 0 && wanted > 0 && used + wanted > limit) return { ok: false, exceeded, limit, used };
@@ -84,6 +98,48 @@ export function checkQuota(
     return { ok: false, exceeded: 'tokens', limit: limits.tokensPerDay, used: tokens };
   }
   return { ok: true };
+}
+
+/**
+ * What a reservation is checked against, in the same statement that adds it (the usage
+ * repository's `reserve`): a counter the request adds to must stay within its cap, and today's
+ * tokens must be under theirs. 0 checks nothing; so a counter the request does not add to never
+ * refuses it (a user out of images can still chat), as checkQuota above.
+ */
+export interface UsageCaps {
+  messages: number;
+  images: number;
+  audioSeconds: number;
+  searches: number;
+  /** Input plus output tokens used so far today (their cost is known only after the answer). */
+  tokens: number;
+}
+
+/** The caps for reserving `delta` under `limits` (see UsageCaps). */
+export function reservationCaps(limits: QuotaLimits, delta: UsageDelta): UsageCaps {
+  const cap = (wanted: number | undefined, limit: number) => ((wanted ?? 0) > 0 ? limit : 0);
+  return {
+    messages: cap(delta.messages, limits.messagesPerDay),
+    images: cap(delta.images, limits.imagesPerDay),
+    audioSeconds: cap(delta.audioSeconds, limits.audioSecondsPerDay),
+    searches: cap(delta.searches, limits.searchesPerDay),
+    tokens: limits.tokensPerDay,
+  };
+}
+
+/**
+ * Whether `delta` fits on a day with nothing used yet. The first reservation of a day inserts
+ * its row, and an insert has no conflict clause to check, so this is checked before (a voice
+ * note longer than the whole audio quota).
+ */
+export function fitsEmptyDay(delta: UsageDelta, caps: UsageCaps): boolean {
+  const over = (wanted: number | undefined, cap: number) => cap > 0 && (wanted ?? 0) > cap;
+  return !(
+    over(delta.messages, caps.messages) ||
+    over(delta.images, caps.images) ||
+    over(delta.audioSeconds, caps.audioSeconds) ||
+    over(delta.searches, caps.searches)
+  );
 }
 
 /** The usage row key for `now`: YYYY-MM-DD in UTC. */

@@ -118,6 +118,8 @@ settings-btn-suggestions = 💡 Suggestions: { $value }
 settings-btn-search = 🔎 Web search: { $value }
 settings-search-line = Web search with sources: { $value }
 sources-heading = Sources
+links-failed = Could not open: { $urls }
+search-quota-used = Today's web searches are used up: this answer is from what the model already knows.
 links-unread = I could not open the links in your message: this model cannot read web pages, so the answer is from what it already knows.
 sources-none = The last answer has no sources: it was not grounded in a web search.
 settings-btn-prompt = ✍️ Own instructions
@@ -174,10 +176,12 @@ usage-report =
     Messages: { $messages }
     Tokens: { $tokens }
     Images: { $images }
-    Audio seconds: { $audio }
+    Audio seconds: { $audio }{ $searches }
     The limits reset at { $resetAt } ({ $timezone }).
 usage-of = { $used } of { $limit }
 usage-unlimited = { $used } (no limit)
+# Appended to usage-report's audio line when answers may search the web: starts with a line break.
+usage-searches = {"\u000A"}Web searches: { $searches }
 admin-link =
     Your sign-in link to the admin panel (works once, for { $minutes } minutes; do not share it):
     { $url }

@@ -74,11 +74,19 @@ describe.each(DIALECTS)('botctl stats on %s (process)', (dialect) => {
         mystery: { inputPerMillion: 10, outputPerMillion: 10 },
       });
       const priced = parseEnvelope(
-        (await runCli(['stats', ...PERIOD, '--json'], { ...env, BOTCTL_PRICES: prices })).stdout,
+        (
+          await runCli(['stats', ...PERIOD, '--json'], {
+            ...env,
+            BOTCTL_PRICES: prices,
+            BOTCTL_SEARCH_PRICE_PER_THOUSAND: '10',
+          })
+        ).stdout,
       );
       expect(priced.result).toMatchObject({
         cost: {
-          estimated: 0.01842,
+          // The models' 0.01842, and 3 grounded answers at $10 per 1,000.
+          estimated: 0.04842,
+          searches: { count: 3, perThousand: 10, cost: 0.03 },
           complete: true,
           unknownModels: [],
           byModel: [{ cost: 0.012 }, { cost: 0.00532 }, { model: 'mystery-model', cost: 0.0011 }],
@@ -113,7 +121,9 @@ describe.each(DIALECTS)('botctl stats on %s (process)', (dialect) => {
       );
       expect(lines).toContain('Latency     p50 250 ms, p95 470 ms (4 answers)');
       expect(lines).toContain('Stars       350 earned from 3 premium payments (1 refunded, not counted)');
-      expect(lines).toContain('Cost (USD)  ≈ $0.025255 + unknown (mystery-model), from stored answers');
+      expect(lines).toContain('Cost (USD)  ≈ $0.130255 + unknown (mystery-model), from stored answers');
+      expect(lines).toContain('Searches    3 answers grounded in Google Search');
+      expect(lines).toContain('  grounded in Google Search: 3 answers at $35 per 1,000  $0.105000');
       expect(lines).toContain(
         '  not attributed to a model (images, speech, inline): 500 in / 20 out, not priced',
       );

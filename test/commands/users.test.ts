@@ -118,18 +118,21 @@ describe.each(DIALECTS)('botctl users on %s (process)', (dialect) => {
         tokens: { used: 100, limit: 2_000_000 },
         images: { used: 4, limit: 50 },
         audioSeconds: { used: 0, limit: 7200 },
+        searches: { used: 0, limit: 100 },
         exceeded: 'messages',
         overrides: null,
       });
-      await db.repos.users.setQuotaOverrides(people.bob.id, { messagesPerDay: 2000 });
+      await db.repos.users.setQuotaOverrides(people.bob.id, { messagesPerDay: 2000, searchesPerDay: 5 });
       expect((await json<unknown>(['quota', '7002'])).result).toMatchObject({
         messages: { used: 1000, limit: 2000 },
+        searches: { used: 0, limit: 5 },
         exceeded: null,
-        overrides: { messagesPerDay: 2000 },
+        overrides: { messagesPerDay: 2000, searchesPerDay: 5 },
       });
       const own = await runCli(['users', 'quota', '7002'], env);
       expect(own.stdout).toContain('premium quota with limits of their own:');
       expect(own.stdout).toMatch(/messages\s+1000 \/ 2000 \(this user\)\n/);
+      expect(own.stdout).toMatch(/web searches\s+0 \/ 5 \(this user\)\n/);
       expect(own.stdout).toMatch(/tokens\s+100 \/ 2000000\n/);
       await db.repos.users.setQuotaOverrides(people.bob.id, null);
       const unlimited = (

@@ -594,12 +594,14 @@ export function describeRepositoryContract(dialect: Dialect): void {
           tokensOut: 0,
           audioSeconds: 0,
           images: 0,
+          searches: 0,
         });
         await repos.usage.increment(user.id, '2025-01-02', { messages: 1, tokensIn: 100, tokensOut: 200 });
         const totals = await repos.usage.increment(user.id, '2025-01-02', {
           messages: 1,
           audioSeconds: 30,
           images: 2,
+          searches: 1,
         });
         expect(totals).toEqual({
           userId: user.id,
@@ -609,12 +611,80 @@ export function describeRepositoryContract(dialect: Dialect): void {
           tokensOut: 200,
           audioSeconds: 30,
           images: 2,
+          searches: 1,
         });
         await repos.usage.increment(user.id, '2025-01-01', { messages: 1 });
         expect((await repos.usage.listByUser(user.id)).map((u) => u.day)).toEqual([
           '2025-01-01',
           '2025-01-02',
         ]);
+      });
+
+      const caps = { messages: 10, images: 0, audioSeconds: 0, searches: 0, tokens: 0 };
+
+      it('reserves exactly up to the limit: 40 concurrent reservations of 10 from two connections', async () => {
+        const user = await newUser();
+        const second = await db.reopen(); // another pool: its own connections (closed by cleanup)
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 === 0 ? repos : second.repos).usage.reserve(user.id, '2025-03-01', { messages: 1 }, caps),
+          ),
+        );
+        const taken = results.filter((r) => r !== null);
+        expect(taken).toHaveLength(10);
+        // Each success saw its own total: 1..10, once each.
+        expect(taken.map((r) => r!.messages).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 10 }, (_, i) => i + 1),
+        );
+        expect((await repos.usage.get(user.id, '2025-03-01')).messages).toBe(10);
+      });
+
+      it('reserves only what fits: per counter, against used tokens, and nothing over on an empty day', async () => {
+        const user = await newUser();
+        const day = '2025-03-02';
+        const audio = { messages: 0, images: 0, audioSeconds: 60, searches: 0, tokens: 0 };
+        expect(await repos.usage.reserve(user.id, day, { audioSeconds: 61 }, audio)).toBeNull();
+        expect(await count('daily_usage where user_id = ?', [user.id])).toBe(0);
+        expect(await repos.usage.reserve(user.id, day, { audioSeconds: 40 }, audio)).toMatchObject({
+          audioSeconds: 40,
+        });
+        expect(await repos.usage.reserve(user.id, day, { audioSeconds: 21 }, audio)).toBeNull();
+        expect(await repos.usage.reserve(user.id, day, { audioSeconds: 20 }, audio)).toMatchObject({
+          audioSeconds: 60,
+        });
+        // A counter the request does not add to never refuses it: out of audio, still a question.
+        expect(await repos.usage.reserve(user.id, day, { messages: 1 }, caps)).toMatchObject({
+          messages: 1,
+          audioSeconds: 60,
+        });
+        await repos.usage.increment(user.id, day, { tokensIn: 60, tokensOut: 40 });
+        const tokens = { ...caps, tokens: 100 };
+        expect(await repos.usage.reserve(user.id, day, { messages: 1 }, tokens)).toBeNull();
+        expect(
+          await repos.usage.reserve(user.id, day, { messages: 1 }, { ...tokens, tokens: 101 }),
+        ).toMatchObject({ messages: 2 });
+      });
+
+      it('reserves grounded answers on their own cap', async () => {
+        const user = await newUser();
+        const searches = { messages: 0, images: 0, audioSeconds: 0, searches: 1, tokens: 0 };
+        expect(await repos.usage.reserve(user.id, '2025-03-05', { searches: 1 }, searches)).toMatchObject({
+          searches: 1,
+        });
+        expect(await repos.usage.reserve(user.id, '2025-03-05', { searches: 1 }, searches)).toBeNull();
+        await repos.usage.release(user.id, '2025-03-05', { searches: 1 });
+        expect((await repos.usage.get(user.id, '2025-03-05')).searches).toBe(0);
+      });
+
+      it('releases what a reservation added, never below zero, and writes nothing for a day without a row', async () => {
+        const user = await newUser();
+        await repos.usage.reserve(user.id, '2025-03-03', { messages: 1, images: 1 }, caps);
+        await repos.usage.release(user.id, '2025-03-03', { messages: 1 });
+        expect(await repos.usage.get(user.id, '2025-03-03')).toMatchObject({ messages: 0, images: 1 });
+        await repos.usage.release(user.id, '2025-03-03', { messages: 1, images: 5 });
+        expect(await repos.usage.get(user.id, '2025-03-03')).toMatchObject({ messages: 0, images: 0 });
+        await repos.usage.release(user.id, '2025-03-04', { messages: 1 });
+        expect(await count('daily_usage where user_id = ? and day = ?', [user.id, '2025-03-04'])).toBe(0);
       });
     });
 
@@ -1224,7 +1294,7 @@ export function describeRepositoryContract(dialect: Dialect): void {
           users: { total: 6, new: 0, banned: 1, blocked: 1 },
           active: { day1: 0, day7: 0, day30: 0 },
           messages: { user: 0, model: 0 },
-          usage: { messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0 },
+          usage: { messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0, searches: 0 },
           models: [],
           latency: { samples: 0, p50Ms: null, p95Ms: null },
           errors: { total: 0, byCode: [] },

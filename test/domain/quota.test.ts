@@ -20,6 +20,7 @@ const usage = (patch: Partial<DailyUsage> = {}): DailyUsage => ({
   tokensOut: 0,
   audioSeconds: 0,
   images: 0,
+  searches: 0,
   ...patch,
 });
 const limits: QuotaLimits = {
@@ -27,6 +28,7 @@ const limits: QuotaLimits = {
   tokensPerDay: 1000,
   imagesPerDay: 2,
   audioSecondsPerDay: 60,
+  searchesPerDay: 3,
 };
 
 describe('checkQuota', () => {

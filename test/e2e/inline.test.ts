@@ -78,6 +78,16 @@ describe('inline mode', () => {
     expect(asked('capital of France')).toHaveLength(1);
   });
 
+  it('gives the question back when the model call fails: only an answer counts', async () => {
+    const user = nextUser++;
+    const stored = await userWithSettings(h, user, {});
+    // 400: not retried, so the call fails at once.
+    replyTo(h.gemini, 'a question that fails', { error: { status: 400, message: 'bad request' } });
+    await inline(user, 'a question that fails');
+    expect(asked('a question that fails')).toHaveLength(1);
+    expect((await h.db.repos.usage.get(stored.id, today())).messages).toBe(0);
+  });
+
   it('shows a limit notice instead of an answer when the daily quota is used up', async () => {
     const user = nextUser++;
     const stored = await userWithSettings(h, user, {});

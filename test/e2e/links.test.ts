@@ -36,7 +36,8 @@ describe('links read, with a model that has URL context (the default model)', ()
           }
         : { text: 'plain' };
     await c.say(question);
-    expect(c.lastText()).toBe('The post says hello.');
+    // The link URL context could not open is named under the answer, in one line.
+    expect(c.lastText()).toBe(`The post says hello.\n\nCould not open: ${local}`);
     expect(h.gemini.requests.findLast((r) => r.lastUserText === question)!.tools).toEqual(URL_TOOL);
     await c.say('no links here');
     expect(h.gemini.requests.findLast((r) => r.lastUserText === 'no links here')!.tools).toBeUndefined();

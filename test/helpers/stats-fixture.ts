@@ -19,7 +19,14 @@ interface Person {
   status?: UserStatus;
   usage: Record<
     string,
-    { messages?: number; tokensIn?: number; tokensOut?: number; audioSeconds?: number; images?: number }
+    {
+      messages?: number;
+      tokensIn?: number;
+      tokensOut?: number;
+      audioSeconds?: number;
+      images?: number;
+      searches?: number;
+    }
   >;
 }
 
@@ -30,7 +37,7 @@ export const PEOPLE = {
     firstName: 'Ann',
     created: '2025-05-20T08:00:00Z',
     usage: {
-      '2025-06-01': { messages: 2, tokensIn: 1000, tokensOut: 200 },
+      '2025-06-01': { messages: 2, tokensIn: 1000, tokensOut: 200, searches: 2 },
       '2025-06-03': { messages: 1, tokensIn: 3000, tokensOut: 400, audioSeconds: 90 },
       '2025-06-07': { messages: 1, tokensIn: 100, tokensOut: 10, images: 2 },
     },
@@ -42,7 +49,7 @@ export const PEOPLE = {
     created: '2025-06-02T12:00:00Z',
     role: 'premium',
     usage: {
-      '2025-06-07': { messages: 1, tokensIn: 50, tokensOut: 60, audioSeconds: 30 },
+      '2025-06-07': { messages: 1, tokensIn: 50, tokensOut: 60, audioSeconds: 30, searches: 1 },
     },
   },
   cat: {
@@ -202,7 +209,7 @@ export const EXPECTED_SUMMARY: StatsSummary = {
   users: { total: 5, new: 2, banned: 1, blocked: 1 },
   active: { day1: 2, day7: 3, day30: 4 },
   messages: { user: 4, model: 5 },
-  usage: { messages: 6, tokensIn: 14_650, tokensOut: 1690, audioSeconds: 120, images: 3 },
+  usage: { messages: 6, tokensIn: 14_650, tokensOut: 1690, audioSeconds: 120, images: 3, searches: 3 },
   models: [
     { model: 'gemini-2.5-pro', answers: 1, tokensIn: 10_000, tokensOut: 1000 },
     { model: 'gemini-2.5-flash', answers: 3, tokensIn: 4100, tokensOut: 610 },
@@ -286,11 +293,13 @@ export const EXPECTED_REPORT = {
   messages: { user: 4, model: 5 },
   voiceMinutes: 2,
   images: 3,
+  searches: 3,
   tokens: { in: 14_650, out: 1690 },
   cost: {
     currency: 'USD',
-    // gemini-2.5-pro 10,000 in x $1.25/M + 1,000 out x $10/M; gemini-2.5-flash 4,100 x $0.30/M + 610 x $2.50/M.
-    estimated: 0.025255,
+    // gemini-2.5-pro 10,000 in x $1.25/M + 1,000 out x $10/M; gemini-2.5-flash 4,100 x $0.30/M + 610 x $2.50/M;
+    // 3 grounded answers x $35 per 1,000.
+    estimated: 0.130255,
     complete: false,
     unknownModels: ['mystery-model'],
     byModel: [
@@ -298,6 +307,7 @@ export const EXPECTED_REPORT = {
       { model: 'gemini-2.5-flash', answers: 3, tokensIn: 4100, tokensOut: 610, cost: 0.002755 },
       { model: 'mystery-model', answers: 1, tokensIn: 50, tokensOut: 60, cost: null },
     ],
+    searches: { count: 3, perThousand: 35, cost: 0.105 },
     unattributed: { tokensIn: 500, tokensOut: 20 },
   },
   latency: { samples: 4, p50Ms: 250, p95Ms: 470 },

@@ -4,6 +4,8 @@
  * candidate's `groundingMetadata` (webSearchQueries, groundingChunks with web sources,
  * groundingSupports) in the response. A stream carries it on its last chunk; the sources are
  * handed on raw and in order (the domain deduplicates and cuts them, domain/grounding.ts).
+ * URL context reports each link it tried in `urlContextMetadata.urlMetadata[]`, with a
+ * `urlRetrievalStatus`: the ones not read (error, paywall, unsafe) are handed on to be named.
  */
 import type { GenerateContentResponse, Tool } from '@google/genai';
 import type { ChatRequest } from '../../domain/ports/index.js';
@@ -30,4 +32,13 @@ export function groundingOf(candidate: Candidate | undefined): { sources: Source
   }
   const searched = (metadata.webSearchQueries?.length ?? 0) > 0 || sources.length > 0;
   return searched ? { sources } : undefined;
+}
+
+/** The links URL context could not read (any status but success), in order; empty when none. */
+export function unreadUrlsOf(candidate: Candidate | undefined): string[] {
+  const tried = candidate?.urlContextMetadata?.urlMetadata ?? [];
+  return tried
+    .filter((meta) => meta.urlRetrievalStatus !== 'URL_RETRIEVAL_STATUS_SUCCESS')
+    .map((meta) => meta.retrievedUrl)
+    .filter((url): url is string => typeof url === 'string' && url !== '');
 }

@@ -5,7 +5,7 @@
 import type { Content, GenerateContentParameters, GenerateContentResponse, Part } from '@google/genai';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, ChatRequest, ChatResult } from '../../domain/ports/index.js';
-import { groundingOf, toolsOf } from './grounding.js';
+import { groundingOf, toolsOf, unreadUrlsOf } from './grounding.js';
 
 /** Finish reasons that mean "stopped by a safety filter" (not "had nothing to say"). */
 const SAFETY_FINISH = new Set([
@@ -69,6 +69,7 @@ export class AnswerAccumulator {
   modelVersion: string | null = null;
   media: { mimeType: string; data: string }[] = [];
   grounding: ChatResult['grounding'];
+  unreadUrls: string[] = [];
 
   /** Adds one response; returns the new visible text (thought parts are skipped). */
   add(response: GenerateContentResponse): string {
@@ -84,6 +85,8 @@ export class AnswerAccumulator {
     const candidate = response.candidates?.[0];
     if (candidate?.finishReason) this.finishReason = candidate.finishReason;
     this.grounding = groundingOf(candidate) ?? this.grounding;
+    const unread = unreadUrlsOf(candidate);
+    if (unread.length > 0) this.unreadUrls = unread;
     let delta = '';
     for (const part of candidate?.content?.parts ?? []) {
       if (typeof part.text === 'string' && part.thought !== true) delta += part.text;
@@ -131,6 +134,7 @@ export class AnswerAccumulator {
       model: this.modelVersion ?? requestedModel,
       ...(this.media.length > 0 ? { media: this.media } : {}),
       ...(this.grounding ? { grounding: this.grounding } : {}),
+      ...(this.unreadUrls.length > 0 ? { unreadUrls: this.unreadUrls } : {}),
     };
   }
 }

@@ -10,6 +10,7 @@ import type { OnText } from '../../domain/ports/index.js';
 import type { InFlight } from '../cancellation.js';
 import { chatKeyOf, threadOptions, type BotContext } from '../context.js';
 import { createStreamReply } from '../reply/stream-reply.js';
+import { releaseQuestion } from '../middleware/access.js';
 
 export interface AnswerDeps {
   chat: ChatService;
@@ -48,7 +49,11 @@ export interface FailureReply {
 export interface RunOptions {
   /** The question was spoken: voiceReplies 'voice' answers it aloud too. */
   spokenQuestion?: boolean;
-  /** The reply for a failure of this kind of question (media: nothing was kept); undefined: the default. */
+  /**
+   * The reply for a failure of this kind of question (media: nothing was kept); undefined: the
+   * default. Set, a failure before an answer also gives the question back (releaseQuestion): a
+   * media turn that is not answered is not stored, so it is not counted either.
+   */
   failure?: (error: BotctlError) => FailureReply | undefined;
 }
 
@@ -90,11 +95,13 @@ export async function runAnswer(
     },
   );
   const controller = deps.inFlight.begin(chatKey);
+  let asked = false;
   try {
     const outcome = await call({
       signal: controller.signal,
       onText: (_delta, soFar, final) => stream.update(soFar, final),
     });
+    asked = true;
     if (outcome.kind === 'answered') {
       const { extras } = deps;
       const sent = await stream.finish(
@@ -115,6 +122,7 @@ export async function runAnswer(
     } else await stream.abort();
   } catch (error) {
     await stream.abort();
+    if (!asked && options.failure) await releaseQuestion(ctx);
     if (controller.signal.aborted) return; // /stop already answered
     const reply = isBotctlError(error)
       ? (options.failure?.(error) ??

@@ -4,7 +4,7 @@ import { chatKeyOf, conversationKeyOf, threadOptions, type BotContext } from '..
 import { runAnswer, type AnswerDeps } from './answer.js';
 
 export function commandsFeature(
-  deps: AnswerDeps & { admitted: MiddlewareFn<BotContext> },
+  deps: AnswerDeps & { admittedAgain: MiddlewareFn<BotContext> },
 ): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const reply = (ctx: BotContext, key: string, params?: Record<string, string | number>) =>
@@ -21,7 +21,8 @@ export function commandsFeature(
 
   composer.command('retry', async (ctx) => {
     if (!ctx.state.user) return;
-    await deps.admitted(ctx, () =>
+    // The question it answers again was counted when asked: only tokens count now.
+    await deps.admittedAgain(ctx, () =>
       runAnswer(ctx, deps, ({ signal, onText }) =>
         deps.chat.retry({ user: ctx.state.user!, key: conversationKeyOf(ctx), signal, onText }),
       ),

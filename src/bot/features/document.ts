@@ -5,6 +5,7 @@
  */
 import { Composer } from 'grammy';
 import { conversationKeyOf, threadOptions, type BotContext } from '../context.js';
+import { releaseQuestion } from '../middleware/access.js';
 import { runAnswer } from './answer.js';
 import { addressedMedia, mediaFailure, rejectMedia, withoutMention } from './media-reply.js';
 import type { MediaFeatureDeps } from './voice.js';
@@ -25,6 +26,7 @@ export function documentFeature(deps: MediaFeatureDeps): Composer<BotContext> {
     await deps.admitted(ctx, async () => {
       const kind = deps.media.documentKind(file);
       if (kind === null) {
+        await releaseQuestion(ctx);
         const type = doc.file_name?.includes('.')
           ? `.${doc.file_name.split('.').pop()}`
           : (doc.mime_type ?? '?');

@@ -15,7 +15,7 @@ import { addressedText } from './chat.js';
 import { replyOf } from './reply-context.js';
 
 export function editsFeature(
-  deps: AnswerDeps & { admitted: MiddlewareFn<BotContext> },
+  deps: AnswerDeps & { admittedAgain: MiddlewareFn<BotContext> },
 ): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.on('edited_message:text', async (ctx) => {
@@ -26,7 +26,8 @@ export function editsFeature(
     const editedAt = new Date((message.edit_date ?? message.date) * 1000);
     const editable = await deps.chat.findEditable(conversationKeyOf(ctx), message.message_id, text, editedAt);
     if (!editable) return;
-    await deps.admitted(ctx, () => reask(ctx, deps, editable, text));
+    // One question in all: the edited one was counted when first asked.
+    await deps.admittedAgain(ctx, () => reask(ctx, deps, editable, text));
   });
   return composer;
 }

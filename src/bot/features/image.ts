@@ -43,7 +43,13 @@ export function imageFeature(deps: {
       const controller = deps.inFlight.begin(chatKey);
       try {
         const { signal } = controller;
-        const picture = await deps.images.create({ user, prompt, signal, ...(source ? { source } : {}) });
+        const picture = await deps.images.create({
+          user,
+          prompt,
+          signal,
+          hold: check.hold,
+          ...(source ? { source } : {}),
+        });
         const extension = picture.mimeType.split('/')[1] ?? 'png';
         await ctx.replyWithPhoto(new InputFile(picture.image, `image.${extension}`), {
           ...threadOptions(ctx),

@@ -10,6 +10,7 @@ import { formatDuration } from '../../domain/media.js';
 import { formatInZone } from '../../domain/quota.js';
 import type { MediaCheck, MediaFile } from '../../services/media/index.js';
 import { threadOptions, type BotContext } from '../context.js';
+import { releaseQuestion } from '../middleware/access.js';
 import type { FailureReply } from './answer.js';
 
 /** Private chats: always. Groups: a reply to the bot, or a caption/text that mentions it. */
@@ -45,7 +46,9 @@ export function pickPhoto(
   };
 }
 
+/** Refuses a file before it is asked about: its question is given back (nothing was asked). */
 export async function rejectMedia(ctx: BotContext, check: Exclude<MediaCheck, { ok: true }>): Promise<void> {
+  await releaseQuestion(ctx);
   const user = ctx.state.user;
   const text =
     check.reason === 'too-large'

@@ -25,7 +25,12 @@ export interface MediaServices {
 }
 
 export function mediaFeatures(
-  deps: AnswerDeps & { admitted: MiddlewareFn<BotContext>; services: MediaServices; signer: CallbackSigner },
+  deps: AnswerDeps & {
+    admitted: MiddlewareFn<BotContext>;
+    admittedAgain: MiddlewareFn<BotContext>;
+    services: MediaServices;
+    signer: CallbackSigner;
+  },
 ): Composer<BotContext> {
   const { services } = deps;
   const composer = new Composer<BotContext>();
@@ -34,7 +39,8 @@ export function mediaFeatures(
     photoFeature(withMedia),
     voiceFeature(withMedia),
     documentFeature(withMedia),
-    imageFeature({ ...deps, images: services.images }),
+    // A picture counts on the image quota (reserved by images.check), not as a question.
+    imageFeature({ ...deps, admitted: deps.admittedAgain, images: services.images }),
     ttsButtonFeature({ speech: services.speech, onError: deps.onError, failed: deps.failed }),
     suggestionsFeature({ ...deps, suggestions: services.suggestions }),
   );

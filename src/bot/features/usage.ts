@@ -10,7 +10,7 @@ export function usageFeature(deps: { usage: UsageService }): Composer<BotContext
   composer.command('usage', async (ctx) => {
     const user = ctx.state.user;
     if (!user) return;
-    const { today, limits, resetsAt } = await deps.usage.today(user);
+    const { today, limits, resetsAt, searches } = await deps.usage.today(user);
     const of = (used: number, limit: number) =>
       limit === 0 ? ctx.t('usage-unlimited', { used }) : ctx.t('usage-of', { used, limit });
     const text = ctx.t('usage-report', {
@@ -18,6 +18,10 @@ export function usageFeature(deps: { usage: UsageService }): Composer<BotContext
       tokens: of(today.tokensIn + today.tokensOut, limits.tokensPerDay),
       images: of(today.images, limits.imagesPerDay),
       audio: of(today.audioSeconds, limits.audioSecondsPerDay),
+      // Only where answers may search: a line that can never move would only puzzle.
+      searches: searches
+        ? ctx.t('usage-searches', { searches: of(today.searches, limits.searchesPerDay) })
+        : '',
       resetAt: formatInZone(resetsAt, user.settings.timezone, user.language),
       timezone: user.settings.timezone,
     });

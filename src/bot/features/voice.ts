@@ -24,7 +24,8 @@ export function voiceFeature(deps: MediaFeatureDeps): Composer<BotContext> {
     if (!audio || !addressedMedia(ctx)) return next();
     await deps.admitted(ctx, async () => {
       const user = ctx.state.user!;
-      const check = await deps.media.checkAudio(user, audio.seconds, audio.file.size);
+      const replayed = ctx.state.replayed === true;
+      const check = await deps.media.checkAudio(user, audio.seconds, audio.file.size, replayed);
       if (!check.ok) return rejectMedia(ctx, check);
       await runAnswer(
         ctx,
@@ -34,10 +35,11 @@ export function voiceFeature(deps: MediaFeatureDeps): Composer<BotContext> {
             user,
             key: conversationKeyOf(ctx),
             telegramMessageId: ctx.msg?.message_id ?? null,
-            replayed: ctx.state.replayed === true,
+            replayed,
             caption: withoutMention(ctx, ctx.msg?.caption),
             signal,
             onText,
+            hold: check.hold,
             ...audio,
           }),
         { spokenQuestion: true, failure: mediaFailure },

@@ -26,13 +26,29 @@ export function identify(access: AccessService): MiddlewareFn<BotContext> {
   };
 }
 
-/** Guards a model-bound handler: runs it only when the user is admitted right now. */
-export function admitted(access: AccessService): MiddlewareFn<BotContext> {
+/**
+ * Guards a model-bound handler: runs it only when the user is admitted right now. `question`
+ * (the default) reserves it as one of today's questions (services/access): kept whether it is
+ * answered or stored for /retry, given back by releaseQuestion when a handler asks nothing after
+ * all. `question: false` for what was counted before or counts on its own quota (an edit, /retry,
+ * /image).
+ */
+export function admitted(
+  access: AccessService,
+  options: { question?: boolean } = {},
+): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.state.user;
     if (!user) return;
-    const decision = await access.admit(user, { replay: ctx.state.replayed === true });
-    if (decision.allowed) return next();
+    const decision = await access.admit(user, {
+      replay: ctx.state.replayed === true,
+      question: options.question !== false,
+    });
+    if (decision.allowed) {
+      const { hold } = decision;
+      if (hold) ctx.state.releaseQuestion = () => access.release(hold);
+      return next();
+    }
     const reply = (text: string) => ctx.reply(text, threadOptions(ctx));
     switch (decision.reason) {
       case 'banned':
@@ -53,4 +69,14 @@ export function admitted(access: AccessService): MiddlewareFn<BotContext> {
         return;
     }
   };
+}
+
+/**
+ * Gives back the question reserved for this update, once: for a media turn that was refused or
+ * failed (nothing of it is stored, so nothing of it counts, as /retry cannot answer it).
+ */
+export async function releaseQuestion(ctx: BotContext): Promise<void> {
+  const release = ctx.state.releaseQuestion;
+  ctx.state.releaseQuestion = undefined;
+  await release?.();
 }

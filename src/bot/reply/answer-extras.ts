@@ -11,7 +11,7 @@ import type { SuggestionService } from '../../services/chat/index.js';
 import type { CallbackSigner } from '../callback-data.js';
 import { threadOptions } from '../context.js';
 import type { AnswerExtras } from '../features/answer.js';
-import { sourcesHtml } from '../../domain/grounding.js';
+import { linksHtml, sourcesHtml } from '../../domain/grounding.js';
 
 /** Telegram shows about this much of a button label on a phone. */
 const LABEL_CHARS = 60;
@@ -36,6 +36,11 @@ export function createAnswerExtras(deps: {
     footer(ctx, outcome) {
       const parts = [
         ...(outcome.linksUnread ? [`<i>${ctx.t('links-unread')}</i>`] : []),
+        // URL context tried these and got an error, a paywall or an unsafe page: named, one line.
+        ...(outcome.unreadUrls?.length
+          ? [`<i>${ctx.t('links-failed', { urls: linksHtml(outcome.unreadUrls) })}</i>`]
+          : []),
+        ...(outcome.searchesUsedUp ? [`<i>${ctx.t('search-quota-used')}</i>`] : []),
         ...(outcome.sources.length > 0 ? [sourcesHtml(ctx.t('sources-heading'), outcome.sources)] : []),
       ];
       return parts.length > 0 ? parts.join('\n\n') : undefined;

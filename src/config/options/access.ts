@@ -9,6 +9,7 @@ const quota = z.object({
   tokensPerDay: count.default(DEFAULT_QUOTAS.user.tokensPerDay),
   imagesPerDay: count.default(DEFAULT_QUOTAS.user.imagesPerDay),
   audioSecondsPerDay: count.default(DEFAULT_QUOTAS.user.audioSecondsPerDay),
+  searchesPerDay: count.default(DEFAULT_QUOTAS.user.searchesPerDay),
 });
 const quotas = z
   .object({

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../domain/events.js';
 import { INTERFACE_LANGUAGES } from '../../domain/settings-rules.js';
+import { DEFAULT_SEARCH_PRICE_PER_THOUSAND } from '../../domain/pricing.js';
 import { bool, count, url, type OptionSpec } from '../option-spec.js';
 
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict();
@@ -67,6 +68,15 @@ export const OPERATIONS_OPTIONS = {
     description:
       'USD per million tokens by model id or id prefix (longest prefix wins) for `botctl stats` cost estimates; ' +
       'models not listed cost "unknown"',
+  },
+  searchPricePerThousand: {
+    env: 'BOTCTL_SEARCH_PRICE_PER_THOUSAND',
+    // A JSON number: a price may have cents.
+    kind: 'json',
+    schema: z.number().min(0).default(DEFAULT_SEARCH_PRICE_PER_THOUSAND),
+    description:
+      'USD per 1,000 answers grounded in Google Search, beside their tokens, for `botctl stats` ' +
+      '(Gemini 2.5 list price; see domain/pricing.ts)',
   },
   logLevel: {
     env: 'BOTCTL_LOG_LEVEL',

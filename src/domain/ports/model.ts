@@ -46,6 +46,8 @@ export interface ChatResult {
   media?: { mimeType: string; data: string }[];
   /** The answer was grounded in Google Search (a billed search ran): its web sources, in order, raw. */
   grounding?: { sources: Source[] };
+  /** Links URL context tried and could not read (urlContext requests), as the provider named them. */
+  unreadUrls?: string[];
 }
 
 export interface ModelInfo {

@@ -25,6 +25,7 @@ import type {
   UserSettings,
   UserStatus,
 } from '../entities.js';
+import type { UsageCaps } from '../quota.js';
 import type { StatsRepository } from './stats.js';
 import type { OutboxRepository, OutboxRows } from './events.js';
 import type { PremiumChange } from '../premium.js';
@@ -148,6 +149,14 @@ export interface CountedUsage {
 export interface UsageRepository {
   /** Adds the delta to the user's row for `day` (YYYY-MM-DD), creating it; returns the new totals. */
   increment(userId: number, day: string, delta: UsageDelta): Promise<DailyUsage>;
+  /**
+   * Adds `delta` only when it fits `caps` (domain/quota.ts UsageCaps), checked and added in one
+   * statement, so instances sharing the database can never both take the last unit of a quota.
+   * Returns the new totals, or null when it does not fit (nothing is written).
+   */
+  reserve(userId: number, day: string, delta: UsageDelta, caps: UsageCaps): Promise<DailyUsage | null>;
+  /** Takes back what a reservation added and was not spent (never below zero; no row: nothing). */
+  release(userId: number, day: string, delta: UsageDelta): Promise<void>;
   get(userId: number, day: string): Promise<DailyUsage>;
   listByUser(userId: number): Promise<DailyUsage[]>;
 }

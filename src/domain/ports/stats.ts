@@ -9,7 +9,15 @@ export interface StatsSummary {
   /** Stored messages created in the period, by role. */
   messages: { user: number; model: number };
   /** daily_usage summed over the period's days: every request, including images, speech and inline answers. */
-  usage: { messages: number; tokensIn: number; tokensOut: number; audioSeconds: number; images: number };
+  usage: {
+    messages: number;
+    tokensIn: number;
+    tokensOut: number;
+    audioSeconds: number;
+    images: number;
+    /** Answers grounded in Google Search. */
+    searches: number;
+  };
   /** Stored answers (model rows) per model, most tokens first; `model` null when none was recorded. */
   models: { model: string | null; answers: number; tokensIn: number; tokensOut: number }[];
   /** Answer latency over model rows with a latency (percentile_cont: interpolated), null when none. */

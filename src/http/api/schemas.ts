@@ -88,6 +88,7 @@ export const QuotaOverrides = z
     tokensPerDay: limitValue.optional(),
     imagesPerDay: limitValue.optional(),
     audioSecondsPerDay: limitValue.optional(),
+    searchesPerDay: limitValue.optional(),
   })
   .meta({ id: 'QuotaOverrides', description: "one user's daily limits over their role's (0 unlimited)" });
 export const QuotaReport = z
@@ -98,6 +99,7 @@ export const QuotaReport = z
     tokens: QuotaLine,
     images: QuotaLine,
     audioSeconds: QuotaLine,
+    searches: QuotaLine,
     exceeded: z.string().nullable(),
     overrides: QuotaOverrides.nullable(),
   })
@@ -126,6 +128,7 @@ export const UserPatch = z
         tokensPerDay: limitPatch,
         imagesPerDay: limitPatch,
         audioSecondsPerDay: limitPatch,
+        searchesPerDay: limitPatch,
       })
       .optional()
       .meta({

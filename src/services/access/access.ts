@@ -1,13 +1,16 @@
 /**
  * Who may talk to the bot, and how much: identifies the sender (creating the user on first
  * contact), then applies, in order, ban, allow-list, rate limit and daily quota.
- * Rate-limit buckets live in the cache, so instances sharing Redis share them (one atomic step each).
+ * Rate-limit buckets live in the cache, so instances sharing Redis share them (one atomic step each);
+ * a question is reserved in today's usage by one conditional statement (holds.ts), so instances
+ * sharing the database can never both take the last question of a quota.
  */
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { EventData, EventType } from '../../domain/events.js';
 import type { EventPublisher } from '../events/index.js';
 import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
 import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { createQuotaHolds, type UsageHold } from './holds.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
 import { premiumExpired } from '../../domain/premium.js';
 
@@ -20,7 +23,8 @@ export interface AccessConfig {
 }
 
 export type AccessDecision =
-  | { allowed: true; user: User }
+  /** hold: the question reserved in today's usage; released when it is not asked after all. */
+  | { allowed: true; user: User; hold?: UsageHold }
   | { allowed: false; user: User; reason: 'banned'; firstNotice: boolean }
   | { allowed: false; user: User; reason: 'not-allowed' }
   | { allowed: false; user: User; reason: 'rate-limited'; retryAfterSeconds: number }
@@ -59,6 +63,7 @@ export function createAccessService(deps: {
 }) {
   const { users, usage, cache, config, now } = deps;
   const recheckMs = deps.recheckMs ?? USER_RECHECK_MS;
+  const holds = createQuotaHolds({ usage, quotas: config.quotas, now });
 
   /** Admins from config get the admin role; paid premium past its end is the user role again (lazily, here). */
   async function settle(user: User): Promise<User> {
@@ -99,11 +104,18 @@ export function createAccessService(deps: {
   }
 
   /**
-   * Decides whether this user may send one more message now. A replay (after a crash) was
-   * admitted, or waiting, before: limits neither charge nor refuse it again, or a replayed
-   * message would be answered with a limit notice (its own count already in today's usage).
+   * Decides whether this user may send one more message now, and reserves it as today's question
+   * (`question`, the default): the answer path counts only its tokens. Something asked again (an
+   * edit, /retry: counted when first asked) or counted on its own quota (a picture) passes
+   * `question: false`: then only the rate limit and today's tokens apply.
+   * A replay (after a crash) was admitted, or waiting, before: limits neither charge nor refuse it
+   * again, or a replayed message would be answered with a limit notice (its own count already in
+   * today's usage). One that crashed while still waiting goes uncounted: a crash's few, never a way in.
    */
-  async function admit(user: User, options: { replay?: boolean } = {}): Promise<AccessDecision> {
+  async function admit(
+    user: User,
+    options: { replay?: boolean; question?: boolean } = {},
+  ): Promise<AccessDecision> {
     if (user.status === 'banned') {
       const noticeKey = banNoticeKey(user.telegramId);
       const firstNotice = (await cache.get<boolean>(noticeKey)) !== true;
@@ -125,20 +137,18 @@ export function createAccessService(deps: {
         };
       }
     }
-    const today = await usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, limitsFor(user, config.quotas));
-    if (!quota.ok) {
-      deps.onQuotaRefused?.(user.id);
-      void quotaExhausted(user, quota.exceeded);
-      return {
-        allowed: false,
-        user,
-        reason: 'quota',
-        exceeded: quota.exceeded,
-        resetsAt: nextResetAt(now()),
-      };
+    if (options.question === false) {
+      const quota = checkQuota(await usage.get(user.id, utcDay(now())), limitsFor(user, config.quotas), {});
+      return quota.ok ? { allowed: true, user } : refused(user, quota.exceeded);
     }
-    return { allowed: true, user };
+    const reserved = await holds.reserve(user, { messages: 1 });
+    return reserved.ok ? { allowed: true, user, hold: reserved.hold } : refused(user, reserved.exceeded);
+  }
+
+  function refused(user: User, exceeded: string): AccessDecision {
+    deps.onQuotaRefused?.(user.id);
+    void quotaExhausted(user, exceeded);
+    return { allowed: false, user, reason: 'quota', exceeded, resetsAt: nextResetAt(now()) };
   }
 
   /** quota.exceeded once per user and day (the shared cache remembers it), not on every refusal. */
@@ -178,7 +188,7 @@ export function createAccessService(deps: {
     await forget(telegramId);
   }
 
-  return { identify, admit, forget, setBlocked };
+  return { identify, admit, release: holds.release, forget, setBlocked };
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;

@@ -4,6 +4,7 @@
  */
 import type { DailyUsage, Role, User } from '../../domain/entities.js';
 import type { UsageRepository } from '../../domain/ports/index.js';
+import type { SearchGroundingMode } from '../../domain/grounding.js';
 import { limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 
 export interface UsageReport {
@@ -11,12 +12,15 @@ export interface UsageReport {
   /** 0 means unlimited. */
   limits: QuotaLimits;
   resetsAt: Date;
+  /** Answers may be grounded in Google Search (searchGrounding is not off): their line is shown. */
+  searches: boolean;
 }
 
 export function createUsageService(deps: {
   usage: UsageRepository;
   quotas: Readonly<Record<Role, QuotaLimits>>;
   now: () => Date;
+  searchGrounding?: SearchGroundingMode | undefined;
 }) {
   return {
     async today(user: User): Promise<UsageReport> {
@@ -25,6 +29,7 @@ export function createUsageService(deps: {
         today: await deps.usage.get(user.id, utcDay(now)),
         limits: limitsFor(user, deps.quotas),
         resetsAt: nextResetAt(now),
+        searches: (deps.searchGrounding ?? 'off') !== 'off',
       };
     },
   };

@@ -10,8 +10,9 @@
  * Media turns (voice, photos, documents) are the exception: their bytes cannot be replayed
  * by /retry, so they are stored only together with their answer (see turn.ts).
  */
-import type { Conversation, Message, User } from '../../domain/entities.js';
-import type { ConversationKey, OnText, Repositories } from '../../domain/ports/index.js';
+import type { Conversation, Message, Role, User } from '../../domain/entities.js';
+import type { QuotaLimits } from '../../domain/quota.js';
+import type { ConversationKey, OnText, Repositories, UsageRepository } from '../../domain/ports/index.js';
 import { runTurn, textTurn, type Answered, type MediaTurn } from './turn.js';
 import { HISTORY_WINDOW, loadConversation } from './context.js';
 import type { ModelCaller } from '../model/index.js';
@@ -32,6 +33,8 @@ export interface ChatConfig {
   personas?: Readonly<Record<string, string>>;
   /** Google Search grounding: off, the user's choice (auto), or always (domain/grounding.ts). */
   searchGrounding?: SearchGroundingMode;
+  /** Daily quotas per role: a grounded answer is reserved on searchesPerDay (turn.ts). */
+  quotas?: Readonly<Record<Role, QuotaLimits>>;
 }
 
 export interface AnswerInput {
@@ -63,6 +66,8 @@ export function createChatService(deps: {
   repos: Pick<Repositories, 'conversations'>;
   caller: ModelCaller;
   config: ChatConfig;
+  /** Where grounded answers are reserved (turn.ts); absent: not counted. */
+  usage?: Pick<UsageRepository, 'reserve' | 'release' | 'get'>;
   now: () => Date;
   /** Event webhooks (message.answered). */
   events?: EventPublisher;

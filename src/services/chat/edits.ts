@@ -4,7 +4,7 @@
  * has answers and questions after it that relied on it, so its edit changes nothing (and says
  * nothing). The old question and its answer are deleted and the edited question is asked and
  * stored in their place (the history keeps only the edited turn); it is not counted as another
- * question, though the new answer's tokens are. The bot replaces the old answer's messages
+ * question (the edge admits it without reserving one), though the new answer's tokens are. The bot replaces the old answer's messages
  * (bot/features/edits.ts). Only an edit pays for this: two reads, never a plain message.
  */
 import type { Message, User } from '../../domain/entities.js';
@@ -70,7 +70,6 @@ export function createEdits(deps: TurnDeps & { repos: Pick<Repositories, 'conver
           ...textTurn(question),
           telegramMessageId: editable.question.telegramMessageId,
           store: true,
-          counted: true,
         },
       });
     },

@@ -8,7 +8,7 @@ import type { User } from '../../domain/entities.js';
 import { languageName } from '../../domain/prompt.js';
 import { utcDay } from '../../domain/quota.js';
 import type { Cache, UsageRepository } from '../../domain/ports/index.js';
-import type { AccessDecision } from '../access/index.js';
+import type { AccessDecision, UsageHold } from '../access/index.js';
 import type { ModelCaller } from '../model/index.js';
 
 export const MIN_INLINE_QUERY = 3;
@@ -27,6 +27,7 @@ export interface InlineDeps {
   cache: Cache;
   usage: UsageRepository;
   admit: (user: User) => Promise<AccessDecision>;
+  release: (hold: UsageHold) => Promise<void>;
   config: { model: string };
   now: () => Date;
 }
@@ -52,7 +53,22 @@ export function createInlineService(deps: InlineDeps) {
 
     const decision = await deps.admit(user);
     if (!decision.allowed) return { kind: 'denied', decision };
-    const result = await deps.caller.generate({
+    // The question was reserved when admitted; a call that fails gives it back.
+    const result = await generate(user, question, signal).catch(async (error: unknown) => {
+      if (decision.hold) await deps.release(decision.hold);
+      throw error;
+    });
+    const text = result.text.trim().slice(0, MAX_ANSWER_CHARS);
+    await deps.usage.increment(user.id, utcDay(deps.now()), {
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+    });
+    await deps.cache.set(key, text, CACHE_TTL_MS);
+    return { kind: 'answer', query: question, text, cached: false };
+  }
+
+  function generate(user: User, question: string, signal: AbortSignal | undefined) {
+    return deps.caller.generate({
       model: user.settings.model ?? deps.config.model,
       systemInstruction:
         'You answer questions typed inline in a Telegram chat. Answer in at most three short sentences of plain text ' +
@@ -61,14 +77,6 @@ export function createInlineService(deps: InlineDeps) {
       maxOutputTokens: 2048,
       ...(signal ? { signal } : {}),
     });
-    const text = result.text.trim().slice(0, MAX_ANSWER_CHARS);
-    await deps.usage.increment(user.id, utcDay(deps.now()), {
-      messages: 1,
-      tokensIn: result.tokensIn,
-      tokensOut: result.tokensOut,
-    });
-    await deps.cache.set(key, text, CACHE_TTL_MS);
-    return { kind: 'answer', query: question, text, cached: false };
   }
 
   return { answer };

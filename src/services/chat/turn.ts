@@ -6,16 +6,23 @@
  * costs one write where a question stored first and its answer after would cost two. A crash
  * meanwhile loses nothing: the update stays pending in the inbox and is answered on replay.
  * When no answer comes (Gemini down, an empty answer, a cancel), a text question is stored on
- * its own so /retry can answer it later; a media turn leaves no row and no usage behind (its
- * bytes could not be sent again).
+ * its own so /retry can answer it later; a media turn leaves no row behind (its bytes could not
+ * be sent again), and the edge releases its question (bot/middleware/access.ts releaseQuestion).
  */
-import type { Message, NewMessage, User } from '../../domain/entities.js';
+import type { Message, NewMessage, Role, User } from '../../domain/entities.js';
 import type { EventPublisher } from '../events/index.js';
 import { BotctlError } from '../../domain/errors.js';
 import { envelopeInstruction, parseEnvelope, visibleAnswer } from '../../domain/answer-envelope.js';
 import { estimateTokens } from '../../domain/context-window.js';
-import type { ChatPart, ChatResult, OnText, Repositories } from '../../domain/ports/index.js';
-import { utcDay } from '../../domain/quota.js';
+import type {
+  ChatPart,
+  ChatResult,
+  OnText,
+  Repositories,
+  UsageRepository,
+} from '../../domain/ports/index.js';
+import { utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import { buildContext, type LoadedConversation } from './context.js';
 import { distinctSources, type SearchGroundingMode, type Source } from '../../domain/grounding.js';
 import { applyTools } from './tools.js';
@@ -29,7 +36,11 @@ export interface TurnDeps {
     contextTokens: number;
     personas?: Readonly<Record<string, string>> | undefined;
     searchGrounding?: SearchGroundingMode | undefined;
+    /** Daily quotas per role: grounded answers have their own (searchesPerDay). */
+    quotas?: Readonly<Record<Role, QuotaLimits>> | undefined;
   };
+  /** Where a grounded answer is reserved (absent: searches are not counted, as in unit tests). */
+  usage?: Pick<UsageRepository, 'reserve' | 'release' | 'get'> | undefined;
   now: () => Date;
   /** Event webhooks: message.answered goes with the stored answer (ids and counts, never content). */
   events?: EventPublisher;
@@ -68,6 +79,10 @@ export interface Answered {
   sources: Source[];
   /** The question had links and the model has no URL context tool: the user is told (domain/links.ts). */
   linksUnread?: boolean;
+  /** Links URL context tried and could not open: named under the answer. */
+  unreadUrls?: string[];
+  /** Today's grounded answers were used up: this one was answered without a search, and says so. */
+  searchesUsedUp?: boolean;
   /** Told once the answer is delivered; null for a replay of an answer stored before a crash. */
   event: AnsweredEvent | null;
 }
@@ -92,8 +107,6 @@ export async function runTurn(
       telegramMessageId: number | null;
       store: boolean;
       keepUnanswered?: boolean;
-      /** The question was counted already (an edited question replacing itself, edits.ts). */
-      counted?: boolean;
     };
     /** The conversation and its history as the caller read them. */
     loaded?: LoadedConversation | undefined;
@@ -139,6 +152,8 @@ export async function runTurn(
     };
   };
 
+  const search = await reserveSearch(deps, user, request);
+
   let shown = '';
   const onText = input.onText ?? (() => undefined);
   const started = Date.now();
@@ -159,17 +174,15 @@ export async function runTurn(
       });
     }
   } catch (error) {
+    if (search.hold) await search.release(search.hold);
+    // Its question stays counted (reserved when admitted): /retry answers it without another.
     const unanswered = pending?.keepUnanswered ? question(null) : undefined;
-    if (unanswered) {
-      await repos.conversations.appendCounted([unanswered], {
-        userId: user.id,
-        day: utcDay(askedAt),
-        delta: { messages: pending?.counted ? 0 : 1 },
-      });
-    }
+    if (unanswered) await repos.conversations.appendMessage(unanswered);
     throw error;
   }
 
+  // Reserved for a search the model did not run (it answered from what it knew): not billed, given back.
+  if (search.hold && !result.grounding) await search.release(search.hold);
   const asked = question(parsed.transcript);
   const sources = result.grounding ? distinctSources(result.grounding.sources) : [];
   const stored = await repos.conversations.appendCounted(
@@ -190,12 +203,9 @@ export async function runTurn(
     {
       userId: user.id,
       day: utcDay(now()),
-      // The question is counted with its answer (both are stored here).
-      delta: {
-        messages: asked && !pending?.counted ? 1 : 0,
-        tokensIn: result.tokensIn,
-        tokensOut: result.tokensOut,
-      },
+      // The question was counted when admitted (services/access, one conditional statement that
+      // instances share); the answer adds what it cost.
+      delta: { tokensIn: result.tokensIn, tokensOut: result.tokensOut },
     },
     deps.events?.on('message.answered', (rows: Message[]) => {
       const answer = rows[rows.length - 1]!;
@@ -226,8 +236,32 @@ export async function runTurn(
     suggestions: parsed.suggestions,
     sources,
     ...(tools.linksUnread ? { linksUnread: true } : {}),
+    ...(result.unreadUrls?.length ? { unreadUrls: result.unreadUrls } : {}),
+    ...(search.usedUp ? { searchesUsedUp: true } : {}),
     event: { user, conversationId, untitled: input.loaded?.conversation.title == null },
   };
+}
+
+/**
+ * A grounded answer costs extra (Gemini bills each grounded request), so it has a daily quota of its
+ * own, reserved before the call like a question (one conditional statement, shared by instances).
+ * Over it the answer still comes, without the search tool: `usedUp` says so under it.
+ */
+async function reserveSearch(
+  deps: TurnDeps,
+  user: User,
+  request: { search?: boolean },
+): Promise<{ hold?: UsageHold; usedUp?: boolean; release: (hold: UsageHold) => Promise<void> }> {
+  const { usage, config } = deps;
+  const none = { release: async () => undefined };
+  if (!request.search || !usage || !config.quotas) return none;
+  const holds = createQuotaHolds({ usage, quotas: config.quotas, now: deps.now });
+  const reserved = await holds.reserve(user, { searches: 1 });
+  if (reserved.ok) return { hold: reserved.hold, release: holds.release };
+  // Never an unreserved search; the note only when it was the searches quota (tokens were
+  // checked at admission, and ran out only by a race since).
+  delete request.search;
+  return reserved.exceeded === 'searches' ? { usedUp: true, release: holds.release } : none;
 }
 
 function textOf(parts: readonly ChatPart[]): string {

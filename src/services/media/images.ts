@@ -1,13 +1,14 @@
 /**
  * Pictures out: `/image <prompt>` through the image model, or an edit of a photo the user
- * replied to. Images have their own daily quota (imagesPerDay), counted only for a picture
+ * replied to. Images have their own daily quota (imagesPerDay), reserved before and kept only for a picture
  * actually made. Pictures are not part of the conversation history: they are one-off
  * requests, and their bytes would swamp the context.
  */
 import type { Role, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, FileDownloader, FileUploader, UsageRepository } from '../../domain/ports/index.js';
-import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import type { MediaCheck, MediaFile } from './types.js';
 import { mediaPart } from './parts.js';
 import type { ModelCaller } from '../model/index.js';
@@ -32,23 +33,37 @@ export interface ImageDeps {
 
 export function createImageService(deps: ImageDeps) {
   const { now } = deps;
+  const holds = createQuotaHolds(deps);
 
-  /** Today's image quota and, for an edit, the source photo's size. */
+  /**
+   * For an edit, the source photo's size; then the picture is reserved in today's image quota
+   * (one conditional statement: two requests at once cannot both take the last one).
+   */
   async function check(user: User, sourceSize?: number): Promise<MediaCheck> {
     if (sourceSize !== undefined && sourceSize > deps.limits.maxBytes) {
       return { ok: false, reason: 'too-large', size: sourceSize, limit: deps.limits.maxBytes };
     }
-    const today = await deps.usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, limitsFor(user, deps.quotas), { images: 1 });
-    return quota.ok ? { ok: true } : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
+    const reserved = await holds.reserve(user, { images: 1 });
+    return reserved.ok
+      ? { ok: true, hold: reserved.hold }
+      : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
   }
 
+  /** Draws the picture; the one `check` reserved (`hold`) is released when none comes. */
   async function create(input: {
     user: User;
     prompt: string;
     source?: MediaFile;
     signal?: AbortSignal;
+    hold?: UsageHold | undefined;
   }): Promise<Picture> {
+    return draw(input).catch(async (error: unknown) => {
+      if (input.hold) await holds.release(input.hold);
+      throw error;
+    });
+  }
+
+  async function draw(input: { user: User; prompt: string; source?: MediaFile; signal?: AbortSignal }) {
     const parts: ChatPart[] = [];
     if (input.source) {
       const bytes = await deps.files.download(input.source.fileId, {
@@ -76,7 +91,6 @@ export function createImageService(deps: ImageDeps) {
       });
     }
     await deps.usage.increment(input.user.id, utcDay(now()), {
-      images: 1,
       tokensIn: result.tokensIn,
       tokensOut: result.tokensOut,
     });

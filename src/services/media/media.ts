@@ -4,7 +4,7 @@
  * (size, duration, today's audio quota); the download enforces the size again as the bytes
  * arrive. The bytes go to the model with this one turn and are not kept (unless keepAudio),
  * the conversation remembers a text marker, and only an answered audio turn gets its
- * audio_files row and counts its seconds.
+ * audio_files row and keeps its seconds (reserved by the check, released when no answer comes).
  */
 import type { Role, User } from '../../domain/entities.js';
 import { audioMarker, classifyDocument, type AudioKind, type DocumentKind } from '../../domain/media.js';
@@ -15,7 +15,8 @@ import type {
   MediaArchive,
   UsageRepository,
 } from '../../domain/ports/index.js';
-import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import { nextResetAt, type QuotaLimits } from '../../domain/quota.js';
+import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import type { AnswerOutcome, ChatService, MediaTurn } from '../chat/index.js';
 import { audioInstruction, audioMime, mediaPart } from './parts.js';
 import type { MediaAsk, MediaCheck, MediaFile } from './types.js';
@@ -39,6 +40,7 @@ export interface MediaDeps {
 
 export function createMediaService(deps: MediaDeps) {
   const { limits, now } = deps;
+  const holds = createQuotaHolds(deps);
 
   function checkSize(size: number | undefined): MediaCheck {
     return size !== undefined && size > limits.maxBytes
@@ -46,15 +48,26 @@ export function createMediaService(deps: MediaDeps) {
       : { ok: true };
   }
 
-  async function checkAudio(user: User, seconds: number, size: number | undefined): Promise<MediaCheck> {
+  /**
+   * Size, duration, and today's audio quota: the seconds are reserved here (the question was when
+   * admitted), so two notes at once cannot both take the last of it. A replay reserved them before.
+   */
+  async function checkAudio(
+    user: User,
+    seconds: number,
+    size: number | undefined,
+    replayed = false,
+  ): Promise<MediaCheck> {
     const bySize = checkSize(size);
     if (!bySize.ok) return bySize;
     if (seconds > limits.maxVoiceSeconds) {
       return { ok: false, reason: 'too-long', seconds, limit: limits.maxVoiceSeconds };
     }
-    const today = await deps.usage.get(user.id, utcDay(now()));
-    const quota = checkQuota(today, limitsFor(user, deps.quotas), { messages: 1, audioSeconds: seconds });
-    return quota.ok ? { ok: true } : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
+    if (replayed) return { ok: true };
+    const reserved = await holds.reserve(user, { audioSeconds: seconds });
+    return reserved.ok
+      ? { ok: true, hold: reserved.hold }
+      : { ok: false, reason: 'quota', resetsAt: nextResetAt(now()) };
   }
 
   const download = (file: MediaFile, signal?: AbortSignal) =>
@@ -72,9 +85,20 @@ export function createMediaService(deps: MediaDeps) {
       media,
     });
 
+  /** Answers an audio turn; its reserved seconds (`hold`, from checkAudio) are released unless it is answered. */
   async function answerAudio(
-    input: MediaAsk & { kind: AudioKind; file: MediaFile; seconds: number },
+    input: MediaAsk & { kind: AudioKind; file: MediaFile; seconds: number; hold?: UsageHold | undefined },
   ): Promise<AnswerOutcome> {
+    const release = () => (input.hold ? holds.release(input.hold) : Promise.resolve());
+    const outcome = await heard(input).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    if (outcome.kind !== 'answered' || outcome.userMessageId === null) await release();
+    return outcome;
+  }
+
+  async function heard(input: MediaAsk & { kind: AudioKind; file: MediaFile; seconds: number }) {
     const { kind, file, seconds, caption } = input;
     const bytes = await download(file, input.signal);
     const mime = audioMime(kind, file.mimeType);
@@ -102,7 +126,6 @@ export function createMediaService(deps: MediaDeps) {
       size: bytes.byteLength,
       storedPath,
     });
-    await deps.usage.increment(input.user.id, utcDay(now()), { audioSeconds: seconds });
     return outcome;
   }
 

@@ -9,7 +9,8 @@
 import type { Role, User } from '../../domain/entities.js';
 import { BotctlError } from '../../domain/errors.js';
 import { languageName } from '../../domain/prompt.js';
-import { checkQuota, limitsFor, utcDay, type QuotaLimits } from '../../domain/quota.js';
+import type { QuotaLimits } from '../../domain/quota.js';
+import { createQuotaHolds, type UsageHold } from '../access/index.js';
 import { stripToPlainText } from '../../domain/telegram-html.js';
 import type { AudioEncoder, ConversationRepository, UsageRepository } from '../../domain/ports/index.js';
 import type { Log } from '../../domain/telemetry.js';
@@ -37,7 +38,8 @@ export interface SpeechDeps {
 }
 
 export function createSpeechService(deps: SpeechDeps) {
-  const { caller, config, log, now } = deps;
+  const { caller, config, log } = deps;
+  const holds = createQuotaHolds(deps);
   let warned = false;
 
   async function available(): Promise<boolean> {
@@ -70,10 +72,26 @@ export function createSpeechService(deps: SpeechDeps) {
     const plain = stripToPlainText(markdown).trim();
     const summarised = plain.length > SPOKEN_LIMIT;
     const estimate = Math.ceil(Math.min(plain.length, SPOKEN_LIMIT) / CHARS_PER_SECOND);
-    const today = await deps.usage.get(user.id, utcDay(now()));
-    if (!checkQuota(today, limitsFor(user, deps.quotas), { audioSeconds: estimate }).ok)
-      return { kind: 'quota' };
+    // The estimate is reserved (one conditional statement, shared by instances), then corrected
+    // to the seconds spoken; released when no audio comes.
+    const reserved = await holds.reserve(user, { audioSeconds: estimate });
+    if (!reserved.ok) return { kind: 'quota' };
+    const { hold } = reserved;
+    try {
+      return await spoken(user, plain, summarised, hold, signal);
+    } catch (error) {
+      await holds.release(hold);
+      throw error;
+    }
+  }
 
+  async function spoken(
+    user: User,
+    plain: string,
+    summarised: boolean,
+    hold: UsageHold,
+    signal: AbortSignal | undefined,
+  ): Promise<SpeechOutcome> {
     const text = summarised ? await forListening(user, plain) : plain;
     const result = await caller.generate({
       model: config.ttsModel,
@@ -91,8 +109,8 @@ export function createSpeechService(deps: SpeechDeps) {
     const pcm = Buffer.from(audio.data, 'base64');
     const ogg = await deps.encoder.pcmToOggOpus(pcm, rate);
     const seconds = Math.max(1, Math.round(pcm.byteLength / 2 / rate));
-    await deps.usage.increment(user.id, utcDay(now()), {
-      audioSeconds: seconds,
+    await deps.usage.increment(user.id, hold.day, {
+      audioSeconds: seconds - (hold.delta.audioSeconds ?? 0),
       tokensIn: result.tokensIn,
       tokensOut: result.tokensOut,
     });

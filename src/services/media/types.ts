@@ -6,6 +6,7 @@
  */
 import type { User } from '../../domain/entities.js';
 import type { ConversationKey, OnText } from '../../domain/ports/index.js';
+import type { UsageHold } from '../access/index.js';
 
 export interface MediaFile {
   fileId: string;
@@ -17,7 +18,8 @@ export interface MediaFile {
 }
 
 export type MediaCheck =
-  | { ok: true }
+  /** hold: what the check reserved in today's usage (audio seconds, a picture), kept once used. */
+  | { ok: true; hold?: UsageHold }
   | { ok: false; reason: 'too-large'; size: number; limit: number }
   | { ok: false; reason: 'too-long'; seconds: number; limit: number }
   | { ok: false; reason: 'quota'; resetsAt: Date };

@@ -2,7 +2,7 @@
  * `botctl stats`: the period's numbers from the StatsRepository, shaped for output, with cost
  * estimated from the price table. Errors are the daily counts of failed requests (errors.ts).
  */
-import { costOf, priceFor, type PriceTable } from '../../domain/pricing.js';
+import { costOf, priceFor, searchCostOf, type PriceTable } from '../../domain/pricing.js';
 import { emptyStatsDay, periodDayList, type StatsPeriod } from '../../domain/stats-period.js';
 import type { PaymentRepository, StatsDay, StatsRepository, StatsSummary } from '../../domain/ports/index.js';
 import { STARS_CURRENCY } from '../../domain/premium.js';
@@ -23,6 +23,8 @@ export interface StatsReport {
   messages: StatsSummary['messages'];
   voiceMinutes: number;
   images: number;
+  /** Answers grounded in Google Search (daily usage). */
+  searches: number;
   /** Every request's tokens (daily usage), including images, speech and inline answers. */
   tokens: { in: number; out: number };
   cost: {
@@ -33,6 +35,8 @@ export interface StatsReport {
     complete: boolean;
     unknownModels: string[];
     byModel: ModelCost[];
+    /** Grounded requests, billed beside their tokens (config searchPricePerThousand); in `estimated`. */
+    searches: { count: number; perThousand: number; cost: number };
     /** Tokens spent outside stored answers (images, speech, inline answers): no model recorded, not priced. */
     unattributed: { tokensIn: number; tokensOut: number };
   };
@@ -53,6 +57,8 @@ export function createStatsService(deps: {
   prices: PriceTable;
   /** Stars payments; without them the report says none. */
   payments?: Pick<PaymentRepository, 'totals'>;
+  /** USD per 1,000 grounded requests (domain/pricing.ts DEFAULT_SEARCH_PRICE_PER_THOUSAND). */
+  searchPricePerThousand: number;
 }) {
   /** The report for a period from parsePeriod (domain/stats-period.ts). */
   async function report(period: StatsPeriod): Promise<StatsReport> {
@@ -71,7 +77,12 @@ export function createStatsService(deps: {
       };
     });
     const unknownModels = byModel.filter((m) => m.cost === null).map((m) => m.model);
-    const priced = byModel.reduce((sum, m) => sum + (m.cost ?? 0), 0);
+    const searches = {
+      count: summary.usage.searches,
+      perThousand: deps.searchPricePerThousand,
+      cost: searchCostOf(summary.usage.searches, deps.searchPricePerThousand),
+    };
+    const priced = byModel.reduce((sum, m) => sum + (m.cost ?? 0), 0) + searches.cost;
     const attributed = (key: 'tokensIn' | 'tokensOut') => summary.models.reduce((sum, m) => sum + m[key], 0);
     const byDay = new Map(days.map((d) => [d.day, d]));
     return {
@@ -80,6 +91,7 @@ export function createStatsService(deps: {
       messages: summary.messages,
       voiceMinutes: Math.round((summary.usage.audioSeconds / 60) * 10) / 10,
       images: summary.usage.images,
+      searches: summary.usage.searches,
       tokens: { in: summary.usage.tokensIn, out: summary.usage.tokensOut },
       cost: {
         currency: 'USD',
@@ -87,6 +99,7 @@ export function createStatsService(deps: {
         complete: unknownModels.length === 0,
         unknownModels,
         byModel,
+        searches,
         unattributed: {
           tokensIn: Math.max(0, summary.usage.tokensIn - attributed('tokensIn')),
           tokensOut: Math.max(0, summary.usage.tokensOut - attributed('tokensOut')),

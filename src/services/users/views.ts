@@ -34,6 +34,8 @@ export interface QuotaReport {
   tokens: QuotaLine;
   images: QuotaLine;
   audioSeconds: QuotaLine;
+  /** Answers grounded in Google Search. */
+  searches: QuotaLine;
   /** The limit that stops the user's next message today, or null. */
   exceeded: QuotaKind | null;
   /** The user's own limits over the role's (set through the admin API), or null. */
@@ -98,6 +100,7 @@ export function quotaReport(
     tokens: line(used.tokensIn + used.tokensOut, limits.tokensPerDay),
     images: line(used.images, limits.imagesPerDay),
     audioSeconds: line(used.audioSeconds, limits.audioSecondsPerDay),
+    searches: line(used.searches, limits.searchesPerDay),
     exceeded: check.ok ? null : check.exceeded,
     overrides,
   };

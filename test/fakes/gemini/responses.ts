@@ -40,14 +40,15 @@ export interface GeminiReply {
   modelVersion?: string;
   /**
    * Google Search grounding: `groundingMetadata` on the last candidate, as the API sends it when the
-   * request had `tools: [{ googleSearch: {} }]` (webSearchQueries, groundingChunks of web sources,
+   * request had `tools: [{ googleSearch: {} }]` (only then: a reply for a request without the tool
+   * leaves it out, as a model that could not search) (webSearchQueries, groundingChunks of web sources,
    * groundingSupports tying answer segments to chunk indices, searchEntryPoint).
    */
   grounding?: { queries?: string[]; sources: { uri: string; title: string }[] };
   /**
    * URL context: `urlContextMetadata.urlMetadata` on the last candidate, one entry per link the model
    * read (status e.g. URL_RETRIEVAL_STATUS_SUCCESS or URL_RETRIEVAL_STATUS_ERROR), as the API sends it
-   * when the request had `tools: [{ urlContext: {} }]`.
+   * when the request had `tools: [{ urlContext: {} }]` (only then).
    */
   urlContext?: { url: string; status: string }[];
 }
@@ -212,8 +213,10 @@ export function buildResponses(reply: GeminiReply, request: GeminiRequest, strea
     const c: Record<string, unknown> = { index: 0 };
     if (parts.length > 0) c.content = { parts, role: 'model' };
     if (last) c.finishReason = finishReason;
-    if (last && reply.grounding !== undefined) c.groundingMetadata = groundingMetadata(text, reply.grounding);
-    if (last && reply.urlContext !== undefined)
+    // As the API: metadata only for a tool the request asked for (no googleSearch tool, no search).
+    if (last && reply.grounding !== undefined && hasTool(request, 'googleSearch'))
+      c.groundingMetadata = groundingMetadata(text, reply.grounding);
+    if (last && reply.urlContext !== undefined && hasTool(request, 'urlContext'))
       c.urlContextMetadata = {
         urlMetadata: reply.urlContext.map((u) => ({ retrievedUrl: u.url, urlRetrievalStatus: u.status })),
       };
@@ -239,6 +242,10 @@ export function buildResponses(reply: GeminiReply, request: GeminiRequest, strea
       );
     }),
   };
+}
+
+function hasTool(request: GeminiRequest, name: 'googleSearch' | 'urlContext'): boolean {
+  return (request.tools ?? []).some((tool) => typeof tool === 'object' && tool !== null && name in tool);
 }
 
 function groundingMetadata(text: string, grounding: NonNullable<GeminiReply['grounding']>) {

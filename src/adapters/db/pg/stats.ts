@@ -47,7 +47,8 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
                 where ${du.day} >= ${days.back(29)} and ${du.day} <= ${days.last} group by ${du.userId}) as recent`),
         one(sql`
           select sum(${du.messages}) as messages, sum(${du.tokensIn}) as "tokensIn", sum(${du.tokensOut}) as "tokensOut",
-            sum(${du.audioSeconds}) as "audioSeconds", sum(${du.images}) as images
+            sum(${du.audioSeconds}) as "audioSeconds", sum(${du.images}) as images,
+            sum(${du.searches}) as searches
           from ${du} where ${du.day} >= ${days.first} and ${du.day} <= ${days.last}`),
         one(sql`select count(*) as n from ${m} where ${m.role} = 'user' and ${inPeriod(since, until)}`),
         all<ModelGroupRow>(sql`
@@ -78,6 +79,7 @@ export function pgStats(db: PostgresJsDatabase): StatsRepository {
           tokensOut: num(usage.tokensOut),
           audioSeconds: num(usage.audioSeconds),
           images: num(usage.images),
+          searches: num(usage.searches),
         },
         latency: {
           samples: num(latency.samples),

@@ -4,7 +4,15 @@ import type { DailyUsage } from '../../../domain/entities.js';
 import type { UsageRepository } from '../../../domain/ports/index.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
-import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
+import {
+  addedUsage,
+  releasedUsage,
+  usageCapValues,
+  usageDeltaPlaceholders,
+  usageDeltaValues,
+  withinCaps,
+} from '../shared/sql.js';
+import { fitsEmptyDay } from '../../../domain/quota.js';
 import { dailyUsage } from './schema.js';
 
 export function pgUsage(db: PostgresJsDatabase): UsageRepository {
@@ -22,6 +30,16 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
       .returning()
       .prepare('usage_increment'),
   );
+  // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
+  // The conflict's row lock makes concurrent reservations take turns on the latest totals.
+  const reserve = lazy(() =>
+    db
+      .insert(u)
+      .values(usageDeltaPlaceholders)
+      .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u), setWhere: withinCaps(u) })
+      .returning()
+      .prepare('usage_reserve'),
+  );
   // Read by every quota check (each message).
   const today = lazy(() =>
     db
@@ -34,6 +52,20 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
     async increment(userId, day, delta) {
       const [row] = await upsert().execute(usageDeltaValues(userId, day, delta));
       return row as DailyUsage;
+    },
+    async reserve(userId, day, delta, caps) {
+      if (!fitsEmptyDay(delta, caps)) return null;
+      const [row] = await reserve().execute({
+        ...usageDeltaValues(userId, day, delta),
+        ...usageCapValues(caps),
+      });
+      return (row as DailyUsage | undefined) ?? null;
+    },
+    async release(userId, day, delta) {
+      await db
+        .update(u)
+        .set(releasedUsage(u, delta))
+        .where(and(eq(u.userId, userId), eq(u.day, day)));
     },
     async get(userId, day) {
       const [row] = await today().execute({ userId, day });

@@ -111,7 +111,7 @@ export function toStoredUpdate(row: InboxRow, cipher: FieldCipher): StoredUpdate
 }
 
 export function zeroUsage(userId: number, day: string): DailyUsage {
-  return { userId, day, messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0 };
+  return { userId, day, messages: 0, tokensIn: 0, tokensOut: 0, audioSeconds: 0, images: 0, searches: 0 };
 }
 
 export function deliveryCounts(rows: Array<{ status: string; n: number }>): Record<DeliveryStatus, number> {

@@ -1,7 +1,8 @@
 /** SQL fragments that read the same on both dialects. */
-import { sql, type Column, type SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { BroadcastStatus, DeliveryStatus } from '../../../domain/entities.js';
 import type { UsageDelta } from '../../../domain/entities.js';
+import type { UsageCaps } from '../../../domain/quota.js';
 
 /** `col + excluded.col`, for upserts that add to a counter instead of replacing it. */
 function plusExcluded(column: Column): SQL {
@@ -47,7 +48,10 @@ export function recipientFields<C extends Column>(userId: C, broadcastId: string
   };
 }
 
-type UsageColumns = Record<'messages' | 'tokensIn' | 'tokensOut' | 'audioSeconds' | 'images', Column>;
+type UsageColumns = Record<
+  'messages' | 'tokensIn' | 'tokensOut' | 'audioSeconds' | 'images' | 'searches',
+  Column
+>;
 
 /** The usage upsert's conflict update: each counter adds the delta to what is stored. */
 export function addedUsage(u: UsageColumns) {
@@ -57,6 +61,7 @@ export function addedUsage(u: UsageColumns) {
     tokensOut: plusExcluded(u.tokensOut),
     audioSeconds: plusExcluded(u.audioSeconds),
     images: plusExcluded(u.images),
+    searches: plusExcluded(u.searches),
   };
 }
 
@@ -69,6 +74,7 @@ export const usageDeltaPlaceholders = {
   tokensOut: sql.placeholder('tokensOut'),
   audioSeconds: sql.placeholder('audioSeconds'),
   images: sql.placeholder('images'),
+  searches: sql.placeholder('searches'),
 };
 
 export function usageDeltaValues(userId: number, day: string, delta: UsageDelta) {
@@ -80,6 +86,7 @@ export function usageDeltaValues(userId: number, day: string, delta: UsageDelta)
     tokensOut: delta.tokensOut ?? 0,
     audioSeconds: delta.audioSeconds ?? 0,
     images: delta.images ?? 0,
+    searches: delta.searches ?? 0,
   };
 }
 
@@ -95,6 +102,7 @@ export const countedUsagePlaceholders = {
   tokensOut: sql.placeholder('usageTokensOut'),
   audioSeconds: sql.placeholder('usageAudioSeconds'),
   images: sql.placeholder('usageImages'),
+  searches: sql.placeholder('usageSearches'),
 };
 
 export function countedUsageValues(userId: number, day: string, delta: UsageDelta) {
@@ -107,5 +115,54 @@ export function countedUsageValues(userId: number, day: string, delta: UsageDelt
     usageTokensOut: v.tokensOut,
     usageAudioSeconds: v.audioSeconds,
     usageImages: v.images,
+    usageSearches: v.searches,
+  };
+}
+
+/** Placeholders of the reservation's caps, filled by usageCapValues. */
+const cap = {
+  messages: sql.placeholder('capMessages'),
+  images: sql.placeholder('capImages'),
+  audioSeconds: sql.placeholder('capAudioSeconds'),
+  searches: sql.placeholder('capSearches'),
+  tokens: sql.placeholder('capTokens'),
+};
+
+export function usageCapValues(caps: UsageCaps) {
+  return {
+    capMessages: caps.messages,
+    capImages: caps.images,
+    capAudioSeconds: caps.audioSeconds,
+    capSearches: caps.searches,
+    capTokens: caps.tokens,
+  };
+}
+
+/**
+ * The reservation's conflict condition, checked on the stored row while the upsert holds it (a
+ * row lock on PostgreSQL, the one writer on SQLite): every counter stays within its cap after
+ * the delta, and today's tokens are under theirs. A row that fails it is left as it is, and the
+ * statement returns nothing.
+ */
+export function withinCaps(u: UsageColumns): SQL {
+  const fits = (column: Column, limit: SQLWrapper) =>
+    sql`(${limit} = 0 or ${column} + excluded.${sql.identifier(column.name)} <= ${limit})`;
+  return sql`${fits(u.messages, cap.messages)} and ${fits(u.images, cap.images)} and ${fits(
+    u.audioSeconds,
+    cap.audioSeconds,
+  )} and ${fits(u.searches, cap.searches)} and (${cap.tokens} = 0 or ${u.tokensIn} + ${u.tokensOut} < ${cap.tokens})`;
+}
+
+/** A release's update: each counter less the delta, never below zero. */
+export function releasedUsage(u: UsageColumns, delta: UsageDelta) {
+  const less = (column: Column, by: number | undefined) =>
+    sql`case when ${column} > ${by ?? 0} then ${column} - ${by ?? 0} else 0 end`;
+  return {
+    messages: less(u.messages, delta.messages),
+    tokensIn: less(u.tokensIn, delta.tokensIn),
+    tokensOut: less(u.tokensOut, delta.tokensOut),
+    audioSeconds: less(u.audioSeconds, delta.audioSeconds),
+    images: less(u.images, delta.images),
+    searches: less(u.searches, delta.searches),
   };
 }

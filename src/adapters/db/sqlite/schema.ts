@@ -136,6 +136,8 @@ export const dailyUsage = sqliteTable(
     tokensOut: integer('tokens_out').notNull().default(0),
     audioSeconds: integer('audio_seconds').notNull().default(0),
     images: integer('images').notNull().default(0),
+    /** Answers grounded in Google Search (billed per grounded request; their own quota). */
+    searches: integer('searches').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.day] }),
@@ -148,6 +150,7 @@ export const dailyUsage = sqliteTable(
       t.tokensOut,
       t.audioSeconds,
       t.images,
+      t.searches,
     ),
   ],
 );

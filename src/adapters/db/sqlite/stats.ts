@@ -58,7 +58,8 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
         from (select max(${du.day}) as last from ${du} where ${inDays(days.back(29), days.last)} group by ${du.userId})`);
       const usage = db.get<Row>(sql`
         select sum(${du.messages}) as messages, sum(${du.tokensIn}) as tokensIn, sum(${du.tokensOut}) as tokensOut,
-          sum(${du.audioSeconds}) as audioSeconds, sum(${du.images}) as images
+          sum(${du.audioSeconds}) as audioSeconds, sum(${du.images}) as images,
+          sum(${du.searches}) as searches
         from ${du} where ${inDays(days.first, days.last)}`);
       const asked = db.get<Row>(
         sql`select count(*) as n from ${m} where ${m.role} = 'user' and ${inPeriod(since, until)}`,
@@ -86,6 +87,7 @@ export function sqliteStats(db: BetterSQLite3Database): StatsRepository {
           tokensOut: num(usage?.tokensOut),
           audioSeconds: num(usage?.audioSeconds),
           images: num(usage?.images),
+          searches: num(usage?.searches),
         },
         latency: latency(since, until, timed),
         errors: shapeErrors(errors),

@@ -3,7 +3,15 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { UsageRepository } from '../../../domain/ports/index.js';
 import { zeroUsage } from '../shared/mapping.js';
 import { lazy } from '../shared/lazy.js';
-import { addedUsage, usageDeltaPlaceholders, usageDeltaValues } from '../shared/sql.js';
+import {
+  addedUsage,
+  releasedUsage,
+  usageCapValues,
+  usageDeltaPlaceholders,
+  usageDeltaValues,
+  withinCaps,
+} from '../shared/sql.js';
+import { fitsEmptyDay } from '../../../domain/quota.js';
 import { dailyUsage } from './schema.js';
 
 /**
@@ -25,6 +33,15 @@ export function usageUpsert(db: BetterSQLite3Database) {
 export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
   const u = dailyUsage;
   const upsert = usageUpsert(db);
+  // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
+  const reserve = lazy(() =>
+    db
+      .insert(u)
+      .values(usageDeltaPlaceholders)
+      .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u), setWhere: withinCaps(u) })
+      .returning()
+      .prepare(),
+  );
   // Read by every quota check (each message).
   const today = lazy(() =>
     db
@@ -36,6 +53,16 @@ export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
   return {
     async increment(userId, day, delta) {
       return upsert().get(usageDeltaValues(userId, day, delta))!;
+    },
+    async reserve(userId, day, delta, caps) {
+      if (!fitsEmptyDay(delta, caps)) return null;
+      return reserve().get({ ...usageDeltaValues(userId, day, delta), ...usageCapValues(caps) }) ?? null;
+    },
+    async release(userId, day, delta) {
+      db.update(u)
+        .set(releasedUsage(u, delta))
+        .where(and(eq(u.userId, userId), eq(u.day, day)))
+        .run();
     },
     async get(userId, day) {
       return today().get({ userId, day }) ?? zeroUsage(userId, day);
