@@ -226,6 +226,7 @@ export const StatsReport = z
     messages: z.object({ user: count, model: count }),
     voiceMinutes: z.number(),
     images: count,
+    searches: count.meta({ description: 'answers grounded in Google Search' }),
     tokens: z.object({ in: count, out: count }),
     cost: z.object({
       currency: z.literal('USD'),
@@ -243,6 +244,9 @@ export const StatsReport = z
           cost: z.number().nullable(),
         }),
       ),
+      searches: z
+        .object({ count, perThousand: z.number(), cost: z.number() })
+        .meta({ description: 'grounded requests, billed beside their tokens; included in estimated' }),
       unattributed: z.object({ tokensIn: count, tokensOut: count }),
     }),
     latency: z.object({ samples: count, p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }),
