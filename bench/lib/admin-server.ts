@@ -10,7 +10,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { AdminApiDeps } from '../../src/http/api/deps.js';
-import { createHttpServer } from '../../src/http/server.js';
+import { adminUseCases, createHttpServer } from '../../src/http/server.js';
 
 export interface AdminServer {
   /** http://127.0.0.1:<port> */
@@ -42,17 +42,8 @@ export async function startAdminServer(options: {
     readiness: ready,
     metrics: async () => ({ contentType: 'text/plain', body: '' }),
     adminApi: {
-      users: s.users,
-      privacy: s.privacy,
-      stats: s.stats,
-      broadcasts: s.broadcasts,
-      backups: s.backups,
-      apiKeys: s.apiKeys,
-      adminSessions: s.adminSessions,
-      audit: s.audit,
-      conversations: s.conversations,
+      ...adminUseCases(s),
       readiness: ready,
-      lock: (name, what) => s.lock(name, what),
       broadcastRate: config.broadcastRate,
       ...(options.limits ? { limits: options.limits } : {}),
     },

@@ -9,7 +9,7 @@ import type { RunnerHandle } from '@grammyjs/runner';
 import { BotctlError } from '../domain/errors.js';
 import { createBot, type CreateBotOptions } from '../bot/create-bot.js';
 import { setCommandMenus } from '../bot/commands-menu.js';
-import { createHttpServer } from '../http/server.js';
+import { adminUseCases, createHttpServer } from '../http/server.js';
 import { adminBaseUrl, type Config } from '../config/config.js';
 import { parseTrustProxy } from '../config/trust-proxy.js';
 import { createApp, type Logger } from '../app/index.js';
@@ -197,18 +197,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           : undefined,
       adminApi: config.adminApi
         ? {
-            users: app.services.users,
-            privacy: app.services.privacy,
-            stats: app.services.stats,
-            broadcasts: app.services.broadcasts,
-            backups: app.services.backups,
-            apiKeys: app.services.apiKeys,
-            adminSessions: app.services.adminSessions,
+            ...adminUseCases(app.services),
             httpsOnly: adminBaseUrl(config).startsWith('https:'),
-            audit: app.services.audit,
-            conversations: app.services.conversations,
             readiness,
-            lock: (name, what) => app.services.lock(name, what),
             broadcastRate: config.broadcastRate,
             rateCounter: services.rateCounter,
             ...(options.backupPassphrase ? { backupPassphrase: options.backupPassphrase } : {}),

@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { adminApi, API_PREFIX, type AdminApiDeps } from './api/index.js';
+export { adminUseCases } from './api/deps.js';
 import { panelRoutes } from './panel.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { webhookRoute, type WebhookDeps } from './routes/webhook.js';

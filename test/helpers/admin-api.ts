@@ -9,7 +9,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createHttpServer } from '../../src/http/server.js';
+import { adminUseCases, createHttpServer } from '../../src/http/server.js';
 import type { AdminApiDeps } from '../../src/http/api/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { TEST_TOKEN } from './bot-harness.js';
@@ -80,17 +80,8 @@ export async function startAdminApi(
     readiness: async () => ({ ready: true, checks: { database: { ok: true } } }),
     metrics: async () => ({ contentType: 'text/plain', body: '' }),
     adminApi: {
-      users: s.users,
-      privacy: s.privacy,
-      stats: s.stats,
-      broadcasts: s.broadcasts,
-      backups: s.backups,
-      apiKeys: s.apiKeys,
-      adminSessions: s.adminSessions,
-      audit: s.audit,
-      conversations: s.conversations,
+      ...adminUseCases(s),
       readiness: async () => ({ ready: true, checks: { database: { ok: true } } }),
-      lock: (name, what) => s.lock(name, what),
       broadcastRate: config.broadcastRate,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.httpsOnly === undefined ? {} : { httpsOnly: options.httpsOnly }),

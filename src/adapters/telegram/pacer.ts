@@ -85,10 +85,14 @@ const nothing = () => undefined;
 function slidingWindow(
   max: number,
   windowMs: number,
-  counts: (isNew: boolean) => boolean = () => true,
-  /** How many processes spend this budget at once (each keeps its share); default 1. */
-  sharedBy: () => number = () => 1,
+  options: {
+    /** Which sends count (default: all). */
+    counts?: (isNew: boolean) => boolean;
+    /** How many processes spend this budget at once (each keeps its share); default 1. */
+    sharedBy?: () => number;
+  } = {},
 ): Rule {
+  const { counts = () => true, sharedBy = () => 1 } = options;
   const times: Array<{ at: number }> = [];
   return {
     readyAt(now, isNew) {
@@ -153,7 +157,7 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
   const limits = { ...TELEGRAM_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   let instances = 1;
-  const bot = lane([slidingWindow(limits.botPerSecond, 1000, undefined, () => instances)]);
+  const bot = lane([slidingWindow(limits.botPerSecond, 1000, { sharedBy: () => instances })]);
   const groups = new Map<string, Lane>();
   let sweepAbove = 1024;
   let waiting = 0;
@@ -164,7 +168,7 @@ export function createPacer(options: { limits?: Partial<PacerLimits>; now?: () =
       if (groups.size >= sweepAbove) sweep();
       found = lane([
         tokenBucket(limits.groupBurst, 1000 + limits.marginMs),
-        slidingWindow(limits.groupPerMinute, 60_000, (isNew) => isNew),
+        slidingWindow(limits.groupPerMinute, 60_000, { counts: (isNew) => isNew }),
       ]);
       groups.set(key, found);
     }

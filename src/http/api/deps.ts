@@ -49,3 +49,39 @@ export interface ApiLimits {
   /** Sign-in attempts (opening a link) per address per minute. */
   signInsPerMinute: number;
 }
+
+/** The use cases (and the lock) the admin API calls, as the app's services hold them. */
+export type AdminUseCases = Pick<
+  AdminApiDeps,
+  | 'users'
+  | 'privacy'
+  | 'stats'
+  | 'broadcasts'
+  | 'backups'
+  | 'apiKeys'
+  | 'adminSessions'
+  | 'audit'
+  | 'conversations'
+  | 'lock'
+>;
+
+/**
+ * Picks the admin API's use cases out of whatever holds them (App.services): one list for the
+ * daemon and for the tests and benchmarks that serve the API without one.
+ */
+export function adminUseCases(services: AdminUseCases): AdminUseCases {
+  const { users, privacy, stats, broadcasts, backups, apiKeys, adminSessions, audit, conversations } =
+    services;
+  return {
+    users,
+    privacy,
+    stats,
+    broadcasts,
+    backups,
+    apiKeys,
+    adminSessions,
+    audit,
+    conversations,
+    lock: (name, what) => services.lock(name, what),
+  };
+}
