@@ -39,6 +39,7 @@ import { createAnswerExtras } from './reply/answer-extras.js';
 import { admitted, identify } from './middleware/access.js';
 import { blockedOnForbidden, membershipFeature } from './middleware/blocked-users.js';
 import { errorBoundary } from './middleware/error-boundary.js';
+import { useEagerBranch } from './eager-branch.js';
 
 interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
@@ -95,6 +96,7 @@ export function createBot(options: CreateBotOptions): {
    */
   handle: (update: Update, how: { replay: boolean }) => Promise<boolean>;
 } {
+  useEagerBranch();
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
