@@ -7,7 +7,7 @@
  * profile of a burst, and about 0.1-0.2 ms of CPU per answer with the collection that follows.
  *
  * This gives branch the same decision without the wrapper, once per process: the predicate runs
- * once per update, and the side it picks gets (ctx, next) exactly as the lazy Composer passed
+ * once per update (awaited only when it returns a promise), and the side it picks gets (ctx, next) exactly as the lazy Composer passed
  * them on. A side that is a Composer is asked for its middleware at each update, as before, so
  * handlers added to it after the branch was made (filter returns it to add them) still run.
  * Every e2e suite runs the daemon through it; test/bot/eager-branch.test.ts pins the semantics.
@@ -30,8 +30,12 @@ function eagerBranch<C extends Context>(
 ): Composer<C> {
   const onTrue = flatten(trueMiddleware);
   const onFalse = flatten(falseMiddleware);
-  return this.use(async (ctx, next) => {
-    await ((await predicate(ctx)) ? onTrue(ctx, next) : onFalse(ctx, next));
+  // Not an async function: the predicates in the way of a text message are synchronous, and
+  // each await here was a promise per branch per update (grammY's concat awaits what this returns).
+  return this.use((ctx, next) => {
+    const picked = predicate(ctx);
+    if (typeof picked === 'boolean') return picked ? onTrue(ctx, next) : onFalse(ctx, next);
+    return picked.then((yes) => (yes ? onTrue(ctx, next) : onFalse(ctx, next)));
   });
 }
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bot, Composer, type Context } from 'grammy';
-import type { Update } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { useEagerBranch } from '../../src/bot/eager-branch.js';
 
 const grammyBranch = Composer.prototype.branch;
 
-const botInfo = {
+const botInfo: UserFromGetMe = {
   id: 42,
   is_bot: true as const,
   first_name: 'Test',
@@ -17,6 +17,8 @@ const botInfo = {
   has_main_web_app: false,
   has_topics_enabled: false,
   allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
 };
 
 let nextId = 1;
@@ -125,7 +127,7 @@ function countComposers(): { built: () => number } {
 describe('useEagerBranch (bot/eager-branch.ts)', () => {
   afterEach(() => {
     Composer.prototype.branch = grammyBranch;
-    delete (Composer.prototype as { handler?: unknown }).handler;
+    delete (Composer.prototype as unknown as { handler?: unknown }).handler;
   });
 
   it("routes every update exactly as grammY's own branch does", async () => {
