@@ -11,7 +11,7 @@ describeCacheContract('memory', (namespace) => createCache({ namespace }), {
 describe('memory cache', () => {
   it('sweeps expired entries that are never read again', () => {
     const now = 1_000_000;
-    const map = new Map<string, unknown>([
+    const map = new Map<string, { value: string; expires?: number }>([
       ['ns::old', { value: '"x"', expires: now - 1 }],
       ['ns::fresh', { value: '"y"', expires: now + 1 }],
       ['ns::forever', { value: '"z"' }],

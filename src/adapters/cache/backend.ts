@@ -1,10 +1,14 @@
-import type { Keyv } from 'keyv';
 import type { BucketLimits } from '../../domain/rate-limit.js';
 
 /** What the memory and Redis variants share; index.ts adds the deadlines and error reporting. */
 export interface Backend {
   readonly kind: 'memory' | 'redis';
-  readonly keyv: Keyv;
+  /** The value under `key`, or undefined when there is none or it expired; may throw. */
+  get(key: string): Promise<unknown>;
+  /** Stores a copy of `value` under `key`, for `ttlMs` (whole ms) or, undefined, until deleted; may throw. */
+  set(key: string, value: unknown, ttlMs: number | undefined): Promise<void>;
+  /** Removes the value under `key`; may throw. */
+  delete(key: string): Promise<void>;
   /** May throw; the caller turns a failure into `false`. */
   ping(): Promise<boolean>;
   /** One hit in the key's fixed window (see the Cache port); may throw. */
@@ -19,7 +23,7 @@ export interface Backend {
   publish(channel: string, message: string): Promise<void>;
   /** Calls `handler` with each message on `channel` until close(); may throw. */
   subscribe(channel: string, handler: (message: string) => void): Promise<void>;
-  /** Forgets what the backend keeps beside keyv under `key` (a bucket); keyv's own entry is index.ts's. */
+  /** Forgets what the backend keeps beside the value under `key` (a bucket); the value is delete's. */
   forget(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -43,7 +43,7 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
   const report = rateLimitedReporter(options.onError);
   let backend: Backend;
   if (url === undefined) {
-    backend = createMemoryBackend(namespace, report);
+    backend = createMemoryBackend();
   } else if (/^rediss?:\/\//i.test(url)) {
     backend = await createRedisBackend(url, namespace, report, timeoutMs);
   } else {
@@ -57,7 +57,6 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
       },
     );
   }
-  const { keyv } = backend;
   const sealed = backend.kind === 'redis' && options.cipher?.enabled === true ? options.cipher : undefined;
   // Keys can carry content too (an inline query's text): they leave the process as fingerprints.
   const keyOf = (key: string) => (sealed ? `t:${sealed.tag(key)}` : key);
@@ -91,22 +90,21 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
   return {
     kind: backend.kind,
     get<T>(key: string) {
-      return guard<T | undefined>('get', undefined, async () => unpack<T>(await keyv.get(keyOf(key))));
+      return guard<T | undefined>('get', undefined, async () => unpack<T>(await backend.get(keyOf(key))));
     },
     async set<T>(key: string, value: T, ttlMs?: number) {
       // keyv reads a ttl <= 0 as "forever"; here it means "already expired".
       if (ttlMs !== undefined && !(ttlMs > 0)) {
-        await guard('delete', undefined, async () => void (await keyv.delete(keyOf(key))));
+        await guard('delete', undefined, () => backend.delete(keyOf(key)));
         return;
       }
       // Redis PXAT wants whole milliseconds.
       const ttl = ttlMs === undefined ? undefined : Math.ceil(ttlMs);
-      // keyv reports a failed write through its 'error' event (already wired to onError).
-      await guard('set', undefined, async () => void (await keyv.set(keyOf(key), pack(value), ttl)));
+      await guard('set', undefined, () => backend.set(keyOf(key), pack(value), ttl));
     },
     async delete(key: string) {
       await guard('delete', undefined, async () => {
-        await keyv.delete(keyOf(key));
+        await backend.delete(keyOf(key));
         await backend.forget(keyOf(key));
       });
     },

@@ -80,7 +80,14 @@ export async function createRedisBackend(
 
   return {
     kind: 'redis',
-    keyv,
+    get: (key) => keyv.get(key),
+    // keyv reports a failed write through its 'error' event (wired to report above).
+    async set(key, value, ttlMs) {
+      await keyv.set(key, value, ttlMs);
+    },
+    async delete(key) {
+      await keyv.delete(key);
+    },
     async ping() {
       return (await client.ping()) === 'PONG';
     },
