@@ -142,14 +142,15 @@ export function createBot(options: CreateBotOptions): {
     options.log.warn({ err: error, code }, 'request failed; the user was told');
     options.services.errors.record(code);
   };
+  const premiumOffered = options.services.premium.offer !== null;
   const answerDeps = {
     chat,
     delivery,
     inFlight,
     timing,
-    admitted: admitted(access),
+    admitted: admitted(access, { premiumOffered }),
     // Asked before or counted on a quota of its own: an edit, /retry, /image (middleware/access.ts).
-    admittedAgain: admitted(access, { question: false }),
+    admittedAgain: admitted(access, { question: false, premiumOffered }),
     // A typing action or draft refused by a flood wait is no problem: the wait is logged once.
     onError: (error: unknown) => {
       if (!isFloodRefusal(error)) options.log.warn({ err: error }, 'answer delivery problem');

@@ -19,6 +19,7 @@ error-gemini-busy = The AI model is busy right now (its request limit is reached
 error-gemini-blocked = I can't answer that: the request was blocked by the AI service's safety filters.
 error-gemini-empty = The AI service returned an empty answer. Try rephrasing, or send /retry.
 error-quota-exceeded = You have reached today's limit. It resets at { $resetAt }.
+error-quota-premium = Premium raises your daily limits: /premium
 error-rate-limited = You're sending messages too fast. Please wait { $seconds } s.
 error-input-too-large = That file is too large for me to read.
 error-backup-corrupt = The backup is damaged and cannot be used.

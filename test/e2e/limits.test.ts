@@ -71,6 +71,8 @@ describe('limits', () => {
     say(chat, '4');
     await waitFor(() => expect(texts(chat)).toHaveLength(4));
     expect(texts(chat)[3]).toMatch(/today's limit\. It resets at .*12:00\sAM/);
+    // Premium is not sold in this harness: no word of it.
+    expect(texts(chat)[3]).not.toContain('/premium');
     const user = await h.db.repos.users.getByTelegramId(chat);
     const usage = await h.db.repos.usage.get(user!.id, new Date().toISOString().slice(0, 10));
     expect(usage.messages).toBe(3);

@@ -166,6 +166,8 @@ describe.each(DIALECTS)('premium through Telegram Stars on %s', (dialect) => {
     await c.say('two');
     await c.say('three');
     expect(c.lastText()).toContain("today's limit");
+    // Premium is sold here: the notice says what lifts the limit.
+    expect(c.lastText()).toContain('Premium raises your daily limits: /premium');
 
     const before = Date.now();
     const update = pay(c, payload, `stxPaid${c.chatId}`);

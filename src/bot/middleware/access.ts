@@ -35,7 +35,11 @@ export function identify(access: AccessService): MiddlewareFn<BotContext> {
  */
 export function admitted(
   access: AccessService,
-  options: { question?: boolean } = {},
+  options: {
+    question?: boolean;
+    /** Premium is sold (BOTCTL_PREMIUM): a user at the daily quota is told /premium lifts it. */
+    premiumOffered?: boolean;
+  } = {},
 ): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.state.user;
@@ -60,13 +64,15 @@ export function admitted(
       case 'rate-limited':
         await reply(ctx.t('error-rate-limited', { seconds: decision.retryAfterSeconds }));
         return;
-      case 'quota':
-        await reply(
-          ctx.t('error-quota-exceeded', {
-            resetAt: formatInZone(decision.resetsAt, user.settings.timezone, user.language),
-          }),
-        );
+      case 'quota': {
+        const exceeded = ctx.t('error-quota-exceeded', {
+          resetAt: formatInZone(decision.resetsAt, user.settings.timezone, user.language),
+        });
+        // Premium has limits of its own: only the user role has more to buy.
+        const upgrade = options.premiumOffered === true && user.role === 'user';
+        await reply(upgrade ? `${exceeded}\n${ctx.t('error-quota-premium')}` : exceeded);
         return;
+      }
     }
   };
 }
