@@ -26,6 +26,7 @@ export const USER_SHAPE: JsonShape = {
   status: 'string',
   createdAt: 'string',
   lastSeenAt: 'string',
+  premiumUntil: 'string|null',
 };
 
 const line = { used: 'number', limit: 'number|null' };

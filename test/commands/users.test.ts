@@ -64,6 +64,7 @@ describe.each(DIALECTS)('botctl users on %s (process)', (dialect) => {
         status: 'active',
         createdAt: '2025-06-02T12:00:00.000Z',
         lastSeenAt: '2025-06-02T12:00:00.000Z',
+        premiumUntil: null,
       });
       expect(ids((await json<never>(['list', '--search', 'A', '--status', 'active'])).result)).toEqual([
         7001, 7004, 7006,
@@ -98,7 +99,7 @@ describe.each(DIALECTS)('botctl users on %s (process)', (dialect) => {
       });
       const ann = (await json<Record<string, unknown>>(['show', '@ANN_A'])).result;
       expect(ann).toMatchObject({
-        user: { telegramId: 7001, username: 'ann_a', languageCode: 'en', role: 'user' },
+        user: { telegramId: 7001, username: 'ann_a', languageCode: 'en', role: 'user', premiumUntil: null },
         settings: { customPrompt: { length: 18, text: null }, detailLevel: 'brief', persona: 'assistant' },
         activity: { conversations: 2, messages: 5, lastMessageAt: '2025-06-07T12:00:00.000Z' },
         quota: {

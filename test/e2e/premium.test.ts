@@ -229,6 +229,14 @@ describe.each(DIALECTS)('premium through Telegram Stars on %s', (dialect) => {
       role: 'premium',
       premiumUntil: '2099-02-01T00:00:00.000Z',
     });
+    // `users show` says when it ends, in its JSON and its text.
+    const shown = await runCli(['users', 'show', String(c.chatId), '--json'], env);
+    expect(parseEnvelope(shown.stdout).result).toMatchObject({
+      user: { role: 'premium', premiumUntil: '2099-02-01T00:00:00.000Z' },
+    });
+    expect((await runCli(['users', 'show', String(c.chatId)], env)).stdout).toContain(
+      'role premium until 2099-02-01T00:00:00.000Z,',
+    );
     const bad = await runCli(['users', 'premium', String(c.chatId), '--until', 'soon'], env);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--until soon is not a date');

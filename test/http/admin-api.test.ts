@@ -413,12 +413,17 @@ describe.each(DIALECTS)('admin API use cases on %s', (dialect) => {
   });
 
   it('shows, re-roles, bans and unbans a user, each change audited with the key and address', async () => {
+    // Paid premium has an end, which the API shows (the schema would drop a field it lacks).
+    await fx.db.raw('update users set premium_until = ? where telegram_id = 7002', [
+      Date.parse('2099-02-01'),
+    ]);
     const shown = await req('GET', '/api/v1/users/7002', fx.keys.read);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({
-      user: { telegramId: 7002, role: 'premium' },
+      user: { telegramId: 7002, role: 'premium', premiumUntil: '2099-02-01T00:00:00.000Z' },
       quota: { role: 'premium' },
     });
+    await fx.db.raw('update users set premium_until = null where telegram_id = 7002');
     expect((await req('PATCH', '/api/v1/users/7002', fx.keys.write, { role: 'user' })).body).toMatchObject({
       changed: true,
       user: { user: { role: 'user' }, quota: { role: 'user', overrides: null } },

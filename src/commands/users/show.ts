@@ -36,7 +36,8 @@ export default class UsersShow extends BaseCommand<typeof UsersShow> {
     const prompt = settings.customPrompt;
     this.say(`${who(user)}  ${[user.firstName, user.lastName].filter(Boolean).join(' ')}`);
     this.say(
-      `  role ${user.role}, status ${user.status}, language ${user.language} (Telegram: ${user.languageCode ?? '-'})`,
+      `  role ${user.role}${user.premiumUntil ? ` until ${user.premiumUntil}` : ''}, status ${user.status}, ` +
+        `language ${user.language} (Telegram: ${user.languageCode ?? '-'})`,
     );
     this.say(`  first seen ${user.createdAt}, last seen ${user.lastSeenAt}`);
     this.say(

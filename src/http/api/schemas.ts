@@ -55,6 +55,7 @@ export const UserSummary = z
     status: z.enum(USER_STATUSES),
     createdAt: z.string(),
     lastSeenAt: z.string(),
+    premiumUntil: z.string().nullable().meta({ description: 'when paid premium ends; null: none' }),
   })
   .meta({ id: 'UserSummary' });
 

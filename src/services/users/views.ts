@@ -19,6 +19,8 @@ export interface UserSummary {
   status: UserStatus;
   createdAt: string;
   lastSeenAt: string;
+  /** When paid premium ends (ISO), or null: none, or a role set without an end. */
+  premiumUntil: string | null;
 }
 
 /** limit null: unlimited (0 in the quota config). */
@@ -79,6 +81,7 @@ export const summarize = (u: User): UserSummary => ({
   status: u.status,
   createdAt: u.createdAt.toISOString(),
   lastSeenAt: u.lastSeenAt.toISOString(),
+  premiumUntil: u.premiumUntil?.toISOString() ?? null,
 });
 
 /** Today's usage against the role's limits. */
