@@ -163,9 +163,11 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     await again.goto(link);
     await again.getByText('This sign-in link is expired or was already used').waitFor();
 
-    // Ban Bob from his page; the daemon stops answering him.
+    // Ban Bob from his page; the daemon stops answering him. His paid premium's end shows there.
+    expect((await runCli(['users', 'premium', String(BOB), '--until', '2099-01-31'], env)).exitCode).toBe(0);
     await page.getByRole('link', { name: 'Users' }).click();
     await page.locator(`a[data-user="${BOB}"]`).click();
+    await page.getByText(/^Premium until /).waitFor();
     // An owner reads the conversation itself.
     await page.locator('a[href^="#/conversations/"]').first().click();
     await page.getByText(`hello from ${BOB}`, { exact: true }).waitFor();

@@ -52,6 +52,7 @@ export const en = {
   'user.messagesPerDay': 'Messages',
   'user.tokensPerDay': 'Tokens',
   'user.today': 'Today: {messages} messages, {tokens} tokens',
+  'user.premiumUntil': 'Premium until {until}',
   'user.conversations': 'Conversations',
   'user.saved': 'Saved.',
   'conversation.hidden': 'Message content is hidden for your role.',

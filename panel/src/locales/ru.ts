@@ -53,6 +53,7 @@ export const ru: Messages = {
   'user.messagesPerDay': 'Сообщения',
   'user.tokensPerDay': 'Токены',
   'user.today': 'Сегодня: {messages} сообщ., {tokens} токенов',
+  'user.premiumUntil': 'Премиум до {until}',
   'user.conversations': 'Диалоги',
   'user.saved': 'Сохранено.',
   'conversation.hidden': 'Текст сообщений скрыт для вашей роли.',

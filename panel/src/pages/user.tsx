@@ -63,6 +63,9 @@ export function User(props: { id: string; session: Session }) {
       <p>
         {u.telegramId} · {u.language} · {fmtDate(u.lastSeenAt)}
       </p>
+      {u.premiumUntil && (
+        <p data-premium-until>{t('user.premiumUntil', { until: fmtDate(u.premiumUntil) })}</p>
+      )}
       <p>
         {t('user.today', {
           messages: fmtNumber(d.quota.messages.used),

@@ -11,6 +11,8 @@ export interface UserSummary {
   role: string;
   status: string;
   lastSeenAt: string;
+  /** When paid premium ends; null: none. */
+  premiumUntil: string | null;
 }
 
 export const displayName = (u: UserSummary) =>
