@@ -168,6 +168,13 @@ describe('admin panel in Chromium against a running daemon', { timeout: 240_000 
     await page.getByRole('link', { name: 'Users' }).click();
     await page.locator(`a[data-user="${BOB}"]`).click();
     await page.getByText(/^Premium until /).waitFor();
+    // Every daily limit of his own can be set here, web searches included; empty stays the role's.
+    await page.locator('input[name="messagesPerDay"]').fill('50');
+    await page.locator('input[name="searchesPerDay"]').fill('7');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const overrides = JSON.parse((await call(page, 'GET', `/api/v1/users/${BOB}`)).body).quota.overrides;
+    expect(overrides).toEqual({ messagesPerDay: 50, searchesPerDay: 7 });
     // An owner reads the conversation itself.
     await page.locator('a[href^="#/conversations/"]').first().click();
     await page.getByText(`hello from ${BOB}`, { exact: true }).waitFor();

@@ -8,12 +8,22 @@ interface QuotaLine {
   used: number;
   limit: number | null;
 }
+/** Every daily limit a user can have of their own (the API's QuotaOverrides), in the form's order. */
+const QUOTA_KINDS = [
+  'messagesPerDay',
+  'tokensPerDay',
+  'imagesPerDay',
+  'audioSecondsPerDay',
+  'searchesPerDay',
+] as const;
+type QuotaKind = (typeof QUOTA_KINDS)[number];
+type QuotaForm = Record<QuotaKind, string>;
 interface Details {
   user: UserSummary;
   quota: {
     messages: QuotaLine;
     tokens: QuotaLine;
-    overrides: { messagesPerDay?: number; tokensPerDay?: number } | null;
+    overrides: Partial<Record<QuotaKind, number>> | null;
   };
 }
 interface Conversation {
@@ -30,7 +40,7 @@ export function User(props: { id: string; session: Session }) {
     [props.id],
   );
   const [note, setNote] = useState<string | null>(null);
-  const [quota, setQuota] = useState<{ messagesPerDay: string; tokensPerDay: string } | null>(null);
+  const [quota, setQuota] = useState<QuotaForm | null>(null);
   const write = can(props.session, 'write');
   const admin = can(props.session, 'admin');
 
@@ -47,10 +57,11 @@ export function User(props: { id: string; session: Session }) {
   const d = details.data;
   if (!d) return <p>{t('loading')}</p>;
   const u = d.user;
-  const q = quota ?? {
-    messagesPerDay: String(d.quota.overrides?.messagesPerDay ?? ''),
-    tokensPerDay: String(d.quota.overrides?.tokensPerDay ?? ''),
-  };
+  const q: QuotaForm =
+    quota ??
+    (Object.fromEntries(
+      QUOTA_KINDS.map((kind) => [kind, String(d.quota.overrides?.[kind] ?? '')]),
+    ) as QuotaForm);
   const limitOf = (text: string) => (text.trim() === '' ? null : Number(text));
   return (
     <section>
@@ -133,10 +144,8 @@ export function User(props: { id: string; session: Session }) {
               void act(
                 () =>
                   api('PATCH', `/users/${u.telegramId}`, {
-                    quota: {
-                      messagesPerDay: limitOf(q.messagesPerDay),
-                      tokensPerDay: limitOf(q.tokensPerDay),
-                    },
+                    // Every kind, so what the form shows is what is stored (empty: the role's).
+                    quota: Object.fromEntries(QUOTA_KINDS.map((kind) => [kind, limitOf(q[kind])])),
                   }),
                 t('user.saved'),
               ).then(() => setQuota(null));
@@ -144,26 +153,18 @@ export function User(props: { id: string; session: Session }) {
           >
             <fieldset>
               <legend>{t('user.quota')}</legend>
-              <label>
-                {t('user.messagesPerDay')}
-                <input
-                  inputMode="numeric"
-                  pattern="[0-9]*"
-                  name="messagesPerDay"
-                  value={q.messagesPerDay}
-                  onInput={(e) => setQuota({ ...q, messagesPerDay: (e.target as HTMLInputElement).value })}
-                />
-              </label>
-              <label>
-                {t('user.tokensPerDay')}
-                <input
-                  inputMode="numeric"
-                  pattern="[0-9]*"
-                  name="tokensPerDay"
-                  value={q.tokensPerDay}
-                  onInput={(e) => setQuota({ ...q, tokensPerDay: (e.target as HTMLInputElement).value })}
-                />
-              </label>
+              {QUOTA_KINDS.map((kind) => (
+                <label key={kind}>
+                  {t(`user.${kind}`)}
+                  <input
+                    inputMode="numeric"
+                    pattern="[0-9]*"
+                    name={kind}
+                    value={q[kind]}
+                    onInput={(e) => setQuota({ ...q, [kind]: (e.target as HTMLInputElement).value })}
+                  />
+                </label>
+              ))}
               <button type="submit">{t('save')}</button>
             </fieldset>
           </form>
