@@ -194,6 +194,22 @@ describe.each(DIALECTS)('premium through Telegram Stars on %s', (dialect) => {
     expect(c.lastText()).toMatch(/^Your premium runs until|Thank you!/);
   });
 
+  it('a payment replayed after a crash is thanked again, as the crash may have come before the thanks', async () => {
+    const c = chatter(h, nextChat++, 'en');
+    const payload = await invoiceFor(c);
+    const update = h.telegram.pushUpdate(pay(c, payload, `stxCrash${c.chatId}`));
+    await handled(h, update.update_id);
+    const thanks = () => c.texts().filter((t) => t.startsWith('Thank you!'));
+    expect(thanks()).toHaveLength(1);
+    // As after a crash before the update was marked done: taken in, still pending.
+    await h.db.raw(`update update_inbox set status = 'pending', done_at = null where update_id = ?`, [
+      update.update_id,
+    ]);
+    await h.restart();
+    await waitFor(() => expect(thanks()).toHaveLength(2));
+    expect(await payments(c)).toHaveLength(1);
+  });
+
   it('Russian thanks; expiry returns the role to user on the next message and by the sweep', async () => {
     const writer = chatter(h, nextChat++, 'ru');
     const quiet = chatter(h, nextChat++, 'en');

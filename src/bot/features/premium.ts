@@ -76,8 +76,10 @@ export function premiumFeature(deps: { premium: PremiumService }): Composer<BotC
       totalAmount: paid.total_amount,
       payload: paid.invoice_payload,
     });
-    // Telegram repeated the update: the thanks went with the first one.
-    if (!result.recorded) return;
+    // Telegram repeated the update: the thanks went with the first one. A replay after a crash (the
+    // update taken in, never marked done) may have stopped between the record and the thanks: it
+    // thanks again, as a second thanks is better than a payment nobody confirmed.
+    if (!result.recorded && ctx.state.replayed !== true) return;
     ctx.state.user = result.user;
     const until = result.user.premiumUntil;
     await ctx.reply(
