@@ -144,6 +144,56 @@ export function describeTurnContract(dialect: Dialect): void {
         expect(await repos.conversations.countMessages(conv.id)).toBe(ids.length);
         expect(await repos.usage.get(user.id, '2025-04-03')).toMatchObject({ messages: 50, tokensIn: 100 });
       });
+
+      it('fails only the broken ones of 30 writes at once, and each kept one is committed when it resolves', async () => {
+        // SQLite commits writes asked for together in one transaction (sqlite/group-commit.ts):
+        // a broken write among them must neither take the others down nor be half kept.
+        const chats = await Promise.all(Array.from({ length: 10 }, () => newChat()));
+        const day = '2025-04-05';
+        const unlimited = { messages: 0, images: 0, audioSeconds: 0, searches: 0, tokens: 0 };
+        const seenByOthers: number[] = [];
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 30 }, (_, i) => {
+            const { user, conv } = chats[i % chats.length]!;
+            const broken = i % 7 === 3; // its answer names a conversation that does not exist
+            const reserved = repos.usage.reserve(user.id, day, { messages: 1 }, unlimited);
+            const stored = repos.conversations.appendCounted(
+              [
+                { conversationId: conv.id, role: 'user', content: `q${i}` },
+                { conversationId: broken ? 424_242 : conv.id, role: 'model', content: `a${i}` },
+              ],
+              { userId: user.id, day, delta: { tokensIn: 1 } },
+            );
+            return Promise.all([reserved, stored]).then(async ([, turns]) => {
+              // Another connection (the raw one) sees it the moment it resolves.
+              const rows = await db.raw('select content from messages where id = ?', [turns[1]!.id]);
+              if (rows[0]?.content !== undefined) seenByOthers.push(i);
+              return turns;
+            });
+          }),
+        );
+        const broken = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+        expect(broken).toEqual([3, 10, 17, 24]);
+        for (const i of broken) {
+          const error = (outcomes[i] as PromiseRejectedResult).reason as BotctlError;
+          expect(error.code).toBe('DATABASE_ERROR');
+        }
+        expect(seenByOthers.sort((a, b) => a - b)).toEqual(
+          outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : [])),
+        );
+        const contents = (await db.raw('select content from messages order by id')).map((r) => r.content);
+        expect(contents).toHaveLength(2 * 26);
+        for (const i of broken) expect(contents).not.toContain(`q${i}`);
+        // Every reservation counted (they were not broken), the broken answers' tokens not.
+        let messages = 0;
+        let tokensIn = 0;
+        for (const { user } of chats) {
+          const usage = await repos.usage.get(user.id, day);
+          messages += usage.messages;
+          tokensIn += usage.tokensIn;
+        }
+        expect({ messages, tokensIn }).toEqual({ messages: 30, tokensIn: 26 });
+      });
     });
 
     describe('history kept in memory between answers', () => {

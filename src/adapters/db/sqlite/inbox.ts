@@ -4,6 +4,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { NewStoredUpdate } from '../../../domain/entities.js';
 import type { FieldCipher, UpdateInboxRepository } from '../../../domain/ports/index.js';
 import type { SqliteClient } from './client.js';
+import type { GroupCommit } from './group-commit.js';
 import { toStoredUpdate } from '../shared/mapping.js';
 import { liveOwners } from './guard.js';
 import { updateInbox } from './schema.js';
@@ -25,6 +26,7 @@ export function sqliteInbox(
   db: BetterSQLite3Database,
   client: SqliteClient,
   cipher: FieldCipher,
+  commit: GroupCommit,
 ): UpdateInboxRepository {
   const i = updateInbox;
   const values = {
@@ -97,13 +99,13 @@ export function sqliteInbox(
   );
   return {
     async record(update, now = new Date()) {
-      return recordOne(update, now);
+      return commit(() => recordOne(update, now));
     },
     async recordMany(updates, now = new Date()) {
-      return updates.length === 0 ? [] : recordAll()(updates, now);
+      return updates.length === 0 ? [] : commit(() => recordAll()(updates, now));
     },
     async markDone(updateId, now = new Date()) {
-      done().run({ updateId, atMs: now.getTime() });
+      await commit(() => done().run({ updateId, atMs: now.getTime() }));
     },
     async pending(limit) {
       const rows = db

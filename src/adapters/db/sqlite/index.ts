@@ -12,6 +12,7 @@ import { sqliteOutbox } from './events.js';
 import { sqlitePayments } from './payments.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
+import { groupCommit } from './group-commit.js';
 import { sqliteInbox } from './inbox.js';
 import { sqliteHistoryMark, sqliteMessages } from './messages.js';
 import { sqliteStats } from './stats.js';
@@ -24,23 +25,24 @@ export function createSqliteRepositories(
   where: string,
 ): Repositories {
   const db = drizzle({ client });
+  const commit = groupCommit(client);
   let closed = false;
   return Object.freeze({
     dialect: 'sqlite' as const,
     users: guard(sqliteUsers(db, cipher), where),
     conversations: guard(
       withHistoryCache(
-        { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher) },
+        { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher, commit) },
         sqliteHistoryMark(db),
       ),
       where,
     ),
-    usage: guard(sqliteUsage(db), where),
+    usage: guard(sqliteUsage(db, commit), where),
     broadcasts: guard(sqliteBroadcasts(db), where),
     apiKeys: guard(sqliteApiKeys(db), where),
     audit: guard(sqliteAudit(db), where),
     adminSessions: guard(sqliteAdminSessions(db), where),
-    updates: guard(sqliteInbox(db, client, cipher), where),
+    updates: guard(sqliteInbox(db, client, cipher, commit), where),
     audioFiles: guard(sqliteAudioFiles(db), where),
     stats: guard(sqliteStats(db), where),
     flood: guard(sqliteFlood(db), where),

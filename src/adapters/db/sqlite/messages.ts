@@ -7,6 +7,7 @@ import { messageValues, sentValues, toMessage } from '../shared/mapping.js';
 import { usageDeltaValues } from '../shared/sql.js';
 import type { SqliteClient } from './client.js';
 import { insertOutboxSqlite } from './events.js';
+import type { GroupCommit } from './group-commit.js';
 import { inboxDone } from './inbox.js';
 import { conversations, messages } from './schema.js';
 import { usageUpsert } from './usage.js';
@@ -31,6 +32,7 @@ export function sqliteMessages(
   db: BetterSQLite3Database,
   client: SqliteClient,
   cipher: FieldCipher,
+  commit: GroupCommit,
 ): MessageMethods {
   const m = messages;
   const placeholders = {
@@ -139,15 +141,13 @@ export function sqliteMessages(
       const now = new Date();
       const values = turns.map((message) => messageValues(message, cipher, now));
       const usage = usageDeltaValues(userId, day, delta);
-      if (events === undefined) return insertCounted()(values, usage).map((row) => toMessage(row, cipher));
-      // With events: their rows go in the same transaction (a savepoint inside it).
-      return client
-        .transaction(() => {
-          const stored = insertCounted()(values, usage).map((row) => toMessage(row, cipher));
-          insertOutboxSqlite(db, events(stored), now);
-          return stored;
-        })
-        .immediate();
+      const rows = await commit(() => {
+        const stored = insertCounted()(values, usage).map((row) => toMessage(row, cipher));
+        // With events: their rows go in the same transaction.
+        if (events !== undefined) insertOutboxSqlite(db, events(stored), now);
+        return stored;
+      });
+      return rows;
     },
     async getContext(conversationId, limit) {
       return lastN()
@@ -168,8 +168,10 @@ export function sqliteMessages(
     },
     async markDelivered(id, at, doneUpdateId, sent) {
       const values = sentValues(sent);
-      if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime(), ...values });
-      else deliveredAndDone()(id, doneUpdateId, at.getTime(), values);
+      await commit(() => {
+        if (doneUpdateId === undefined) delivered().run({ id, atMs: at.getTime(), ...values });
+        else deliveredAndDone()(id, doneUpdateId, at.getTime(), values);
+      });
     },
     async findAnswerBySent(key, telegramMessageId) {
       const row = bySent().get({ userId: key.userId, chatId: key.chatId, telegramMessageId });

@@ -12,6 +12,7 @@ import {
   withinCaps,
 } from '../shared/sql.js';
 import { fitsEmptyDay } from '../../../domain/quota.js';
+import type { GroupCommit } from './group-commit.js';
 import { dailyUsage } from './schema.js';
 
 /**
@@ -30,7 +31,7 @@ export function usageUpsert(db: BetterSQLite3Database) {
   );
 }
 
-export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
+export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): UsageRepository {
   const u = dailyUsage;
   const upsert = usageUpsert(db);
   // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
@@ -56,7 +57,8 @@ export function sqliteUsage(db: BetterSQLite3Database): UsageRepository {
     },
     async reserve(userId, day, delta, caps) {
       if (!fitsEmptyDay(delta, caps)) return null;
-      return reserve().get({ ...usageDeltaValues(userId, day, delta), ...usageCapValues(caps) }) ?? null;
+      const values = { ...usageDeltaValues(userId, day, delta), ...usageCapValues(caps) };
+      return (await commit(() => reserve().get(values))) ?? null;
     },
     async release(userId, day, delta) {
       db.update(u)

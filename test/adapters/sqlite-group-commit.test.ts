@@ -1,0 +1,90 @@
+/**
+ * SQLite's group commit (src/adapters/db/sqlite/group-commit.ts), seen where it matters: the
+ * WAL file. Answers stored at once share one commit, so they append about the pages of one
+ * answer, not one answer's pages each. What the writes keep and how a broken one fails is the
+ * turn contract's (test/contracts/turns.contract.ts), on both dialects.
+ */
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationKey } from '../../src/domain/ports/index.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+const ANSWERS = 20;
+
+describe('SQLite group commit', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await openTestDatabase('sqlite');
+  });
+  afterEach(async () => {
+    await db.cleanup();
+  });
+
+  async function chats(n: number) {
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const user = await db.repos.users.upsertFromTelegram({
+          telegramId: 8_100_000 + i,
+          username: null,
+          firstName: 'Ann',
+          lastName: null,
+          languageCode: 'en',
+          language: 'en',
+        });
+        const key: ConversationKey = { userId: user.id, chatId: user.telegramId, threadId: null };
+        return { user, conv: await db.repos.conversations.getOrStart(key) };
+      }),
+    );
+  }
+
+  function answer({ user, conv }: Awaited<ReturnType<typeof chats>>[number], i: number) {
+    return db.repos.conversations.appendCounted(
+      [
+        { conversationId: conv.id, role: 'user', content: `question ${i}` },
+        { conversationId: conv.id, role: 'model', content: `answer ${i}` },
+      ],
+      { userId: user.id, day: '2025-05-01', delta: { messages: 1, tokensIn: 5, tokensOut: 7 } },
+    );
+  }
+
+  /** Bytes in the WAL after `work`, starting from an empty one (each commit appends its pages). */
+  async function walGrowth(work: () => Promise<unknown>): Promise<number> {
+    await db.raw('pragma wal_checkpoint(TRUNCATE)');
+    const wal = `${db.url}-wal`;
+    const before = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
+    await work();
+    return fs.statSync(wal).size - before;
+  }
+
+  it(`stores ${ANSWERS} answers asked for at once in about the WAL pages of one`, async () => {
+    const all = await chats(ANSWERS + 1);
+    const [first, ...rest] = all;
+    await answer(first!, 0); // the usage row of the day exists from here on, for both measures
+    const one = await walGrowth(() => answer(first!, 1));
+    const many = await walGrowth(() => Promise.all(rest.map((chat, i) => answer(chat, i + 2))));
+    expect(one).toBeGreaterThan(0);
+    // One commit per answer would append about ANSWERS times `one`.
+    expect(many).toBeLessThan(4 * one);
+    const stored = await db.raw('select count(*) as n from messages');
+    expect(Number(stored[0]!.n)).toBe(2 * (ANSWERS + 2));
+  });
+
+  it('fails every write of a group whose transaction cannot start, and keeps none of them', async () => {
+    const [a, b] = await chats(2);
+    // Another process holds the write lock past busy_timeout (5 s), as a stuck CLI command would.
+    await db.raw('begin immediate');
+    const outcomes = await Promise.allSettled([answer(a!, 1), answer(b!, 2)]);
+    await db.raw('rollback');
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        code: 'DATABASE_ERROR',
+        message: expect.stringMatching(/SQLITE_BUSY/),
+      });
+    }
+    expect(await db.raw('select count(*) as n from messages')).toEqual([{ n: 0 }]);
+    // The next group starts afresh.
+    await answer(a!, 3);
+    expect(await db.raw('select count(*) as n from messages')).toEqual([{ n: 2 }]);
+  }, 15_000);
+});
