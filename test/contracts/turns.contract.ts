@@ -197,6 +197,27 @@ export function describeTurnContract(dialect: Dialect): void {
     });
 
     describe('history kept in memory between answers', () => {
+      it("checks a kept history from the conversation index alone, reading none of its turns' rows", async () => {
+        // The check every answer makes (shared/history-cache.ts): count, newest id, delivered count.
+        const check =
+          'select count(*), max(id), count(delivered_at) from messages where conversation_id = 1 and id > 0';
+        if (dialect === 'sqlite') {
+          const plan = await db.raw(`explain query plan ${check}`);
+          expect(plan.map((row) => row.detail)).toEqual([
+            'SEARCH messages USING COVERING INDEX messages_conversation_id_idx (conversation_id=? AND id>?)',
+          ]);
+        } else {
+          // With rows all visible (after VACUUM) and scans other than by index ruled out, Postgres
+          // can answer it by an index-only scan only if the index holds every column it reads.
+          await db.raw('vacuum analyze messages');
+          // One simple-protocol round on one connection, the settings put back in it.
+          const plan = await db.raw(
+            `set enable_seqscan = off; set enable_bitmapscan = off; explain ${check}; reset enable_seqscan; reset enable_bitmapscan`,
+          );
+          expect(JSON.stringify(plan)).toContain('Index Only Scan using messages_conversation_id_idx');
+        }
+      });
+
       const turn = (conversationId: number, i: number) => ({
         conversationId,
         role: i % 2 === 0 ? ('user' as const) : ('model' as const),

@@ -109,7 +109,9 @@ export const messages = pgTable(
     sources: text('sources'),
   },
   (t) => [
-    index('messages_conversation_id_idx').on(t.conversationId, t.id),
+    // History reads by (conversation, id); delivered_at makes the history cache's check of every
+    // answer (count, newest id, delivered count: adapters/db/shared/history-cache.ts) index-only.
+    index('messages_conversation_id_idx').on(t.conversationId, t.id, t.deliveredAt),
     // Replies and edits find their turn by Telegram message id within the user's conversations.
     index('messages_telegram_idx').on(t.conversationId, t.telegramMessageId),
     // `botctl stats`: covering indexes, so a month of answers is read from one index range.

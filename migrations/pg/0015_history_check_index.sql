@@ -1,0 +1,2 @@
+DROP INDEX "messages_conversation_id_idx";--> statement-breakpoint
+CREATE INDEX "messages_conversation_id_idx" ON "messages" USING btree ("conversation_id","id","delivered_at");
