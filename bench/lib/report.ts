@@ -45,6 +45,7 @@ export function row(name: string, m: Measured, floor?: Measured) {
     first_sign_p50_ms: m.serial.firstSign.length ? p(m.serial.firstSign, 50) : '',
     burst_per_s: Math.round(m.instant.updatesPerSecond),
     cpu_ms_per_answer: round(m.instant.cost.botCpuMs),
+    fakes_cpu_ms: round(m.instant.cost.fakesCpuMs),
     stream_first_vs_chunk_p50_ms: p(m.streamed.firstVsChunk, 50),
     stream_reply_p50_ms: p(m.streamed.reply, 50),
     limited_per_s: round(m.limited.updatesPerSecond, 1),
