@@ -12,13 +12,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeGemini } from '../test/fakes/gemini.js';
-import { startFakeTelegram } from '../test/fakes/telegram.js';
-import { BOTCTL_OVERRIDES, ROOT, startBotctl } from './lib/bots.js';
+import { BOTCTL_OVERRIDES, ROOT, startBotctl, withBot } from './lib/bots.js';
 import { buildSnapshot } from './lib/child.js';
-import { burst, type Target } from './lib/scenarios.js';
+import { burst } from './lib/scenarios.js';
 import { round, sleep } from './lib/stats.js';
-import { track } from './lib/tracker.js';
 
 const ref = process.argv[2];
 if (!ref) {
@@ -30,7 +27,6 @@ const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4);
 const PAIRS = Number(process.env.BENCH_AB_PAIRS ?? 3);
 const BURST = 500;
 const USERS = 50;
-const TOKEN = '123456:BENCHtokenBENCHtokenBENCH_abc';
 const ENGINE = { BOTCTL_TELEGRAM_THROTTLE: 'false' } as const;
 
 /** Checks the ref out into a temporary worktree and builds it; returns its root. */
@@ -44,29 +40,20 @@ function buildRef(commit: string): string {
 
 /** One daemon of `build`: warm-up, then ROUNDS bursts; each burst's answers/s and CPU per answer. */
 async function measure(build: string, base: number): Promise<Array<{ perSecond: number; cpuMs: number }>> {
-  const keepAliveTimeoutMs = 60_000;
-  const telegram = await startFakeTelegram({ token: TOKEN, keepAliveTimeoutMs });
-  const gemini = await startFakeGemini({ keepAliveTimeoutMs });
-  const tracker = track(telegram);
-  const started = await startBotctl({ telegram, gemini }, { mode: 'polling', env: ENGINE }, build);
-  try {
-    const t: Target = { telegram, gemini, tracker, bot: started.bot };
-    await burst(t, base, USERS, WARMUP, 'w');
-    const rounds = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      await sleep(500);
-      const t0 = performance.now();
-      const m = await burst(t, base, USERS, BURST, `b${r}-`);
-      rounds.push({ perSecond: BURST / ((performance.now() - t0) / 1000), cpuMs: m.cost.botCpuMs });
-    }
-    return rounds;
-  } finally {
-    await started.bot.stop();
-    await started.cleanup();
-    tracker.close();
-    await telegram.close();
-    await gemini.close();
-  }
+  return withBot(
+    (fakes) => startBotctl(fakes, { mode: 'polling', env: ENGINE }, build),
+    async (t) => {
+      await burst(t, base, USERS, WARMUP, 'w');
+      const rounds = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        await sleep(500);
+        const t0 = performance.now();
+        const m = await burst(t, base, USERS, BURST, `b${r}-`);
+        rounds.push({ perSecond: BURST / ((performance.now() - t0) / 1000), cpuMs: m.cost.botCpuMs });
+      }
+      return rounds;
+    },
+  );
 }
 
 const other = buildRef(ref);

@@ -29,16 +29,13 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { startFakeGemini } from '../test/fakes/gemini.js';
-import { startFakeTelegram, TELEGRAM_RATE_LIMITS } from '../test/fakes/telegram.js';
-import { BOTCTL_OVERRIDES, ROOT, startBotctl, startFloor, type Fakes, type Started } from './lib/bots.js';
+import { TELEGRAM_RATE_LIMITS } from '../test/fakes/telegram.js';
+import { BOTCTL_OVERRIDES, ROOT, startBotctl, startFloor, withBot } from './lib/bots.js';
 import { buildSnapshot } from './lib/child.js';
 import { burst, idleCpu, sequential, soak, streaming, underLimits, type Target } from './lib/scenarios.js';
 import { costColumns, memoryColumns, phase, row, type Measured } from './lib/report.js';
 import { sleep } from './lib/stats.js';
-import { track } from './lib/tracker.js';
 
-const TOKEN = '123456:BENCHtokenBENCHtokenBENCH_abc';
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 50);
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const LIMITED = Number(process.env.BENCH_LIMITED ?? 200);
@@ -79,35 +76,6 @@ const CASES = [
   },
 ];
 const selected = (id: string) => ONLY.includes(id);
-
-/** Fresh fakes and a fresh bot process for one case; everything is closed afterwards. */
-async function withBot<T>(
-  start: (fakes: Fakes) => Promise<Started>,
-  run: (t: Target) => Promise<T>,
-): Promise<T> {
-  // Idle connections stay open as long as the real services keep them: with the fakes' 1 s default both
-  // HTTP clients open a new TCP connection for every call (see keepAliveTimeoutMs), a cost production
-  // does not have; a few seconds is not enough either, as a loaded machine's timers fire late and a
-  // client then reuses a connection the fake is just closing ("other side closed").
-  const keepAliveTimeoutMs = 60_000;
-  const fakes = {
-    // Telegram retries a webhook delivery for hours; the fake's default gives up after 10 tries (~6 s),
-    // which a busy bot's 503s (its backpressure) would turn into lost updates.
-    telegram: await startFakeTelegram({ token: TOKEN, keepAliveTimeoutMs, webhookMaxAttempts: 10_000 }),
-    gemini: await startFakeGemini({ keepAliveTimeoutMs }),
-  };
-  const tracker = track(fakes.telegram);
-  const started = await start(fakes);
-  try {
-    return await run({ telegram: fakes.telegram, gemini: fakes.gemini, tracker, bot: started.bot });
-  } finally {
-    await started.bot.stop();
-    await started.cleanup();
-    tracker.close();
-    await fakes.telegram.close();
-    await fakes.gemini.close();
-  }
-}
 
 /** The table's scenarios, in order, on one bot process. */
 async function scenarios(t: Target, base: number): Promise<Measured> {

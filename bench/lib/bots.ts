@@ -5,13 +5,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FakeGemini } from '../../test/fakes/gemini.js';
-import type { FakeTelegram } from '../../test/fakes/telegram.js';
+import { startFakeGemini, type FakeGemini } from '../../test/fakes/gemini.js';
+import { startFakeTelegram, type FakeTelegram } from '../../test/fakes/telegram.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { startNode, type BotProcess } from './child.js';
 import { createScratchDatabase } from './postgres.js';
+import type { Target } from './scenarios.js';
+import { track } from './tracker.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The bot token every benchmark's fake Telegram and bot use. */
+export const BENCH_TOKEN = '123456:BENCHtokenBENCHtokenBENCH_abc';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Fakes {
@@ -104,4 +108,33 @@ export async function startFloor(fakes: Fakes): Promise<Started> {
   );
   await ready(bot, fakes, 'getUpdates');
   return { bot, cleanup: async () => undefined };
+}
+
+/** Fresh fakes and a fresh bot process for one case; everything is closed afterwards. */
+export async function withBot<T>(
+  start: (fakes: Fakes) => Promise<Started>,
+  run: (t: Target) => Promise<T>,
+): Promise<T> {
+  // Idle connections stay open as long as the real services keep them: with the fakes' 1 s default both
+  // HTTP clients open a new TCP connection for every call (see keepAliveTimeoutMs), a cost production
+  // does not have; a few seconds is not enough either, as a loaded machine's timers fire late and a
+  // client then reuses a connection the fake is just closing ("other side closed").
+  const keepAliveTimeoutMs = 60_000;
+  const fakes = {
+    // Telegram retries a webhook delivery for hours; the fake's default gives up after 10 tries (~6 s),
+    // which a busy bot's 503s (its backpressure) would turn into lost updates.
+    telegram: await startFakeTelegram({ token: BENCH_TOKEN, keepAliveTimeoutMs, webhookMaxAttempts: 10_000 }),
+    gemini: await startFakeGemini({ keepAliveTimeoutMs }),
+  };
+  const tracker = track(fakes.telegram);
+  const started = await start(fakes);
+  try {
+    return await run({ telegram: fakes.telegram, gemini: fakes.gemini, tracker, bot: started.bot });
+  } finally {
+    await started.bot.stop();
+    await started.cleanup();
+    tracker.close();
+    await fakes.telegram.close();
+    await fakes.gemini.close();
+  }
 }
