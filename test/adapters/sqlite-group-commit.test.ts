@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationKey } from '../../src/domain/ports/index.js';
+import { newPrivateChat } from '../helpers/chats.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const ANSWERS = 20;
@@ -20,21 +20,8 @@ describe('SQLite group commit', () => {
     await db.cleanup();
   });
 
-  async function chats(n: number) {
-    return Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        const user = await db.repos.users.upsertFromTelegram({
-          telegramId: 8_100_000 + i,
-          username: null,
-          firstName: 'Ann',
-          lastName: null,
-          languageCode: 'en',
-          language: 'en',
-        });
-        const key: ConversationKey = { userId: user.id, chatId: user.telegramId, threadId: null };
-        return { user, conv: await db.repos.conversations.getOrStart(key) };
-      }),
-    );
+  function chats(n: number) {
+    return Promise.all(Array.from({ length: n }, (_, i) => newPrivateChat(db.repos, 8_100_000 + i)));
   }
 
   function answer({ user, conv }: Awaited<ReturnType<typeof chats>>[number], i: number) {

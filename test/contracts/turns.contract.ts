@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import type { BotctlError } from '../../src/domain/errors.js';
-import type { ConversationKey, Dialect, Repositories } from '../../src/domain/ports/index.js';
+import type { Dialect, Repositories } from '../../src/domain/ports/index.js';
+import { newPrivateChat } from '../helpers/chats.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let nextTelegramId = 7_000_000_000;
@@ -17,19 +18,7 @@ export function describeTurnContract(dialect: Dialect): void {
     let repos: Repositories;
     const count = async (from: string, params: unknown[] = []) =>
       Number((await db.raw(`select count(*) as n from ${from}`, params))[0]?.n);
-    async function newChat(r: Repositories = repos) {
-      nextTelegramId += 1;
-      const user = await r.users.upsertFromTelegram({
-        telegramId: nextTelegramId,
-        username: null,
-        firstName: 'Ann',
-        lastName: null,
-        languageCode: 'en',
-        language: 'en',
-      });
-      const key: ConversationKey = { userId: user.id, chatId: user.telegramId, threadId: null };
-      return { user, key, conv: await r.conversations.getOrStart(key) };
-    }
+    const newChat = (r: Repositories = repos) => newPrivateChat(r, (nextTelegramId += 1));
 
     beforeEach(async () => {
       db = await openTestDatabase(dialect);
