@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BOTCTL_OVERRIDES, ROOT, startBotctl, withBot } from './lib/bots.js';
+import { BOTCTL_OVERRIDES, PACING_OFF, ROOT, startBotctl, withBot } from './lib/bots.js';
 import { buildSnapshot } from './lib/child.js';
 import { burst } from './lib/scenarios.js';
 import { round, sleep } from './lib/stats.js';
@@ -27,8 +27,6 @@ const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4);
 const PAIRS = Number(process.env.BENCH_AB_PAIRS ?? 3);
 const BURST = 500;
 const USERS = 50;
-const ENGINE = { BOTCTL_TELEGRAM_THROTTLE: 'false' } as const;
-
 /** Checks the ref out into a temporary worktree and builds it; returns its root. */
 function buildRef(commit: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-ab-'));
@@ -41,7 +39,7 @@ function buildRef(commit: string): string {
 /** One daemon of `build`: warm-up, then ROUNDS bursts; each burst's answers/s and CPU per answer. */
 async function measure(build: string, base: number): Promise<Array<{ perSecond: number; cpuMs: number }>> {
   return withBot(
-    (fakes) => startBotctl(fakes, { mode: 'polling', env: ENGINE }, build),
+    (fakes) => startBotctl(fakes, { mode: 'polling', env: PACING_OFF }, build),
     async (t) => {
       await burst(t, base, USERS, WARMUP, 'w');
       const rounds = [];
@@ -82,7 +80,7 @@ try {
 }
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 console.log(
-  `botctl polling, SQLite, pacing off (${Object.entries({ ...BOTCTL_OVERRIDES, ...ENGINE })
+  `botctl polling, SQLite, pacing off (${Object.entries({ ...BOTCTL_OVERRIDES, ...PACING_OFF })
     .map(([k, v]) => `${k}=${v}`)
     .join(
       ' ',

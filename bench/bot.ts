@@ -30,7 +30,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { TELEGRAM_RATE_LIMITS } from '../test/fakes/telegram.js';
-import { BOTCTL_OVERRIDES, ROOT, startBotctl, startFloor, withBot } from './lib/bots.js';
+import { BOTCTL_OVERRIDES, PACING_OFF, ROOT, startBotctl, startFloor, withBot } from './lib/bots.js';
 import { buildSnapshot } from './lib/child.js';
 import { burst, idleCpu, sequential, soak, streaming, underLimits, type Target } from './lib/scenarios.js';
 import { costColumns, memoryColumns, phase, row, type Measured } from './lib/report.js';
@@ -57,22 +57,29 @@ const CHATS = 500;
 // Users are cached in Redis for minutes: fresh ids per run keep an earlier run's cache out.
 const RUN_BASE = 1_000_000_000 + (Date.now() % 1000) * 1_000_000;
 
-/** The engine alone (issue 13's measure): pacing off, so a burst runs as fast as the bot can answer. */
-const ENGINE = { BOTCTL_TELEGRAM_THROTTLE: 'false' } as const;
-
 const CASES = [
   { id: 'polling-sqlite', name: 'botctl polling, SQLite', mode: 'polling' as const },
   { id: 'webhook-sqlite', name: 'botctl webhook, SQLite', mode: 'webhook' as const },
   { id: 'polling-pg', name: 'botctl polling, Postgres+Redis', mode: 'polling' as const, pg: true },
   { id: 'webhook-pg', name: 'botctl webhook, Postgres+Redis', mode: 'webhook' as const, pg: true },
-  { id: 'engine-sqlite', name: 'botctl polling, SQLite, pacing off', mode: 'polling' as const, env: ENGINE },
-  { id: 'engine-webhook', name: 'botctl webhook, SQLite, pacing off', mode: 'webhook' as const, env: ENGINE },
+  {
+    id: 'engine-sqlite',
+    name: 'botctl polling, SQLite, pacing off',
+    mode: 'polling' as const,
+    env: PACING_OFF,
+  },
+  {
+    id: 'engine-webhook',
+    name: 'botctl webhook, SQLite, pacing off',
+    mode: 'webhook' as const,
+    env: PACING_OFF,
+  },
   {
     id: 'engine-pg',
     name: 'botctl polling, Postgres+Redis, pacing off',
     mode: 'polling' as const,
     pg: true,
-    env: ENGINE,
+    env: PACING_OFF,
   },
 ];
 const selected = (id: string) => ONLY.includes(id);

@@ -54,6 +54,9 @@ async function ready(bot: BotProcess, fakes: Fakes, method: 'getUpdates' | 'setW
   await Promise.race([fakes.telegram.waitForCall(method, () => true, 60_000), bot.exited]);
 }
 
+/** The engine alone (issue 13's measure): pacing off, so a burst runs as fast as the bot can answer. */
+export const PACING_OFF: Readonly<Record<string, string>> = { BOTCTL_TELEGRAM_THROTTLE: 'false' };
+
 /** Runs `<build>/bin/run.js start --auto-migrate` (build: a snapshot from buildSnapshot()). */
 export async function startBotctl(fakes: Fakes, variant: BotctlVariant, build: string): Promise<Started> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botctl-bench-'));

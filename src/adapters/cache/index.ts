@@ -93,7 +93,7 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
       return guard<T | undefined>('get', undefined, async () => unpack<T>(await backend.get(keyOf(key))));
     },
     async set<T>(key: string, value: T, ttlMs?: number) {
-      // keyv reads a ttl <= 0 as "forever"; here it means "already expired".
+      // keyv (Redis) reads a ttl <= 0 as "forever"; here it means "already expired".
       if (ttlMs !== undefined && !(ttlMs > 0)) {
         await guard('delete', undefined, () => backend.delete(keyOf(key)));
         return;

@@ -20,7 +20,7 @@ const SWEEP_MS = 60_000;
 
 export function createMemoryBackend(): Backend {
   const map = new Map<string, Entry>();
-  /** Hit counters (Cache.hit): plain numbers, so kept beside keyv rather than in it. */
+  /** Hit counters (Cache.hit): plain numbers, kept apart from the JSON values. */
   const windows = new Map<string, { count: number; resetAt: number }>();
   /** Token buckets (Cache.takeToken): read and written in one synchronous step, so atomic here. */
   const buckets = new Map<string, { state: BucketState; expiresAt: number }>();

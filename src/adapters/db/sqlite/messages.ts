@@ -141,13 +141,12 @@ export function sqliteMessages(
       const now = new Date();
       const values = turns.map((message) => messageValues(message, cipher, now));
       const usage = usageDeltaValues(userId, day, delta);
-      const rows = await commit(() => {
+      return commit(() => {
         const stored = insertCounted()(values, usage).map((row) => toMessage(row, cipher));
         // With events: their rows go in the same transaction.
         if (events !== undefined) insertOutboxSqlite(db, events(stored), now);
         return stored;
       });
-      return rows;
     },
     async getContext(conversationId, limit) {
       return lastN()
