@@ -124,6 +124,7 @@ export async function createApp(config: Readonly<Config>, options: CreateAppOpti
       url: config.databaseUrl,
       create: options.createDatabase === true,
       cipher: cipher(),
+      poolSize: config.databasePoolSize,
       onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
     }));
   let floodGate: FloodGate | undefined;

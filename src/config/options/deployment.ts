@@ -21,6 +21,14 @@ export const DEPLOYMENT_OPTIONS = {
       'postgres://... or a SQLite file path (file: or sqlite: before it is fine; relative to the data dir); default: <data dir>/botctl.sqlite',
     secret: true,
   },
+  databasePoolSize: {
+    env: 'BOTCTL_DATABASE_POOL_SIZE',
+    kind: 'int',
+    // Optional: the default follows the host (defaultPoolSize in adapters/db/open.ts).
+    schema: z.number().int().min(1).max(100).optional(),
+    description:
+      'PostgreSQL connections each botctl process opens at most; default: twice the CPU cores, at most 10 (SQLite: unused)',
+  },
   backupDir: {
     env: 'BOTCTL_BACKUP_DIR',
     kind: 'string',
