@@ -121,6 +121,8 @@ async function main() {
   const build = buildSnapshot(ROOT);
   const loadBefore = os.loadavg()[0]!;
   const rows: Record<string, unknown>[] = [];
+  /** What the lost/dup/unexp/reord column counted, by example, printed under the table. */
+  const problems: string[] = [];
   const log = (text: string) => console.error(`bench: ${text}`);
 
   let floor: Measured | undefined;
@@ -137,6 +139,11 @@ async function main() {
       (t) => scenarios(t, RUN_BASE + (index + 1) * 10_000),
     );
     rows.push(row(c.name, m, floor));
+    for (const [scenario, b] of [
+      ['burst', m.instant],
+      ['limited', m.limited],
+    ] as const)
+      for (const example of b.examples) problems.push(`${c.name}, ${scenario}: ${example}`);
   }
   const rss: Record<string, unknown>[] = [];
   if (RSS_UPDATES > 0 && selected('rss')) {
@@ -172,6 +179,7 @@ async function main() {
     `fakes on loopback; Telegram limits enforced in the "limited" columns only: ${JSON.stringify(TELEGRAM_RATE_LIMITS)}`,
   );
   console.table(rows);
+  for (const problem of problems) console.log(`  ${problem}`);
   if (rss.length > 0) console.table(rss);
   console.log(
     `load average ${loadBefore.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores, node ${process.version}`,

@@ -8,6 +8,8 @@ interface Burst {
   duplicated: number;
   unexpected: number;
   reorderedChats: number;
+  /** The first few lost and unexpected answers, "<kind> in chat <id>: <text>". */
+  examples: string[];
   cost: Cost;
 }
 

@@ -93,25 +93,39 @@ export function burst(t: Target, chatBase: number, chats: number, n: number, pre
   });
 }
 
-/** Lost, duplicated and unexpected answers, and chats whose answers came out of push order. */
+/**
+ * Lost, duplicated and unexpected answers, and chats whose answers came out of push order; with
+ * the first few of the lost and unexpected texts (chat: text), so a bad run says what went wrong.
+ */
 function checkOrder(t: Target, chatBase: number, chats: number, n: number, prefix: string, start: number[]) {
   let lost = 0;
   let duplicated = 0;
   let unexpected = 0;
   let reorderedChats = 0;
+  const examples: string[] = [];
+  const example = (kind: string, chatId: number, text: string) => {
+    if (examples.length < 5)
+      examples.push(`${kind} in chat ${chatId}: ${JSON.stringify(text.slice(0, 120))}`);
+  };
   for (let c = 0; c < chats; c++) {
     const expected: string[] = [];
     for (let i = c; i < n; i += chats) expected.push(`Echo: ${prefix}${i}`);
     const got = t.tracker.chat(chatBase + c).answers.slice(start[c]);
     const want = new Set(expected);
     const seen = new Set(got);
-    lost += expected.filter((text) => !seen.has(text)).length;
+    for (const text of expected.filter((text) => !seen.has(text))) {
+      lost += 1;
+      example('lost', chatBase + c, text);
+    }
     duplicated += got.length - seen.size;
-    unexpected += got.filter((text) => !want.has(text)).length;
+    for (const text of got.filter((text) => !want.has(text))) {
+      unexpected += 1;
+      example('unexpected', chatBase + c, text);
+    }
     const inOrder = [...seen].filter((text) => want.has(text));
     if (inOrder.join('\n') !== expected.filter((text) => seen.has(text)).join('\n')) reorderedChats += 1;
   }
-  return { lost, duplicated, unexpected, reorderedChats };
+  return { lost, duplicated, unexpected, reorderedChats, examples };
 }
 
 /** `n` updates over `chats` chats in batches of `batch`, each batch answered before the next. */
