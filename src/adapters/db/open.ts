@@ -138,7 +138,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Database> {
  * 10 (the old fixed size). postgres.js sends a query on an idle connection when it has one and
  * otherwise pipelines it behind the others, so a large pool under load spreads a burst's queries
  * one per connection: a socket write each, and a server process woken for each. On 2 cores, 4
- * connections answered about 20% more messages a second than 10, at 10% less CPU an answer
+ * connections answered about a fifth more messages a second than 10, at less CPU an answer
  * (README, Benchmarks); fewer than that let one slow query (a panel's statistics) hold up a
  * larger share of the answers pipelined behind it.
  */
