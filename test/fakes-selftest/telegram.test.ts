@@ -204,6 +204,53 @@ describe('fake Telegram: updates', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('delivers like the Bot API server: chats in parallel up to max_connections, one update per chat at a time, kept-alive connections', async () => {
+    // The endpoint holds every POST until the test releases it, and notes what arrived on which socket.
+    const held: Array<{ text: string; release: () => void }> = [];
+    const sockets = new Set<unknown>();
+    const server = createServer((req, res) => {
+      sockets.add(req.socket);
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const text = (JSON.parse(body) as { message: { text: string } }).message.text;
+        held.push({ text, release: () => res.writeHead(200).end() });
+      });
+    });
+    const url = await listenOn(server);
+    const arrived = () => held.map((h) => h.text);
+    try {
+      await bot.api.setWebhook(url, { max_connections: 2 });
+      for (const [chatId, text] of [
+        [1, 'a1'],
+        [1, 'a2'],
+        [2, 'b1'],
+        [3, 'c1'],
+      ] as const) {
+        tg.pushUpdate(tg.updates.text({ chatId, text }));
+      }
+      // Two connections: chat 1's first and chat 2's; a2 waits behind a1, c1 for a free connection.
+      await waitUntil(() => held.length === 2);
+      expect(arrived()).toEqual(['a1', 'b1']);
+      held[1]!.release();
+      await waitUntil(() => held.length === 3);
+      expect(arrived()[2]).toBe('c1');
+      held[0]!.release();
+      await waitUntil(() => held.length === 4);
+      expect(arrived()[3]).toBe('a2');
+      held[2]!.release();
+      held[3]!.release();
+      await waitUntil(() => tg.webhookDeliveries.length === 4);
+      expect(tg.webhookDeliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+      // Four updates over the two connections Telegram opened, not one connection each.
+      expect(sockets.size).toBe(2);
+      await bot.api.deleteWebhook();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe('fake Telegram: getUpdates semantics', () => {

@@ -1,9 +1,8 @@
 // Update delivery, both ways Telegram does it: getUpdates long polling (offset confirms, a newer poll
 // terminates an older one, a set webhook forbids polling) and webhook POSTs with the secret header,
 // retried with backoff while the endpoint fails.
-import { request, type ClientRequest } from 'node:http';
+import { Agent, request, type ClientRequest } from 'node:http';
 import type { Update } from 'grammy/types';
-import { sleep } from '../shared/http.js';
 import { badRequest, BotApiError } from './errors.js';
 import type { Params } from './body.js';
 
@@ -50,16 +49,36 @@ interface Poller {
 export const updateType = (update: Update): string =>
   Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
 
+/**
+ * The queue an update waits in for webhook delivery: its chat where it has one, else its user
+ * (inline queries, payments), else its own.
+ */
+function queueOf(update: Update): string {
+  const body = (update as unknown as Record<string, unknown>)[updateType(update)] as
+    { chat?: { id: number }; message?: { chat?: { id: number } }; from?: { id: number } } | undefined;
+  const chat = body?.chat?.id ?? body?.message?.chat?.id;
+  if (chat !== undefined) return `chat:${chat}`;
+  if (body?.from?.id !== undefined) return `user:${body.from.id}`;
+  return `update:${update.update_id}`;
+}
+
 export class UpdateQueue {
   private nextUpdateId = 1;
   pending: Update[] = [];
   private allowed: string[] | undefined;
   private webhook: Webhook | undefined;
   private poller: Poller | undefined;
-  private delivering = false;
   private closed = false;
-  /** The webhook POST in flight, destroyed on close so no socket or timer outlives the fake. */
-  private inflight: ClientRequest | undefined;
+  /** Webhook POSTs in flight, destroyed on close so no socket or timer outlives the fake. */
+  private readonly posting = new Set<ClientRequest>();
+  /** Chats (queues) with an update in flight. */
+  private readonly busyQueues = new Set<string>();
+  private readonly attempts = new Map<number, number>();
+  /** When a failed update may be sent again (epoch ms), by update_id. */
+  private readonly wakeups = new Map<number, number>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private agent: Agent | undefined;
+  private agentUrl: string | undefined;
   readonly deliveries: WebhookDelivery[] = [];
   /** Updates dropped because allowed_updates excludes them, or after too many failed webhook attempts. */
   readonly dropped: Update[] = [];
@@ -80,7 +99,7 @@ export class UpdateQueue {
     }
     this.pending.push(update);
     this.pending.sort((a, b) => a.update_id - b.update_id);
-    if (this.webhook !== undefined) void this.deliverLoop();
+    if (this.webhook !== undefined) this.pump();
     else this.wakePoller();
     return update;
   }
@@ -174,7 +193,7 @@ export class UpdateQueue {
       if (old.timer !== undefined) clearTimeout(old.timer);
       old.resolve([]);
     }
-    void this.deliverLoop();
+    this.pump();
     return true;
   }
 
@@ -202,53 +221,104 @@ export class UpdateQueue {
     return info;
   }
 
-  /** Delivers queued updates one at a time, in order, so a test sees a deterministic sequence. */
-  private async deliverLoop(): Promise<void> {
-    if (this.delivering) return;
-    this.delivering = true;
-    const attempts = new Map<number, number>();
-    try {
-      for (;;) {
-        const webhook = this.webhook;
-        const update = this.pending[0];
-        if (this.closed || webhook === undefined || update === undefined) return;
-        const attempt = (attempts.get(update.update_id) ?? 0) + 1;
-        attempts.set(update.update_id, attempt);
-        const started = Date.now();
-        const result = await postUpdate(
-          webhook,
-          update,
-          this.options.timeoutMs,
-          (req) => (this.inflight = req),
-        );
-        this.inflight = undefined;
-        const delivery: WebhookDelivery = {
-          updateId: update.update_id,
-          attempt,
-          url: webhook.url,
-          at: started,
-          durationMs: Date.now() - started,
-        };
-        if (webhook.secretToken !== undefined) delivery.secretToken = webhook.secretToken;
-        if (result.status !== undefined) delivery.status = result.status;
-        if (result.error !== undefined) delivery.error = result.error;
-        this.deliveries.push(delivery);
-        if (result.error === undefined) {
-          if (this.pending[0] === update) this.pending.shift();
-          if (result.reply !== undefined) await this.runWebhookReply(result.reply);
-          continue;
-        }
-        webhook.lastErrorDate = Math.floor(Date.now() / 1000);
-        webhook.lastErrorMessage = result.error;
-        if (attempt >= this.options.maxAttempts) {
-          if (this.pending[0] === update) this.dropped.push(this.pending.shift() as Update);
-          continue;
-        }
-        await sleep(this.options.retryDelayMs(attempt));
-      }
-    } finally {
-      this.delivering = false;
+  /**
+   * Delivers queued updates the way Telegram's Bot API server does (tdlib/telegram-bot-api,
+   * WebhookActor): up to max_connections POSTs at once over kept-alive connections, at most one
+   * update of a chat (its queue) in flight, the next one of that chat only after the endpoint
+   * answered 2xx; a failed update is retried after a delay while other chats go on. Like the server,
+   * it looks at no more than 2 x max_connections updates at a time. A test with one chat sees its
+   * updates strictly one after the other, in order.
+   */
+  private pump(): void {
+    const webhook = this.webhook;
+    if (this.closed || webhook === undefined) return;
+    if (this.retryTimer !== undefined) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
     }
+    const now = Date.now();
+    let nextWakeup = Infinity;
+    const window = this.pending.slice(0, webhook.maxConnections * 2);
+    const seen = new Set<string>();
+    for (const update of window) {
+      if (this.posting.size >= webhook.maxConnections) return;
+      const queue = queueOf(update);
+      // A chat's first update in the window holds its queue: later ones wait behind it.
+      if (seen.has(queue)) continue;
+      seen.add(queue);
+      if (this.busyQueues.has(queue)) continue;
+      const wakeup = this.wakeups.get(update.update_id) ?? 0;
+      if (wakeup > now) {
+        nextWakeup = Math.min(nextWakeup, wakeup);
+        continue;
+      }
+      void this.deliver(webhook, update, queue);
+    }
+    if (nextWakeup !== Infinity) {
+      this.retryTimer = setTimeout(() => this.pump(), nextWakeup - now);
+    }
+  }
+
+  private async deliver(webhook: Webhook, update: Update, queue: string): Promise<void> {
+    const attempt = (this.attempts.get(update.update_id) ?? 0) + 1;
+    this.attempts.set(update.update_id, attempt);
+    this.busyQueues.add(queue);
+    const started = Date.now();
+    const result = await postUpdate(
+      webhook,
+      update,
+      this.options.timeoutMs,
+      this.agentFor(webhook),
+      (req) => {
+        this.posting.add(req);
+        req.once('close', () => this.posting.delete(req));
+      },
+    );
+    this.busyQueues.delete(queue);
+    const delivery: WebhookDelivery = {
+      updateId: update.update_id,
+      attempt,
+      url: webhook.url,
+      at: started,
+      durationMs: Date.now() - started,
+    };
+    if (webhook.secretToken !== undefined) delivery.secretToken = webhook.secretToken;
+    if (result.status !== undefined) delivery.status = result.status;
+    if (result.error !== undefined) delivery.error = result.error;
+    this.deliveries.push(delivery);
+    if (result.error === undefined) {
+      this.forget(update);
+      if (result.reply !== undefined) await this.runWebhookReply(result.reply);
+    } else {
+      webhook.lastErrorDate = Math.floor(Date.now() / 1000);
+      webhook.lastErrorMessage = result.error;
+      if (attempt >= this.options.maxAttempts) {
+        if (this.forget(update)) this.dropped.push(update);
+      } else {
+        this.wakeups.set(update.update_id, Date.now() + this.options.retryDelayMs(attempt));
+      }
+    }
+    this.pump();
+  }
+
+  /** Takes a delivered (or given up) update off the queue; false if it was gone already. */
+  private forget(update: Update): boolean {
+    this.attempts.delete(update.update_id);
+    this.wakeups.delete(update.update_id);
+    const index = this.pending.indexOf(update);
+    if (index === -1) return false;
+    this.pending.splice(index, 1);
+    return true;
+  }
+
+  /** One keep-alive pool per webhook URL, as Telegram keeps its connections to the endpoint open. */
+  private agentFor(webhook: Webhook): Agent {
+    if (this.agent === undefined || this.agentUrl !== webhook.url) {
+      this.agent?.destroy();
+      this.agent = new Agent({ keepAlive: true, maxSockets: webhook.maxConnections });
+      this.agentUrl = webhook.url;
+    }
+    return this.agent;
   }
 
   private async runWebhookReply(body: string): Promise<void> {
@@ -265,6 +335,10 @@ export class UpdateQueue {
 
   reset(): void {
     this.pending = [];
+    this.attempts.clear();
+    this.wakeups.clear();
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.allowed = undefined;
     this.webhook = undefined;
     this.deliveries.length = 0;
@@ -274,7 +348,9 @@ export class UpdateQueue {
   close(): void {
     this.closed = true;
     this.webhook = undefined;
-    this.inflight?.destroy();
+    for (const req of this.posting) req.destroy();
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.agent?.destroy();
     if (this.poller?.timer !== undefined) clearTimeout(this.poller.timer);
     this.poller = undefined;
   }
@@ -286,11 +362,12 @@ interface PostResult {
   reply?: string;
 }
 
-/** One webhook POST. `agent: false` so no pooled socket outlives the test's webhook server. */
+/** One webhook POST, on the webhook's keep-alive pool (destroyed with the fake). */
 function postUpdate(
   webhook: Webhook,
   update: Update,
   timeoutMs: number,
+  agent: Agent,
   track: (req: ClientRequest) => void,
 ): Promise<PostResult> {
   const body = JSON.stringify(update);
@@ -306,7 +383,7 @@ function postUpdate(
       settled = true;
       resolve(result);
     };
-    const req = request(webhook.url, { method: 'POST', headers, agent: false }, (res) => {
+    const req = request(webhook.url, { method: 'POST', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', (error) => finish({ error: error.message }));
