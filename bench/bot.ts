@@ -178,6 +178,10 @@ async function main() {
   console.log(
     `fakes on loopback; Telegram limits enforced in the "limited" columns only: ${JSON.stringify(TELEGRAM_RATE_LIMITS)}`,
   );
+  if (CASES.some((c) => selected(c.id) && c.mode === 'webhook'))
+    console.log(
+      'webhook updates POSTed as the Bot API server does: up to max_connections (40) at once over kept-alive connections, one per chat at a time',
+    );
   console.table(rows);
   for (const problem of problems) console.log(`  ${problem}`);
   if (rss.length > 0) console.table(rss);
