@@ -126,7 +126,14 @@ export async function withBot<T>(
   const fakes = {
     // Telegram retries a webhook delivery for hours; the fake's default gives up after 10 tries (~6 s),
     // which a busy bot's 503s (its backpressure) would turn into lost updates.
-    telegram: await startFakeTelegram({ token: BENCH_TOKEN, keepAliveTimeoutMs, webhookMaxAttempts: 10_000 }),
+    // Webhook updates go out as Telegram sends them (40 at once over kept-alive connections, one per
+    // chat at a time), not one by one on a new connection each.
+    telegram: await startFakeTelegram({
+      token: BENCH_TOKEN,
+      keepAliveTimeoutMs,
+      webhookMaxAttempts: 10_000,
+      webhookLikeTelegram: true,
+    }),
     gemini: await startFakeGemini({ keepAliveTimeoutMs }),
   };
   const tracker = track(fakes.telegram);

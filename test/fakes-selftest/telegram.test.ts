@@ -24,6 +24,13 @@ afterEach(async () => {
   await tg.close();
 });
 
+/** Swaps this test's fake for one that delivers webhooks as Telegram does. */
+async function withTelegramLikeWebhooks(): Promise<void> {
+  await tg.close();
+  tg = await startFakeTelegram({ webhookRetryDelayMs: 10, webhookLikeTelegram: true });
+  bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
+}
+
 async function apiError(promise: Promise<unknown>): Promise<GrammyError> {
   const error = await promise.then(
     () => undefined,
@@ -206,6 +213,7 @@ describe('fake Telegram: updates', () => {
   });
 
   it('delivers like the Bot API server: chats in parallel up to max_connections, one update per chat at a time, kept-alive connections', async () => {
+    await withTelegramLikeWebhooks();
     // The endpoint holds every POST until the test releases it, and notes what arrived on which socket.
     const held: Array<{ text: string; release: () => void }> = [];
     const sockets = new Set<unknown>();
@@ -245,6 +253,32 @@ describe('fake Telegram: updates', () => {
       expect(tg.webhookDeliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
       // Four updates over the two connections Telegram opened, not one connection each.
       expect(sockets.size).toBe(2);
+      await bot.api.deleteWebhook();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
+    await withTelegramLikeWebhooks();
+    let failuresLeft = 1;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
+    });
+    const url = await listenOn(server);
+    try {
+      await bot.api.setWebhook(url, { max_connections: 1 });
+      const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
+      const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
+      // a fails, b goes out on the free connection meanwhile, then a again once its delay is over.
+      await waitUntil(() => tg.webhookDeliveries.length === 3);
+      expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
+        [a, 1, 500],
+        [b, 1, 200],
+        [a, 2, 200],
+      ]);
       await bot.api.deleteWebhook();
     } finally {
       server.closeAllConnections();

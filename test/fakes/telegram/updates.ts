@@ -29,6 +29,8 @@ export interface WebhookOptions {
   retryDelayMs: (attempt: number) => number;
   maxAttempts: number;
   timeoutMs: number;
+  /** Deliver as the Bot API server does (see pump); false: one update at a time, a new connection each. */
+  likeTelegram: boolean;
 }
 
 interface Webhook {
@@ -71,6 +73,8 @@ export class UpdateQueue {
   private closed = false;
   /** Webhook POSTs in flight, destroyed on close so no socket or timer outlives the fake. */
   private readonly posting = new Set<ClientRequest>();
+  /** Deliveries started and not yet answered (a POST's socket may close a moment later). */
+  private delivering = 0;
   /** Chats (queues) with an update in flight. */
   private readonly busyQueues = new Set<string>();
   private readonly attempts = new Map<number, number>();
@@ -227,7 +231,8 @@ export class UpdateQueue {
    * update of a chat (its queue) in flight, the next one of that chat only after the endpoint
    * answered 2xx; a failed update is retried after a delay while other chats go on. Like the server,
    * it looks at no more than 2 x max_connections updates at a time. A test with one chat sees its
-   * updates strictly one after the other, in order.
+   * updates strictly one after the other, in order. Without `likeTelegram` (the default): one update
+   * at a time in update_id order, each on a new connection, a failing one holding up all others.
    */
   private pump(): void {
     const webhook = this.webhook;
@@ -238,10 +243,11 @@ export class UpdateQueue {
     }
     const now = Date.now();
     let nextWakeup = Infinity;
-    const window = this.pending.slice(0, webhook.maxConnections * 2);
+    const { likeTelegram } = this.options;
+    const connections = likeTelegram ? webhook.maxConnections : 1;
+    const window = this.pending.slice(0, likeTelegram ? connections * 2 : 1);
     const seen = new Set<string>();
     for (const update of window) {
-      if (this.posting.size >= webhook.maxConnections) return;
       const queue = queueOf(update);
       // A chat's first update in the window holds its queue: later ones wait behind it.
       if (seen.has(queue)) continue;
@@ -252,6 +258,9 @@ export class UpdateQueue {
         nextWakeup = Math.min(nextWakeup, wakeup);
         continue;
       }
+      // Every connection busy: the next delivery to finish pumps again. The loop goes on, so that a
+      // retry waiting for its time still gets its timer.
+      if (this.delivering >= connections) continue;
       void this.deliver(webhook, update, queue);
     }
     if (nextWakeup !== Infinity) {
@@ -263,18 +272,20 @@ export class UpdateQueue {
     const attempt = (this.attempts.get(update.update_id) ?? 0) + 1;
     this.attempts.set(update.update_id, attempt);
     this.busyQueues.add(queue);
+    this.delivering += 1;
     const started = Date.now();
     const result = await postUpdate(
       webhook,
       update,
       this.options.timeoutMs,
-      this.agentFor(webhook),
+      this.options.likeTelegram ? this.agentFor(webhook) : false,
       (req) => {
         this.posting.add(req);
         req.once('close', () => this.posting.delete(req));
       },
     );
     this.busyQueues.delete(queue);
+    this.delivering -= 1;
     const delivery: WebhookDelivery = {
       updateId: update.update_id,
       attempt,
@@ -362,12 +373,12 @@ interface PostResult {
   reply?: string;
 }
 
-/** One webhook POST, on the webhook's keep-alive pool (destroyed with the fake). */
+/** One webhook POST, on the webhook's keep-alive pool (destroyed with the fake), or on a new connection. */
 function postUpdate(
   webhook: Webhook,
   update: Update,
   timeoutMs: number,
-  agent: Agent,
+  agent: Agent | false,
   track: (req: ClientRequest) => void,
 ): Promise<PostResult> {
   const body = JSON.stringify(update);
