@@ -154,6 +154,9 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
     chats: { chatId: number; questions: string[] }[];
   }
 
+  /** The question each pushed update carries, by update_id (for a failure's timeline). */
+  const questionOf = new Map<number, string>();
+
   function plan(base: number): Load {
     return {
       chats: Array.from({ length: USERS }, (_, u) => ({
@@ -170,10 +173,12 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
    */
   async function push(load: Load) {
     for (const chat of load.chats) {
-      for (const question of chat.questions)
-        fakes.telegram.pushUpdate(
+      for (const question of chat.questions) {
+        const update = fakes.telegram.pushUpdate(
           fakes.telegram.updates.text({ chatId: chat.chatId, userId: chat.chatId, text: question }),
         );
+        questionOf.set(update.update_id, question);
+      }
       await new Promise((resolve) => setTimeout(resolve, USER_GAP_MS));
     }
   }
@@ -213,9 +218,29 @@ describe('several instances on Postgres and Redis (processes)', { timeout: 600_0
       const exact =
         JSON.stringify(shown.map((t) => (NOTICE.test(t) ? 'notice' : t))) === JSON.stringify(expected);
       if (!fits || (exactLimit && !exact))
-        found.push(`${chat.chatId} (${answered} answered): ${JSON.stringify(shown)}`);
+        found.push(`${chat.chatId} (${answered} answered): ${JSON.stringify(shown)}`, ...timeline(chat));
     }
     return found;
+  }
+
+  /**
+   * When a chat went wrong: when each of its updates was POSTed (attempt, status), asked of the model
+   * and answered, in ms from its first POST, so a failure says where the time went.
+   */
+  function timeline(chat: Load['chats'][number]): string[] {
+    const events: Array<[number, string]> = [];
+    for (const d of fakes.telegram.webhookDeliveries) {
+      const question = questionOf.get(d.updateId);
+      if (question !== undefined && chat.questions.includes(question))
+        events.push([d.at, `POST ${question} #${d.attempt} ${d.status ?? d.error}`]);
+    }
+    for (const r of fakes.gemini.requests)
+      if (chat.questions.includes(r.lastUserText)) events.push([r.at, `asked ${r.lastUserText}`]);
+    for (const call of fakes.telegram.callsOf('sendMessage'))
+      if (call.params.chat_id === chat.chatId)
+        events.push([call.at, `sent ${String(call.params.text).slice(0, 30)}`]);
+    const start = Math.min(...events.map(([at]) => at));
+    return events.sort((a, b) => a[0] - b[0]).map(([at, what]) => `  +${at - start} ms ${what}`);
   }
 
   it('three webhook instances behind a round-robin proxy: 1,000 messages from 100 users answered once each, in order, rate limits to the token; again with one instance killed mid-run', async () => {
