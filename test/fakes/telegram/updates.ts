@@ -284,8 +284,6 @@ export class UpdateQueue {
         req.once('close', () => this.posting.delete(req));
       },
     );
-    this.busyQueues.delete(queue);
-    this.delivering -= 1;
     const delivery: WebhookDelivery = {
       updateId: update.update_id,
       attempt,
@@ -297,19 +295,25 @@ export class UpdateQueue {
     if (result.status !== undefined) delivery.status = result.status;
     if (result.error !== undefined) delivery.error = result.error;
     this.deliveries.push(delivery);
-    if (result.error === undefined) {
-      this.forget(update);
-      if (result.reply !== undefined) await this.runWebhookReply(result.reply);
-    } else {
-      webhook.lastErrorDate = Math.floor(Date.now() / 1000);
-      webhook.lastErrorMessage = result.error;
-      if (attempt >= this.options.maxAttempts) {
-        if (this.forget(update)) this.dropped.push(update);
+    try {
+      if (result.error === undefined) {
+        this.forget(update);
+        if (result.reply !== undefined) await this.runWebhookReply(result.reply);
       } else {
-        this.wakeups.set(update.update_id, Date.now() + this.options.retryDelayMs(attempt));
+        webhook.lastErrorDate = Math.floor(Date.now() / 1000);
+        webhook.lastErrorMessage = result.error;
+        if (attempt >= this.options.maxAttempts) {
+          if (this.forget(update)) this.dropped.push(update);
+        } else {
+          this.wakeups.set(update.update_id, Date.now() + this.options.retryDelayMs(attempt));
+        }
       }
+    } finally {
+      // Released only now: the method a webhook reply carried has run before the chat's next update.
+      this.busyQueues.delete(queue);
+      this.delivering -= 1;
+      this.pump();
     }
-    this.pump();
   }
 
   /** Takes a delivered (or given up) update off the queue; false if it was gone already. */
