@@ -172,6 +172,7 @@ export function createDaemonServices(deps: DaemonServiceDeps) {
     config,
     now,
     onQuotaRefused: alerts.quotaRefused,
+    admissions: repos.updates,
   });
   const history = createHistoryService({
     conversations: repos.conversations,

@@ -83,6 +83,40 @@ export function describeInboxLeaseContract(dialect: Dialect): void {
       ]);
     });
 
+    it("notes an update admitted with its question's reservation, and only when the reservation fits", async () => {
+      const user = await repos.users.upsertFromTelegram(
+        {
+          telegramId: 7001,
+          username: null,
+          firstName: 'A',
+          lastName: null,
+          languageCode: 'en',
+          language: 'en',
+        },
+        T0,
+      );
+      const day = '2026-01-01';
+      const caps = { messages: 1, images: 0, audioSeconds: 0, searches: 0, tokens: 0 };
+      await repos.updates.record(entry(21, 'chat:1'), T0);
+      await repos.updates.record(entry(22, 'chat:1'), T0);
+      await repos.updates.record(entry(23, 'chat:1'), T0);
+      expect(await repos.updates.wasAdmitted(21)).toBe(false);
+      expect(
+        await repos.usage.reserve(user.id, day, { messages: 1 }, caps, { updateId: 21, at: T0 }),
+      ).toMatchObject({
+        messages: 1,
+      });
+      // Over the cap: nothing reserved, and the update is not noted either.
+      expect(
+        await repos.usage.reserve(user.id, day, { messages: 1 }, caps, { updateId: 22, at: T0 }),
+      ).toBeNull();
+      await repos.updates.markAdmitted(23, T0); // admitted without a reservation (an edit, /retry)
+      expect(await repos.updates.wasAdmitted(21)).toBe(true);
+      expect(await repos.updates.wasAdmitted(22)).toBe(false);
+      expect(await repos.updates.wasAdmitted(23)).toBe(true);
+      expect(await repos.updates.wasAdmitted(99)).toBe(false); // never recorded
+    });
+
     it('renewing extends only the pending leases of the owner', async () => {
       await live('owner-a');
       await repos.updates.record(entry(10, 'chat:1', { owner: 'owner-a', until: at(15) }), T0);

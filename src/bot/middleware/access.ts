@@ -45,6 +45,7 @@ export function admitted(
     const user = ctx.state.user;
     if (!user) return;
     const decision = await access.admit(user, {
+      updateId: ctx.update.update_id,
       replay: ctx.state.replayed === true,
       question: options.question !== false,
     });

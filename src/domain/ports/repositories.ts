@@ -152,9 +152,17 @@ export interface UsageRepository {
   /**
    * Adds `delta` only when it fits `caps` (domain/quota.ts UsageCaps), checked and added in one
    * statement, so instances sharing the database can never both take the last unit of a quota.
-   * Returns the new totals, or null when it does not fit (nothing is written).
+   * Returns the new totals, or null when it does not fit (nothing is written). With `admitted`, a
+   * reservation that fits also notes that update admitted (UpdateInboxRepository.wasAdmitted), in
+   * the same transaction: a replay of it is then never charged twice, nor one refused let through.
    */
-  reserve(userId: number, day: string, delta: UsageDelta, caps: UsageCaps): Promise<DailyUsage | null>;
+  reserve(
+    userId: number,
+    day: string,
+    delta: UsageDelta,
+    caps: UsageCaps,
+    admitted?: { updateId: number; at: Date },
+  ): Promise<DailyUsage | null>;
   /** Takes back what a reservation added and was not spent (never below zero; no row: nothing). */
   release(userId: number, day: string, delta: UsageDelta): Promise<void>;
   get(userId: number, day: string): Promise<DailyUsage>;
@@ -283,6 +291,13 @@ export interface UpdateInboxRepository {
   olderPending(chatKey: string, updateId: number, limit: number): Promise<number[]>;
   /** How many updates are pending (for the backlog metric; an index count, no payloads read). */
   countPending(): Promise<number>;
+  /**
+   * Notes that the bot admitted the update (its limits passed, its question charged). On SQLite it
+   * joins the transaction of a write asked for in the same turn (the quota reservation).
+   */
+  markAdmitted(updateId: number, now?: Date): Promise<void>;
+  /** Whether markAdmitted was noted for the update: a replay is charged again only when it was not. */
+  wasAdmitted(updateId: number): Promise<boolean>;
   /** Remembers the message a group answer's stream created for this update (its preview). */
   setReplyMessage(updateId: number, messageId: number): Promise<void>;
   /** The message setReplyMessage remembered, null when none: a replay edits it into the answer. */

@@ -8,7 +8,12 @@
 import type { Role, TelegramProfile, User } from '../../domain/entities.js';
 import type { EventData, EventType } from '../../domain/events.js';
 import type { EventPublisher } from '../events/index.js';
-import type { Cache, UserRepository, UsageRepository } from '../../domain/ports/index.js';
+import type {
+  Cache,
+  UpdateInboxRepository,
+  UserRepository,
+  UsageRepository,
+} from '../../domain/ports/index.js';
 import { checkQuota, limitsFor, nextResetAt, utcDay, type QuotaLimits } from '../../domain/quota.js';
 import { createQuotaHolds, type UsageHold } from './holds.js';
 import { userLanguageFor } from '../../domain/settings-rules.js';
@@ -58,6 +63,8 @@ export function createAccessService(deps: {
   onQuotaRefused?: (userId: number) => void;
   /** Event webhooks: user.created goes with the new user's row. */
   events?: EventPublisher;
+  /** Which updates were admitted before: a replay is let through uncharged only when it was. */
+  admissions?: Pick<UpdateInboxRepository, 'markAdmitted' | 'wasAdmitted'>;
   /** A standalone event (quota.exceeded, which changes no row); returns at once. */
   publish?: (type: EventType, data: EventData) => void;
 }) {
@@ -108,13 +115,15 @@ export function createAccessService(deps: {
    * (`question`, the default): the answer path counts only its tokens. Something asked again (an
    * edit, /retry: counted when first asked) or counted on its own quota (a picture) passes
    * `question: false`: then only the rate limit and today's tokens apply.
-   * A replay (after a crash) was admitted, or waiting, before: limits neither charge nor refuse it
-   * again, or a replayed message would be answered with a limit notice (its own count already in
-   * today's usage). One that crashed while still waiting goes uncounted: a crash's few, never a way in.
+   * An admitted update is noted so in the inbox (`updateId`), with its question's reservation. A
+   * replay (after a crash, or taken over from another instance) that was admitted before passes
+   * uncharged, or it would be answered with a limit notice (its own count already in today's usage);
+   * one that never got that far (it waited in line when its instance died) is charged, or refused,
+   * like a fresh one: a dead instance's backlog is no way around the limits.
    */
   async function admit(
     user: User,
-    options: { replay?: boolean; question?: boolean } = {},
+    options: { updateId?: number; replay?: boolean; question?: boolean } = {},
   ): Promise<AccessDecision> {
     if (user.status === 'banned') {
       const noticeKey = banNoticeKey(user.telegramId);
@@ -124,7 +133,8 @@ export function createAccessService(deps: {
     }
     const listed = config.allowlist.includes(user.telegramId) || config.admins.includes(user.telegramId);
     if (config.access === 'allowlist' && !listed) return { allowed: false, user, reason: 'not-allowed' };
-    if (options.replay) return { allowed: true, user };
+    const { updateId } = options;
+    if (options.replay && (await admittedBefore(updateId))) return { allowed: true, user };
     if (user.role !== 'admin') {
       // One atomic step in the shared cache: instances behind one Redis spend from one bucket.
       const taken = await cache.takeToken(`rate:${user.telegramId}`, config.rateLimit, 10 * 60_000);
@@ -139,10 +149,22 @@ export function createAccessService(deps: {
     }
     if (options.question === false) {
       const quota = checkQuota(await usage.get(user.id, utcDay(now())), limitsFor(user, config.quotas), {});
-      return quota.ok ? { allowed: true, user } : refused(user, quota.exceeded);
+      if (!quota.ok) return refused(user, quota.exceeded);
+      if (updateId !== undefined) await deps.admissions?.markAdmitted(updateId, now());
+      return { allowed: true, user };
     }
-    const reserved = await holds.reserve(user, { messages: 1 });
+    const reserved = await holds.reserve(
+      user,
+      { messages: 1 },
+      deps.admissions && updateId !== undefined ? updateId : undefined,
+    );
     return reserved.ok ? { allowed: true, user, hold: reserved.hold } : refused(user, reserved.exceeded);
+  }
+
+  /** A replay with no update to look up (or no inbox) counts as admitted before, as it always did. */
+  async function admittedBefore(updateId: number | undefined): Promise<boolean> {
+    if (updateId === undefined || !deps.admissions) return true;
+    return deps.admissions.wasAdmitted(updateId);
   }
 
   function refused(user: User, exceeded: string): AccessDecision {

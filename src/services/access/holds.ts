@@ -31,13 +31,17 @@ export function createQuotaHolds(deps: {
   quotas: Readonly<Record<Role, QuotaLimits>>;
   now: () => Date;
 }) {
+  /** `admittedUpdate`: the update this reserves for, noted admitted with it (UsageRepository.reserve). */
   async function reserve(
     user: Pick<User, 'id' | 'role' | 'quotaOverrides'>,
     delta: UsageDelta,
+    admittedUpdate?: number,
   ): Promise<Reservation> {
-    const day = utcDay(deps.now());
+    const now = deps.now();
+    const day = utcDay(now);
     const limits = limitsFor(user, deps.quotas);
-    const today = await deps.usage.reserve(user.id, day, delta, reservationCaps(limits, delta));
+    const admitted = admittedUpdate === undefined ? undefined : { updateId: admittedUpdate, at: now };
+    const today = await deps.usage.reserve(user.id, day, delta, reservationCaps(limits, delta), admitted);
     if (today) return { ok: true, hold: { userId: user.id, day, delta }, today };
     // Refused: read the row once to say which limit it was (only over a limit, never per message).
     const used = await deps.usage.get(user.id, day);

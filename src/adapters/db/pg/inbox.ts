@@ -161,6 +161,13 @@ export function pgInbox(db: PostgresJsDatabase, cipher: FieldCipher): UpdateInbo
         .where(eq(i.status, 'pending'));
       return Number(row?.n ?? 0);
     },
+    async markAdmitted(updateId, now = new Date()) {
+      await db.update(i).set({ admittedAt: now }).where(eq(i.updateId, updateId));
+    },
+    async wasAdmitted(updateId) {
+      const [row] = await db.select({ at: i.admittedAt }).from(i).where(eq(i.updateId, updateId));
+      return row?.at != null;
+    },
     async setReplyMessage(updateId, messageId) {
       await db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId));
     },

@@ -294,6 +294,12 @@ export const updateInbox = pgTable(
      * out or its owner is gone (services/inbox: claims).
      */
     owner: text('owner'),
+    /**
+     * When the bot admitted the update (rate limit and quota passed, its question charged): a replay
+     * after a crash or a takeover skips the limits only then. One taken over before it ever ran is
+     * charged like a fresh one.
+     */
+    admittedAt: tz('admitted_at'),
     leaseUntil: tz('lease_until'),
   },
   (t) => [

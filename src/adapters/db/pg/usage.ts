@@ -13,7 +13,7 @@ import {
   withinCaps,
 } from '../shared/sql.js';
 import { fitsEmptyDay } from '../../../domain/quota.js';
-import { dailyUsage } from './schema.js';
+import { dailyUsage, updateInbox } from './schema.js';
 
 export function pgUsage(db: PostgresJsDatabase): UsageRepository {
   const u = dailyUsage;
@@ -32,14 +32,13 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
   );
   // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
   // The conflict's row lock makes concurrent reservations take turns on the latest totals.
-  const reserve = lazy(() =>
-    db
+  const reserveOn = (target: Pick<PostgresJsDatabase, 'insert'>) =>
+    target
       .insert(u)
       .values(usageDeltaPlaceholders)
       .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u), setWhere: withinCaps(u) })
-      .returning()
-      .prepare('usage_reserve'),
-  );
+      .returning();
+  const reserve = lazy(() => reserveOn(db).prepare('usage_reserve'));
   // Read by every quota check (each message).
   const today = lazy(() =>
     db
@@ -53,13 +52,23 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
       const [row] = await upsert().execute(usageDeltaValues(userId, day, delta));
       return row as DailyUsage;
     },
-    async reserve(userId, day, delta, caps) {
+    async reserve(userId, day, delta, caps, admitted) {
       if (!fitsEmptyDay(delta, caps)) return null;
-      const [row] = await reserve().execute({
-        ...usageDeltaValues(userId, day, delta),
-        ...usageCapValues(caps),
+      const values = { ...usageDeltaValues(userId, day, delta), ...usageCapValues(caps) };
+      if (!admitted) {
+        const [row] = await reserve().execute(values);
+        return (row as DailyUsage | undefined) ?? null;
+      }
+      // Two statements, one transaction: the update is noted admitted only with a reservation that fit.
+      return db.transaction(async (tx) => {
+        const [row] = await reserveOn(tx).prepare('usage_reserve_admitted').execute(values);
+        if (!row) return null;
+        await tx
+          .update(updateInbox)
+          .set({ admittedAt: admitted.at })
+          .where(eq(updateInbox.updateId, admitted.updateId));
+        return row as DailyUsage;
       });
-      return (row as DailyUsage | undefined) ?? null;
     },
     async release(userId, day, delta) {
       await db

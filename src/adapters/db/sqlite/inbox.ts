@@ -172,6 +172,13 @@ export function sqliteInbox(
         .all();
       return Number(row?.n ?? 0);
     },
+    async markAdmitted(updateId, now = new Date()) {
+      await commit(() => db.update(i).set({ admittedAt: now }).where(eq(i.updateId, updateId)).run());
+    },
+    async wasAdmitted(updateId) {
+      const row = db.select({ at: i.admittedAt }).from(i).where(eq(i.updateId, updateId)).get();
+      return row?.at != null;
+    },
     async setReplyMessage(updateId, messageId) {
       db.update(i).set({ replyMessageId: messageId }).where(eq(i.updateId, updateId)).run();
     },

@@ -13,7 +13,7 @@ import {
 } from '../shared/sql.js';
 import { fitsEmptyDay } from '../../../domain/quota.js';
 import type { GroupCommit } from './group-commit.js';
-import { dailyUsage } from './schema.js';
+import { dailyUsage, updateInbox } from './schema.js';
 
 /**
  * Every answer counts usage, so the upsert is built once. One upsert: concurrent increments add
@@ -55,10 +55,16 @@ export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): Usa
     async increment(userId, day, delta) {
       return upsert().get(usageDeltaValues(userId, day, delta))!;
     },
-    async reserve(userId, day, delta, caps) {
+    async reserve(userId, day, delta, caps, admitted) {
       if (!fitsEmptyDay(delta, caps)) return null;
       const values = { ...usageDeltaValues(userId, day, delta), ...usageCapValues(caps) };
-      return (await commit(() => reserve().get(values))) ?? null;
+      return (
+        (await commit(() => {
+          const row = reserve().get(values);
+          if (row && admitted) markAdmitted(db, admitted.updateId, admitted.at);
+          return row;
+        })) ?? null
+      );
     },
     async release(userId, day, delta) {
       db.update(u)
@@ -73,4 +79,9 @@ export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): Usa
       return db.select().from(u).where(eq(u.userId, userId)).orderBy(asc(u.day)).all();
     },
   };
+}
+
+/** Notes an update admitted (see UsageRepository.reserve): inside the reservation's transaction. */
+function markAdmitted(db: BetterSQLite3Database, updateId: number, at: Date): void {
+  db.update(updateInbox).set({ admittedAt: at }).where(eq(updateInbox.updateId, updateId)).run();
 }

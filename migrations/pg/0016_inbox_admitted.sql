@@ -1,0 +1,1 @@
+ALTER TABLE "update_inbox" ADD COLUMN "admitted_at" timestamp with time zone;

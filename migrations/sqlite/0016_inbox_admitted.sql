@@ -1,0 +1,1 @@
+ALTER TABLE `update_inbox` ADD `admitted_at` integer;
