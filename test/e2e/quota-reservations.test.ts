@@ -60,12 +60,59 @@ async function askAtOnce(harness: Harness, userId: number, base: number): Promis
   expect((await h.db.repos.usage.get(user!.id, today())).messages).toBe(5);
 }
 
+/**
+ * What an instance that died left pending: recorded under its lease, never run (it waited in line),
+ * and one it had admitted (charged) before it died. Its claim is gone, so the next start takes them
+ * at once, as replays: the admitted one is answered uncharged, the others are charged like fresh
+ * messages (here refused: the quota is used up).
+ */
+async function backlogOfADeadInstance(h: Harness, chat: number): Promise<void> {
+  const user = await h.db.repos.users.upsertFromTelegram({
+    telegramId: chat,
+    username: null,
+    firstName: 'Backlog',
+    lastName: null,
+    languageCode: 'en',
+    language: 'en',
+  });
+  await h.db.repos.usage.increment(user.id, today(), { messages: 4 });
+  const backlog = (text: string, updateId: number) => {
+    const update = { ...h.telegram.updates.text({ chatId: chat, text }), update_id: updateId } as never;
+    return h.db.repos.updates.record(
+      {
+        updateId,
+        chatKey: chatKeyOfUpdate(update),
+        fromId: chat,
+        payload: JSON.stringify(update),
+        lease: { owner: 'an-instance-that-died', until: new Date(Date.now() + 60_000) },
+      },
+      new Date(),
+    );
+  };
+  // The fifth question was admitted and counted (4 + 1) before its instance died.
+  await backlog('admitted before', 900_001);
+  await h.db.repos.usage.increment(user.id, today(), { messages: 1 });
+  await h.db.repos.updates.markAdmitted(900_001);
+  // These were never run: the quota (5) is used up, so they are refused, not answered free.
+  await backlog('never ran', 900_002);
+  await backlog('never ran either', 900_003);
+
+  await h.restart();
+  await waitFor(() => expect(h.telegram.sentMessages(chat)).toHaveLength(3), 15_000);
+  const [first, ...rest] = h.telegram.sentMessages(chat);
+  expect(first).toBe('re: admitted before');
+  for (const text of rest) expect(text).toMatch(/today's limit/);
+  expect((await h.db.repos.usage.get(user.id, today())).messages).toBe(5);
+  expect(await h.db.repos.updates.countPending()).toBe(0);
+}
+
 describe('quota reservations on PostgreSQL', () => {
-  it('answers exactly the quota of questions asked at once in 20 chats and refuses the rest', async () => {
+  it("answers exactly the quota of questions asked at once in 20 chats, and charges a dead instance's backlog", async () => {
     const pg = await startHarness({ dialect: 'postgres', env: RACE_ENV });
     pg.gemini.respond = slowEcho;
     try {
       await askAtOnce(pg, 18_150, -1_018_150);
+      await backlogOfADeadInstance(pg, 18_350);
     } finally {
       await pg.close();
     }
@@ -105,46 +152,6 @@ describe('quota reservations', () => {
   });
 
   it("charges a dead instance's backlog when it is taken over, and lets through uncharged only what was admitted", async () => {
-    // What an instance that died left pending: recorded under its lease, never run (it waited in
-    // line), and one it had admitted (charged) before it died. Its claim is gone, so the next
-    // start takes both at once, as replays.
-    const chat = 18_300;
-    const user = await h.db.repos.users.upsertFromTelegram({
-      telegramId: chat,
-      username: null,
-      firstName: 'Backlog',
-      lastName: null,
-      languageCode: 'en',
-      language: 'en',
-    });
-    await h.db.repos.usage.increment(user.id, today(), { messages: 4 });
-    const backlog = (text: string, updateId: number) => {
-      const update = { ...h.telegram.updates.text({ chatId: chat, text }), update_id: updateId } as never;
-      return h.db.repos.updates.record(
-        {
-          updateId,
-          chatKey: chatKeyOfUpdate(update),
-          fromId: chat,
-          payload: JSON.stringify(update),
-          lease: { owner: 'an-instance-that-died', until: new Date(Date.now() + 60_000) },
-        },
-        new Date(),
-      );
-    };
-    // The fifth question was admitted and counted (4 + 1) before its instance died.
-    await backlog('admitted before', 900_001);
-    await h.db.repos.usage.increment(user.id, today(), { messages: 1 });
-    await h.db.repos.updates.markAdmitted(900_001);
-    // These were never run: the quota (5) is used up, so they are refused, not answered free.
-    await backlog('never ran', 900_002);
-    await backlog('never ran either', 900_003);
-
-    await h.restart();
-    await waitFor(() => expect(h.telegram.sentMessages(chat)).toHaveLength(3), 15_000);
-    const [first, ...rest] = h.telegram.sentMessages(chat);
-    expect(first).toBe('re: admitted before');
-    for (const text of rest) expect(text).toMatch(/today's limit/);
-    expect(await questionsCounted(chat)).toBe(5);
-    expect(await h.db.repos.updates.countPending()).toBe(0);
+    await backlogOfADeadInstance(h, 18_300);
   });
 });

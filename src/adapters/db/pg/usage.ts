@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { DailyUsage } from '../../../domain/entities.js';
 import type { UsageRepository } from '../../../domain/ports/index.js';
@@ -39,6 +39,16 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
       .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u), setWhere: withinCaps(u) })
       .returning();
   const reserve = lazy(() => reserveOn(db).prepare('usage_reserve'));
+  // The same reservation noting its update admitted, in one statement (one round trip, atomic): the
+  // inbox row is updated only when the reservation returned a row, i.e. when it fit.
+  const reserveAdmitted = lazy(() => {
+    const reserved = db.$with('reserved', getTableColumns(u)).as(reserveOn(db).getSQL());
+    const noted = db.$with('noted', {}).as(
+      sql`update ${updateInbox} set ${sql.identifier(updateInbox.admittedAt.name)} = ${sql.placeholder('admittedAt')}::timestamptz
+        where ${updateInbox.updateId} = ${sql.placeholder('admittedUpdateId')} and exists (select 1 from ${reserved})`,
+    );
+    return db.with(reserved, noted).select().from(reserved).prepare('usage_reserve_admitted');
+  });
   // Read by every quota check (each message).
   const today = lazy(() =>
     db
@@ -59,16 +69,12 @@ export function pgUsage(db: PostgresJsDatabase): UsageRepository {
         const [row] = await reserve().execute(values);
         return (row as DailyUsage | undefined) ?? null;
       }
-      // Two statements, one transaction: the update is noted admitted only with a reservation that fit.
-      return db.transaction(async (tx) => {
-        const [row] = await reserveOn(tx).prepare('usage_reserve_admitted').execute(values);
-        if (!row) return null;
-        await tx
-          .update(updateInbox)
-          .set({ admittedAt: admitted.at })
-          .where(eq(updateInbox.updateId, admitted.updateId));
-        return row as DailyUsage;
+      const [row] = await reserveAdmitted().execute({
+        ...values,
+        admittedUpdateId: admitted.updateId,
+        admittedAt: admitted.at.toISOString(),
       });
+      return (row as DailyUsage | undefined) ?? null;
     },
     async release(userId, day, delta) {
       await db
