@@ -22,6 +22,21 @@ export function inboxDone(db: BetterSQLite3Database) {
   );
 }
 
+/**
+ * Notes an update admitted (UpdateInboxRepository.markAdmitted); also run inside usage.ts's
+ * reservation, in its transaction. Prepared once: every admitted question runs it.
+ */
+export function inboxAdmitted(db: BetterSQLite3Database) {
+  const i = updateInbox;
+  return lazy(() =>
+    db
+      .update(i)
+      .set({ admittedAt: sql`${sql.placeholder('atMs')}` })
+      .where(eq(i.updateId, sql.placeholder('updateId')))
+      .prepare(),
+  );
+}
+
 export function sqliteInbox(
   db: BetterSQLite3Database,
   client: SqliteClient,
@@ -29,6 +44,7 @@ export function sqliteInbox(
   commit: GroupCommit,
 ): UpdateInboxRepository {
   const i = updateInbox;
+  const admitted = inboxAdmitted(db);
   const values = {
     updateId: sql.placeholder('updateId'),
     chatKey: sql.placeholder('chatKey'),
@@ -173,7 +189,7 @@ export function sqliteInbox(
       return Number(row?.n ?? 0);
     },
     async markAdmitted(updateId, now = new Date()) {
-      await commit(() => db.update(i).set({ admittedAt: now }).where(eq(i.updateId, updateId)).run());
+      await commit(() => admitted().run({ updateId, atMs: now.getTime() }));
     },
     async wasAdmitted(updateId) {
       const row = db.select({ at: i.admittedAt }).from(i).where(eq(i.updateId, updateId)).get();

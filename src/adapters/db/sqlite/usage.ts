@@ -13,7 +13,8 @@ import {
 } from '../shared/sql.js';
 import { fitsEmptyDay } from '../../../domain/quota.js';
 import type { GroupCommit } from './group-commit.js';
-import { dailyUsage, updateInbox } from './schema.js';
+import { inboxAdmitted } from './inbox.js';
+import { dailyUsage } from './schema.js';
 
 /**
  * Every answer counts usage, so the upsert is built once. One upsert: concurrent increments add
@@ -34,6 +35,7 @@ export function usageUpsert(db: BetterSQLite3Database) {
 export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): UsageRepository {
   const u = dailyUsage;
   const upsert = usageUpsert(db);
+  const noteAdmitted = inboxAdmitted(db);
   // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
   const reserve = lazy(() =>
     db
@@ -61,7 +63,8 @@ export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): Usa
       return (
         (await commit(() => {
           const row = reserve().get(values);
-          if (row && admitted) markAdmitted(db, admitted.updateId, admitted.at);
+          if (row && admitted)
+            noteAdmitted().run({ updateId: admitted.updateId, atMs: admitted.at.getTime() });
           return row;
         })) ?? null
       );
@@ -79,9 +82,4 @@ export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): Usa
       return db.select().from(u).where(eq(u.userId, userId)).orderBy(asc(u.day)).all();
     },
   };
-}
-
-/** Notes an update admitted (see UsageRepository.reserve): inside the reservation's transaction. */
-function markAdmitted(db: BetterSQLite3Database, updateId: number, at: Date): void {
-  db.update(updateInbox).set({ admittedAt: at }).where(eq(updateInbox.updateId, updateId)).run();
 }
