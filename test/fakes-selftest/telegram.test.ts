@@ -19,8 +19,15 @@ beforeEach(async () => {
   bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
 });
 
+/** The webhook endpoints a test started (listenOn), closed after it whatever happened. */
+const endpoints: Server[] = [];
+
 afterEach(async () => {
   if (bot.isRunning()) await bot.stop();
+  for (const server of endpoints.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   await tg.close();
 });
 
@@ -186,30 +193,25 @@ describe('fake Telegram: updates', () => {
       void handle(req, res);
     });
     const url = await listenOn(server);
-    try {
-      await bot.api.setWebhook(url, { secret_token: 's3cret' });
-      tg.pushUpdate(tg.updates.text({ chatId: 8, userId: 8, text: 'ping' }));
-      await tg.waitForCall('sendMessage', (c) => c.params.text === 'Hook: ping');
-      // The reply is sent while grammY still handles the POST; the delivery completes just after.
-      await waitUntil(() => tg.webhookDeliveries.length >= 2);
-      expect(tg.webhookDeliveries.map((d) => [d.attempt, d.status, d.secretToken])).toEqual([
-        [1, 500, 's3cret'],
-        [2, 200, 's3cret'],
-      ]);
-      const info = await bot.api.getWebhookInfo();
-      expect(info).toMatchObject({ url, pending_update_count: 0 });
-      expect(info.last_error_message).toContain('500');
+    await bot.api.setWebhook(url, { secret_token: 's3cret' });
+    tg.pushUpdate(tg.updates.text({ chatId: 8, userId: 8, text: 'ping' }));
+    await tg.waitForCall('sendMessage', (c) => c.params.text === 'Hook: ping');
+    // The reply is sent while grammY still handles the POST; the delivery completes just after.
+    await waitUntil(() => tg.webhookDeliveries.length >= 2);
+    expect(tg.webhookDeliveries.map((d) => [d.attempt, d.status, d.secretToken])).toEqual([
+      [1, 500, 's3cret'],
+      [2, 200, 's3cret'],
+    ]);
+    const info = await bot.api.getWebhookInfo();
+    expect(info).toMatchObject({ url, pending_update_count: 0 });
+    expect(info.last_error_message).toContain('500');
 
-      // A wrong secret is refused by grammY (401); the fake keeps retrying and reports it.
-      await bot.api.setWebhook(url, { secret_token: 'other' });
-      tg.pushUpdate(tg.updates.text({ chatId: 8, userId: 8, text: 'wrong secret' }));
-      await waitUntil(() => tg.webhookDeliveries.filter((d) => d.status === 401).length >= 2);
-      expect((await bot.api.getWebhookInfo()).last_error_message).toContain('401');
-      await bot.api.deleteWebhook();
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    // A wrong secret is refused by grammY (401); the fake keeps retrying and reports it.
+    await bot.api.setWebhook(url, { secret_token: 'other' });
+    tg.pushUpdate(tg.updates.text({ chatId: 8, userId: 8, text: 'wrong secret' }));
+    await waitUntil(() => tg.webhookDeliveries.filter((d) => d.status === 401).length >= 2);
+    expect((await bot.api.getWebhookInfo()).last_error_message).toContain('401');
+    await bot.api.deleteWebhook();
   });
 
   it('delivers like the Bot API server: chats in parallel up to max_connections, one update per chat at a time, kept-alive connections', async () => {
@@ -228,36 +230,31 @@ describe('fake Telegram: updates', () => {
     });
     const url = await listenOn(server);
     const arrived = () => held.map((h) => h.text);
-    try {
-      await bot.api.setWebhook(url, { max_connections: 2 });
-      for (const [chatId, text] of [
-        [1, 'a1'],
-        [1, 'a2'],
-        [2, 'b1'],
-        [3, 'c1'],
-      ] as const) {
-        tg.pushUpdate(tg.updates.text({ chatId, text }));
-      }
-      // Two connections: chat 1's first and chat 2's; a2 waits behind a1, c1 for a free connection.
-      await waitUntil(() => held.length === 2);
-      expect(arrived()).toEqual(['a1', 'b1']);
-      held[1]!.release();
-      await waitUntil(() => held.length === 3);
-      expect(arrived()[2]).toBe('c1');
-      held[0]!.release();
-      await waitUntil(() => held.length === 4);
-      expect(arrived()[3]).toBe('a2');
-      held[2]!.release();
-      held[3]!.release();
-      await waitUntil(() => tg.webhookDeliveries.length === 4);
-      expect(tg.webhookDeliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
-      // Four updates over the two connections Telegram opened, not one connection each.
-      expect(sockets.size).toBe(2);
-      await bot.api.deleteWebhook();
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+    await bot.api.setWebhook(url, { max_connections: 2 });
+    for (const [chatId, text] of [
+      [1, 'a1'],
+      [1, 'a2'],
+      [2, 'b1'],
+      [3, 'c1'],
+    ] as const) {
+      tg.pushUpdate(tg.updates.text({ chatId, text }));
     }
+    // Two connections: chat 1's first and chat 2's; a2 waits behind a1, c1 for a free connection.
+    await waitUntil(() => held.length === 2);
+    expect(arrived()).toEqual(['a1', 'b1']);
+    held[1]!.release();
+    await waitUntil(() => held.length === 3);
+    expect(arrived()[2]).toBe('c1');
+    held[0]!.release();
+    await waitUntil(() => held.length === 4);
+    expect(arrived()[3]).toBe('a2');
+    held[2]!.release();
+    held[3]!.release();
+    await waitUntil(() => tg.webhookDeliveries.length === 4);
+    expect(tg.webhookDeliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    // Four updates over the two connections Telegram opened, not one connection each.
+    expect(sockets.size).toBe(2);
+    await bot.api.deleteWebhook();
   });
 
   it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
@@ -268,22 +265,17 @@ describe('fake Telegram: updates', () => {
       req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
     });
     const url = await listenOn(server);
-    try {
-      await bot.api.setWebhook(url, { max_connections: 1 });
-      const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
-      const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
-      // a fails, b goes out on the free connection meanwhile, then a again once its delay is over.
-      await waitUntil(() => tg.webhookDeliveries.length === 3);
-      expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
-        [a, 1, 500],
-        [b, 1, 200],
-        [a, 2, 200],
-      ]);
-      await bot.api.deleteWebhook();
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await bot.api.setWebhook(url, { max_connections: 1 });
+    const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
+    const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
+    // a fails, b goes out on the free connection meanwhile, then a again once its delay is over.
+    await waitUntil(() => tg.webhookDeliveries.length === 3);
+    expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
+      [a, 1, 500],
+      [b, 1, 200],
+      [a, 2, 200],
+    ]);
+    await bot.api.deleteWebhook();
   });
 });
 
@@ -337,19 +329,14 @@ describe('fake Telegram: getUpdates semantics', () => {
     const handle = webhookCallback(replying, 'http');
     const server = createServer((req, res) => void handle(req, res));
     const url = await listenOn(server);
-    try {
-      await replying.api.setWebhook(url);
-      tg.pushUpdate(tg.updates.text({ chatId: 4, text: 'hi' }));
-      const call = await tg.waitForCall('sendMessage');
-      expect(call).toMatchObject({
-        viaWebhookReply: true,
-        params: { chat_id: 4, text: 'in the response body' },
-      });
-      expect(tg.sentMessages(4)).toEqual(['in the response body']);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await replying.api.setWebhook(url);
+    tg.pushUpdate(tg.updates.text({ chatId: 4, text: 'hi' }));
+    const call = await tg.waitForCall('sendMessage');
+    expect(call).toMatchObject({
+      viaWebhookReply: true,
+      params: { chat_id: 4, text: 'in the response body' },
+    });
+    expect(tg.sentMessages(4)).toEqual(['in the response body']);
   });
 
   it('accepts urlencoded bodies, query strings and any case of the method name', async () => {
@@ -466,6 +453,7 @@ describe('fake Telegram: files', () => {
 });
 
 async function listenOn(server: Server): Promise<string> {
+  endpoints.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
