@@ -126,14 +126,9 @@ export async function withBot<T>(
   const fakes = {
     // Telegram retries a webhook delivery for hours; the fake's default gives up after 10 tries (~6 s),
     // which a busy bot's 503s (its backpressure) would turn into lost updates.
-    // Webhook updates go out as Telegram sends them (40 at once over kept-alive connections, one per
-    // chat at a time), not one by one on a new connection each.
-    telegram: await startFakeTelegram({
-      token: BENCH_TOKEN,
-      keepAliveTimeoutMs,
-      webhookMaxAttempts: 10_000,
-      webhookLikeTelegram: true,
-    }),
+    // Webhook updates go out as Telegram sends them (the fake's default: 40 at once over kept-alive
+    // connections, one per chat at a time).
+    telegram: await startFakeTelegram({ token: BENCH_TOKEN, keepAliveTimeoutMs, webhookMaxAttempts: 10_000 }),
     gemini: await startFakeGemini({ keepAliveTimeoutMs }),
   };
   const tracker = track(fakes.telegram);

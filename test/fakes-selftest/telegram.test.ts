@@ -31,10 +31,10 @@ afterEach(async () => {
   await tg.close();
 });
 
-/** Swaps this test's fake for one that delivers webhooks as Telegram does. */
-async function withTelegramLikeWebhooks(): Promise<void> {
+/** Swaps this test's fake for one that delivers webhooks one at a time, in update_id order. */
+async function withOneAtATimeWebhooks(): Promise<void> {
   await tg.close();
-  tg = await startFakeTelegram({ webhookRetryDelayMs: 10, webhookLikeTelegram: true });
+  tg = await startFakeTelegram({ webhookRetryDelayMs: 10, webhookLikeTelegram: false });
   bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
 }
 
@@ -215,7 +215,6 @@ describe('fake Telegram: updates', () => {
   });
 
   it('delivers like the Bot API server: chats in parallel up to max_connections, one update per chat at a time, kept-alive connections', async () => {
-    await withTelegramLikeWebhooks();
     // The endpoint holds every POST until the test releases it, and notes what arrived on which socket.
     const held: Array<{ text: string; release: () => void }> = [];
     const sockets = new Set<unknown>();
@@ -258,7 +257,6 @@ describe('fake Telegram: updates', () => {
   });
 
   it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
-    await withTelegramLikeWebhooks();
     let failuresLeft = 1;
     const server = createServer((req, res) => {
       req.resume();
@@ -274,6 +272,26 @@ describe('fake Telegram: updates', () => {
       [a, 1, 500],
       [b, 1, 200],
       [a, 2, 200],
+    ]);
+    await bot.api.deleteWebhook();
+  });
+
+  it('one at a time (webhookLikeTelegram: false): a failing update holds up the next, whatever its chat', async () => {
+    await withOneAtATimeWebhooks();
+    let failuresLeft = 1;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
+    });
+    const url = await listenOn(server);
+    await bot.api.setWebhook(url, { max_connections: 40 });
+    const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
+    const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
+    await waitUntil(() => tg.webhookDeliveries.length === 3);
+    expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
+      [a, 1, 500],
+      [a, 2, 200],
+      [b, 1, 200],
     ]);
     await bot.api.deleteWebhook();
   });

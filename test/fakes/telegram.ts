@@ -39,9 +39,9 @@ export interface FakeTelegramOptions {
   /** How long the fake waits for the webhook endpoint's answer; default 5000 ms. */
   webhookTimeoutMs?: number;
   /**
-   * Deliver webhooks as the Bot API server does: up to max_connections POSTs at once over kept-alive
-   * connections, one update per chat at a time. Default false: one update at a time, in update_id
-   * order, each on a new connection (what the e2e suites were written against).
+   * Deliver webhooks as the Bot API server does (the default): up to max_connections POSTs at once
+   * over kept-alive connections, one update per chat at a time. False: one update at a time, in
+   * update_id order, each on a new connection (a failing one holds up the rest).
    */
   webhookLikeTelegram?: boolean;
   /** Unknown chat ids get 400 "chat not found" instead of an invented chat; default false. */
@@ -193,7 +193,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       retryDelayMs: typeof retry === 'number' ? () => retry : retry,
       maxAttempts: options.webhookMaxAttempts ?? 10,
       timeoutMs: options.webhookTimeoutMs ?? 5000,
-      likeTelegram: options.webhookLikeTelegram ?? false,
+      likeTelegram: options.webhookLikeTelegram ?? true,
     },
     // Called only once deliveries run, after `dispatcher` below exists.
     (method, params) => dispatcher.runWebhookReply(method, params),
