@@ -257,12 +257,7 @@ describe('fake Telegram: updates', () => {
   });
 
   it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
-    let failuresLeft = 1;
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
-    });
-    const url = await listenOn(server);
+    const url = await endpointFailingOnce();
     await bot.api.setWebhook(url, { max_connections: 1 });
     const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
     const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
@@ -278,12 +273,7 @@ describe('fake Telegram: updates', () => {
 
   it('one at a time (webhookLikeTelegram: false): a failing update holds up the next, whatever its chat', async () => {
     await withOneAtATimeWebhooks();
-    let failuresLeft = 1;
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
-    });
-    const url = await listenOn(server);
+    const url = await endpointFailingOnce();
     await bot.api.setWebhook(url, { max_connections: 40 });
     const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
     const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
@@ -469,6 +459,16 @@ describe('fake Telegram: files', () => {
     expect((await apiError(bot.api.getFile('big'))).description).toBe('Bad Request: file is too big');
   });
 });
+
+/** A webhook endpoint that answers its first POST with 500 and every later one with 200. */
+async function endpointFailingOnce(): Promise<string> {
+  let failuresLeft = 1;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(failuresLeft-- > 0 ? 500 : 200).end());
+  });
+  return listenOn(server);
+}
 
 async function listenOn(server: Server): Promise<string> {
   endpoints.push(server);
