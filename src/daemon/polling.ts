@@ -46,10 +46,9 @@ export function startPolling(options: {
     async supply(batchSize, shimSignal) {
       const signal = shimSignal as unknown as AbortSignal;
       // The runner asks for the next batch as soon as it has the last one, in the same tick as
-      // the handlers start: building that getUpdates request would then delay the first thing
-      // each handler does (about half a millisecond of every answer). One macrotask lets the
-      // handlers run up to their first wait (the model, the database); the long poll follows.
-      if (delivered) await new Promise((resolve) => setImmediate(resolve));
+      // the handlers start. The long poll has nothing to do until Telegram has a new update, so it
+      // leaves after what the handlers send first (see afterHandlersSent).
+      if (delivered) await afterHandlersSent();
       delivered = false;
       try {
         const updates = await bot.api.getUpdates(
@@ -95,6 +94,19 @@ export function startPolling(options: {
   const runner = createRunner(source, sink);
   runner.start();
   return runner;
+}
+
+/**
+ * Resolves after the event loop's next three check phases. A text update's handler sends the model
+ * request three check phases after it starts: in the first the group commit writes its quota
+ * reservation (adapters/db/sqlite/group-commit.ts), and the handler builds the request when that
+ * resolves; undici queues the write itself for the next. Building the getUpdates request costs a
+ * quarter of a millisecond: made in any earlier phase it delayed every answer's model request by
+ * that much; made after, it runs while the model answers. A handler with more waits than these
+ * does not hold the long poll up any longer: this only orders what is ready in the same moments.
+ */
+async function afterHandlersSent(): Promise<void> {
+  for (let phase = 0; phase < 3; phase++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -131,6 +131,46 @@ describe('botctl start (process)', { timeout: 120_000 }, () => {
     }
   });
 
+  it("sends each message's model request before the long poll that follows it (shipped defaults)", async () => {
+    const dataDir = tempDir();
+    // For each question: had the getUpdates acknowledging its update reached Telegram before the model request?
+    const pollFirst: boolean[] = [];
+    fakes.gemini.respond = (req) => {
+      // The answers only, not the conversation titles asked for after them.
+      if (req.method !== 'streamGenerateContent') return { text: 'a title' };
+      const updateId = Number(req.lastUserText.split(' ')[1]);
+      pollFirst.push(
+        fakes.telegram.calls.some((c) => c.method === 'getUpdates' && Number(c.params.offset) > updateId),
+      );
+      return { text: `answer to ${req.lastUserText}` };
+    };
+    const since = Date.now();
+    const daemon = spawnCli(['start', '--auto-migrate'], await envFor(dataDir, { BOTCTL_LOG_LEVEL: 'warn' }));
+    await step(
+      daemon,
+      fakes.telegram.waitForCall('getUpdates', (c) => c.at >= since, 60_000),
+    );
+    // Two users, five messages each: within the shipped per-user burst, so each one asks the model.
+    for (let i = 0; i < 10; i++) {
+      const updateId = 900_000 + i;
+      const chatId = 7011 + (i % 2);
+      fakes.telegram.pushUpdate({
+        ...fakes.telegram.updates.text({ chatId, text: `update ${updateId}` }),
+        update_id: updateId,
+      });
+      await step(
+        daemon,
+        waitFor(
+          () => expect(fakes.telegram.sentMessages(chatId)).toHaveLength(Math.floor(i / 2) + 1),
+          30_000,
+        ),
+      );
+    }
+    daemon.kill('SIGTERM');
+    expect((await daemon).exitCode).toBe(0);
+    expect(pollFirst).toEqual(Array.from({ length: 10 }, () => false));
+  });
+
   it('answers an update exactly once after kill -9 mid-answer and a restart', async () => {
     const dataDir = tempDir();
     fakes.gemini.respond = () => ({ chunks: ['slow ', 'answer'], chunkDelayMs: 1500 });
