@@ -6,8 +6,10 @@
  */
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { INLINE_CHECKPOINT_FRAMES, QUIET_MS } from '../../src/adapters/db/sqlite/idle-checkpoint.js';
 import { newPrivateChat } from '../helpers/chats.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { waitFor } from '../helpers/ports.js';
 
 const ANSWERS = 20;
 
@@ -74,4 +76,42 @@ describe('SQLite group commit', () => {
     await answer(a!, 3);
     expect(await db.raw('select count(*) as n from messages')).toEqual([{ n: 2 }]);
   }, 15_000);
+});
+
+describe('SQLite checkpoints once the writes pause', () => {
+  // SQLite's default: a commit that takes the WAL past 1000 frames copies them into the file inline.
+  const SQLITE_DEFAULT_FRAMES = 1000;
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await openTestDatabase('sqlite');
+  });
+  afterEach(async () => {
+    await db.cleanup();
+  });
+
+  it(`answers past SQLite's ${SQLITE_DEFAULT_FRAMES} WAL frames stay in the WAL while they go on, and reach the file ${QUIET_MS} ms after`, async () => {
+    const chat = await newPrivateChat(db.repos, 8_200_000);
+    await db.raw('pragma wal_checkpoint(TRUNCATE)');
+    const file = db.url;
+    const before = fs.statSync(file).size;
+    const long = 'x'.repeat(3000);
+    const answers = 120;
+    const started = Date.now();
+    for (let i = 0; i < answers; i++) {
+      await db.repos.conversations.appendCounted(
+        [
+          { conversationId: chat.conv.id, role: 'user', content: `${long} ${i}` },
+          { conversationId: chat.conv.id, role: 'model', content: `${long} ${i}` },
+        ],
+        { userId: chat.user.id, day: '2025-05-01', delta: { messages: 1, tokensIn: 5, tokensOut: 7 } },
+      );
+    }
+    const writing = Date.now() - started;
+    const walFrames = (fs.statSync(`${file}-wal`).size - 32) / (4096 + 24);
+    expect(walFrames).toBeGreaterThan(SQLITE_DEFAULT_FRAMES);
+    expect(walFrames).toBeLessThan(INLINE_CHECKPOINT_FRAMES);
+    // No pause as long as QUIET_MS fits in a shorter run: nothing was copied into the file meanwhile.
+    if (writing < QUIET_MS) expect(fs.statSync(file).size).toBe(before);
+    await waitFor(() => expect(fs.statSync(file).size).toBeGreaterThan(before + answers * 2 * 3000), 10_000);
+  });
 });

@@ -27,7 +27,8 @@ interface Job {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-export function groupCommit(client: SqliteClient): GroupCommit {
+/** `committed` runs after each commit that succeeded (idle-checkpoint.ts counts on it). */
+export function groupCommit(client: SqliteClient, committed: () => void = () => undefined): GroupCommit {
   let queued: Job[] = [];
   // A transaction function called inside another transaction runs in a savepoint.
   const inSavepoint = client.transaction((write: () => unknown) => write());
@@ -51,6 +52,7 @@ export function groupCommit(client: SqliteClient): GroupCommit {
       for (const job of jobs) job.reject(error);
       return;
     }
+    committed();
     jobs.forEach((job, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) job.resolve(outcome.value);

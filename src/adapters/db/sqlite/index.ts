@@ -13,6 +13,7 @@ import { sqlitePayments } from './payments.js';
 import type { SqliteClient } from './client.js';
 import { sqliteConversations } from './conversations.js';
 import { groupCommit } from './group-commit.js';
+import { idleCheckpoints } from './idle-checkpoint.js';
 import { sqliteInbox } from './inbox.js';
 import { sqliteHistoryMark, sqliteMessages } from './messages.js';
 import { sqliteStats } from './stats.js';
@@ -25,7 +26,8 @@ export function createSqliteRepositories(
   where: string,
 ): Repositories {
   const db = drizzle({ client });
-  const commit = groupCommit(client);
+  const checkpoints = idleCheckpoints(client);
+  const commit = groupCommit(client, checkpoints.wrote);
   let closed = false;
   return Object.freeze({
     dialect: 'sqlite' as const,
@@ -58,6 +60,7 @@ export function createSqliteRepositories(
     async close() {
       if (closed) return;
       closed = true;
+      checkpoints.close();
       client.close();
     },
   });
