@@ -97,13 +97,13 @@ export function startPolling(options: {
 }
 
 /**
- * Resolves after the event loop's next three check phases. A text update's handler sends the model
- * request three check phases after it starts: in the first the group commit writes its quota
- * reservation (adapters/db/sqlite/group-commit.ts), and the handler builds the request when that
- * resolves; undici queues the write itself for the next. Building the getUpdates request costs a
- * quarter of a millisecond: made in any earlier phase it delayed every answer's model request by
- * that much; made after, it runs while the model answers. A handler with more waits than these
- * does not hold the long poll up any longer: this only orders what is ready in the same moments.
+ * Resolves after the event loop's next three check phases. A text update's model request is
+ * written by the second check phase after its handler starts: in the first the group commit writes
+ * the quota reservation (adapters/db/sqlite/group-commit.ts) and the handler builds the request
+ * when that resolves; undici queues the write itself for the next. Building the getUpdates request
+ * costs a quarter of a millisecond: made in either of those phases it delayed every answer's model
+ * request by that much; made in the third, it runs while the model answers. A handler with more
+ * waits than these does not hold the long poll up any longer: this only orders what is ready at once.
  */
 async function afterHandlersSent(): Promise<void> {
   for (let phase = 0; phase < 3; phase++) await new Promise((resolve) => setImmediate(resolve));
