@@ -84,11 +84,20 @@ describe('edits re-ask', () => {
     const long = `${'word '.repeat(900)}\n\n`.repeat(2);
     h.gemini.respond = (req) => ({ text: req.lastUserText === 'write a lot' ? long : 'short now' });
     const question = send(chat, 'write a lot');
-    const first = await waitFor(() => {
-      const bot = h.telegram.messages(chat).filter((m) => m.fromBot);
-      if (bot.length < 2) throw new Error('not all parts yet');
-      return bot.map((m) => m.messageId);
+    // Every part is sent before the answer is marked delivered (one write after the last part).
+    await waitFor(async () => {
+      const [answer] = await h.db.raw(
+        `select m.delivered_at from messages m join conversations c on c.id = m.conversation_id
+         where c.chat_id = ? and m.role = 'model'`,
+        [chat],
+      );
+      if (answer?.delivered_at == null) throw new Error('not delivered yet');
     }, 8000);
+    const first = h.telegram
+      .messages(chat)
+      .filter((m) => m.fromBot)
+      .map((m) => m.messageId);
+    expect(first.length).toBeGreaterThan(1);
     edit(chat, question.message_id, 'write a little');
     await shown(chat, ['short now']);
     const deleted = h.telegram.callsOf('deleteMessage').filter((c) => c.params.chat_id === chat);
