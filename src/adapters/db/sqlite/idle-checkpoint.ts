@@ -15,7 +15,7 @@ import type { SqliteClient } from './client.js';
 export const QUIET_MS = 250;
 /**
  * SQLite checkpoints inline only past this many WAL frames (4 KiB each: 8 MiB), which writes that
- * never pause for QUIET_MS reach; a serial answer writes about 22 frames, one in a burst fewer.
+ * never pause for QUIET_MS reach; a serial answer writes about 22 frames, an answer in a burst fewer.
  */
 export const INLINE_CHECKPOINT_FRAMES = 2000;
 
