@@ -256,34 +256,38 @@ describe('fake Telegram: updates', () => {
     await bot.api.deleteWebhook();
   });
 
-  it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
-    const url = await endpointFailingOnce();
-    await bot.api.setWebhook(url, { max_connections: 1 });
+  /**
+   * Updates a (chat 1) and b (chat 2) to an endpoint that fails its first POST; once three deliveries
+   * were made: their ids, and each delivery as [update, attempt, status] in the order they happened.
+   */
+  async function twoChatsFirstFailing(maxConnections: number) {
+    await bot.api.setWebhook(await endpointFailingOnce(), { max_connections: maxConnections });
     const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
     const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
-    // a fails, b goes out on the free connection meanwhile, then a again once its delay is over.
     await waitUntil(() => tg.webhookDeliveries.length === 3);
-    expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
+    const deliveries = tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status]);
+    await bot.api.deleteWebhook();
+    return { a, b, deliveries };
+  }
+
+  it('like Telegram: retries a failed update while its one connection serves other chats, then sends it', async () => {
+    const { a, b, deliveries } = await twoChatsFirstFailing(1);
+    // a fails, b goes out on the free connection meanwhile, then a again once its delay is over.
+    expect(deliveries).toEqual([
       [a, 1, 500],
       [b, 1, 200],
       [a, 2, 200],
     ]);
-    await bot.api.deleteWebhook();
   });
 
   it('one at a time (webhookLikeTelegram: false): a failing update holds up the next, whatever its chat', async () => {
     await withOneAtATimeWebhooks();
-    const url = await endpointFailingOnce();
-    await bot.api.setWebhook(url, { max_connections: 40 });
-    const a = tg.pushUpdate(tg.updates.text({ chatId: 1, text: 'a' })).update_id;
-    const b = tg.pushUpdate(tg.updates.text({ chatId: 2, text: 'b' })).update_id;
-    await waitUntil(() => tg.webhookDeliveries.length === 3);
-    expect(tg.webhookDeliveries.map((d) => [d.updateId, d.attempt, d.status])).toEqual([
+    const { a, b, deliveries } = await twoChatsFirstFailing(40);
+    expect(deliveries).toEqual([
       [a, 1, 500],
       [a, 2, 200],
       [b, 1, 200],
     ]);
-    await bot.api.deleteWebhook();
   });
 });
 
