@@ -61,6 +61,26 @@ describe('redis cache during an outage', () => {
     await new Promise((resolve) => silent.close(resolve));
   });
 
+  it('holds at most 1,000 commands for a Redis that stopped answering: the rest fail at once', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = await startProxy(target.hostname, Number(target.port || 6379));
+    const errors: Error[] = [];
+    const cache = await createCache({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      namespace: `botctl-test-${randomUUID()}`,
+      timeoutMs: 200,
+      onError: (e) => errors.push(e),
+    });
+    expect(await cache.ping()).toBe(true);
+    proxy.freeze();
+    // 1,500 at once: the first 1,000 wait for the deadline, the others are refused before it.
+    const answers = await Promise.all(Array.from({ length: 1_500 }, (_, i) => cache.get(`k${i}`)));
+    expect(answers.every((answer) => answer === undefined)).toBe(true);
+    expect(errors[0]?.message).toMatch(/queue is full/i);
+    await cache.close();
+    await proxy.close();
+  });
+
   it('misses while the connection is cut, then recovers without a restart', async () => {
     const target = new URL(REDIS_URL);
     const proxy = await startProxy(target.hostname, Number(target.port || 6379));

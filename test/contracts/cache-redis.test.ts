@@ -102,4 +102,27 @@ describe('redis cache', () => {
     expect(await raw.pTTL(`${ns}::a`)).toBeGreaterThan(50_000);
     await cache.close();
   });
+
+  it('arms no timer per command: an operation costs nothing once it has its answer', async () => {
+    // node-redis's default command timeout is an AbortSignal.timeout per command that nothing
+    // cancels (a timer firing 5 s later with a TimeoutError); the cache's own deadline is enough.
+    const ns = `botctl-test-${randomUUID()}`;
+    used.add(ns);
+    const cache = await createCache({ url: REDIS_URL, namespace: ns });
+    const original = AbortSignal.timeout.bind(AbortSignal);
+    let armed = 0;
+    AbortSignal.timeout = (ms: number) => ((armed += 1), original(ms));
+    try {
+      for (let i = 0; i < 50; i++) {
+        await cache.set(`k${i}`, i, 60_000);
+        expect(await cache.get(`k${i}`)).toBe(i);
+        await cache.hit(`h${i}`, 60_000);
+        await cache.takeToken(`t${i}`, { burst: 5, perMinute: 60 }, 60_000);
+      }
+    } finally {
+      AbortSignal.timeout = original;
+    }
+    expect(armed).toBe(0);
+    await cache.close();
+  });
 });

@@ -11,9 +11,13 @@ export function listen(server: Server, port = 0): Promise<number> {
   });
 }
 
-/** A TCP proxy to Redis that can drop every connection and refuse new ones, then come back. */
+/**
+ * A TCP proxy to Redis that can drop every connection and refuse new ones, then come back; or
+ * freeze: keep the connections open and hold back every reply (a Redis that stopped answering).
+ */
 export async function startProxy(host: string, targetPort: number) {
   const sockets = new Set<Socket>();
+  const replies = new Map<Socket, Socket>(); // upstream -> client
   const make = () =>
     createServer((client) => {
       const upstream = connect(targetPort, host);
@@ -22,6 +26,8 @@ export async function startProxy(host: string, targetPort: number) {
         s.on('error', () => {});
         s.on('close', () => sockets.delete(s));
       }
+      replies.set(upstream, client);
+      upstream.on('close', () => replies.delete(upstream));
       client.pipe(upstream).pipe(client);
     });
   let server = make();
@@ -36,6 +42,12 @@ export async function startProxy(host: string, targetPort: number) {
     async resume() {
       server = make();
       await listen(server, port);
+    },
+    freeze() {
+      for (const [upstream, client] of replies) {
+        upstream.unpipe(client);
+        upstream.pause();
+      }
     },
     close: stop,
   };

@@ -5,7 +5,8 @@
  *   connect-forever behaviour are what make a cache without Redis hang;
  * - `disableOfflineQueue`: while disconnected, commands fail at once instead of queueing until
  *   Redis returns (the default would park every get() forever);
- * - `connectTimeout` bounds each TCP attempt (a black-holed host otherwise waits for the OS).
+ * - `connectTimeout` bounds each TCP attempt (a black-holed host otherwise waits for the OS);
+ * - no per-command timeout, a bounded queue instead (see MAX_PENDING_COMMANDS).
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
@@ -41,6 +42,18 @@ return {allowed, retry}`;
 /** Bound on one TCP connect attempt, and on a graceful close before we force it. */
 const CONNECT_TIMEOUT_MS = 2_000;
 
+/**
+ * Commands a server that stopped answering can hold before new ones fail at once ("The queue is
+ * full", reported and answered with the fallback like any failure). Every operation already has
+ * the cache's own deadline (guard.ts), so node-redis's per-command timeout is off: it is an
+ * `AbortSignal.timeout(5000)` per command that nothing cancels: each command left a timer that
+ * fired 5 s later and built a TimeoutError with its stack (5 of the 118 MB V8 promoted to its old
+ * generation in the bench's bursts on Postgres + Redis). Nor did it bound memory: a command already
+ * written stays in node-redis's reply queue after its timeout. The bound does; a busy daemon has a
+ * few hundred commands in flight at most.
+ */
+const MAX_PENDING_COMMANDS = 1_000;
+
 /** Backoff between reconnect attempts: 100 ms doubling up to 5 s, forever (Redis may come back). */
 const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 5_000);
 
@@ -57,6 +70,8 @@ export async function createRedisBackend(
   const client = createClient({
     url,
     disableOfflineQueue: true,
+    commandOptions: { timeout: 0 },
+    commandsQueueMaxLength: MAX_PENDING_COMMANDS,
     socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
   });
   const store = new KeyvRedis(client, {
