@@ -15,4 +15,18 @@ describe('Gemini ChatModel start-up cost', () => {
     );
     expect(lines).toEqual(['after create: 0', 'after call: loaded']);
   });
+
+  it('loads the SDK without Google Cloud auth or WebSockets, which an API key does not use', async () => {
+    const entry = new URL('../../src/adapters/gemini/index.ts', import.meta.url).href;
+    const lines = await runWatchingImports(
+      '',
+      `const { createGeminiChatModel } = await import(${JSON.stringify(entry)});
+      const model = createGeminiChatModel({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', timeoutMs: 2000 });
+      await model.generate({ model: 'm', turns: [{ role: 'user', parts: [{ text: 'x' }] }] }).catch(() => {});
+      const heavy = ['google-auth-library', 'gaxios', 'ws'];
+      console.log('sdk:', loaded.some((s) => s.startsWith('@google/genai')));
+      console.log('heavy:', loaded.filter((s) => heavy.includes(s)).join(',') || 'none');`,
+    );
+    expect(lines).toEqual(['sdk: true', 'heavy: none']);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * ChatModel over @google/genai. The SDK is imported on the first call (it costs ~70 ms, and most
- * CLI commands never talk to Gemini). Every failure leaves as a BotctlError (see errors.ts),
+ * CLI commands never talk to Gemini), from its web entry: the same client over fetch, without
+ * the Node entry's google-auth-library, gaxios and ws (Vertex credentials, file paths and the Live
+ * API, none of which an API key and in-memory uploads use): 2 MB less heap for the daemon's life. Every failure leaves as a BotctlError (see errors.ts),
  * except a caller's abort, which rejects with the signal's reason (an AbortError) so callers can
  * tell cancellation from failure.
  *
@@ -9,7 +11,7 @@
  * We keep this deadline ourselves instead of `httpOptions.timeout`, which would bound a whole
  * stream and abort it with the same error as a caller's cancel.
  */
-import type { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai/web';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatModel, ChatResult, FileUploader, ModelInfo } from '../../domain/ports/index.js';
 import { createUploader } from './files.js';
@@ -36,7 +38,7 @@ export function createGeminiChatModel(options: GeminiChatModelOptions): ChatMode
       });
     }
     // vertexai: false pins the Gemini API even if GOOGLE_GENAI_USE_VERTEXAI is set in the environment.
-    client ??= import('@google/genai').then(
+    client ??= import('@google/genai/web').then(
       ({ GoogleGenAI }) =>
         new GoogleGenAI({ apiKey, vertexai: false, httpOptions: baseUrl ? { baseUrl } : {} }),
     );

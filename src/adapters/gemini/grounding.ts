@@ -7,7 +7,7 @@
  * URL context reports each link it tried in `urlContextMetadata.urlMetadata[]`, with a
  * `urlRetrievalStatus`: the ones not read (error, paywall, unsafe) are handed on to be named.
  */
-import type { GenerateContentResponse, Tool } from '@google/genai';
+import type { GenerateContentResponse, Tool } from '@google/genai/web';
 import type { ChatRequest } from '../../domain/ports/index.js';
 import type { Source } from '../../domain/grounding.js';
 

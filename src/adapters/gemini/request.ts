@@ -2,7 +2,7 @@
  * ChatRequest -> SDK parameters, and SDK responses (one, or a stream of chunks) -> ChatResult.
  * Only types come from the SDK here, so this module costs nothing at startup.
  */
-import type { Content, GenerateContentParameters, GenerateContentResponse, Part } from '@google/genai';
+import type { Content, GenerateContentParameters, GenerateContentResponse, Part } from '@google/genai/web';
 import { BotctlError } from '../../domain/errors.js';
 import type { ChatPart, ChatRequest, ChatResult } from '../../domain/ports/index.js';
 import { groundingOf, toolsOf, unreadUrlsOf } from './grounding.js';

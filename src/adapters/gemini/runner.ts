@@ -2,7 +2,7 @@
  * The frame around every Gemini call: deadline and abort wiring, error translation, and one
  * onCall report per call whatever its outcome.
  */
-import type { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai/web';
 import { BotctlError } from '../../domain/errors.js';
 import { abortReason, startCall, type CallControl } from './call.js';
 import { timeoutError, translateOtherError } from './errors.js';
