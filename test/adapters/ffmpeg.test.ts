@@ -9,6 +9,7 @@ import {
   opusArgs,
   probeFfmpeg,
 } from '../../src/adapters/system/ffmpeg.js';
+import { runWatchingImports } from '../helpers/lazy-import.js';
 import { isOggOpus, probeAudio, speechPcm } from '../helpers/media.js';
 
 function failingFfmpeg(): string {
@@ -53,5 +54,21 @@ describe('ffmpeg', () => {
     await expect(failing.pcmToOggOpus(speechPcm(0.1), 24_000)).rejects.toThrow(
       /ffmpeg could not encode the voice answer: Unknown encoder libopus/,
     );
+  });
+});
+
+describe('ffmpeg start-up cost', () => {
+  it('asks whether ffmpeg runs without loading execa; encoding loads it', async () => {
+    // The daemon asks on its first answer (the listen button); execa is 3 MB of heap it keeps.
+    const entry = new URL('../../src/adapters/system/ffmpeg.ts', import.meta.url).href;
+    const lines = await runWatchingImports(
+      'execa',
+      `const { createFfmpegEncoder } = await import(${JSON.stringify(entry)});
+      const encoder = createFfmpegEncoder();
+      console.log('available:', await encoder.available(), loaded.length);
+      await encoder.pcmToOggOpus(Buffer.alloc(4800), 24000);
+      console.log('after encoding:', loaded.length > 0 ? 'loaded' : 'not loaded');`,
+    );
+    expect(lines).toEqual(['available: true 0', 'after encoding: loaded']);
   });
 });

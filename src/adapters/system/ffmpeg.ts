@@ -1,9 +1,10 @@
 /**
- * ffmpeg through execa: Gemini TTS PCM (16-bit little-endian mono) -> OGG/Opus, the format
- * Telegram plays as a voice note. Bytes go through stdin/stdout pipes, so no temp file is
- * written (and none is left behind by a crash). `probeFfmpeg` is what `botctl doctor` shows;
+ * ffmpeg: Gemini TTS PCM (16-bit little-endian mono) -> OGG/Opus, the format Telegram plays as a
+ * voice note. The encoder runs it through execa with bytes on stdin/stdout pipes, so no temp file
+ * is written (and none is left behind by a crash). `probeFfmpeg` is what `botctl doctor` shows;
  * the encoder probes once and remembers, so a missing ffmpeg costs one spawn, not one per answer.
  */
+import { execFile } from 'node:child_process';
 import { BotctlError } from '../../domain/errors.js';
 import type { AudioEncoder } from '../../domain/ports/index.js';
 
@@ -16,17 +17,21 @@ export interface FfmpegOptions {
   timeoutMs?: number;
 }
 
-/** Whether ffmpeg runs here, and its version ("5.1.9-0+deb12u1"). */
-export async function probeFfmpeg(binary = 'ffmpeg'): Promise<{ ok: boolean; version?: string }> {
-  const { execa } = await import('execa');
-  const result = await execa(binary, ['-hide_banner', '-version'], {
-    reject: false,
-    stdin: 'ignore',
-    timeout: 10_000,
+/**
+ * Whether ffmpeg runs here, and its version ("5.1.9-0+deb12u1"). Node's own execFile, not execa:
+ * the daemon asks this on its first answer (whether to offer the listen button), and execa with its
+ * dependencies is 3 MB of heap and 24 MB of RSS that a daemon nobody asks for a spoken answer never
+ * needs; the encoder below, which pipes audio through, still loads it on first use.
+ */
+export function probeFfmpeg(binary = 'ffmpeg'): Promise<{ ok: boolean; version?: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(binary, ['-hide_banner', '-version'], { timeout: 10_000 }, (error, stdout) => {
+      if (error) return resolve({ ok: false });
+      const version = /ffmpeg version (\S+)/.exec(stdout)?.[1];
+      resolve(version ? { ok: true, version } : { ok: true });
+    });
+    child.stdin?.end();
   });
-  if (result.failed) return { ok: false };
-  const version = /ffmpeg version (\S+)/.exec(String(result.stdout))?.[1];
-  return version ? { ok: true, version } : { ok: true };
 }
 
 /** For `botctl doctor`: true when ffmpeg is installed and runs. */
