@@ -1,10 +1,10 @@
 /**
  * ChatModel over @google/genai. The SDK is imported on the first call (it costs ~70 ms, and most
- * CLI commands never talk to Gemini), from its web entry: the same client over fetch, without
- * the Node entry's google-auth-library, gaxios and ws (Vertex credentials, file paths and the Live
- * API, none of which an API key and in-memory uploads use): 2 MB less heap for the daemon's life. Every failure leaves as a BotctlError (see errors.ts),
- * except a caller's abort, which rejects with the signal's reason (an AbortError) so callers can
- * tell cancellation from failure.
+ * CLI commands never talk to Gemini), from its web entry: the same client over fetch, without the
+ * Node entry's google-auth-library, gaxios and ws (Vertex credentials, file paths and the Live API,
+ * none of which an API key and in-memory uploads use): 2 MB less heap for the daemon's life.
+ * Every failure leaves as a BotctlError (see errors.ts), except a caller's abort, which rejects
+ * with the signal's reason (an AbortError) so callers can tell cancellation from failure.
  *
  * Deadline: `timeoutMs` bounds the wait for an answer; for a stream it is re-armed by each chunk,
  * so a long answer that keeps arriving is never cut, while a stalled one fails after timeoutMs.
