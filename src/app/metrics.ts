@@ -68,7 +68,7 @@ export function createMetrics(options: ScrapeSources = {}): AppMetrics {
   });
   const handlerSeconds = new Histogram({
     name: 'botctl_handler_duration_seconds',
-    help: 'Time from update received to handler done',
+    help: 'Time from the update reaching the bot to handler done (a chat waits for its earlier updates before that)',
     labelNames: ['type'],
     buckets: [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
