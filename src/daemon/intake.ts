@@ -219,7 +219,7 @@ export function createIntake(options: IntakeOptions) {
     chat: string,
     handle: () => Promise<boolean | void>,
   ): Promise<boolean | void> {
-    if (!messageOfUpdate(update) || isStopCommand(update.message?.text)) return handle();
+    if (!messageOfUpdate(update) || overtakes(update)) return handle();
     const handled = (lanes.get(chat) ?? Promise.resolve()).then(handle);
     const ended = handled.then(noop, noop);
     lanes.set(chat, ended);
@@ -234,8 +234,7 @@ export function createIntake(options: IntakeOptions) {
    * here, running. Polls with a backoff (another instance finishes it); false when stopping.
    */
   async function turn(update: Update, chat: string): Promise<boolean> {
-    // A /stop stops the answer that holds its chat's turn: it must not wait behind it.
-    if (!options.crossInstanceOrder || chat === 'none' || isStopCommand(update.message?.text)) return !closed;
+    if (!options.crossInstanceOrder || chat === 'none' || overtakes(update)) return !closed;
     let delay = 20;
     for (;;) {
       if (closed) return false;
@@ -343,6 +342,11 @@ export function chatKeyOfUpdate(update: Update): string {
     update.my_chat_member?.from ??
     update.pre_checkout_query?.from;
   return from ? senderKey(from.id) : 'none';
+}
+
+/** A /stop stops the answer that holds its chat's turn: it waits neither for its chat's order nor its lane. */
+function overtakes(update: Update): boolean {
+  return isStopCommand(update.message?.text);
 }
 
 /** The message an update is about, which puts it in a chat; undefined for inline queries and the like. */
