@@ -121,7 +121,28 @@ async function runLoad(dialect: 'sqlite' | 'postgres') {
       },
       120_000,
       250,
-    );
+    ).catch(async (error: unknown) => {
+      // Say what is missing and what both daemons logged, so that a rare failure explains itself.
+      daemon.kill('SIGTERM');
+      const restarted = await daemon;
+      const missing = await outbox(async (repos) => {
+        const rows = await repos.outbox.list({ limit: 10_000 });
+        const have = new Set(rows.map((row) => `${row.type} ${String(row.telegramId)}`));
+        return Array.from({ length: USERS }, (_, i) => base + i).flatMap((id) =>
+          ['user.created', 'message.answered']
+            .filter((type) => !have.has(`${type} ${id}`))
+            .map((type) => `${type} ${id} (answers sent: ${fakes.telegram.sentMessages(id).length})`),
+        );
+      });
+      throw new Error(
+        [
+          `missing events: ${missing.join(', ')}`,
+          `first daemon's warnings and errors:\n${warnings(killed)}`,
+          `restarted daemon's warnings and errors:\n${warnings(restarted)}`,
+        ].join('\n'),
+        { cause: error },
+      );
+    });
     daemon.kill('SIGTERM');
     const last = await daemon;
     expect(last.exitCode, String(last.stderr).slice(-2000) + String(killed.stderr).slice(-2000)).toBe(0);
@@ -139,6 +160,16 @@ async function runLoad(dialect: 'sqlite' | 'postgres') {
     await database?.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The daemon's log lines at warn and above (pino's JSON lines), the newest 40. */
+function warnings(run: { stdout: unknown; stderr: unknown }): string {
+  return `${String(run.stdout)}\n${String(run.stderr)}`
+    .split('\n')
+    .filter((line) => /"level":(40|50|60)/.test(line))
+    .slice(-40)
+    .map((line) => line.slice(0, 600))
+    .join('\n');
 }
 
 describe('event webhooks under kill -9 (process)', { timeout: 300_000 }, () => {
