@@ -128,10 +128,16 @@ async function runLoad(dialect: 'sqlite' | 'postgres') {
       const missing = await outbox(async (repos) => {
         const rows = await repos.outbox.list({ limit: 10_000 });
         const have = new Set(rows.map((row) => `${row.type} ${String(row.telegramId)}`));
+        // Still pending in the inbox (never answered) or settled without its events.
+        const pending = new Set((await repos.updates.pending(10_000)).map((update) => update.fromId));
         return Array.from({ length: USERS }, (_, i) => base + i).flatMap((id) =>
           ['user.created', 'message.answered']
             .filter((type) => !have.has(`${type} ${id}`))
-            .map((type) => `${type} ${id} (answers sent: ${fakes.telegram.sentMessages(id).length})`),
+            .map(
+              (type) =>
+                `${type} ${id} (answers sent: ${fakes.telegram.sentMessages(id).length}, ` +
+                `update ${pending.has(id) ? 'pending' : 'settled'})`,
+            ),
         );
       });
       throw new Error(
