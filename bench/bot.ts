@@ -1,31 +1,36 @@
 /**
  * `npm run bench:bot`: botctl on its shipped defaults (pacing of Telegram's flood limits on)
  * beside a bare grammY + @google/genai bot with auto-retry (bench/floor-bot.ts, no storage, no
- * pacing), in the same run, each as its own process against the fakes running here. The scenarios
- * of issue 10's table, in order, on one bot process per case:
+ * pacing), each as its own process against fakes of its own running here. Each botctl case runs
+ * beside a bare bot of its own, started with it; the two take turns in every scenario (see
+ * scenarios()), so each ratio compares answers measured seconds apart. The scenarios of issue
+ * 10's table, in order:
  *
  *  0. BENCH_WARMUP (500) messages from 50 users, untimed;
- *  1. one user, BENCH_SERIAL (50) messages in a row, instant model: reply p50 (push -> answer);
- *  2. BENCH_BURST (500) messages from 50 users at once, instant model: answers/s, bot CPU per answer;
+ *  1. one user, BENCH_SERIAL (50) messages in a row, instant model, BENCH_ROUNDS (5) rounds per bot:
+ *     reply p50 (push -> answer) over all rounds;
+ *  2. BENCH_BURST (500) messages from 50 users at once, instant model: answers/s of the median
+ *     round, bot CPU per answer over all rounds; BENCH_ROUNDS rounds per bot where pacing is off,
+ *     one where it is on (Telegram's 30 a second sets the pace there, not the engine);
  *  3. the same with a model that answers after 300 ms, then 5 chunks 50 ms apart: first draft (the
  *     answer, for a bot without drafts) against the first chunk, and answer against the model
  *     request, p50 (both leave out the wait behind the chat's earlier messages);
  *  4. BENCH_LIMITED (200) messages from 50 users while the fake Telegram enforces Telegram's stated
  *     limits (30/s per bot, 1/s per chat after a burst of 3, 20/min per group): answers/s, and the
  *     share of flood-controlled calls answered 429;
- *  5. the bot's CPU while idle, in the BENCH_IDLE_MS (20000) after that burst and in the next as
- *     long (the first includes V8 shrinking its heap after the burst).
+ *  5. each bot's CPU while both are idle, in the BENCH_IDLE_MS (20000) after that burst and in the
+ *     next as long (the first includes V8 shrinking its heap after the burst).
  *
  * The fakes enforce no limit outside scenario 4, so a bot that does not pace looks faster there
  * than real Telegram would let it be. Overrides of botctl's defaults are printed above the table
  * (the per-user rate limit and quotas are the operator's business, not the bot's cost).
  *
  * Wall-clock numbers depend on what else the machine runs (the load average is printed): CPU
- * time per answer is the steadier figure. BENCH_ONLY=floor,polling-sqlite,polling-pg,webhook-sqlite,
- * webhook-pg,engine-sqlite,engine-webhook,engine-pg,rss picks cases (default: the first three; the
- * engine-* cases turn pacing off, printed under the table's header, to measure the engine alone); BENCH_RSS_UPDATES (0: off) adds RSS after
- * that many updates and after 30 s idle. BENCH_NODE_OPTIONS goes to the bots
- * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * time per answer is the steadier figure. BENCH_ONLY=polling-sqlite,polling-pg,webhook-sqlite,
+ * webhook-pg,engine-sqlite,engine-webhook,engine-pg,rss picks cases (default: the first two; the
+ * engine-* cases turn pacing off, printed under the table's header, to measure the engine alone);
+ * BENCH_RSS_UPDATES (0: off) adds RSS after that many updates and after 30 s idle.
+ * BENCH_NODE_OPTIONS goes to the bots (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,12 +38,22 @@ import { TELEGRAM_RATE_LIMITS } from '../test/fakes/telegram.js';
 import { BOTCTL_OVERRIDES, PACING_OFF, ROOT, startBotctl, startFloor, withBot } from './lib/bots.js';
 import { buildSnapshot } from './lib/child.js';
 import { burst, idleCpu, sequential, soak, streaming, underLimits, type Target } from './lib/scenarios.js';
-import { costColumns, memoryColumns, phase, row, type Measured } from './lib/report.js';
+import {
+  costColumns,
+  memoryColumns,
+  mergeBursts,
+  mergeSerial,
+  phase,
+  row,
+  type Measured,
+} from './lib/report.js';
 import { sleep } from './lib/stats.js';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 50);
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const LIMITED = Number(process.env.BENCH_LIMITED ?? 200);
+/** Rounds of the serial and burst scenarios per bot, the two bots taking turns (see scenarios()). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const USERS = 50;
 /**
  * Untimed messages before the first timed scenario, on every bot alike. A daemon runs for weeks:
@@ -49,7 +64,7 @@ const USERS = 50;
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
 const RSS_UPDATES = Number(process.env.BENCH_RSS_UPDATES ?? 0);
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['floor', 'polling-sqlite', 'polling-pg'];
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['polling-sqlite', 'polling-pg'];
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 20_000);
 /** V8 keeps its heap a while after a burst: RSS is read again after this long idle. */
 const RSS_IDLE_MS = 30_000;
@@ -84,37 +99,86 @@ const CASES = [
 ];
 const selected = (id: string) => ONLY.includes(id);
 
-/** The table's scenarios, in order, on one bot process. */
-async function scenarios(t: Target, base: number): Promise<Measured> {
+/** Runs `work` on each bot in turn: the bare bot first in even rounds, botctl first in odd (ABBA). */
+async function inTurn<T>(pair: Pair, round: number, work: (t: Target) => Promise<T>): Promise<[T, T]> {
+  if (round % 2 === 0) {
+    const bare = await work(pair.bare);
+    return [bare, await work(pair.bot)];
+  }
+  const bot = await work(pair.bot);
+  return [await work(pair.bare), bot];
+}
+
+interface Pair {
+  bare: Target;
+  bot: Target;
+}
+
+/**
+ * The table's scenarios, in order, on a bare bot and a botctl daemon running side by side. The two
+ * scenarios the targets compare with the bare bot (one user's messages in a row, the burst) run
+ * ROUNDS times, the bots taking turns (ABBA), so that a host whose speed drifts during the run (by
+ * a third within minutes on a shared 2-core machine) moves both alike: a serial p50 over every
+ * round's answers, the burst's median round.
+ */
+async function scenarios(pair: Pair, base: number, burstRounds: number): Promise<[Measured, Measured]> {
   const users = base + 1000;
   // First contact of each user (user rows, cache) and warm code paths, untimed.
-  await phase('warm-up', () => burst(t, users, USERS, WARMUP, 'w'));
+  await phase('warm-up', () => inTurn(pair, 0, (t) => burst(t, users, USERS, WARMUP, 'w')));
   // Each scenario starts on a quiet bot: Telegram's per-second window of the one before has passed.
   const quiet = () => sleep(1500);
-  await quiet();
-  const serial = await phase(`one user, ${SERIAL} in a row`, () => sequential(t, [users], SERIAL, 'q'));
-  await quiet();
-  const instant = await phase(`${BURST} from ${USERS} users`, () => burst(t, users, USERS, BURST, 'm'));
-  await quiet();
+  const serial: Array<Awaited<ReturnType<typeof sequential>>[]> = [[], []];
+  const instant: Array<Awaited<ReturnType<typeof burst>>[]> = [[], []];
+  await phase(`one user, ${SERIAL} in a row, ${ROUNDS} rounds a bot`, async () => {
+    for (let r = 0; r < ROUNDS; r++) {
+      const [a, b] = await inTurn(pair, r, async (t) => {
+        await quiet();
+        // A user of its own each round: every round's history grows from the warm-up's 10 messages, as in one.
+        return sequential(t, [users + r], SERIAL, `q${r}-`);
+      });
+      serial[0]!.push(a);
+      serial[1]!.push(b);
+    }
+  });
+  await phase(`${BURST} from ${USERS} users, ${burstRounds} round(s) a bot`, async () => {
+    for (let r = 0; r < burstRounds; r++) {
+      const [a, b] = await inTurn(pair, r, async (t) => {
+        await quiet();
+        return burst(t, users, USERS, BURST, `m${r}-`);
+      });
+      instant[0]!.push(a);
+      instant[1]!.push(b);
+    }
+  });
   const streamed = await phase(`${BURST} from ${USERS} users, streaming model`, () =>
-    streaming(t, users, USERS, BURST, 's'),
+    inTurn(pair, 0, async (t) => {
+      await quiet();
+      return streaming(t, users, USERS, BURST, 's');
+    }),
   );
-  await quiet();
   const limited = await phase(`${LIMITED} from ${USERS} users under Telegram's limits`, () =>
-    underLimits(t, users, USERS, LIMITED, 'l'),
+    inTurn(pair, 0, async (t) => {
+      await quiet();
+      return underLimits(t, users, USERS, LIMITED, 'l');
+    }),
   );
-  // Right after a burst V8 shrinks its heap (a few GCs on its worker threads); then nothing should run.
-  const idleAfterBurst = await phase(`idle ${IDLE_MS / 1000} s`, () => idleCpu(t, IDLE_MS));
-  const idleSettled = await phase(`idle ${IDLE_MS / 1000} s more`, () => idleCpu(t, IDLE_MS));
-  return {
-    serial,
-    instant,
-    streamed,
-    limited,
-    idleCpuPercent: [idleAfterBurst, idleSettled],
-    failedCalls: t.tracker.failed - limited.tooMany,
-    droppedByFake: t.telegram.droppedUpdates.length,
-  };
+  // Both idle at once. Right after a burst V8 shrinks its heap (a few GCs on its worker threads);
+  // then nothing should run.
+  const idle = () => Promise.all([idleCpu(pair.bare, IDLE_MS), idleCpu(pair.bot, IDLE_MS)]);
+  const idleAfterBurst = await phase(`idle ${IDLE_MS / 1000} s`, idle);
+  const idleSettled = await phase(`idle ${IDLE_MS / 1000} s more`, idle);
+  return [0, 1].map((i) => {
+    const t = i === 0 ? pair.bare : pair.bot;
+    return {
+      serial: mergeSerial(serial[i]!),
+      instant: mergeBursts(instant[i]!),
+      streamed: streamed[i]!,
+      limited: limited[i]!,
+      idleCpuPercent: [idleAfterBurst[i]!, idleSettled[i]!],
+      failedCalls: t.tracker.failed - limited[i]!.tooMany,
+      droppedByFake: t.telegram.droppedUpdates.length,
+    };
+  }) as [Measured, Measured];
 }
 
 async function main() {
@@ -125,20 +189,20 @@ async function main() {
   const problems: string[] = [];
   const log = (text: string) => console.error(`bench: ${text}`);
 
-  let floor: Measured | undefined;
-  if (selected('floor')) {
-    log('floor bot');
-    floor = await withBot(startFloor, (t) => scenarios(t, RUN_BASE));
-    rows.push(row('bare grammY + genai, auto-retry', floor));
-  }
   for (const [index, c] of CASES.entries()) {
     if (!selected(c.id)) continue;
-    log(c.name);
-    const m = await withBot(
-      (fakes) => startBotctl(fakes, c, build),
-      (t) => scenarios(t, RUN_BASE + (index + 1) * 10_000),
+    log(`${c.name}, beside the bare bot`);
+    const base = RUN_BASE + (index + 1) * 10_000;
+    // Each bot has fakes of its own: same chat ids, separate Telegram and Gemini state.
+    const [bare, m] = await withBot(startFloor, (bareTarget) =>
+      withBot(
+        (fakes) => startBotctl(fakes, c, build),
+        (botTarget) =>
+          scenarios({ bare: bareTarget, bot: botTarget }, base, c.env === PACING_OFF ? ROUNDS : 1),
+      ),
     );
-    rows.push(row(c.name, m, floor));
+    rows.push(row(`  bare grammY + genai, beside it`, bare));
+    rows.push(row(c.name, m, bare));
     for (const [scenario, b] of [
       ['burst', m.instant],
       ['limited', m.limited],

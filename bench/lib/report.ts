@@ -26,6 +26,43 @@ export interface Measured {
   droppedByFake: number;
 }
 
+type Serial = Measured['serial'];
+
+/** Rounds of one scenario as one: their CPU per update averaged (rounds are of equal size). */
+function mergeCosts(costs: readonly Cost[]): Cost {
+  const mean = (of: (cost: Cost) => number) =>
+    costs.reduce((total, cost) => total + of(cost), 0) / costs.length;
+  return {
+    botCpuMs: mean((c) => c.botCpuMs),
+    fakesCpuMs: mean((c) => c.fakesCpuMs),
+    after: costs.at(-1)!.after,
+  };
+}
+
+/** Serial rounds: every round's latencies together (their p50 is the table's). */
+export function mergeSerial(rounds: readonly Serial[]): Serial {
+  return {
+    latencies: rounds.flatMap((r) => r.latencies),
+    firstSign: rounds.flatMap((r) => r.firstSign),
+    cost: mergeCosts(rounds.map((r) => r.cost)),
+  };
+}
+
+/** Burst rounds: the median round's answers/s (NaN if one lost answers), and every round's problems. */
+export function mergeBursts(rounds: readonly Burst[]): Burst {
+  const total = (of: (b: Burst) => number) => rounds.reduce((sum, b) => sum + of(b), 0);
+  const rates = rounds.map((b) => b.updatesPerSecond);
+  return {
+    updatesPerSecond: rates.some(Number.isNaN) ? NaN : pct(rates, 50),
+    lost: total((b) => b.lost),
+    duplicated: total((b) => b.duplicated),
+    unexpected: total((b) => b.unexpected),
+    reorderedChats: total((b) => b.reorderedChats),
+    examples: rounds.flatMap((b) => b.examples).slice(0, 5),
+    cost: mergeCosts(rounds.map((b) => b.cost)),
+  };
+}
+
 /** Progress on stderr, so a slow phase shows while the run goes on. */
 export async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -46,6 +83,7 @@ export function row(name: string, m: Measured, floor?: Measured) {
     serial_x_bare: floor ? round(serial / pct(floor.serial.latencies, 50), 2) : '',
     first_sign_p50_ms: m.serial.firstSign.length ? p(m.serial.firstSign, 50) : '',
     burst_per_s: Math.round(m.instant.updatesPerSecond),
+    burst_x_bare: floor ? round(m.instant.updatesPerSecond / floor.instant.updatesPerSecond, 2) : '',
     cpu_ms_per_answer: round(m.instant.cost.botCpuMs),
     fakes_cpu_ms: round(m.instant.cost.fakesCpuMs),
     stream_first_vs_chunk_p50_ms: p(m.streamed.firstVsChunk, 50),
@@ -61,6 +99,11 @@ export function row(name: string, m: Measured, floor?: Measured) {
     ].join('/'),
     'failed_calls/dropped': `${m.failedCalls}/${m.droppedByFake}`,
     rss_mb: Math.round(m.limited.cost.after.rssMb),
+    // The most the process held at once (VmHWM): what a VPS must have room for.
+    peak_rss_mb: Math.round(m.limited.cost.after.peakRssMb),
+    peak_rss_x_bare: floor
+      ? round(m.limited.cost.after.peakRssMb / floor.limited.cost.after.peakRssMb, 2)
+      : '',
   };
 }
 
