@@ -27,7 +27,8 @@
  *
  * Wall-clock numbers depend on what else the machine runs (the load average is printed): CPU
  * time per answer is the steadier figure. BENCH_ONLY=polling-sqlite,polling-pg,webhook-sqlite,
- * webhook-pg,engine-sqlite,engine-webhook,engine-pg,rss picks cases (default: the first two; the
+ * webhook-pg,engine-sqlite,engine-webhook,engine-pg,peak-rss,rss picks cases (default: the first two
+ * and peak-rss, each bot's peak RSS alone under the same bursts, see peakRss(); the
  * engine-* cases turn pacing off, printed under the table's header, to measure the engine alone);
  * BENCH_RSS_UPDATES (0: off) adds RSS after that many updates and after 30 s idle.
  * BENCH_NODE_OPTIONS goes to the bots (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
@@ -47,7 +48,7 @@ import {
   row,
   type Measured,
 } from './lib/report.js';
-import { sleep } from './lib/stats.js';
+import { round, sleep } from './lib/stats.js';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 50);
 const BURST = Number(process.env.BENCH_BURST ?? 500);
@@ -64,7 +65,7 @@ const USERS = 50;
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
 const RSS_UPDATES = Number(process.env.BENCH_RSS_UPDATES ?? 0);
-const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['polling-sqlite', 'polling-pg'];
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['polling-sqlite', 'polling-pg', 'peak-rss'];
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 20_000);
 /** V8 keeps its heap a while after a burst: RSS is read again after this long idle. */
 const RSS_IDLE_MS = 30_000;
@@ -181,6 +182,23 @@ async function scenarios(pair: Pair, base: number, burstRounds: number): Promise
   }) as [Measured, Measured];
 }
 
+/**
+ * Peak RSS (VmHWM) of one bot alone: the warm-up, then ROUNDS bursts 1.5 s apart. Not taken from the
+ * paired scenarios, where each bot idles through the other's turns and V8 shrinks its heap there for
+ * as long as the other bot takes: the faster bot idles longer, and its peak came out 25-40% lower
+ * than alone under the same bursts.
+ */
+async function peakRss(start: Parameters<typeof withBot>[0], base: number): Promise<number> {
+  return withBot(start, async (t) => {
+    await burst(t, base, USERS, WARMUP, 'w');
+    for (let r = 0; r < ROUNDS; r++) {
+      await sleep(1500);
+      await burst(t, base, USERS, BURST, `p${r}-`);
+    }
+    return t.bot.usage().peakRssMb;
+  });
+}
+
 async function main() {
   const build = buildSnapshot(ROOT);
   const loadBefore = os.loadavg()[0]!;
@@ -208,6 +226,19 @@ async function main() {
       ['limited', m.limited],
     ] as const)
       for (const example of b.examples) problems.push(`${c.name}, ${scenario}: ${example}`);
+  }
+  const peaks: Record<string, unknown>[] = [];
+  if (selected('peak-rss')) {
+    log('peak RSS, each bot alone under the same load');
+    const bare = await peakRss(startFloor, RUN_BASE + 200_000);
+    peaks.push({ bot: 'bare grammY + genai, auto-retry', peak_rss_mb: Math.round(bare), x_bare: '' });
+    for (const [index, c] of CASES.filter((c) => c.env === PACING_OFF).entries()) {
+      const peak = await peakRss(
+        (fakes) => startBotctl(fakes, c, build),
+        RUN_BASE + 210_000 + index * 10_000,
+      );
+      peaks.push({ bot: c.name, peak_rss_mb: Math.round(peak), x_bare: round(peak / bare, 2) });
+    }
   }
   const rss: Record<string, unknown>[] = [];
   if (RSS_UPDATES > 0 && selected('rss')) {
@@ -246,8 +277,14 @@ async function main() {
     console.log(
       'webhook updates POSTed as the Bot API server does: up to max_connections (40) at once over kept-alive connections, one per chat at a time',
     );
-  console.table(rows);
+  if (rows.length > 0) console.table(rows);
   for (const problem of problems) console.log(`  ${problem}`);
+  if (peaks.length > 0) {
+    console.log(
+      `peak RSS, each bot alone: ${WARMUP} warm-up messages, then ${ROUNDS} bursts of ${BURST} from ${USERS} users 1.5 s apart (botctl with pacing off)`,
+    );
+    console.table(peaks);
+  }
   if (rss.length > 0) console.table(rss);
   console.log(
     `load average ${loadBefore.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores, node ${process.version}`,

@@ -99,11 +99,8 @@ export function row(name: string, m: Measured, floor?: Measured) {
     ].join('/'),
     'failed_calls/dropped': `${m.failedCalls}/${m.droppedByFake}`,
     rss_mb: Math.round(m.limited.cost.after.rssMb),
-    // The most the process held at once (VmHWM): what a VPS must have room for.
+    // The most the process held at once (VmHWM). Not compared with the bare bot here: see peakRss() in bot.ts.
     peak_rss_mb: Math.round(m.limited.cost.after.peakRssMb),
-    peak_rss_x_bare: floor
-      ? round(m.limited.cost.after.peakRssMb / floor.limited.cost.after.peakRssMb, 2)
-      : '',
   };
 }
 
