@@ -101,8 +101,8 @@ const CASES = [
 const selected = (id: string) => ONLY.includes(id);
 
 /** Runs `work` on each bot in turn: the bare bot first in even rounds, botctl first in odd (ABBA). */
-async function inTurn<T>(pair: Pair, round: number, work: (t: Target) => Promise<T>): Promise<[T, T]> {
-  if (round % 2 === 0) {
+async function inTurn<T>(pair: Pair, turn: number, work: (t: Target) => Promise<T>): Promise<[T, T]> {
+  if (turn % 2 === 0) {
     const bare = await work(pair.bare);
     return [bare, await work(pair.bot)];
   }
