@@ -110,6 +110,21 @@ async function inTurn<T>(pair: Pair, turn: number, work: (t: Target) => Promise<
   return [await work(pair.bare), bot];
 }
 
+/** `rounds` rounds of `work`, each in turn (inTurn): every round's result, the bare bot's and botctl's. */
+async function inRounds<T>(
+  pair: Pair,
+  rounds: number,
+  work: (t: Target, round: number) => Promise<T>,
+): Promise<[T[], T[]]> {
+  const results: [T[], T[]] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    const [bare, bot] = await inTurn(pair, r, (t) => work(t, r));
+    results[0].push(bare);
+    results[1].push(bot);
+  }
+  return results;
+}
+
 interface Pair {
   bare: Target;
   bot: Target;
@@ -128,29 +143,19 @@ async function scenarios(pair: Pair, base: number, burstRounds: number): Promise
   await phase('warm-up', () => inTurn(pair, 0, (t) => burst(t, users, USERS, WARMUP, 'w')));
   // Each scenario starts on a quiet bot: Telegram's per-second window of the one before has passed.
   const quiet = () => sleep(1500);
-  const serial: Array<Awaited<ReturnType<typeof sequential>>[]> = [[], []];
-  const instant: Array<Awaited<ReturnType<typeof burst>>[]> = [[], []];
-  await phase(`one user, ${SERIAL} in a row, ${ROUNDS} rounds a bot`, async () => {
-    for (let r = 0; r < ROUNDS; r++) {
-      const [a, b] = await inTurn(pair, r, async (t) => {
-        await quiet();
-        // A user of its own each round: every round's history grows from the warm-up's 10 messages, as in one.
-        return sequential(t, [users + r], SERIAL, `q${r}-`);
-      });
-      serial[0]!.push(a);
-      serial[1]!.push(b);
-    }
-  });
-  await phase(`${BURST} from ${USERS} users, ${burstRounds} round(s) a bot`, async () => {
-    for (let r = 0; r < burstRounds; r++) {
-      const [a, b] = await inTurn(pair, r, async (t) => {
-        await quiet();
-        return burst(t, users, USERS, BURST, `m${r}-`);
-      });
-      instant[0]!.push(a);
-      instant[1]!.push(b);
-    }
-  });
+  const serial = await phase(`one user, ${SERIAL} in a row, ${ROUNDS} rounds a bot`, () =>
+    inRounds(pair, ROUNDS, async (t, r) => {
+      await quiet();
+      // A user of its own each round: every round's history grows from the warm-up's 10 messages, as in one.
+      return sequential(t, [users + r], SERIAL, `q${r}-`);
+    }),
+  );
+  const instant = await phase(`${BURST} from ${USERS} users, ${burstRounds} round(s) a bot`, () =>
+    inRounds(pair, burstRounds, async (t, r) => {
+      await quiet();
+      return burst(t, users, USERS, BURST, `m${r}-`);
+    }),
+  );
   const streamed = await phase(`${BURST} from ${USERS} users, streaming model`, () =>
     inTurn(pair, 0, async (t) => {
       await quiet();
