@@ -142,9 +142,19 @@ export function fitsEmptyDay(delta: UsageDelta, caps: UsageCaps): boolean {
   );
 }
 
+const UTC_DAY_MS = 86_400_000;
+/** The day utcDay last named and its bounds: every answer asks several times, nearly always for today. */
+let lastDay = { from: 0, to: 0, key: '' };
+
 /** The usage row key for `now`: YYYY-MM-DD in UTC. */
 export function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  const ms = now.getTime();
+  // Written so that NaN (an invalid date) misses and throws below, as toISOString does.
+  if (!(ms >= lastDay.from && ms < lastDay.to)) {
+    const from = Math.floor(ms / UTC_DAY_MS) * UTC_DAY_MS;
+    lastDay = { from, to: from + UTC_DAY_MS, key: new Date(from).toISOString().slice(0, 10) };
+  }
+  return lastDay.key;
 }
 
 /** When today's quota resets: the next UTC midnight, strictly after `now`. */

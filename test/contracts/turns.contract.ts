@@ -52,6 +52,7 @@ export function describeTurnContract(dialect: Dialect): void {
               tokensOut: 45,
               model: 'gemini-test',
               latencyMs: 321,
+              sources: [{ title: 'Weather', uri: 'https://example.com/weather' }],
             },
           ],
           { userId: user.id, day, delta: { messages: 1, tokensIn: 120, tokensOut: 45 } },
@@ -70,7 +71,14 @@ export function describeTurnContract(dialect: Dialect): void {
         });
         expect(answer).toMatchObject({ role: 'model', tokensIn: 120, tokensOut: 45, model: 'gemini-test' });
         expect(answer!.id).toBeGreaterThan(question!.id);
+        // What the write returns is what a read returns (SQLite builds it without reading the row back).
         expect(await sealed.conversations.getContext(conv.id, 5)).toEqual([question, answer]);
+        const alone = await sealed.conversations.appendMessage({
+          conversationId: conv.id,
+          role: 'user',
+          content: 'again',
+        });
+        expect(await sealed.conversations.getMessage(alone.id)).toEqual(alone);
         const raw = await db.raw('select content from messages where conversation_id = ?', [conv.id]);
         for (const row of raw) expect(String(row.content)).toMatch(/^enc:v1:k:/);
         // The message's own token estimate (3) is not what the turn counts.

@@ -83,6 +83,21 @@ describe('UTC calendar', () => {
     expect(utcDay(new Date('2025-03-02T01:30:00+03:00'))).toBe('2025-03-01');
   });
 
+  it('names each day right when the days asked for alternate (it keeps the last day it named)', () => {
+    const instants = [
+      '2025-03-01T23:59:59.999Z',
+      '2025-03-02T00:00:00.000Z',
+      '2025-03-01T00:00:00.000Z',
+      '2025-03-01T12:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.000Z',
+      '2025-03-02T00:00:00.001Z',
+    ];
+    for (const at of instants) expect(utcDay(new Date(at))).toBe(at.slice(0, 10));
+    // Not the day asked for before it: an invalid date throws as toISOString does.
+    expect(() => utcDay(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('resets at the next UTC midnight, across month and year ends', () => {
     expect(nextResetAt(new Date('2025-03-01T10:00:00Z')).toISOString()).toBe('2025-03-02T00:00:00.000Z');
     expect(nextResetAt(new Date('2025-03-01T00:00:00Z')).toISOString()).toBe('2025-03-02T00:00:00.000Z');

@@ -40,6 +40,8 @@ interface Entry {
   /** Every turn after afterId, oldest first (the read was complete). */
   messages: Message[];
   chars: number;
+  /** How many of them are delivered, compared with the database's count before each use. */
+  delivered: number;
 }
 
 type Cached = Pick<
@@ -74,6 +76,8 @@ export function withHistoryCache<R extends Cached>(
   };
   const freeze = (message: Message): Message => Object.freeze({ ...message });
   const sizeOf = (messages: readonly Message[]) => messages.reduce((n, m) => n + m.content.length, 0);
+  const deliveredIn = (messages: readonly Message[]) =>
+    messages.reduce((n, m) => (m.deliveredAt === null ? n : n + 1), 0);
 
   /** The kept turns, if the database still has exactly them. */
   async function valid(conversationId: number, afterId: number): Promise<Entry | undefined> {
@@ -85,7 +89,7 @@ export function withHistoryCache<R extends Cached>(
       entries.get(conversationId) === entry &&
       now.count === kept.length &&
       now.lastId === (kept.at(-1)?.id ?? null) &&
-      now.delivered === kept.filter((m) => m.deliveredAt !== null).length;
+      now.delivered === entry.delivered;
     if (!same) {
       if (entries.get(conversationId) === entry) drop(conversationId);
       return undefined;
@@ -109,6 +113,7 @@ export function withHistoryCache<R extends Cached>(
       entry.messages.push(freeze(message));
       entry.chars += message.content.length;
       chars += message.content.length;
+      if (message.deliveredAt !== null) entry.delivered += 1;
       if (message.role === 'model' && message.deliveredAt === null) {
         if (undelivered.size >= limits.conversations) undelivered.clear();
         undelivered.set(message.id, message.conversationId);
@@ -127,7 +132,13 @@ export function withHistoryCache<R extends Cached>(
       // Frozen whether kept or not, so a caller cannot come to rely on changing them.
       const messages = (await repo.messagesAfter(conversationId, afterId, limit)).map(freeze);
       // Only a complete read is kept: with `limit` rows there may be more after them.
-      if (messages.length < limit) keep(conversationId, { afterId, messages, chars: sizeOf(messages) });
+      if (messages.length < limit)
+        keep(conversationId, {
+          afterId,
+          messages,
+          chars: sizeOf(messages),
+          delivered: deliveredIn(messages),
+        });
       else drop(conversationId);
       return messages.slice();
     },
@@ -148,12 +159,13 @@ export function withHistoryCache<R extends Cached>(
       undelivered.delete(id);
       const entry = entries.get(conversationId);
       const index = entry?.messages.findLastIndex((m) => m.id === id) ?? -1;
-      if (entry && index >= 0)
-        entry.messages[index] = freeze({
-          ...entry.messages[index]!,
-          deliveredAt: at,
-          ...(sent && sent.length > 0 ? { telegramMessageId: sent[0]!, sentMessageIds: [...sent] } : {}),
-        });
+      if (!entry || index < 0) return;
+      if (entry.messages[index]!.deliveredAt === null) entry.delivered += 1;
+      entry.messages[index] = freeze({
+        ...entry.messages[index]!,
+        deliveredAt: at,
+        ...(sent && sent.length > 0 ? { telegramMessageId: sent[0]!, sentMessageIds: [...sent] } : {}),
+      });
     },
     async deleteMessage(id) {
       await repo.deleteMessage(id);

@@ -85,6 +85,8 @@ function readSentIds(value: string | null): number[] | null {
 }
 
 /** The values to insert for a new message, content sealed. */
+export type MessageValues = ReturnType<typeof messageValues>;
+
 export function messageValues(message: NewMessage, cipher: FieldCipher, now: Date) {
   return {
     conversationId: message.conversationId,
@@ -97,6 +99,28 @@ export function messageValues(message: NewMessage, cipher: FieldCipher, now: Dat
     telegramMessageId: message.telegramMessageId ?? null,
     createdAt: message.createdAt ?? now,
     sources: message.sources ? cipher.seal(JSON.stringify(message.sources)) : null,
+  };
+}
+
+/**
+ * The message an insert stored, from what was inserted and the id it got: what reading the row back
+ * would return (toMessage), without reading it back. A new turn is never delivered yet.
+ */
+export function storedMessage(message: NewMessage, values: MessageValues, id: number): Message {
+  return {
+    id,
+    conversationId: values.conversationId,
+    role: values.role,
+    content: message.content,
+    tokensIn: values.tokensIn,
+    tokensOut: values.tokensOut,
+    model: values.model,
+    latencyMs: values.latencyMs,
+    telegramMessageId: values.telegramMessageId,
+    createdAt: values.createdAt,
+    deliveredAt: null,
+    sentMessageIds: null,
+    sources: message.sources ?? null,
   };
 }
 

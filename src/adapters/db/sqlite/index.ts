@@ -34,7 +34,7 @@ export function createSqliteRepositories(
     users: guard(sqliteUsers(db, cipher), where),
     conversations: guard(
       withHistoryCache(
-        { ...sqliteConversations(db, cipher), ...sqliteMessages(db, client, cipher, commit) },
+        { ...sqliteConversations(db, cipher), ...sqliteMessages(db, cipher, commit) },
         sqliteHistoryMark(db),
       ),
       where,
