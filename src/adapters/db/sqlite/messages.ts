@@ -16,7 +16,7 @@ import { insertOutboxSqlite } from './events.js';
 import type { GroupCommit } from './group-commit.js';
 import { inboxDone } from './inbox.js';
 import { conversations, messages } from './schema.js';
-import { usageUpsert } from './usage.js';
+import { usageAdd } from './usage.js';
 
 type MessageMethods = Pick<
   ConversationRepository,
@@ -55,7 +55,7 @@ export function sqliteMessages(
   const insert = lazy(() => db.insert(m).values(placeholders).prepare());
   const insertMessage = (message: NewMessage, values: MessageValues) =>
     storedMessage(message, values, Number(insert().run(values).lastInsertRowid));
-  const countUsage = usageUpsert(db);
+  const countUsage = usageAdd(db);
   // The hot path of every reply: newest-first on the (conversation_id, id) index, then reversed.
   const lastN = lazy(() =>
     db

@@ -18,23 +18,26 @@ import { dailyUsage } from './schema.js';
 
 /**
  * Every answer counts usage, so the upsert is built once. One upsert: concurrent increments add
- * up instead of overwriting each other. Also run inside messages.ts's appendCounted.
+ * up instead of overwriting each other.
  */
-export function usageUpsert(db: BetterSQLite3Database) {
+function usageIncrement(db: BetterSQLite3Database) {
   const u = dailyUsage;
-  return lazy(() =>
-    db
-      .insert(u)
-      .values(usageDeltaPlaceholders)
-      .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u) })
-      .returning()
-      .prepare(),
-  );
+  return db
+    .insert(u)
+    .values(usageDeltaPlaceholders)
+    .onConflictDoUpdate({ target: [u.userId, u.day], set: addedUsage(u) });
 }
+
+/**
+ * The increment alone, for messages.ts's appendCounted, which reads nothing back: without RETURNING
+ * SQLite builds no row for nobody (it still did for a statement that was only run).
+ */
+export const usageAdd = (db: BetterSQLite3Database) => lazy(() => usageIncrement(db).prepare());
 
 export function sqliteUsage(db: BetterSQLite3Database, commit: GroupCommit): UsageRepository {
   const u = dailyUsage;
-  const upsert = usageUpsert(db);
+  // The increment, returning the row as it is after it.
+  const upsert = lazy(() => usageIncrement(db).returning().prepare());
   const noteAdmitted = inboxAdmitted(db);
   // Every question is reserved (domain/quota.ts): the same upsert, adding only within the caps.
   const reserve = lazy(() =>
