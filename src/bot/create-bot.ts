@@ -40,6 +40,7 @@ import { admitted, identify } from './middleware/access.js';
 import { blockedOnForbidden, membershipFeature } from './middleware/blocked-users.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 import { useEagerBranch } from './eager-branch.js';
+import { useLeanUse } from './lean-use.js';
 
 interface BotServices extends AccountServices, MediaServices {
   access: AccessService;
@@ -97,6 +98,7 @@ export function createBot(options: CreateBotOptions): {
   handle: (update: Update, how: { replay: boolean }) => Promise<boolean>;
 } {
   useEagerBranch();
+  useLeanUse();
   const bot = new Bot<BotContext>(options.token, {
     client: { apiRoot: options.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
