@@ -1,58 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bot, Composer, type Context } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import { Composer } from 'grammy';
+import type { Update } from 'grammy/types';
 import { useEagerBranch } from '../../src/bot/eager-branch.js';
+import {
+  callbackUpdate as callback,
+  commonUpdates,
+  privateOrFallback,
+  routingBot,
+  runLogged,
+  textUpdate as message,
+} from '../helpers/routing.js';
 
 const grammyBranch = Composer.prototype.branch;
-
-const botInfo: UserFromGetMe = {
-  id: 42,
-  is_bot: true as const,
-  first_name: 'Test',
-  username: 'test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
-
-let nextId = 1;
-function message(text: string, chat: 'private' | 'group' = 'private'): Update {
-  const from = { id: 7, is_bot: false, first_name: 'U' };
-  const entities = text.startsWith('/')
-    ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }]
-    : [];
-  return {
-    update_id: nextId++,
-    message: {
-      message_id: nextId,
-      date: 1,
-      from,
-      chat:
-        chat === 'private'
-          ? { id: 7, type: 'private', first_name: 'U' }
-          : { id: -5, type: 'group', title: 'G' },
-      text,
-      ...(entities.length ? { entities } : {}),
-    },
-  } as Update;
-}
-const callback = (data: string): Update =>
-  ({
-    update_id: nextId++,
-    callback_query: {
-      id: String(nextId),
-      from: { id: 7, is_bot: false, first_name: 'U' },
-      chat_instance: 'c',
-      data,
-      message: { message_id: 1, date: 1, chat: { id: 7, type: 'private', first_name: 'U' } },
-    },
-  }) as Update;
 
 /**
  * A bot whose routing uses every shape of branch botctl's features use: command, chatType then
@@ -61,7 +20,7 @@ const callback = (data: string): Update =>
  */
 function scenario(): { run: (updates: Update[]) => Promise<string[]> } {
   const log: string[] = [];
-  const bot = new Bot<Context>('1:x', { botInfo });
+  const bot = routingBot();
   bot.command('start', (ctx) => void log.push(`start:${ctx.match}`));
   bot.filter(
     async (ctx) => {
@@ -79,30 +38,12 @@ function scenario(): { run: (updates: Update[]) => Promise<string[]> } {
   bot.hears('boom', () => {
     throw new Error('boom');
   });
-  const privateChats = bot.chatType('private');
-  bot.on('message', (ctx) => void log.push(`fallback:${ctx.chat.type}:${ctx.msg.text ?? ''}`));
-  // Added to the filtered composer after its branch and the fallback exist: runs in its place.
-  privateChats.on('message:text', async (ctx, next) => {
-    if (ctx.msg.text === 'pass') return next();
-    log.push(`private:${ctx.msg.text}`);
-  });
-  return {
-    async run(updates) {
-      for (const update of updates) {
-        await bot
-          .handleUpdate(update)
-          .catch((error: unknown) => log.push(`error:${(error as Error).message}`));
-      }
-      return log;
-    },
-  };
+  privateOrFallback(bot, log);
+  return { run: (updates) => runLogged(bot, log, updates) };
 }
 
 const updates = () => [
-  message('/start now'),
-  message('hello'),
-  message('hello', 'group'),
-  message('pass'),
+  ...commonUpdates(),
   message('async'),
   message('async', 'group'),
   message('arrays'),

@@ -1,37 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bot, Composer, type Context } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import { Composer, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
 import { useEagerBranch } from '../../src/bot/eager-branch.js';
 import { useLeanUse } from '../../src/bot/lean-use.js';
+import {
+  commonUpdates,
+  privateOrFallback,
+  routingBot,
+  runLogged,
+  textUpdate as message,
+} from '../helpers/routing.js';
 
 const grammyUse = Composer.prototype.use;
 const grammyBranch = Composer.prototype.branch;
-
-const botInfo = {
-  id: 42,
-  is_bot: true,
-  first_name: 'Test',
-  username: 'test_bot',
-} as UserFromGetMe;
-
-let nextId = 1;
-const message = (text: string, chat: 'private' | 'group' = 'private'): Update =>
-  ({
-    update_id: nextId++,
-    message: {
-      message_id: nextId,
-      date: 1,
-      from: { id: 7, is_bot: false, first_name: 'U' },
-      chat:
-        chat === 'private'
-          ? { id: 7, type: 'private', first_name: 'U' }
-          : { id: -5, type: 'group', title: 'G' },
-      text,
-      ...(text.startsWith('/')
-        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
-        : {}),
-    },
-  }) as Update;
 
 /**
  * Every way botctl's middleware meets the chain: a plugin-like middleware around the rest (awaits
@@ -41,7 +22,7 @@ const message = (text: string, chat: 'private' | 'group' = 'private'): Update =>
  */
 function scenario(): { run: (updates: Update[]) => Promise<string[]> } {
   const log: string[] = [];
-  const bot = new Bot<Context>('1:x', { botInfo });
+  const bot = routingBot();
   bot.use(async (ctx, next) => {
     log.push(`in:${ctx.msg?.text ?? ''}`);
     await next();
@@ -72,29 +53,12 @@ function scenario(): { run: (updates: Update[]) => Promise<string[]> } {
   bounded.hears('inside', () => {
     throw new Error('inside');
   });
-  const privateChats = features.chatType('private');
-  features.on('message', (ctx) => void log.push(`fallback:${ctx.chat.type}:${ctx.msg.text ?? ''}`));
-  privateChats.on('message:text', async (ctx, next) => {
-    if (ctx.msg.text === 'pass') return next();
-    log.push(`private:${ctx.msg.text}`);
-  });
-  return {
-    async run(updates) {
-      for (const update of updates) {
-        await bot
-          .handleUpdate(update)
-          .catch((error: unknown) => log.push(`error:${(error as Error).message}`));
-      }
-      return log;
-    },
-  };
+  privateOrFallback(features, log);
+  return { run: (updates) => runLogged(bot, log, updates) };
 }
 
 const updates = () => [
-  message('/start now'),
-  message('hello'),
-  message('hello', 'group'),
-  message('pass'),
+  ...commonUpdates(),
   message('sync'),
   message('twice'),
   message('throw'),
