@@ -17,7 +17,11 @@ import { Composer, type Context, type Middleware, type MiddlewareFn } from 'gram
 
 type Branch = Composer<Context>['branch'];
 
-function flatten<C extends Context>(middleware: Middleware<C> | Middleware<C>[]): MiddlewareFn<C> {
+/**
+ * One middleware function for what grammY accepts as middleware. A Composer is asked for its
+ * middleware at each update, so what is added to it later still runs (lean-use.ts relies on it too).
+ */
+export function flatten<C extends Context>(middleware: Middleware<C> | Middleware<C>[]): MiddlewareFn<C> {
   if (Array.isArray(middleware)) return flatten(new Composer<C>(...middleware));
   if (typeof middleware === 'function') return middleware;
   return (ctx, next) => middleware.middleware()(ctx, next);

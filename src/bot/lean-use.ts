@@ -13,15 +13,12 @@
  * same routing through grammY's use and this one.
  */
 import { Composer, type Context, type Middleware, type MiddlewareFn, type NextFunction } from 'grammy';
+import { flatten } from './eager-branch.js';
 
 type Use = Composer<Context>['use'];
 
 /** What an empty Composer's chain is: grammY's `pass` (the module does not export it). */
 const PASS: MiddlewareFn<Context> = new Composer<Context>().middleware();
-
-function flatten<C extends Context>(composer: Composer<C>): MiddlewareFn<C> {
-  return (ctx, next) => composer.middleware()(ctx, next);
-}
 
 /**
  * grammY's concat without the async function: both the layer and the next it hands on still return a

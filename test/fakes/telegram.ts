@@ -9,6 +9,7 @@
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
 import { listen } from './shared/http.js';
 import { brief, WaitableLog } from './shared/waiters.js';
+import { fakeBotInfo } from './telegram/bot-info.js';
 import { createBuilders, type UpdateBuilders } from './telegram/builders.js';
 import type { FailureSpec, RateLimit } from './telegram/faults.js';
 import { createDispatcher, type TelegramCall } from './telegram/server.js';
@@ -20,6 +21,7 @@ export type { UploadedFile, Params } from './telegram/body.js';
 export type * from './telegram/builders.js';
 export type { FailureSpec, RateLimit } from './telegram/faults.js';
 export { SENDING_METHODS, TELEGRAM_RATE_LIMITS } from './telegram/faults.js';
+export { fakeBotInfo } from './telegram/bot-info.js';
 export type { TelegramCall, Envelope } from './telegram/server.js';
 export type { ChargeRecord, DraftRecord, InvoiceRecord } from './telegram/state.js';
 export type { ChatId, FileRecord, StoredMessage } from './telegram/store.js';
@@ -167,22 +169,7 @@ const messageText = (message: Message): string | undefined =>
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = options.token ?? DEFAULT_TOKEN;
   const botId = Number(/^(\d+):/.exec(token)?.[1] ?? 123456);
-  const botInfo: UserFromGetMe = {
-    id: botId,
-    is_bot: true,
-    first_name: 'botctl test',
-    username: 'botctl_test_bot',
-    can_join_groups: true,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-    ...options.bot,
-  };
+  const botInfo = fakeBotInfo(botId, options.bot);
   const retry = options.webhookRetryDelayMs ?? ((attempt: number) => Math.min(1000, 50 * 2 ** (attempt - 1)));
   const state = new TelegramState(
     token,

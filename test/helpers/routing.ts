@@ -2,22 +2,9 @@
 // Telegram sends them, a bot that needs no getMe, and a run that logs each update's outcome.
 import { Bot, type Composer, type Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { fakeBotInfo } from '../fakes/telegram/bot-info.js';
 
-export const routingBotInfo: UserFromGetMe = {
-  id: 42,
-  is_bot: true as const,
-  first_name: 'Test',
-  username: 'test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+export const routingBotInfo: UserFromGetMe = fakeBotInfo(42, { supports_inline_queries: true });
 
 let nextId = 1;
 
