@@ -22,7 +22,7 @@ describe('redis cache during an outage', () => {
       namespace: 'outage',
       onError: (e) => errors.push(e),
     });
-    // Startup waits up to timeoutMs (250 ms) for the connection, plus node-redis's one-off init.
+    // Startup waits up to timeoutMs (250 ms) for the connection, plus the client's one-off init.
     expect(Date.now() - started).toBeLessThan(10_000); // bounded, not hanging (exact speed is for benchmarks)
     expect(cache.kind).toBe('redis');
     started = Date.now();

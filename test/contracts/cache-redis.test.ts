@@ -2,14 +2,14 @@
 // It never skips: with Redis down every test fails with the message from beforeAll.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '@keyv/redis';
+import { Redis } from 'ioredis';
 import { createCache } from '../../src/adapters/cache/index.js';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
 import { describeCacheContract } from './cache.contract.js';
 
 const REDIS_URL = process.env.BOTCTL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const used = new Set<string>();
-const raw = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+const raw = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, retryStrategy: () => null });
 raw.on('error', () => {});
 
 beforeAll(async () => {
@@ -26,12 +26,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (!raw.isReady) return;
+  if (raw.status !== 'ready') return;
   for (const ns of used) {
     const keys = await raw.keys(`${ns}::*`);
-    if (keys.length > 0) await raw.unlink(keys);
+    if (keys.length > 0) await raw.unlink(...keys);
   }
-  raw.destroy();
+  raw.disconnect();
 });
 
 describeCacheContract(
@@ -99,19 +99,25 @@ describe('redis cache', () => {
     await cache.set('a', 1, 60_000);
     await cache.set('b', 2, 60_000);
     expect((await raw.keys(`${ns}*`)).sort()).toEqual([`${ns}::a`, `${ns}::b`]);
-    expect(await raw.pTTL(`${ns}::a`)).toBeGreaterThan(50_000);
+    expect(await raw.pttl(`${ns}::a`)).toBeGreaterThan(50_000);
     await cache.close();
   });
 
   it('arms no timer per command: an operation costs nothing once it has its answer', async () => {
-    // node-redis's default command timeout is an AbortSignal.timeout per command that nothing
-    // cancels (a timer firing 5 s later with a TimeoutError); the cache's own deadline is enough.
+    // A client's per-command timeout is a timer per command that outlives the answer (node-redis's
+    // was an AbortSignal.timeout firing 5 s later with a TimeoutError); the cache's own deadline
+    // (timeoutMs, 250 ms) is the only timer an operation may arm.
     const ns = `botctl-test-${randomUUID()}`;
     used.add(ns);
     const cache = await createCache({ url: REDIS_URL, namespace: ns });
-    const original = AbortSignal.timeout.bind(AbortSignal);
+    const originalSignal = AbortSignal.timeout.bind(AbortSignal);
+    const originalTimeout = globalThis.setTimeout;
     let armed = 0;
-    AbortSignal.timeout = (ms: number) => ((armed += 1), original(ms));
+    AbortSignal.timeout = (ms: number) => ((armed += 1), originalSignal(ms));
+    globalThis.setTimeout = ((handler: () => void, ms?: number) => {
+      if ((ms ?? 0) > 250) armed += 1;
+      return originalTimeout(handler, ms);
+    }) as typeof setTimeout;
     try {
       for (let i = 0; i < 50; i++) {
         await cache.set(`k${i}`, i, 60_000);
@@ -120,7 +126,8 @@ describe('redis cache', () => {
         await cache.takeToken(`t${i}`, { burst: 5, perMinute: 60 }, 60_000);
       }
     } finally {
-      AbortSignal.timeout = original;
+      AbortSignal.timeout = originalSignal;
+      globalThis.setTimeout = originalTimeout;
     }
     expect(armed).toBe(0);
     await cache.close();

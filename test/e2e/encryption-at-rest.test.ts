@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createClient } from '@keyv/redis';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/adapters/system/cipher.js';
@@ -61,18 +61,17 @@ describe.each(DIALECTS)('encryption at rest on %s', (dialect) => {
         await sql.end();
       }
     }
-    const redis = createClient({ url: REDIS_URL });
-    await redis.connect();
+    const redis = new Redis(REDIS_URL);
     try {
-      for await (const keys of redis.scanIterator({ COUNT: 1000 })) {
-        for (const key of ([] as string[]).concat(keys)) {
+      for await (const keys of redis.scanStream({ count: 1000 }) as AsyncIterable<string[]>) {
+        for (const key of keys) {
           if (key.includes(canary)) found.push(`redis key ${key}`);
           if ((await redis.type(key)) !== 'string') continue;
           if ((await redis.get(key))?.includes(canary)) found.push(`redis value of ${key}`);
         }
       }
     } finally {
-      await redis.close();
+      await redis.quit();
     }
     return found;
   }

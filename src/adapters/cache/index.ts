@@ -74,8 +74,8 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     }
   };
   let closed = false;
-  // After close() a call must not touch the store: @keyv/redis would quietly reconnect. Only a
-  // network store can hang: an in-process Map answers at once, so it gets no deadline timer
+  // After close() a call must not touch the store (a Redis client must not be asked to reconnect).
+  // Only a network store can hang: an in-process Map answers at once, so it gets no deadline timer
   // (several cache calls per update would each arm and clear one).
   const guard = <T>(what: string, fallback: T, work: () => Promise<T>): Promise<T> =>
     closed

@@ -1,14 +1,20 @@
 /**
- * Redis backend: keyv over @keyv/redis, with the client configured so an outage can never hang:
- * - we connect the client ourselves and keep it "open" through outages (a reconnect strategy that
- *   never gives up), so @keyv/redis never runs its own connect, whose un-cleared race timer and
- *   connect-forever behaviour are what make a cache without Redis hang;
- * - `disableOfflineQueue`: while disconnected, commands fail at once instead of queueing until
- *   Redis returns (the default would park every get() forever);
+ * Redis backend: keyv over ioredis, with the client configured so an outage can never hang:
+ * - `enableOfflineQueue: false`: while disconnected, commands fail at once instead of queueing
+ *   until Redis returns (the default would park every get() until then);
+ * - commands in flight when the connection drops fail (`autoResendUnfulfilledCommands: false`,
+ *   `maxRetriesPerRequest: 0`) rather than run later, after the cache's deadline gave up on them;
  * - `connectTimeout` bounds each TCP attempt (a black-holed host otherwise waits for the OS);
- * - no per-command timeout, a bounded queue instead (see MAX_PENDING_COMMANDS).
+ * - reconnects forever with a backoff (Redis may come back);
+ * - no per-command timeout, a bound on commands in flight instead (see MAX_PENDING_COMMANDS).
+ *
+ * Why ioredis and not node-redis (@keyv/redis): node-redis loads each of its ~470 commands as a
+ * module and builds them into every client; importing it and creating one client cost a process 51 MB
+ * of RSS and 5.8 MB of heap, ioredis 27 MB and 3 MB. On Postgres + Redis that was what kept the
+ * daemon's peak RSS above 1.25x the bare bot's (issue 13). keyv stays: it serialises, namespaces
+ * (`<namespace>::<key>`, as @keyv/redis did) and reports store errors through its 'error' event.
  */
-import KeyvRedis, { createClient } from '@keyv/redis';
+import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
 import type { Backend } from './backend.js';
 
@@ -45,17 +51,15 @@ const CONNECT_TIMEOUT_MS = 2_000;
 /**
  * Commands a server that stopped answering can hold before new ones fail at once ("The queue is
  * full", reported and answered with the fallback like any failure). Every operation already has
- * the cache's own deadline (guard.ts), so node-redis's per-command timeout is off: it is an
- * `AbortSignal.timeout(5000)` per command that nothing cancels: each command left a timer that
- * fired 5 s later and built a TimeoutError with its stack (5 of the 118 MB V8 promoted to its old
- * generation in the bench's bursts on Postgres + Redis). Nor did it bound memory: a command already
- * written stays in node-redis's reply queue after its timeout. The bound does; a busy daemon has a
- * few hundred commands in flight at most.
+ * the cache's own deadline (guard.ts), so there is no per-command timeout: a command already
+ * written waits in the client's reply queue until Redis answers or the connection drops, whatever
+ * the deadline said, and this bound is what keeps those waiting commands from growing without end.
+ * A busy daemon has a few hundred commands in flight at most.
  */
 const MAX_PENDING_COMMANDS = 1_000;
 
 /** Backoff between reconnect attempts: 100 ms doubling up to 5 s, forever (Redis may come back). */
-const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 5_000);
+const reconnectDelay = (attempt: number): number => Math.min(100 * 2 ** (attempt - 1), 5_000);
 
 /**
  * Connects (waiting up to `readyWithinMs` so the first operations do not fail just because the
@@ -67,31 +71,68 @@ export async function createRedisBackend(
   report: (error: unknown) => void,
   readyWithinMs: number,
 ): Promise<Backend> {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: 0 },
-    commandsQueueMaxLength: MAX_PENDING_COMMANDS,
-    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
   });
-  const store = new KeyvRedis(client, {
-    namespace,
-    throwOnConnectError: false,
-    throwOnErrors: false,
-    connectionTimeout: CONNECT_TIMEOUT_MS,
-  });
+  // One 'error' per failed attempt while Redis is away; index.ts rate-limits what it reports.
+  client.on('error', report);
+  let pending = 0;
+  /** Runs one command unless MAX_PENDING_COMMANDS are still waiting for their replies. */
+  const send = async <T>(command: () => Promise<T>): Promise<T> => {
+    if (pending >= MAX_PENDING_COMMANDS) throw new Error('The queue is full');
+    pending += 1;
+    try {
+      return await command();
+    } finally {
+      pending -= 1;
+    }
+  };
+  // What keyv needs of a store; keyv adds the namespace and reports what a call throws.
+  const store = {
+    get: (key: string) => send(() => client.get(key)),
+    async set(key: string, value: string, ttlMs?: number) {
+      await send(() => (ttlMs ? client.set(key, value, 'PX', ttlMs) : client.set(key, value)));
+      return true;
+    },
+    delete: async (key: string) => (await send(() => client.del(key))) > 0,
+    // Never called by the cache (keyv requires it of a store): this namespace's keys only.
+    async clear() {
+      for await (const keys of client.scanStream({ match: `${namespace}::*`, count: 1000 }) as AsyncIterable<
+        string[]
+      >)
+        if (keys.length > 0) await send(() => client.unlink(...keys));
+    },
+  };
   // keyv throws from emit('error') when nobody listens: this listener is what keeps an outage quiet.
   const keyv = new Keyv(store, { namespace });
   keyv.on('error', report);
 
-  // Resolves once ready; rejects only when close() destroys a client still retrying. Connection
-  // errors themselves arrive through the 'error' event (one per attempt), hence the empty catch.
+  // Resolves once ready, or when the first attempt fails (ioredis keeps reconnecting).
   const connecting = client.connect().then(
     () => undefined,
     () => undefined,
   );
   await settleWithin(connecting, readyWithinMs);
-  let subscriber: ReturnType<typeof client.duplicate> | undefined;
+  let subscriber: Redis | undefined;
+  /** Channel (with its namespace) -> what each subscribe() on it asked to be called with. */
+  const handlers = new Map<string, Array<(message: string) => void>>();
+  /** Channel -> its SUBSCRIBE, which every later subscribe() to it waits for too. */
+  const subscribing = new Map<string, Promise<unknown>>();
+  const deliver = (channel: string, message: string) => {
+    for (const handler of handlers.get(channel) ?? []) {
+      // One handler's failure is reported; it must not keep the message from the others.
+      try {
+        handler(message);
+      } catch (error) {
+        report(error);
+      }
+    }
+  };
 
   return {
     kind: 'redis',
@@ -104,55 +145,76 @@ export async function createRedisBackend(
       await keyv.delete(key);
     },
     async ping() {
-      return (await client.ping()) === 'PONG';
+      return (await send(() => client.ping())) === 'PONG';
     },
     async hit(key, windowMs) {
       // One round trip, atomic: the first hit starts the window (NX), later ones only count.
       const counter = `${namespace}::hit:${key}`;
-      const [count, , ttl] = await client
-        .multi()
-        .incr(counter)
-        .pExpire(counter, windowMs, 'NX')
-        .pTTL(counter)
-        .exec();
-      return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+      const replies = await send(() =>
+        client.multi().incr(counter).pexpire(counter, windowMs, 'NX').pttl(counter).exec(),
+      );
+      if (!replies) throw new Error('Redis discarded the transaction');
+      const [count, , ttl] = replies.map(([error, reply]) => {
+        if (error) throw error;
+        return Number(reply);
+      });
+      return { count: count!, resetInMs: Math.max(0, ttl!) };
     },
     async takeToken(key, limits, ttlMs) {
       // Unlimited needs no state; the script would divide by zero.
       if (limits.perMinute <= 0) return { allowed: true, retryAfterMs: 0 };
       // The key keyv gives `key`, so the Cache's delete(key) forgets the bucket too.
-      const reply = (await client.eval(TAKE_TOKEN, {
-        keys: [`${namespace}::${key}`],
-        arguments: [String(limits.burst), String(limits.perMinute / 60_000), String(Math.ceil(ttlMs))],
-      })) as [number, number];
+      const reply = (await send(() =>
+        client.eval(
+          TAKE_TOKEN,
+          1,
+          `${namespace}::${key}`,
+          String(limits.burst),
+          String(limits.perMinute / 60_000),
+          String(Math.ceil(ttlMs)),
+        ),
+      )) as [number, number];
       return { allowed: Number(reply[0]) === 1, retryAfterMs: Number(reply[1]) };
     },
     // Nothing beside keyv: the bucket lives under keyv's own key.
     async forget() {},
     async publish(channel, message) {
-      await client.publish(`${namespace}::${channel}`, message);
+      await send(() => client.publish(`${namespace}::${channel}`, message));
     },
     async subscribe(channel, handler) {
       // A connection in subscriber mode runs no other command: its own, opened on first use and
       // never waited for (Redis may be down at start). Its commands queue until it connects, and
-      // node-redis subscribes it again after every reconnect.
+      // ioredis subscribes it again after every reconnect.
       if (!subscriber) {
-        subscriber = client.duplicate({ disableOfflineQueue: false });
+        // It waits as long as it takes (maxRetriesPerRequest: null): its SUBSCRIBE is no answer anyone waits for.
+        subscriber = client.duplicate({
+          enableOfflineQueue: true,
+          maxRetriesPerRequest: null,
+          lazyConnect: true,
+        });
         subscriber.on('error', report);
+        subscriber.on('message', deliver);
         subscriber.connect().catch(() => undefined);
       }
-      return subscriber.subscribe(`${namespace}::${channel}`, handler);
+      const name = `${namespace}::${channel}`;
+      const existing = handlers.get(name);
+      if (existing) existing.push(handler);
+      else {
+        handlers.set(name, [handler]);
+        subscribing.set(name, subscriber.subscribe(name));
+      }
+      await subscribing.get(name);
     },
     async close() {
-      if (subscriber?.isOpen) subscriber.destroy();
-      if (client.isReady) {
-        // QUIT lets in-flight writes finish; a Redis that stopped answering gets destroyed below.
+      subscriber?.disconnect();
+      if (client.status === 'ready') {
+        // QUIT lets in-flight writes finish; a Redis that stopped answering gets cut below.
         await settleWithin(
-          client.close().catch(() => undefined),
+          client.quit().catch(() => undefined),
           CONNECT_TIMEOUT_MS,
         );
       }
-      if (client.isOpen) client.destroy();
+      client.disconnect();
       await connecting;
     },
   };
