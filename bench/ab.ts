@@ -2,7 +2,8 @@
  * `npm run bench:ab -- <git ref>`: the engine's cost per answer on this work tree against another
  * commit, measured alternately. A single bench:bot run moves by up to 25% on a shared 2-core host,
  * more than most engine changes, so this runs the two builds in turn, each time on fresh fakes and a
- * fresh daemon (polling, SQLite, pacing off: the engine alone, like bench:bot's engine-sqlite):
+ * fresh daemon (polling, SQLite or with BENCH_AB_DB=pg Postgres + Redis, pacing off: the engine
+ * alone, like bench:bot's engine-sqlite and engine-pg):
  * BENCH_AB_WARMUP (1000) untimed answers from 50 users, then BENCH_AB_ROUNDS (4) bursts of 500 from
  * the same 50 users, BENCH_AB_PAIRS (3) times per build. It prints each burst's answers/s and CPU per
  * answer, and the means. The other commit is built in a temporary git worktree (its node_modules is
@@ -26,6 +27,8 @@ const WARMUP = Number(process.env.BENCH_AB_WARMUP ?? 1000);
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4);
 const PAIRS = Number(process.env.BENCH_AB_PAIRS ?? 3);
 const BURST = 500;
+/** BENCH_AB_DB=pg runs both builds on Postgres + Redis (a scratch database each daemon) instead of SQLite. */
+const ON_POSTGRES = process.env.BENCH_AB_DB === 'pg';
 const USERS = 50;
 /** Checks the ref out into a temporary worktree and builds it; returns its root. */
 function buildRef(commit: string): string {
@@ -39,7 +42,7 @@ function buildRef(commit: string): string {
 /** One daemon of `build`: warm-up, then ROUNDS bursts; each burst's answers/s and CPU per answer. */
 async function measure(build: string, base: number): Promise<Array<{ perSecond: number; cpuMs: number }>> {
   return withBot(
-    (fakes) => startBotctl(fakes, { mode: 'polling', env: PACING_OFF }, build),
+    (fakes) => startBotctl(fakes, { mode: 'polling', pg: ON_POSTGRES, env: PACING_OFF }, build),
     async (t) => {
       await burst(t, base, USERS, WARMUP, 'w');
       const rounds = [];
@@ -80,7 +83,10 @@ try {
 }
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 console.log(
-  `botctl polling, SQLite, pacing off (${Object.entries({ ...BOTCTL_OVERRIDES, ...PACING_OFF })
+  `botctl polling, ${ON_POSTGRES ? 'Postgres + Redis' : 'SQLite'}, pacing off (${Object.entries({
+    ...BOTCTL_OVERRIDES,
+    ...PACING_OFF,
+  })
     .map(([k, v]) => `${k}=${v}`)
     .join(
       ' ',

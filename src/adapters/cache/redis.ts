@@ -6,7 +6,8 @@
  *   `maxRetriesPerRequest: 0`) rather than run later, after the cache's deadline gave up on them;
  * - `connectTimeout` bounds each TCP attempt (a black-holed host otherwise waits for the OS);
  * - reconnects forever with a backoff (Redis may come back);
- * - no per-command timeout, a bound on commands in flight instead (see MAX_PENDING_COMMANDS).
+ * - no per-command timeout, a bound on commands in flight instead (see MAX_PENDING_COMMANDS);
+ * - the commands of one tick leave in one write (auto-pipelining).
  *
  * Why ioredis and not node-redis (@keyv/redis): node-redis loads each of its ~470 commands as a
  * module and builds them into every client; importing it and creating one client cost a process 51 MB
@@ -78,6 +79,9 @@ export async function createRedisBackend(
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: reconnectDelay,
+    // The commands of one tick leave in one write, as node-redis sent them: without it ioredis
+    // writes each on its own and cost ~5 us more a command under a burst (50 callers at once).
+    enableAutoPipelining: true,
   });
   // One 'error' per failed attempt while Redis is away; index.ts rate-limits what it reports.
   client.on('error', report);
