@@ -3,7 +3,7 @@ import { createCache } from '../../src/adapters/cache/index.js';
 import { sweepExpired } from '../../src/adapters/cache/memory.js';
 import { describeCacheContract } from './cache.contract.js';
 
-describeCacheContract('memory', (namespace) => createCache({ namespace }), {
+describeCacheContract('memory', (namespace, onError) => createCache({ namespace, onError }), {
   kind: 'memory',
   persistent: false,
 });

@@ -36,9 +36,9 @@ afterAll(async () => {
 
 describeCacheContract(
   'redis',
-  (namespace) => {
+  (namespace, onError) => {
     used.add(namespace);
-    return createCache({ url: REDIS_URL, namespace });
+    return createCache({ url: REDIS_URL, namespace, onError });
   },
   { kind: 'redis', persistent: true },
 );
@@ -47,9 +47,9 @@ describeCacheContract(
 const sealing = createFieldCipher([{ id: 'k1', key: randomBytes(32) }]);
 describeCacheContract(
   'redis, sealed',
-  (namespace) => {
+  (namespace, onError) => {
     used.add(namespace);
-    return createCache({ url: REDIS_URL, namespace, cipher: sealing });
+    return createCache({ url: REDIS_URL, namespace, cipher: sealing, onError });
   },
   { kind: 'redis', persistent: true },
 );

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../../src/domain/ports/index.js';
 
-export type CacheFactory = (namespace: string) => Promise<Cache>;
+/** `onError` is the cache's own (CacheOptions.onError): the contract checks what it reports. */
+export type CacheFactory = (namespace: string, onError?: (error: Error) => void) => Promise<Cache>;
 
 export interface CacheContractOptions {
   kind: Cache['kind'];
@@ -207,6 +208,22 @@ export function describeCacheContract(
       // After close: publish and subscribe resolve, and nothing arrives.
       await expect(cache.publish('stop', 'late')).resolves.toBeUndefined();
       await expect(cache.subscribe('stop', () => got.push('late'))).resolves.toBeUndefined();
+    });
+
+    it('reports a subscriber that throws, and still delivers the message to the others', async () => {
+      const errors: Error[] = [];
+      const cache = await factory(namespace(), (error) => errors.push(error));
+      open.push(cache);
+      const got: string[] = [];
+      await cache.subscribe('stop', () => {
+        throw new Error('handler failed');
+      });
+      await cache.subscribe('stop', (message) => got.push(message));
+      await cache.publish('stop', 'one');
+      await cache.publish('stop', 'two');
+      for (let i = 0; i < 50 && got.length < 2; i++) await sleep(20);
+      expect(got).toEqual(['one', 'two']);
+      expect(errors.map((error) => error.message)).toContain('handler failed');
     });
 
     if (options.persistent) {

@@ -125,9 +125,16 @@ export async function createCache(options: CacheOptions): Promise<Cache> {
     },
     async subscribe(channel: string, handler: (message: string) => void) {
       // Sealed like a value: what an instance tells the others leaves the process encrypted.
+      // A handler that throws is reported: it must not keep the message from the other handlers,
+      // nor throw inside the client's event loop (the memory backend's microtask would crash the process).
       const deliver = (raw: string) => {
         const message = unpack<string>(raw);
-        if (typeof message === 'string') handler(message);
+        if (typeof message !== 'string') return;
+        try {
+          handler(message);
+        } catch (error) {
+          report(error);
+        }
       };
       // Resolves once subscribed, or after SUBSCRIBE_WAIT_MS with the subscription still pending
       // (Redis down: it takes effect when Redis is back); never throws.

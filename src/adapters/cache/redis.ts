@@ -127,15 +127,9 @@ export async function createRedisBackend(
   const handlers = new Map<string, Array<(message: string) => void>>();
   /** Channel -> its SUBSCRIBE, which every later subscribe() to it waits for too. */
   const subscribing = new Map<string, Promise<unknown>>();
+  // index.ts wraps each handler: none of them throws.
   const deliver = (channel: string, message: string) => {
-    for (const handler of handlers.get(channel) ?? []) {
-      // One handler's failure is reported; it must not keep the message from the others.
-      try {
-        handler(message);
-      } catch (error) {
-        report(error);
-      }
-    }
+    for (const handler of handlers.get(channel) ?? []) handler(message);
   };
 
   return {
