@@ -85,6 +85,11 @@ export async function createRedisBackend(
   });
   // One 'error' per failed attempt while Redis is away; index.ts rate-limits what it reports.
   client.on('error', report);
+  /**
+   * The name of `key` in Redis: keyv's own (namespace, keyv's '::' separator, key), so that what
+   * the backend keeps beside keyv (a bucket, a window, a channel) is where keyv's delete finds it.
+   */
+  const inRedis = (key: string) => `${namespace}::${key}`;
   let pending = 0;
   /** Runs one command unless MAX_PENDING_COMMANDS are still waiting for their replies. */
   const send = async <T>(command: () => Promise<T>): Promise<T> => {
@@ -106,7 +111,7 @@ export async function createRedisBackend(
     delete: async (key: string) => (await send(() => client.del(key))) > 0,
     // Never called by the cache (keyv requires it of a store): this namespace's keys only.
     async clear() {
-      for await (const keys of client.scanStream({ match: `${namespace}::*`, count: 1000 }) as AsyncIterable<
+      for await (const keys of client.scanStream({ match: inRedis('*'), count: 1000 }) as AsyncIterable<
         string[]
       >)
         if (keys.length > 0) await send(() => client.unlink(...keys));
@@ -147,7 +152,7 @@ export async function createRedisBackend(
     },
     async hit(key, windowMs) {
       // One round trip, atomic: the first hit starts the window (NX), later ones only count.
-      const counter = `${namespace}::hit:${key}`;
+      const counter = inRedis(`hit:${key}`);
       const replies = await send(() =>
         client.multi().incr(counter).pexpire(counter, windowMs, 'NX').pttl(counter).exec(),
       );
@@ -161,12 +166,12 @@ export async function createRedisBackend(
     async takeToken(key, limits, ttlMs) {
       // Unlimited needs no state; the script would divide by zero.
       if (limits.perMinute <= 0) return { allowed: true, retryAfterMs: 0 };
-      // The key keyv gives `key`, so the Cache's delete(key) forgets the bucket too.
+      // The name keyv gives `key`, so the Cache's delete(key) forgets the bucket too.
       const reply = (await send(() =>
         client.eval(
           TAKE_TOKEN,
           1,
-          `${namespace}::${key}`,
+          inRedis(key),
           String(limits.burst),
           String(limits.perMinute / 60_000),
           String(Math.ceil(ttlMs)),
@@ -177,7 +182,7 @@ export async function createRedisBackend(
     // Nothing beside keyv: the bucket lives under keyv's own key.
     async forget() {},
     async publish(channel, message) {
-      await send(() => client.publish(`${namespace}::${channel}`, message));
+      await send(() => client.publish(inRedis(channel), message));
     },
     async subscribe(channel, handler) {
       // A connection in subscriber mode runs no other command: its own, opened on first use and
@@ -194,7 +199,7 @@ export async function createRedisBackend(
         subscriber.on('message', deliver);
         subscriber.connect().catch(() => undefined);
       }
-      const name = `${namespace}::${channel}`;
+      const name = inRedis(channel);
       const existing = handlers.get(name);
       if (existing) existing.push(handler);
       else {
